@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT, startServe } from './serve.js';
+import { VERSION } from './core/app.js';
+
+const USAGE = `Usage: cell0 <command> [options]
+
+Commands:
+  serve            Start the core and serve the UI on http://127.0.0.1 (Ctrl-C stops it)
+    --port N       Port to listen on (default ${DEFAULT_PORT})
+
+Options:
+  -h, --help       Show this help
+  -v, --version    Show the version
+
+Environment:
+  CELL0_HOME       Data directory (default: the desktop app's per-user directory)`;
+
+function fail(message: string): never {
+  process.stderr.write(`cell0: ${message}\n`);
+  process.exit(2);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535`);
+  const started = performance.now();
+  const handle = await startServe({ port });
+  process.stdout.write(
+    `Cell 0 is ready in ${Math.round(performance.now() - started)} ms\n` +
+      `  Open: ${handle.url}\n` +
+      `  Data: ${handle.core.dataDir}\n` +
+      `Press Ctrl-C to stop.\n`,
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      process.stderr.write('Stopping anyway.\n');
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    handle.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`cell0: stop failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  try {
+    if (command === 'serve') return await serve(rest);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  fail(`unknown command "${command}"\n\n${USAGE}`);
+}

@@ -1,0 +1,98 @@
+import { ChatService } from './agents/chat-service.js';
+import { createHandlers } from './handlers.js';
+import { ConversationStore } from './conversations/store.js';
+import { EventBus } from './gateway/event-bus.js';
+import { Keychain } from './identity/keychain.js';
+import { createRouter, type Router } from './protocol/router.js';
+import { SettingsStore } from './settings/settings-store.js';
+import { StorageService } from './storage/storage-service.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  mode: 'desktop' | 'serve';
+  /** Keychain service name; tests use their own so they never touch the owner's secrets. */
+  keychainService?: string;
+  logger?: Logger;
+  /** How often a streaming reply is saved (ms). */
+  flushIntervalMs?: number;
+}
+
+export interface Service {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Core {
+  readonly dataDir: string;
+  readonly router: Router;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const VERSION = '0.1.0';
+
+/**
+ * The composition root: builds every service, starts them in order and stops them in reverse.
+ * Nothing here imports Electron; the desktop app and `cell0 serve` both boot this.
+ */
+export function createCore(options: CoreOptions): Core {
+  const logger = options.logger ?? createLogger();
+  const bus = new EventBus();
+  const storage = new StorageService(options.dataDir);
+  const settings = new SettingsStore(options.dataDir);
+  const keychain = new Keychain(options.keychainService);
+  const conversations = new ConversationStore(storage.db);
+  const chat = new ChatService(conversations, settings, keychain, bus, {
+    ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
+    onStreamFailure: (err) => logger.warn('reply could not be saved', err),
+  });
+
+  const services: Service[] = [
+    { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
+    { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
+  ];
+
+  const router = createRouter(
+    createHandlers({ mode: options.mode, dataDir: options.dataDir, version: VERSION, bus, conversations, chat, settings, keychain }),
+    { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
+  );
+
+  const started: Service[] = [];
+  let stopping: Promise<void> | null = null;
+
+  return {
+    dataDir: options.dataDir,
+    router,
+    bus,
+    logger,
+    async start() {
+      for (const service of services) {
+        try {
+          await service.start();
+        } catch (err) {
+          logger.error(`${service.name} failed to start`, err);
+          await this.stop();
+          throw err;
+        }
+        started.push(service);
+      }
+    },
+    stop() {
+      stopping ??= (async () => {
+        for (const service of started.reverse()) {
+          try {
+            await service.stop();
+          } catch (err) {
+            logger.error(`${service.name} failed to stop`, err);
+          }
+        }
+        started.length = 0;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Stable error codes: the UI and every client switch on these, so never rename one.
+ * Messages are for people; codes are for programs.
+ */
+export const ERROR_CODES = [
+  'BAD_FRAME',
+  'FRAME_TOO_LARGE',
+  'UNKNOWN_METHOD',
+  'BAD_PARAMS',
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'BUSY',
+  'INTERNAL',
+  'PROVIDER_NOT_CONFIGURED',
+  'PROVIDER_AUTH',
+  'PROVIDER_NOT_FOUND',
+  'PROVIDER_UNREACHABLE',
+  'PROVIDER_RATE_LIMITED',
+  'PROVIDER_STREAM_CUT',
+  'PROVIDER_ERROR',
+  'KEYCHAIN_UNAVAILABLE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error a user can meet: carries a stable code and a message a person can act on. */
+export class Cell0Error extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'Cell0Error';
+    this.code = code;
+  }
+
+  toShape(): ErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isCell0Error(err: unknown): err is Cell0Error {
+  return err instanceof Cell0Error;
+}

@@ -1,0 +1,58 @@
+import type { Database } from './database.js';
+
+/**
+ * Numbered, append-only migrations. Never edit a shipped one: add the next number.
+ * PRAGMA user_version records how far a database has come.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'conversations and messages',
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX conversations_updated ON conversations(updated_at DESC);
+
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_code TEXT,
+        error_message TEXT,
+        model TEXT,
+        client_id TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (conversation_id, idx)
+      );
+      CREATE UNIQUE INDEX messages_client_id ON messages(conversation_id, client_id) WHERE client_id IS NOT NULL;
+    `,
+  },
+];
+
+export async function migrate(db: Database): Promise<number> {
+  const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+  let current = row?.user_version ?? 0;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  if (current > latest) {
+    throw new Error(
+      `The data directory was written by a newer Cell 0 (schema ${current}, this build knows ${latest}). Update Cell 0.`,
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await db.transaction(async () => {
+      await db.exec(m.sql);
+      await db.exec(`PRAGMA user_version = ${m.version}`);
+    });
+    current = m.version;
+  }
+  return current;
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createCore, type Core } from './core/app.js';
+import { WsGateway } from './core/gateway/ws-gateway.js';
+import { createLogger, type Logger } from './core/logger.js';
+import { defaultDataDir } from './core/paths.js';
+
+export const DEFAULT_PORT = 7340;
+
+export interface ServeOptions {
+  port?: number;
+  dataDir?: string;
+  /** The built renderer; defaults to out/renderer beside the built main. */
+  rendererDir?: string | null;
+  token?: string;
+  logger?: Logger;
+  keychainService?: string;
+}
+
+export interface ServeHandle {
+  core: Core;
+  url: string;
+  token: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function builtRendererDir(): string {
+  return fileURLToPath(new URL('../renderer/', import.meta.url));
+}
+
+/** Headless mode: the core plus the built renderer over HTTP and WebSocket on 127.0.0.1. */
+export async function startServe(options: ServeOptions = {}): Promise<ServeHandle> {
+  const logger = options.logger ?? createLogger();
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const rendererDir = options.rendererDir === undefined ? builtRendererDir() : options.rendererDir;
+  if (rendererDir && !existsSync(rendererDir)) {
+    throw new Error(`The UI is not built (${rendererDir} is missing). Run \`npm run build\` first.`);
+  }
+  const core = createCore({
+    dataDir,
+    mode: 'serve',
+    logger,
+    ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+  });
+  await core.start();
+  const gateway = new WsGateway({
+    router: core.router,
+    bus: core.bus,
+    logger,
+    token,
+    port: options.port ?? DEFAULT_PORT,
+    staticDir: rendererDir,
+  });
+  try {
+    await gateway.start();
+  } catch (err) {
+    await core.stop();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `Port ${options.port ?? DEFAULT_PORT} is already in use (another cell0 serve?). Pick another with --port.`,
+      );
+    }
+    throw err;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    core,
+    token,
+    port: gateway.port,
+    url: `http://127.0.0.1:${gateway.port}/#token=${token}`,
+    stop() {
+      stopping ??= gateway.stop().then(() => core.stop());
+      return stopping;
+    },
+  };
+}
