@@ -57,7 +57,16 @@ export function createCore(options: CoreOptions): Core {
   ];
 
   const router = createRouter(
-    createHandlers({ mode: options.mode, dataDir: options.dataDir, version: VERSION, bus, conversations, chat, settings, keychain }),
+    createHandlers({
+      mode: options.mode,
+      dataDir: options.dataDir,
+      version: VERSION,
+      bus,
+      conversations,
+      chat,
+      settings,
+      keychain,
+    }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );
 

@@ -35,7 +35,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'session.hello': ({ token }, ctx) => {
       if (ctx.authenticated && !ctx.authenticate) return { version: deps.version };
       if (!ctx.authenticate?.(token)) {
-        throw new Cell0Error('UNAUTHENTICATED', 'The access token is wrong. Open the URL that `cell0 serve` printed.');
+        throw new Cell0Error(
+          'UNAUTHENTICATED',
+          'The access token is wrong. Open the URL that `cell0 serve` printed.',
+        );
       }
       return { version: deps.version };
     },
@@ -59,7 +62,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { id };
     },
     'messages.page': ({ conversationId, offset, limit }) => conversations.page(conversationId, offset, limit),
-    'chat.send': ({ conversationId, text, clientMessageId }) => chat.send(conversationId, text, clientMessageId),
+    'chat.send': ({ conversationId, text, clientMessageId }) =>
+      chat.send(conversationId, text, clientMessageId),
     'chat.stop': async ({ conversationId }) => ({ stopped: await chat.stopReply(conversationId) }),
     'settings.get': async () => ({ provider: await providerSettings() }),
     'settings.setProvider': async ({ baseUrl, model, apiKey }) => {

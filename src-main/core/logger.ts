@@ -11,7 +11,9 @@ function describe(detail: unknown): string {
   return ` — ${String(detail)}`;
 }
 
-export function createLogger(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
+export function createLogger(
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Logger {
   const log = (level: string) => (message: string, detail?: unknown) =>
     write(`${new Date().toISOString()} ${level} ${message}${describe(detail)}`);
   return { info: log('info'), warn: log('warn'), error: log('error') };

@@ -72,11 +72,17 @@ export class ChatService {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
     if (this.active.has(conversationId)) {
-      throw new Cell0Error('BUSY', 'A reply is still streaming in this conversation. Stop it or wait for it to finish.');
+      throw new Cell0Error(
+        'BUSY',
+        'A reply is still streaming in this conversation. Stop it or wait for it to finish.',
+      );
     }
     const provider = this.settings.provider();
     if (!provider) {
-      throw new Cell0Error('PROVIDER_NOT_CONFIGURED', 'No model is set up yet. Open Settings and connect a provider.');
+      throw new Cell0Error(
+        'PROVIDER_NOT_CONFIGURED',
+        'No model is set up yet. Open Settings and connect a provider.',
+      );
     }
     // Claim the slot before any await, so two quick sends cannot both start a reply.
     const controller = new AbortController();
@@ -135,6 +141,8 @@ export class ChatService {
         messages,
         abortSignal: signal,
         maxRetries: 1,
+        // Errors are read from the stream below; the SDK's default would print them to the console.
+        onError: () => undefined,
       });
       for await (const part of result.fullStream) {
         if (part.type === 'text-delta' && part.text) {

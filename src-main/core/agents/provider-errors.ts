@@ -1,7 +1,14 @@
 import { APICallError, RetryError } from 'ai';
 import { Cell0Error } from '../protocol/errors.js';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+]);
 const CUT_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
 function causeCodes(err: unknown): string[] {
@@ -23,7 +30,7 @@ function providerMessage(body: string | undefined, secret: string | null): strin
   let text = body;
   try {
     const json = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
-    const inner = typeof json.error === 'string' ? json.error : json.error?.message ?? json.message;
+    const inner = typeof json.error === 'string' ? json.error : (json.error?.message ?? json.message);
     if (typeof inner === 'string') text = inner;
   } catch {
     // not JSON: keep the raw text

@@ -108,7 +108,11 @@ export class ConversationStore {
     if (changes === 0) throw new Cell0Error('NOT_FOUND', 'That conversation no longer exists.');
   }
 
-  async page(conversationId: string, offset: number, limit: number): Promise<{ total: number; messages: Message[] }> {
+  async page(
+    conversationId: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ total: number; messages: Message[] }> {
     const conversation = await this.get(conversationId);
     const rows = await this.db.all<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND idx >= ? ORDER BY idx LIMIT ?`,
@@ -178,7 +182,18 @@ export class ConversationStore {
       };
       const insert = `INSERT INTO messages (id, conversation_id, idx, role, content, status, model, client_id, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-      await this.db.run(insert, [user.id, conversationId, idx, 'user', text, 'complete', null, clientId, now, now]);
+      await this.db.run(insert, [
+        user.id,
+        conversationId,
+        idx,
+        'user',
+        text,
+        'complete',
+        null,
+        clientId,
+        now,
+        now,
+      ]);
       await this.db.run(insert, [
         assistant.id,
         conversationId,

@@ -139,7 +139,11 @@ export class WsGateway {
     };
     ws.on('message', (data, isBinary) => {
       // Binary frames reach the router as bytes, which it refuses as BAD_FRAME like any other transport.
-      const raw = isBinary ? data : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString();
+      const raw = isBinary
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : data.toString();
       void this.options.router.handle(raw, ctx).then((response) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
       });

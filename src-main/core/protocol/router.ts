@@ -49,7 +49,10 @@ export function createRouter(
         return errorFrame(null, { code: 'BAD_FRAME', message: 'Frames must be JSON text.' });
       }
       // String length is a lower bound of the UTF-8 size; checking bytes only when close keeps the hot path cheap.
-      if (raw.length > maxFrameBytes || (raw.length * 3 > maxFrameBytes && Buffer.byteLength(raw) > maxFrameBytes)) {
+      if (
+        raw.length > maxFrameBytes ||
+        (raw.length * 3 > maxFrameBytes && Buffer.byteLength(raw) > maxFrameBytes)
+      ) {
         return errorFrame(null, {
           code: 'FRAME_TOO_LARGE',
           message: `Frame is larger than the ${maxFrameBytes}-byte limit.`,

@@ -24,7 +24,9 @@ async function configure(apiKey: string | null = 'sk-test-key-123') {
 
 function finalOf(messageId: string) {
   return t
-    .waitFor((f) => f.event === 'message.updated' && (f.payload as { message: Message }).message.id === messageId)
+    .waitFor(
+      (f) => f.event === 'message.updated' && (f.payload as { message: Message }).message.id === messageId,
+    )
     .then((f) => (f.payload as { message: Message }).message);
 }
 
@@ -52,14 +54,22 @@ describe('chat', () => {
     ]);
     const request = fake.requests.find((r) => r.path === '/v1/chat/completions');
     expect(request?.authorization).toBe('Bearer sk-test-key-123');
-    expect(request?.body).toMatchObject({ model: 'fake-small', stream: true, messages: [{ role: 'user', content: 'Hello' }] });
+    expect(request?.body).toMatchObject({
+      model: 'fake-small',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
   });
 
   it('titles a new conversation from its first message', async () => {
     await configure();
     const conv = await t.call('conversations.create', {});
     expect(conv.title).toBe('New chat');
-    const sent = await t.call('chat.send', { conversationId: conv.id, text: 'Plan my trip to Lisbon\nin May', clientMessageId: 'c1' });
+    const sent = await t.call('chat.send', {
+      conversationId: conv.id,
+      text: 'Plan my trip to Lisbon\nin May',
+      clientMessageId: 'c1',
+    });
     await finalOf(sent.assistantMessage.id);
     expect((await t.call('conversations.get', { id: conv.id })).title).toBe('Plan my trip to Lisbon');
   });
@@ -68,9 +78,17 @@ describe('chat', () => {
     await configure();
     const conv = await t.call('conversations.create', {});
     fake.script({ tokens: ['Nice to meet you, Ada.'] }, { tokens: ['Ada.'] });
-    const first = await t.call('chat.send', { conversationId: conv.id, text: 'I am Ada', clientMessageId: 'a' });
+    const first = await t.call('chat.send', {
+      conversationId: conv.id,
+      text: 'I am Ada',
+      clientMessageId: 'a',
+    });
     await finalOf(first.assistantMessage.id);
-    const second = await t.call('chat.send', { conversationId: conv.id, text: 'Who am I?', clientMessageId: 'b' });
+    const second = await t.call('chat.send', {
+      conversationId: conv.id,
+      text: 'Who am I?',
+      clientMessageId: 'b',
+    });
     await finalOf(second.assistantMessage.id);
     const last = fake.requests.filter((r) => r.path === '/v1/chat/completions').at(-1);
     expect((last?.body as { messages: unknown[] }).messages).toEqual([
@@ -84,7 +102,11 @@ describe('chat', () => {
     await configure();
     const conv = await t.call('conversations.create', {});
     fake.script({ tokens: Array.from({ length: 200 }, (_, i) => `w${i} `), delayMs: 10 });
-    const sent = await t.call('chat.send', { conversationId: conv.id, text: 'Tell me a long story', clientMessageId: 'c1' });
+    const sent = await t.call('chat.send', {
+      conversationId: conv.id,
+      text: 'Tell me a long story',
+      clientMessageId: 'c1',
+    });
     await t.waitFor((f) => f.event === 'message.delta');
     await t.waitFor(() => t.events.filter((f) => f.event === 'message.delta').length >= 3);
     const { stopped } = await t.call('chat.stop', { conversationId: conv.id });
@@ -114,14 +136,18 @@ describe('chat', () => {
     const conv = await t.call('conversations.create', {});
     fake.script({ tokens: ['slow', ' reply'], delayMs: 200 });
     await t.call('chat.send', { conversationId: conv.id, text: 'one', clientMessageId: '1' });
-    await expect(t.call('chat.send', { conversationId: conv.id, text: 'two', clientMessageId: '2' })).rejects.toMatchObject({
+    await expect(
+      t.call('chat.send', { conversationId: conv.id, text: 'two', clientMessageId: '2' }),
+    ).rejects.toMatchObject({
       code: 'BUSY',
     });
   });
 
   it('without a provider, says how to set one up', async () => {
     const conv = await t.call('conversations.create', {});
-    await expect(t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: '1' })).rejects.toMatchObject({
+    await expect(
+      t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: '1' }),
+    ).rejects.toMatchObject({
       code: 'PROVIDER_NOT_CONFIGURED',
     });
     const page = await t.call('messages.page', { conversationId: conv.id, offset: 0, limit: 10 });
@@ -141,16 +167,24 @@ describe('chat', () => {
   });
 
   it('a wrong URL (nothing listening) says the server cannot be reached', async () => {
-    await t.call('settings.setProvider', { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: null });
+    const closed = new FakeOpenAI();
+    await closed.start();
+    await closed.stop();
+    const deadUrl = closed.baseUrl;
+    await t.call('settings.setProvider', { baseUrl: deadUrl, model: 'm', apiKey: null });
     const conv = await t.call('conversations.create', {});
     const sent = await t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: '1' });
     const final = await finalOf(sent.assistantMessage.id);
     expect(final.error?.code).toBe('PROVIDER_UNREACHABLE');
-    expect(final.error?.message).toContain('http://127.0.0.1:9/v1');
+    expect(final.error?.message).toContain(deadUrl);
   });
 
   it('a wrong path (404) points at the base URL and model', async () => {
-    await t.call('settings.setProvider', { baseUrl: `http://127.0.0.1:${fake.port}/nope`, model: 'm', apiKey: null });
+    await t.call('settings.setProvider', {
+      baseUrl: `http://127.0.0.1:${fake.port}/nope`,
+      model: 'm',
+      apiKey: null,
+    });
     const conv = await t.call('conversations.create', {});
     const sent = await t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: '1' });
     const final = await finalOf(sent.assistantMessage.id);
