@@ -13,7 +13,9 @@ Options:
   -v, --version    Show the version
 
 Environment:
-  CELL0_HOME       Data directory (default: the desktop app's per-user directory)`;
+  CELL0_HOME       Data directory (default: the desktop app's per-user directory)
+  CELL0_KEYCHAIN_SERVICE
+                   Keychain service name for secrets (default "Cell 0")`;
 
 function fail(message: string): never {
   process.stderr.write(`cell0: ${message}\n`);
@@ -25,7 +27,8 @@ async function serve(args: string[]): Promise<void> {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535`);
   const started = performance.now();
-  const handle = await startServe({ port });
+  const keychainService = process.env.CELL0_KEYCHAIN_SERVICE;
+  const handle = await startServe({ port, ...(keychainService ? { keychainService } : {}) });
   process.stdout.write(
     `Cell 0 is ready in ${Math.round(performance.now() - started)} ms\n` +
       `  Open: ${handle.url}\n` +

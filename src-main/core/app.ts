@@ -53,6 +53,14 @@ export function createCore(options: CoreOptions): Core {
 
   const services: Service[] = [
     { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
+    {
+      name: 'settings',
+      start: async () => {
+        await settings.start();
+        if (settings.setAside) logger.warn(`settings.json was damaged; kept it as ${settings.setAside}`);
+      },
+      stop: () => settings.stop(),
+    },
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
   ];
 

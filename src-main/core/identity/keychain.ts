@@ -9,12 +9,12 @@ type Keytar = {
 
 export const DEFAULT_KEYCHAIN_SERVICE = 'Cell 0';
 
-const require = createRequire(import.meta.url);
+const requireNative = createRequire(import.meta.url);
 let keytarModule: Keytar | undefined;
 
 function loadKeytar(): Keytar {
   // Loaded on first use: a machine without libsecret still starts, and says so when a secret is needed.
-  keytarModule ??= require('keytar') as Keytar;
+  keytarModule ??= requireNative('keytar') as Keytar;
   return keytarModule;
 }
 

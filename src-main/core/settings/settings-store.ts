@@ -1,3 +1,5 @@
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 
@@ -20,15 +22,42 @@ export type Settings = z.infer<typeof settingsSchema>;
  * front of the app: what does not parse falls back to defaults and is rewritten on next save.
  */
 export class SettingsStore {
-  private readonly conf: Conf<Record<string, unknown>>;
+  private store: Conf<Record<string, unknown>> | null = null;
 
-  constructor(dataDir: string) {
-    this.conf = new Conf<Record<string, unknown>>({
-      cwd: dataDir,
+  constructor(private readonly dataDir: string) {}
+
+  /** Opened at start, not at construction: a bad data directory fails start-up like every other service. */
+  async start(): Promise<void> {
+    try {
+      this.store = this.open();
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      // A damaged file is kept beside the new one for the owner to inspect, never deleted.
+      this.setAside = join(this.dataDir, `settings.corrupt-${Date.now()}.json`);
+      await rename(join(this.dataDir, 'settings.json'), this.setAside);
+      this.store = this.open();
+    }
+  }
+
+  /** Where a damaged settings file was moved at start, if one was. */
+  setAside: string | null = null;
+
+  private open(): Conf<Record<string, unknown>> {
+    return new Conf<Record<string, unknown>>({
+      cwd: this.dataDir,
       configName: 'settings',
       projectName: 'cell0',
       clearInvalidConfig: false,
     });
+  }
+
+  async stop(): Promise<void> {
+    this.store = null;
+  }
+
+  private get conf(): Conf<Record<string, unknown>> {
+    if (!this.store) throw new Error('Settings are not open.');
+    return this.store;
   }
 
   read(): Settings {

@@ -1,0 +1,54 @@
+import type { Session, WebContents } from 'electron';
+import { isAppPage } from './app-page.js';
+import { withCspHeader } from './csp-header.js';
+import { isSafeExternalUrl } from './external-url.js';
+import { isPermissionAllowed } from './permissions.js';
+
+/**
+ * Session-wide rules. The UI needs no camera, microphone, location, notifications from the page
+ * or any other browser permission, so every request and every check is answered no, but for
+ * clipboard writes from the app's own page. The CSP
+ * header doubles the meta tag of the built page; `csp` is null for the dev server, whose hot
+ * reload needs an inline script a strict policy blocks.
+ */
+export function hardenSession(session: Session, csp: string | null, appPageUrl: string): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl, appPageUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    isPermissionAllowed(permission, details.requestingUrl, appPageUrl),
+  );
+  if (csp !== null) {
+    session.webRequest.onHeadersReceived((details, callback) =>
+      callback({ responseHeaders: withCspHeader(details.responseHeaders, csp) }),
+    );
+  }
+}
+
+export interface WebContentsPolicy {
+  appPageUrl: string;
+  /** Hands a web link to the OS browser (shell.openExternal). */
+  openExternal: (url: string) => Promise<void>;
+  onError: (message: string, err: unknown) => void;
+}
+
+/**
+ * Rules for every web contents the app creates: it stays on the app's page, opens no windows
+ * of its own (web links go to the user's browser instead) and embeds no <webview>.
+ */
+export function hardenWebContents(contents: WebContents, policy: WebContentsPolicy): void {
+  const stayOnAppPage = (event: { url: string; preventDefault(): void }): void => {
+    if (!isAppPage(event.url, policy.appPageUrl)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayOnAppPage);
+  contents.on('will-redirect', stayOnAppPage);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) {
+      policy
+        .openExternal(url)
+        .catch((err: unknown) => policy.onError('could not open a link in the browser', err));
+    }
+    return { action: 'deny' };
+  });
+}

@@ -1,0 +1,35 @@
+import { test, expect } from './fixtures.js';
+
+test('conversations can be created, renamed and deleted, most recent first', async ({ page, cell0 }) => {
+  await page.goto(cell0.serve.url);
+  const items = page.getByTestId('conversation-item');
+  await page.getByTestId('new-conversation').click();
+  await expect(items).toHaveCount(1);
+  await items.first().getByTestId('conversation-rename').click();
+  await page.getByTestId('conversation-title-input').fill('Groceries');
+  await page.getByTestId('conversation-title-input').press('Enter');
+  await expect(items.first()).toContainText('Groceries');
+
+  await page.getByTestId('new-conversation').click();
+  await expect(items).toHaveCount(2);
+  await items.first().getByTestId('conversation-rename').click();
+  await page.getByTestId('conversation-title-input').fill('Taxes');
+  await page.getByTestId('conversation-title-input').press('Enter');
+  await expect(items.nth(0)).toContainText('Taxes');
+  await expect(items.nth(1)).toContainText('Groceries');
+
+  // Esc cancels a rename.
+  await items.nth(1).getByTestId('conversation-rename').click();
+  await page.getByTestId('conversation-title-input').fill('Nope');
+  await page.getByTestId('conversation-title-input').press('Escape');
+  await expect(items.nth(1)).toContainText('Groceries');
+
+  await items.nth(0).getByTestId('conversation-delete').click();
+  await page.getByTestId('confirm-delete').click();
+  await expect(items).toHaveCount(1);
+  await expect(items.first()).toContainText('Groceries');
+
+  await page.reload();
+  await expect(items).toHaveCount(1);
+  await expect(items.first()).toContainText('Groceries');
+});
