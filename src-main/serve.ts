@@ -61,6 +61,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `Port ${options.port ?? DEFAULT_PORT} is already in use (another cell0 serve?). Pick another with --port.`,
+        { cause: err },
       );
     }
     throw err;

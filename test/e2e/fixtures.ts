@@ -16,6 +16,8 @@ export interface Cell0Fixture {
 
 /** Every test gets its own data directory, its own `cell0 serve`, and its own fake model server. */
 export const test = base.extend<{ cell0: Cell0Fixture }>({
+  // Playwright reads a fixture's dependencies from this pattern, so it must be an (empty) object pattern.
+  // eslint-disable-next-line no-empty-pattern
   cell0: async ({}, use) => {
     const home = await mkdtemp(join(tmpdir(), 'cell0-e2e-'));
     const env = { CELL0_KEYCHAIN_SERVICE: `Cell 0 e2e ${randomUUID()}` };
