@@ -35,13 +35,15 @@ async function serve(args: string[]): Promise<void> {
       `  Data: ${handle.core.dataDir}\n` +
       `Press Ctrl-C to stop.\n`,
   );
-  let stopping = false;
+  let stoppingSince = 0;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince) {
+      // conf's exit hook (when-exit) re-raises the signal it saw at once; only a later press forces.
+      if (Date.now() - stoppingSince < 1000) return;
       process.stderr.write('Stopping anyway.\n');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     process.stdout.write(`\n${signal}: stopping…\n`);
     handle.stop().then(
       () => process.exit(0),

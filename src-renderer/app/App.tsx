@@ -1,0 +1,47 @@
+import { X } from 'lucide-react';
+import { ConversationView } from '../features/chat/ConversationView.js';
+import { Sidebar } from '../features/conversations/Sidebar.js';
+import { SettingsView } from '../features/settings/SettingsView.js';
+import { useConnection } from '../stores/connection.js';
+import { useUi } from '../stores/ui.js';
+import { Inspector } from './Inspector.js';
+import { StatusBar } from './StatusBar.js';
+import { UnauthorizedNotice } from './UnauthorizedNotice.js';
+import { useGlobalShortcuts } from './use-global-shortcuts.js';
+
+export function App() {
+  useGlobalShortcuts();
+  const view = useUi((s) => s.view);
+  const inspectorOpen = useUi((s) => s.inspectorOpen);
+  const notice = useUi((s) => s.notice);
+  const unauthorized = useConnection((s) => s.state === 'unauthorized');
+
+  let main;
+  if (unauthorized) main = <UnauthorizedNotice />;
+  else if (view === 'settings') main = <SettingsView />;
+  else main = <ConversationView />;
+
+  return (
+    <div className={inspectorOpen ? 'app with-inspector' : 'app'}>
+      <Sidebar />
+      <main className="main">
+        {notice && (
+          <div className="notice" role="alert">
+            <span>{notice}</span>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Dismiss"
+              onClick={() => useUi.getState().setNotice(null)}
+            >
+              <X size={14} aria-hidden />
+            </button>
+          </div>
+        )}
+        {main}
+      </main>
+      {inspectorOpen && view === 'chat' && <Inspector />}
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Client } from '../lib/client.js';
+import { createDeltaBatcher } from '../lib/delta-batcher.js';
+import type { Transport } from '../lib/transport.js';
+import { openConversation } from '../features/chat/actions.js';
+import { forgetConversation } from '../features/conversations/actions.js';
+import { useConnection } from '../stores/connection.js';
+import { useConversations } from '../stores/conversations.js';
+import { useMessages } from '../stores/messages.js';
+import { useSettings } from '../stores/settings.js';
+
+/**
+ * Everything the window knows is rebuilt on each (re)connect, since events sent while the link
+ * was down are lost; in between, events keep the stores current.
+ */
+async function refetchAll(c: Client): Promise<void> {
+  const [list, settings, info] = await Promise.allSettled([
+    c.call('conversations.list', {}),
+    c.call('settings.get', {}),
+    c.call('app.info', {}),
+  ]);
+  if (settings.status === 'fulfilled') useSettings.getState().setProvider(settings.value.provider);
+  if (info.status === 'fulfilled') useConnection.getState().setAppInfo(info.value);
+  if (list.status === 'fulfilled') {
+    useConversations.getState().setAll(list.value.conversations);
+    await openConversation(useConversations.getState().selectedId);
+  } else {
+    console.warn('cell0: could not load conversations', list.reason);
+  }
+}
+
+export function startSync(transport: Transport, c: Client): () => void {
+  const batcher = createDeltaBatcher(
+    (cb) => requestAnimationFrame(cb),
+    (deltas) => useMessages.getState().applyDeltas(deltas),
+  );
+
+  const onState = (state: ReturnType<Transport['getState']>) => {
+    useConnection.getState().setState(state);
+    if (state === 'connected') void refetchAll(c);
+  };
+
+  const unsubscribers = [
+    transport.onState(onState),
+    c.on('conversation.updated', ({ conversation }) => useConversations.getState().upsert(conversation)),
+    c.on('conversation.deleted', ({ id }) => forgetConversation(id)),
+    c.on('message.created', ({ message }) =>
+      useMessages.getState().upsertMessages(message.conversationId, [message]),
+    ),
+    c.on('message.delta', ({ conversationId, messageId, text }) => {
+      if (conversationId === useMessages.getState().conversationId) batcher.push(messageId, text);
+    }),
+    c.on('message.updated', ({ message }) => {
+      batcher.drop(message.id);
+      useMessages.getState().upsertMessages(message.conversationId, [message]);
+    }),
+    c.on('settings.updated', ({ provider }) => useSettings.getState().setProvider(provider)),
+  ];
+
+  onState(transport.getState());
+
+  return () => {
+    for (const u of unsubscribers) u();
+  };
+}

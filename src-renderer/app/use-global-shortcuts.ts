@@ -1,0 +1,31 @@
+import { useEffect } from 'react';
+import { errorMessage } from '../lib/client.js';
+import { stopStreaming } from '../features/chat/actions.js';
+import { createConversation } from '../features/conversations/actions.js';
+import { useUi } from '../stores/ui.js';
+
+export function newChat(): void {
+  createConversation().catch((err: unknown) => {
+    useUi.getState().setNotice(`Could not start a new chat: ${errorMessage(err)}`);
+  });
+}
+
+/** Ctrl/Cmd+N new chat, Ctrl/Cmd+, settings, Esc stops the reply being written. */
+export function useGlobalShortcuts(): void {
+  useEffect(() => {
+    function onKeyDown(e: KeyboardEvent): void {
+      const mod = e.metaKey || e.ctrlKey;
+      if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
+        e.preventDefault();
+        newChat();
+      } else if (mod && !e.altKey && e.key === ',') {
+        e.preventDefault();
+        useUi.getState().setView('settings');
+      } else if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]')) {
+        void stopStreaming();
+      }
+    }
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}

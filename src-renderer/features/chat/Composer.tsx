@@ -1,0 +1,130 @@
+import { ArrowUp, Square, X } from 'lucide-react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useConnection } from '../../stores/connection.js';
+import { useMessages } from '../../stores/messages.js';
+import { isProviderReady, useSettings } from '../../stores/settings.js';
+import { useUi } from '../../stores/ui.js';
+import { sendMessage, stopStreaming } from './actions.js';
+
+const MAX_HEIGHT_PX = 280;
+
+export function Composer() {
+  const [text, setText] = useState('');
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const conversationId = useMessages((s) => s.conversationId);
+  const busy = useMessages((s) => s.streaming || s.pending.length > 0);
+  const sendError = useMessages((s) => s.sendError);
+  const providerReady = useSettings((s) => isProviderReady(s.provider));
+  const settingsLoaded = useSettings((s) => s.loaded);
+  const connected = useConnection((s) => s.state === 'connected');
+  const focusRequest = useUi((s) => s.composerFocusRequest);
+
+  const inputDisabled = settingsLoaded && !providerReady;
+  const canSend = connected && providerReady && !busy && text.trim() !== '';
+
+  // Grows with its content up to a cap, then scrolls; measured after layout so it never flickers.
+  useLayoutEffect(() => {
+    const el = textareaRef.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [text]);
+
+  useEffect(() => {
+    textareaRef.current?.focus();
+  }, [focusRequest, conversationId]);
+
+  async function submit(): Promise<void> {
+    if (!canSend) return;
+    const value = text;
+    setText('');
+    const sent = await sendMessage(value);
+    // Give the words back on failure, unless the person already started typing something else.
+    if (!sent) setText((current) => (current === '' ? value : current));
+  }
+
+  let hint: string | null = null;
+  if (inputDisabled) hint = 'Connect a model in Settings to start chatting.';
+  else if (!connected) hint = 'Reconnecting to Cell 0…';
+
+  return (
+    <div className="composer-wrap">
+      {sendError && (
+        <div className="composer-error" role="alert">
+          <span>{sendError}</span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss error"
+            onClick={() => useMessages.getState().setSendError(null)}
+          >
+            <X size={14} aria-hidden />
+          </button>
+        </div>
+      )}
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <textarea
+          ref={textareaRef}
+          data-testid="composer-input"
+          className="composer-input"
+          rows={1}
+          value={text}
+          disabled={inputDisabled}
+          placeholder={inputDisabled ? 'No model connected' : 'Message Cell 0'}
+          aria-label="Message"
+          aria-describedby={hint ? 'composer-hint' : undefined}
+          aria-keyshortcuts="Enter Shift+Enter Escape"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+        {busy ? (
+          <button
+            type="button"
+            className="composer-button stop"
+            data-testid="stop-button"
+            aria-label="Stop the reply (Esc)"
+            title="Stop (Esc)"
+            onClick={() => void stopStreaming()}
+          >
+            <Square size={14} aria-hidden fill="currentColor" />
+          </button>
+        ) : (
+          <button
+            type="submit"
+            className="composer-button"
+            data-testid="send-button"
+            aria-label="Send (Enter)"
+            title="Send (Enter)"
+            disabled={!canSend}
+          >
+            <ArrowUp size={16} aria-hidden />
+          </button>
+        )}
+      </form>
+      <p className="composer-hint" id="composer-hint">
+        {hint ?? (
+          <>
+            <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+            {busy && (
+              <>
+                {' '}
+                · <kbd>Esc</kbd> to stop
+              </>
+            )}
+          </>
+        )}
+      </p>
+    </div>
+  );
+}

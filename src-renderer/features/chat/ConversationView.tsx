@@ -1,0 +1,69 @@
+import { PanelRight } from 'lucide-react';
+import { useConversations } from '../../stores/conversations.js';
+import { useMessages } from '../../stores/messages.js';
+import { isProviderReady, useSettings } from '../../stores/settings.js';
+import { useUi } from '../../stores/ui.js';
+import { openConversation } from './actions.js';
+import { Composer } from './Composer.js';
+import { EmptyConversation } from './EmptyConversation.js';
+import { MessageList } from './MessageList.js';
+import { ProviderSetupCard } from './ProviderSetupCard.js';
+
+export function ConversationView() {
+  const conversationId = useMessages((s) => s.conversationId);
+  const status = useMessages((s) => s.status);
+  const loadError = useMessages((s) => s.loadError);
+  const count = useMessages((s) => s.total + s.pending.length);
+  const title = useConversations((s) => s.list.find((c) => c.id === conversationId)?.title);
+  const settingsLoaded = useSettings((s) => s.loaded);
+  const providerReady = useSettings((s) => isProviderReady(s.provider));
+  const inspectorOpen = useUi((s) => s.inspectorOpen);
+  const needsProvider = settingsLoaded && !providerReady;
+
+  let body;
+  if (status === 'error') {
+    body = (
+      <div className="empty-state" role="alert">
+        <h2>This conversation did not load</h2>
+        <p>{loadError}</p>
+        <button type="button" className="button" onClick={() => void openConversation(conversationId)}>
+          Try again
+        </button>
+      </div>
+    );
+  } else if (count > 0) {
+    body = <MessageList key={conversationId} />;
+  } else if (needsProvider) {
+    body = (
+      <div className="center-scroll">
+        <ProviderSetupCard />
+      </div>
+    );
+  } else if (status === 'loading') {
+    body = <div className="loading-state" aria-busy="true" aria-label="Loading messages" />;
+  } else {
+    body = <EmptyConversation />;
+  }
+
+  return (
+    <section className="conversation" aria-label={title ?? 'Conversation'}>
+      <header className="view-header">
+        <h1 className="view-title">{title ?? 'New chat'}</h1>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={inspectorOpen ? 'Hide inspector' : 'Show inspector'}
+          aria-expanded={inspectorOpen}
+          aria-controls="inspector"
+          title="Inspector"
+          onClick={() => useUi.getState().toggleInspector()}
+        >
+          <PanelRight size={16} aria-hidden />
+        </button>
+      </header>
+      <div className="conversation-body">{body}</div>
+      {needsProvider && count > 0 && <ProviderSetupCard compact />}
+      <Composer />
+    </section>
+  );
+}

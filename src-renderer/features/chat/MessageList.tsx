@@ -1,0 +1,95 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown } from 'lucide-react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useMessages } from '../../stores/messages.js';
+import { ensureRows } from './actions.js';
+import { MessageRow } from './MessageRow.js';
+
+const ESTIMATED_ROW_PX = 96;
+/** Within this distance of the end the reader counts as "at the latest message" and the list follows. */
+const END_THRESHOLD_PX = 32;
+
+/**
+ * Virtualised, so 10,000 messages cost as much as the thirty on screen. Anchored to the end: it
+ * follows new text only while the reader is at the bottom, and never moves a reader who scrolled up.
+ */
+export function MessageList() {
+  const total = useMessages((s) => s.total);
+  const pendingCount = useMessages((s) => s.pending.length);
+  const epoch = useMessages((s) => s.epoch);
+  const count = total + pendingCount;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [atEnd, setAtEnd] = useState(true);
+
+  // The virtualiser's methods are not memoizable; this component gains nothing from the compiler anyway.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    overscan: 6,
+    paddingStart: 16,
+    paddingEnd: 16,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: END_THRESHOLD_PX,
+    // Starting the range at the end keeps the first render from asking for page 0 of a long history.
+    initialOffset: () => count * ESTIMATED_ROW_PX,
+  });
+
+  // Mounted per conversation (keyed by id), so this runs when one opens: start at the latest message.
+  useLayoutEffect(() => {
+    virtualizer.scrollToEnd();
+  }, [virtualizer]);
+
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? -1;
+  const last = items[items.length - 1]?.index ?? -1;
+
+  useEffect(() => {
+    if (last >= 0 && first < total) ensureRows(first, Math.min(last, total - 1));
+  }, [first, last, total, epoch]);
+
+  return (
+    <div className="message-list-frame">
+      <div
+        ref={scrollRef}
+        className="message-list"
+        data-testid="message-list"
+        role="feed"
+        aria-label="Messages"
+        aria-busy={false}
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD_PX);
+        }}
+      >
+        <div className="message-list-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="message-slot"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <MessageRow index={item.index} count={count} />
+            </div>
+          ))}
+        </div>
+      </div>
+      {!atEnd && (
+        <button
+          type="button"
+          className="jump-to-latest"
+          onClick={() => virtualizer.scrollToEnd()}
+          aria-label="Jump to the latest message"
+        >
+          <ArrowDown size={14} aria-hidden />
+          Latest
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { client } from '../../app/client-instance.js';
+import { waitForConnection } from '../../app/wait-for-connection.js';
+import { isClientError, errorMessage } from '../../lib/client.js';
+import { PageLoader } from '../../lib/page-loader.js';
+import { useConversations } from '../../stores/conversations.js';
+import { createConversation } from '../conversations/actions.js';
+import { useMessages } from '../../stores/messages.js';
+import { describeSendError } from './send-errors.js';
+
+export const PAGE_SIZE = 100;
+/** How far beyond the visible rows pages are fetched, so scrolling rarely meets a skeleton. */
+const PREFETCH_ROWS = 40;
+
+function createLoader(conversationId: string): PageLoader {
+  const loader: PageLoader = new PageLoader({
+    pageSize: PAGE_SIZE,
+    fetchPage: (offset, limit) => client().call('messages.page', { conversationId, offset, limit }),
+    onPage: (page) => useMessages.getState().upsertMessages(conversationId, page.messages, page.total),
+    onError: (err) => console.warn('cell0: a page of messages failed to load', err),
+    has: (index) => useMessages.getState().cache.has(index),
+  });
+  return loader;
+}
+
+/**
+ * Shows a conversation, starting from its latest messages. Called again for the same id after a
+ * reconnect: the messages on screen stay while the missed changes are fetched.
+ */
+export async function openConversation(id: string | null): Promise<void> {
+  const store = useMessages.getState();
+  if (!id) {
+    store.reset(null, null);
+    return;
+  }
+  const refresh = store.conversationId === id && store.status !== 'error';
+  let loader = store.loader;
+  if (refresh && loader) {
+    loader.invalidate();
+  } else {
+    loader = createLoader(id);
+    store.reset(id, loader);
+  }
+  try {
+    const conversation = await client().call('conversations.get', { id });
+    if (useMessages.getState().conversationId !== id) return;
+    useConversations.getState().upsert(conversation);
+    useMessages.getState().setTotal(id, conversation.messageCount);
+    const total = useMessages.getState().total;
+    await loader.ensure(total - PAGE_SIZE, total - 1, total);
+    if (useMessages.getState().conversationId !== id) return;
+    useMessages.getState().setLoadStatus('ready');
+    if (refresh) useMessages.getState().bumpEpoch();
+  } catch (err) {
+    if (useMessages.getState().conversationId !== id) return;
+    if (isClientError(err) && err.code === 'NOT_FOUND') {
+      useConversations.getState().remove(id);
+      void openConversation(useConversations.getState().selectedId);
+      return;
+    }
+    useMessages.getState().setLoadStatus('error', errorMessage(err));
+  }
+}
+
+/** Asks for the pages behind the rows the list shows; already loaded or loading pages are skipped. */
+export function ensureRows(first: number, last: number): void {
+  const { loader, total } = useMessages.getState();
+  void loader?.ensure(first - PREFETCH_ROWS, last + PREFETCH_ROWS, total);
+}
+
+async function sendOnce(conversationId: string, text: string, clientMessageId: string) {
+  try {
+    return await client().call('chat.send', { conversationId, text, clientMessageId });
+  } catch (err) {
+    // The same idempotency key makes resending after a dropped connection safe: never a twin.
+    if (isClientError(err) && err.code === 'TRANSPORT' && (await waitForConnection(20_000))) {
+      return client().call('chat.send', { conversationId, text, clientMessageId });
+    }
+    throw err;
+  }
+}
+
+/** Returns false when the message was not sent; the reason is in the store's sendError. */
+export async function sendMessage(text: string): Promise<boolean> {
+  const trimmed = text.trim();
+  if (!trimmed) return true;
+  const store = useMessages.getState();
+  store.setSendError(null);
+  let conversationId = store.conversationId;
+  try {
+    if (!conversationId) {
+      // Typing into the empty window should just work, without pressing New chat first.
+      conversationId = (await createConversation()).id;
+    }
+  } catch (err) {
+    useMessages.getState().setSendError(describeSendError(err));
+    return false;
+  }
+  const clientMessageId = crypto.randomUUID();
+  useMessages
+    .getState()
+    .addPending({ clientMessageId, conversationId, text: trimmed, createdAt: Date.now() });
+  try {
+    const { userMessage, assistantMessage } = await sendOnce(conversationId, trimmed, clientMessageId);
+    useMessages.getState().upsertMessages(conversationId, [userMessage, assistantMessage]);
+    return true;
+  } catch (err) {
+    if (useMessages.getState().conversationId === conversationId) {
+      useMessages.getState().setSendError(describeSendError(err));
+    }
+    return false;
+  } finally {
+    useMessages.getState().removePending(clientMessageId);
+  }
+}
+
+export async function stopStreaming(): Promise<void> {
+  const { conversationId, streaming, pending } = useMessages.getState();
+  if (!conversationId || (!streaming && pending.length === 0)) return;
+  try {
+    await client().call('chat.stop', { conversationId });
+  } catch (err) {
+    useMessages.getState().setSendError(`Could not stop the reply: ${describeSendError(err)}`);
+  }
+}
+
+/** Sends again the user text that led to the failed reply at errorIndex. */
+export function retryFrom(errorIndex: number): void {
+  const { cache } = useMessages.getState();
+  for (let i = errorIndex - 1; i >= Math.max(0, errorIndex - 20); i--) {
+    const m = cache.get(i);
+    if (m?.role === 'user') {
+      void sendMessage(m.content);
+      return;
+    }
+  }
+  useMessages.getState().setSendError('The message to retry is not loaded; scroll up a little and retry.');
+}

@@ -1,0 +1,53 @@
+import { Plus, Settings } from 'lucide-react';
+import { newChat } from '../../app/use-global-shortcuts.js';
+import { modKey } from '../../lib/platform.js';
+import { useConversations } from '../../stores/conversations.js';
+import { useUi } from '../../stores/ui.js';
+import { ConversationRow } from './ConversationRow.js';
+
+export function Sidebar() {
+  const list = useConversations((s) => s.list);
+  const loaded = useConversations((s) => s.loaded);
+  const selectedId = useConversations((s) => s.selectedId);
+  const view = useUi((s) => s.view);
+
+  return (
+    <aside className="sidebar" aria-label="Sidebar">
+      <div className="sidebar-brand">
+        <span className="brand-mark" aria-hidden />
+        <span className="brand-name">Cell 0</span>
+      </div>
+      <button
+        type="button"
+        className="button new-chat"
+        data-testid="new-conversation"
+        aria-keyshortcuts="Control+N Meta+N"
+        onClick={newChat}
+      >
+        <Plus size={15} aria-hidden />
+        <span>New chat</span>
+        <kbd className="shortcut">{modKey}N</kbd>
+      </button>
+      <nav className="conversation-nav" aria-label="Conversations">
+        {loaded && list.length === 0 && <p className="sidebar-empty">No conversations yet.</p>}
+        <ul className="conversation-list">
+          {list.map((c) => (
+            <ConversationRow key={c.id} conversation={c} active={c.id === selectedId} />
+          ))}
+        </ul>
+      </nav>
+      <button
+        type="button"
+        className={view === 'settings' ? 'nav-item active' : 'nav-item'}
+        data-testid="nav-settings"
+        aria-current={view === 'settings' ? 'page' : undefined}
+        aria-keyshortcuts="Control+Comma Meta+Comma"
+        onClick={() => useUi.getState().setView('settings')}
+      >
+        <Settings size={15} aria-hidden />
+        <span>Settings</span>
+        <kbd className="shortcut">{modKey},</kbd>
+      </button>
+    </aside>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Cell0Bridge } from '../../src-main/core/protocol/index.js';
+import { takeAccessToken } from './access-token.js';
+import type { ConnectionState } from './connection-state.js';
+import { createWsBridge } from './ws-bridge.js';
+
+export interface Transport {
+  bridge: Cell0Bridge;
+  getState(): ConnectionState;
+  onState(listener: (state: ConnectionState) => void): () => void;
+}
+
+/** The desktop preload's IPC bridge when present, otherwise the serve mode WebSocket. */
+export function createTransport(): Transport {
+  const ipc = window.cell0;
+  if (ipc) {
+    // IPC lives as long as the window does, so it is always connected.
+    return { bridge: ipc, getState: () => 'connected', onState: () => () => {} };
+  }
+  const token = takeAccessToken({
+    location: window.location,
+    storage: window.sessionStorage,
+    history: window.history,
+  });
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = createWsBridge({
+    url: `${scheme}//${window.location.host}/ws`,
+    token,
+    WebSocket: window.WebSocket,
+  });
+  return { bridge: ws, getState: () => ws.state, onState: (l) => ws.onState(l) };
+}

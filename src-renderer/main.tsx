@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.js';
+import { setClient } from './app/client-instance.js';
+import { startSync } from './app/sync.js';
+import { createClient } from './lib/client.js';
+import { createTransport } from './lib/transport.js';
+import './styles/theme.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/chat.css';
+import './styles/markdown.css';
+import './styles/settings.css';
+
+const transport = createTransport();
+const client = createClient(transport.bridge);
+setClient(client);
+startSync(transport, client);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element.');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,27 @@
+import { create } from 'zustand';
+
+export type View = 'chat' | 'settings';
+
+interface UiStore {
+  view: View;
+  inspectorOpen: boolean;
+  /** Bumped to ask the composer to take focus (new chat, back from settings). */
+  composerFocusRequest: number;
+  /** A failure that belongs to no single control (new chat failed); shown above the main view. */
+  notice: string | null;
+  setView(view: View): void;
+  toggleInspector(): void;
+  focusComposer(): void;
+  setNotice(notice: string | null): void;
+}
+
+export const useUi = create<UiStore>()((set) => ({
+  view: 'chat',
+  inspectorOpen: false,
+  composerFocusRequest: 0,
+  notice: null,
+  setView: (view) => set({ view }),
+  toggleInspector: () => set((s) => ({ inspectorOpen: !s.inspectorOpen })),
+  focusComposer: () => set((s) => ({ composerFocusRequest: s.composerFocusRequest + 1 })),
+  setNotice: (notice) => set({ notice }),
+}));
