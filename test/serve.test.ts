@@ -38,11 +38,13 @@ describe('cell0 serve', () => {
         await serve.start();
         const client = await TestWsClient.connect(`ws://127.0.0.1:${serve.port}/ws`);
         await client.call('session.hello', { token: serve.token });
-        await client.call('settings.setProvider', {
-          baseUrl: fake.baseUrl,
-          model: 'fake-small',
-          apiKey: null,
-        });
+        if (round === 0) {
+          await client.call('providers.save', {
+            kind: 'openai-compatible',
+            baseUrl: fake.baseUrl,
+            defaultModel: 'fake-small',
+          });
+        }
         const conv = await client.call('conversations.create', { title: `round ${round}` });
         const conversationId = (conv as { result: { id: string } }).result.id;
         // Fire sends back to back and pull the plug at a random moment in the middle of them.

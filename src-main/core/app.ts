@@ -1,4 +1,6 @@
 import { ChatService } from './agents/chat-service.js';
+import { ProviderRegistry } from './agents/provider-registry.js';
+import { IdentityService } from './identity/identity-service.js';
 import { createHandlers } from './handlers.js';
 import { ConversationStore } from './conversations/store.js';
 import { EventBus } from './gateway/event-bus.js';
@@ -16,6 +18,10 @@ export interface CoreOptions {
   logger?: Logger;
   /** How often a streaming reply is saved (ms). */
   flushIntervalMs?: number;
+  /** Where to look for local model servers; tests point these at fakes. */
+  localServers?: { ollama?: string; lmstudio?: string };
+  /** Waits between retries after a rate limit (ms, before jitter); tests shorten them. */
+  retryBaseMs?: number;
 }
 
 export interface Service {
@@ -46,8 +52,13 @@ export function createCore(options: CoreOptions): Core {
   const settings = new SettingsStore(options.dataDir);
   const keychain = new Keychain(options.keychainService);
   const conversations = new ConversationStore(storage.db);
-  const chat = new ChatService(conversations, settings, keychain, bus, {
+  const providers = new ProviderRegistry(settings, keychain, {
+    ...(options.localServers ? { localServers: options.localServers } : {}),
+  });
+  const identity = new IdentityService({ keychain, db: storage.db, bus, logger });
+  const chat = new ChatService(conversations, providers, bus, {
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
+    ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
   });
 
@@ -61,6 +72,7 @@ export function createCore(options: CoreOptions): Core {
       },
       stop: () => settings.stop(),
     },
+    { name: 'identity', start: () => identity.start(), stop: () => identity.stop() },
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
   ];
 
@@ -72,8 +84,8 @@ export function createCore(options: CoreOptions): Core {
       bus,
       conversations,
       chat,
-      settings,
-      keychain,
+      providers,
+      identity,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

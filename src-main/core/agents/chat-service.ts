@@ -1,21 +1,29 @@
-import { streamText, type ModelMessage } from 'ai';
+import { streamText, type ModelMessage, type ToolSet } from 'ai';
 import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
 import type { EventBus } from '../gateway/event-bus.js';
-import type { Keychain } from '../identity/keychain.js';
-import type { Message } from '../protocol/entities.js';
+import type { Message, Usage } from '../protocol/entities.js';
 import { Cell0Error, type ErrorShape } from '../protocol/errors.js';
-import type { SettingsStore } from '../settings/settings-store.js';
-import { chatModel, type ProviderConnection } from './provider.js';
-import { toProviderError } from './provider-errors.js';
-
-export const PROVIDER_KEY_ACCOUNT = 'provider:openai-compatible:api-key';
+import { costOf } from './pricing.js';
+import { languageModel } from './provider-kinds.js';
+import type { ProviderRegistry, ResolvedModel } from './provider-registry.js';
+import { isRetryable, retryAfterMs, toProviderError } from './provider-errors.js';
 
 export interface ChatServiceOptions {
   /** How many earlier messages the model sees (memory synthesis replaces this later). */
   historyLimit?: number;
   /** How often a streaming reply's text is saved, so a crash keeps most of it. */
   flushIntervalMs?: number;
+  /** First wait after a rate limit or overload, doubled each time unless the provider says how long. */
+  retryBaseMs?: number;
+  /** Attempts in all, the first included. */
+  maxAttempts?: number;
+  /**
+   * Tools offered to the model. Calls are surfaced as events; running them is the kernel's job,
+   * so none are offered until it exists.
+   */
+  tools?: ToolSet;
+  onStreamFailure?: (err: unknown) => void;
 }
 
 interface ActiveReply {
@@ -23,9 +31,30 @@ interface ActiveReply {
   done: Promise<void>;
 }
 
+/** One attempt's outcome: what streamed, and whether it ended in an error worth waiting out. */
+interface Attempt {
+  error: Cell0Error | null;
+  raw: unknown;
+  usage: { inputTokens: number | null; outputTokens: number | null } | null;
+}
+
+const MAX_RETRY_WAIT_MS = 60_000;
+
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]?.trim() ?? '';
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line || DEFAULT_TITLE;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Runs one streamed reply per conversation and keeps the store and the clients in step. */
@@ -33,18 +62,20 @@ export class ChatService {
   private readonly active = new Map<string, ActiveReply>();
   private readonly historyLimit: number;
   private readonly flushIntervalMs: number;
-
+  private readonly retryBaseMs: number;
+  private readonly maxAttempts: number;
   private readonly onStreamFailure: (err: unknown) => void;
 
   constructor(
     private readonly store: ConversationStore,
-    private readonly settings: SettingsStore,
-    private readonly keychain: Keychain,
+    private readonly providers: ProviderRegistry,
     private readonly bus: EventBus,
-    options: ChatServiceOptions & { onStreamFailure?: (err: unknown) => void } = {},
+    private readonly options: ChatServiceOptions = {},
   ) {
     this.historyLimit = options.historyLimit ?? 50;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
+    this.retryBaseMs = options.retryBaseMs ?? 1000;
+    this.maxAttempts = options.maxAttempts ?? 4;
     // Saving the final state can fail only if the conversation vanished meanwhile; nothing to show then.
     this.onStreamFailure = options.onStreamFailure ?? (() => undefined);
   }
@@ -60,10 +91,6 @@ export class ChatService {
     await Promise.allSettled(running.map((r) => r.done));
   }
 
-  isStreaming(conversationId: string): boolean {
-    return this.active.has(conversationId);
-  }
-
   async send(
     conversationId: string,
     text: string,
@@ -77,29 +104,26 @@ export class ChatService {
         'A reply is still streaming in this conversation. Stop it or wait for it to finish.',
       );
     }
-    const provider = this.settings.provider();
-    if (!provider) {
-      throw new Cell0Error(
-        'PROVIDER_NOT_CONFIGURED',
-        'No model is set up yet. Open Settings and connect a provider.',
-      );
-    }
     // Claim the slot before any await, so two quick sends cannot both start a reply.
     const controller = new AbortController();
     let finished!: () => void;
     const slot: ActiveReply = { controller, done: new Promise<void>((r) => (finished = r)) };
     this.active.set(conversationId, slot);
     try {
-      const apiKey = await this.keychain.get(PROVIDER_KEY_ACCOUNT);
       const before = await this.store.get(conversationId);
-      const exchange = await this.store.appendExchange(conversationId, text, clientMessageId, provider.model);
+      // Resolved before anything is stored: no provider, no key or a locked keychain leave no trace.
+      const resolved = await this.providers.resolve(before.modelRef);
+      const exchange = await this.store.appendExchange(conversationId, text, clientMessageId, {
+        providerId: resolved.provider.id,
+        model: resolved.model,
+      });
       this.bus.emit('message.created', { message: exchange.userMessage });
       this.bus.emit('message.created', { message: exchange.assistantMessage });
       if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
         await this.store.rename(conversationId, titleFrom(text));
       }
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
-      void this.stream(exchange.assistantMessage, { ...provider, apiKey }, slot)
+      void this.stream(exchange.assistantMessage, resolved, slot)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           this.release(conversationId, slot);
@@ -113,10 +137,6 @@ export class ChatService {
     }
   }
 
-  private release(conversationId: string, slot: ActiveReply): void {
-    if (this.active.get(conversationId) === slot) this.active.delete(conversationId);
-  }
-
   /** Cancels the streaming reply; its partial text is kept and marked stopped. */
   async stopReply(conversationId: string): Promise<boolean> {
     const reply = this.active.get(conversationId);
@@ -126,42 +146,47 @@ export class ChatService {
     return true;
   }
 
-  private async stream(reply: Message, connection: ProviderConnection, slot: ActiveReply): Promise<void> {
+  private release(conversationId: string, slot: ActiveReply): void {
+    if (this.active.get(conversationId) === slot) this.active.delete(conversationId);
+  }
+
+  private async stream(reply: Message, resolved: ResolvedModel, slot: ActiveReply): Promise<void> {
     const signal = slot.controller.signal;
-    let content = '';
-    let lastFlush = Date.now();
-    let flushing: Promise<void> = Promise.resolve();
+    const state = { content: '', lastFlush: Date.now(), flushing: Promise.resolve() };
     let status: Message['status'] = 'complete';
     let error: ErrorShape | null = null;
+    let usage: Usage | null = null;
     try {
       const history = await this.store.history(reply.conversationId, reply.index, this.historyLimit);
       const messages: ModelMessage[] = history.map((m) => ({ role: m.role, content: m.content }));
-      const result = streamText({
-        model: chatModel(connection),
-        messages,
-        abortSignal: signal,
-        maxRetries: 1,
-        // Errors are read from the stream below; the SDK's default would print them to the console.
-        onError: () => undefined,
-      });
-      for await (const part of result.fullStream) {
-        if (part.type === 'text-delta' && part.text) {
-          content += part.text;
-          this.bus.emit('message.delta', {
-            conversationId: reply.conversationId,
-            messageId: reply.id,
-            text: part.text,
-          });
-          if (Date.now() - lastFlush >= this.flushIntervalMs) {
-            lastFlush = Date.now();
-            const snapshot = content;
-            flushing = flushing.then(() => this.store.updateReply(reply.id, snapshot, 'streaming'));
-          }
-        } else if (part.type === 'error') {
-          throw part.error;
-        } else if (part.type === 'abort') {
-          status = 'stopped';
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.attempt(reply, resolved, messages, signal, state);
+        if (outcome.usage) {
+          const { inputTokens, outputTokens } = outcome.usage;
+          usage = {
+            inputTokens,
+            outputTokens,
+            costUsd: costOf(resolved.model, resolved.local, inputTokens, outputTokens),
+          };
         }
+        if (!outcome.error) break;
+        // Only a refusal before any text is worth waiting out; a half-written reply is not restarted.
+        if (signal.aborted || !isRetryable(outcome.error) || state.content || attempt >= this.maxAttempts) {
+          throw outcome.error;
+        }
+        const asked = retryAfterMs(outcome.raw);
+        const backoff = this.retryBaseMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
+        const waitMs = Math.round(Math.min(asked ?? backoff, MAX_RETRY_WAIT_MS));
+        this.bus.emit('message.retrying', {
+          conversationId: reply.conversationId,
+          messageId: reply.id,
+          attempt: attempt + 1,
+          maxAttempts: this.maxAttempts,
+          waitMs,
+          error: outcome.error.toShape(),
+        });
+        await sleep(waitMs, signal);
+        if (signal.aborted) break;
       }
       if (signal.aborted) status = 'stopped';
     } catch (err) {
@@ -170,18 +195,90 @@ export class ChatService {
       } else {
         status = 'error';
         error = toProviderError(err, {
-          baseUrl: connection.baseUrl,
-          secret: connection.apiKey,
-          streamed: content.length > 0,
+          baseUrl: resolved.endpoint.baseUrl,
+          secret: resolved.endpoint.apiKey,
+          streamed: state.content.length > 0,
         }).toShape();
       }
     }
-    await flushing.catch(() => undefined);
-    await this.store.updateReply(reply.id, content, status, error);
+    await state.flushing.catch(() => undefined);
+    await this.store.updateReply(reply.id, state.content, status, error, usage);
     await this.store.touch(reply.conversationId);
     // Free the conversation before telling clients, so a send prompted by this event is not BUSY.
     this.release(reply.conversationId, slot);
     this.bus.emit('message.updated', { message: await this.store.message(reply.id) });
     this.bus.emit('conversation.updated', { conversation: await this.store.get(reply.conversationId) });
+  }
+
+  /** One call to the model, streaming text into the reply; errors come back, they are not thrown. */
+  private async attempt(
+    reply: Message,
+    resolved: ResolvedModel,
+    messages: ModelMessage[],
+    signal: AbortSignal,
+    state: { content: string; lastFlush: number; flushing: Promise<void> },
+  ): Promise<Attempt> {
+    const context = {
+      baseUrl: resolved.endpoint.baseUrl,
+      secret: resolved.endpoint.apiKey,
+      streamed: false,
+    };
+    let usage: Attempt['usage'] = null;
+    try {
+      const result = streamText({
+        model: languageModel(resolved.endpoint, resolved.model),
+        messages,
+        abortSignal: signal,
+        // Retries are ours: the wait is shown to the owner, and Stop cancels it.
+        maxRetries: 0,
+        ...(this.options.tools ? { tools: this.options.tools } : {}),
+        // Errors are read from the stream below; the SDK's default would print them to the console.
+        onError: () => undefined,
+      });
+      for await (const part of result.fullStream) {
+        if (part.type === 'text-delta' && part.text) {
+          state.content += part.text;
+          this.bus.emit('message.delta', {
+            conversationId: reply.conversationId,
+            messageId: reply.id,
+            text: part.text,
+          });
+          if (Date.now() - state.lastFlush >= this.flushIntervalMs) {
+            state.lastFlush = Date.now();
+            const snapshot = state.content;
+            state.flushing = state.flushing.then(() =>
+              this.store.updateReply(reply.id, snapshot, 'streaming'),
+            );
+          }
+        } else if (part.type === 'tool-call') {
+          this.bus.emit('message.toolCall', {
+            conversationId: reply.conversationId,
+            messageId: reply.id,
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            input: part.input,
+          });
+        } else if (part.type === 'finish') {
+          usage = {
+            inputTokens: part.totalUsage.inputTokens ?? null,
+            outputTokens: part.totalUsage.outputTokens ?? null,
+          };
+        } else if (part.type === 'error') {
+          return {
+            error: toProviderError(part.error, { ...context, streamed: state.content.length > 0 }),
+            raw: part.error,
+            usage,
+          };
+        }
+      }
+      return { error: null, raw: null, usage };
+    } catch (err) {
+      if (signal.aborted) return { error: null, raw: null, usage };
+      return {
+        error: toProviderError(err, { ...context, streamed: state.content.length > 0 }),
+        raw: err,
+        usage,
+      };
+    }
   }
 }

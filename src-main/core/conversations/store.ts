@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, SqlValue } from '../storage/database.js';
-import type { Conversation, Message, MessageStatus } from '../protocol/entities.js';
+import type { Conversation, Message, MessageStatus, ModelRef, Usage } from '../protocol/entities.js';
 import type { ErrorShape } from '../protocol/errors.js';
 import { Cell0Error } from '../protocol/errors.js';
 
@@ -10,6 +10,8 @@ interface ConversationRow {
   created_at: number;
   updated_at: number;
   message_count: number;
+  provider_id: string | null;
+  model: string | null;
 }
 
 interface MessageRow {
@@ -21,14 +23,18 @@ interface MessageRow {
   status: MessageStatus;
   error_code: string | null;
   error_message: string | null;
+  provider_id: string | null;
   model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
   created_at: number;
 }
 
-const CONVERSATION_COLUMNS = `c.id, c.title, c.created_at, c.updated_at,
+const CONVERSATION_COLUMNS = `c.id, c.title, c.created_at, c.updated_at, c.provider_id, c.model,
   (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count`;
-const MESSAGE_COLUMNS =
-  'id, conversation_id, idx, role, content, status, error_code, error_message, model, created_at';
+const MESSAGE_COLUMNS = `id, conversation_id, idx, role, content, status, error_code, error_message,
+  provider_id, model, input_tokens, output_tokens, cost_usd, created_at`;
 
 function toConversation(row: ConversationRow): Conversation {
   return {
@@ -37,6 +43,7 @@ function toConversation(row: ConversationRow): Conversation {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     messageCount: row.message_count,
+    modelRef: row.provider_id && row.model ? { providerId: row.provider_id, model: row.model } : null,
   };
 }
 
@@ -49,7 +56,12 @@ function toMessage(row: MessageRow): Message {
     content: row.content,
     status: row.status,
     error: row.error_code ? ({ code: row.error_code, message: row.error_message ?? '' } as ErrorShape) : null,
+    providerId: row.provider_id,
     model: row.model,
+    usage:
+      row.input_tokens === null && row.output_tokens === null && row.cost_usd === null
+        ? null
+        : { inputTokens: row.input_tokens, outputTokens: row.output_tokens, costUsd: row.cost_usd },
     createdAt: row.created_at,
   };
 }
@@ -90,7 +102,20 @@ export class ConversationStore {
         now,
       ]),
     );
-    return { id, title, createdAt: now, updatedAt: now, messageCount: 0 };
+    return { id, title, createdAt: now, updatedAt: now, messageCount: 0, modelRef: null };
+  }
+
+  /** Switches the model later replies come from; null follows the app's default again. */
+  async setModel(id: string, modelRef: ModelRef | null): Promise<Conversation> {
+    const { changes } = await this.db.transaction(() =>
+      this.db.run('UPDATE conversations SET provider_id = ?, model = ? WHERE id = ?', [
+        modelRef?.providerId ?? null,
+        modelRef?.model ?? null,
+        id,
+      ]),
+    );
+    if (changes === 0) throw new Cell0Error('NOT_FOUND', 'That conversation no longer exists.');
+    return this.get(id);
   }
 
   async rename(id: string, title: string): Promise<Conversation> {
@@ -146,7 +171,7 @@ export class ConversationStore {
     conversationId: string,
     text: string,
     clientId: string,
-    model: string,
+    modelRef: ModelRef,
   ): Promise<{ userMessage: Message; assistantMessage: Message }> {
     const result = await this.db.transaction(async () => {
       const conv = await this.db.get<{ id: string }>('SELECT id FROM conversations WHERE id = ?', [
@@ -168,7 +193,11 @@ export class ConversationStore {
         status: 'complete',
         error_code: null,
         error_message: null,
+        provider_id: null,
         model: null,
+        input_tokens: null,
+        output_tokens: null,
+        cost_usd: null,
         created_at: now,
       };
       const assistant: MessageRow = {
@@ -178,10 +207,12 @@ export class ConversationStore {
         role: 'assistant',
         content: '',
         status: 'streaming',
-        model,
+        provider_id: modelRef.providerId,
+        model: modelRef.model,
       };
-      const insert = `INSERT INTO messages (id, conversation_id, idx, role, content, status, model, client_id, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+      const insert = `INSERT INTO messages
+        (id, conversation_id, idx, role, content, status, provider_id, model, client_id, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
       await this.db.run(insert, [
         user.id,
         conversationId,
@@ -189,6 +220,7 @@ export class ConversationStore {
         'user',
         text,
         'complete',
+        null,
         null,
         clientId,
         now,
@@ -201,7 +233,8 @@ export class ConversationStore {
         'assistant',
         '',
         'streaming',
-        model,
+        modelRef.providerId,
+        modelRef.model,
         null,
         now,
         now,
@@ -230,17 +263,29 @@ export class ConversationStore {
     return { userMessage: toMessage(user), assistantMessage: toMessage(reply) };
   }
 
-  /** Saves a reply's text so far (and its final state, when given). */
+  /** Saves a reply's text so far (and its final state and usage, when given). */
   async updateReply(
     id: string,
     content: string,
     status: MessageStatus,
     error: ErrorShape | null = null,
+    usage: Usage | null = null,
   ): Promise<void> {
-    const params: SqlValue[] = [content, status, error?.code ?? null, error?.message ?? null, this.now(), id];
+    const params: SqlValue[] = [
+      content,
+      status,
+      error?.code ?? null,
+      error?.message ?? null,
+      usage?.inputTokens ?? null,
+      usage?.outputTokens ?? null,
+      usage?.costUsd ?? null,
+      this.now(),
+      id,
+    ];
     await this.db.transaction(() =>
       this.db.run(
-        'UPDATE messages SET content = ?, status = ?, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?',
+        `UPDATE messages SET content = ?, status = ?, error_code = ?, error_message = ?,
+           input_tokens = ?, output_tokens = ?, cost_usd = ?, updated_at = ? WHERE id = ?`,
         params,
       ),
     );

@@ -1,15 +1,33 @@
 import { z } from 'zod';
 import { errorShapeSchema } from './frames.js';
 
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai-compatible'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** Which model answers: a configured provider and one of its models. */
+export const modelRefSchema = z.object({
+  providerId: z.string().min(1).max(64),
+  model: z.string().trim().min(1).max(200),
+});
+
 export const conversationSchema = z.object({
   id: z.string(),
   title: z.string(),
   createdAt: z.number(),
   updatedAt: z.number(),
   messageCount: z.number().int().nonnegative(),
+  /** The conversation's own model; null follows the default model. */
+  modelRef: modelRefSchema.nullable(),
 });
 
 export const MESSAGE_STATUSES = ['complete', 'streaming', 'stopped', 'error', 'interrupted'] as const;
+
+export const usageSchema = z.object({
+  inputTokens: z.number().int().nonnegative().nullable(),
+  outputTokens: z.number().int().nonnegative().nullable(),
+  /** Estimated cost in US dollars; null where the price is unknown, 0 for local models. */
+  costUsd: z.number().nonnegative().nullable(),
+});
 
 export const messageSchema = z.object({
   id: z.string(),
@@ -20,18 +38,95 @@ export const messageSchema = z.object({
   content: z.string(),
   status: z.enum(MESSAGE_STATUSES),
   error: errorShapeSchema.nullable(),
+  providerId: z.string().nullable(),
   model: z.string().nullable(),
+  usage: usageSchema.nullable(),
   createdAt: z.number(),
 });
 
-export const providerSettingsSchema = z.object({
-  kind: z.literal('openai-compatible'),
+/** A configured model provider. Its API key never leaves the keychain: only whether one is stored. */
+export const providerSchema = z.object({
+  id: z.string(),
+  kind: z.enum(PROVIDER_KINDS),
+  name: z.string(),
   baseUrl: z.string(),
-  model: z.string(),
   hasApiKey: z.boolean(),
+  defaultModel: z.string().nullable(),
+  /** True when the server runs on this machine (loopback): its replies cost nothing. */
+  local: z.boolean(),
+});
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  /** Price per million tokens in US dollars, where known. */
+  pricing: z.object({ inputPerMTok: z.number(), outputPerMTok: z.number() }).nullable(),
+});
+
+export const settingsSnapshotSchema = z.object({
+  providers: z.array(providerSchema),
+  defaultModel: modelRefSchema.nullable(),
+  onboardingDone: z.boolean(),
+});
+
+export const localServerSchema = z.object({
+  preset: z.enum(['ollama', 'lmstudio']),
+  name: z.string(),
+  baseUrl: z.string(),
+  models: z.array(z.string()),
+});
+
+export const identitySchema = z.object({
+  /** Raw 32-byte Ed25519 public key, base64url. */
+  publicKey: z.string(),
+  /** SHA-256 of the public key as 12 groups of 5 digits, for reading aloud and comparing. */
+  fingerprint: z.string(),
+  /** The first two groups, for the status bar. */
+  shortFingerprint: z.string(),
+  createdAt: z.number(),
+  /** How many times the key was rotated before this one. */
+  rotations: z.number().int().nonnegative(),
+});
+
+export const identityStateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ready'), identity: identitySchema }),
+  z.object({ status: z.literal('unavailable'), error: errorShapeSchema }),
+]);
+
+/** The public identity, signed by its own key: what another instance or a person checks. */
+export const identityCardSchema = z.object({
+  type: z.literal('cell0.identity-card'),
+  version: z.literal(1),
+  name: z.string(),
+  publicKey: z.string(),
+  fingerprint: z.string(),
+  createdAt: z.number(),
+  issuedAt: z.number(),
+  /** Ed25519 signature (base64url) over the card's canonical JSON without this field. */
+  signature: z.string(),
+});
+
+/** Links an old key to its successor: signed by the old key, countersigned by the new one. */
+export const keyRotationSchema = z.object({
+  type: z.literal('cell0.key-rotation'),
+  version: z.literal(1),
+  previousPublicKey: z.string(),
+  nextPublicKey: z.string(),
+  rotatedAt: z.number(),
+  /** Signature by the previous key over the canonical JSON without the two signatures. */
+  previousSignature: z.string(),
+  nextSignature: z.string(),
 });
 
 export type Conversation = z.infer<typeof conversationSchema>;
 export type Message = z.infer<typeof messageSchema>;
 export type MessageStatus = Message['status'];
-export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+export type ModelRef = z.infer<typeof modelRefSchema>;
+export type Usage = z.infer<typeof usageSchema>;
+export type Provider = z.infer<typeof providerSchema>;
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type SettingsSnapshot = z.infer<typeof settingsSnapshotSchema>;
+export type LocalServer = z.infer<typeof localServerSchema>;
+export type Identity = z.infer<typeof identitySchema>;
+export type IdentityState = z.infer<typeof identityStateSchema>;
+export type IdentityCard = z.infer<typeof identityCardSchema>;
+export type KeyRotation = z.infer<typeof keyRotationSchema>;

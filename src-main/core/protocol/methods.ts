@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { conversationSchema, messageSchema, providerSettingsSchema } from './entities.js';
+import {
+  PROVIDER_KINDS,
+  conversationSchema,
+  identityCardSchema,
+  identityStateSchema,
+  keyRotationSchema,
+  localServerSchema,
+  messageSchema,
+  modelInfoSchema,
+  modelRefSchema,
+  providerSchema,
+  settingsSnapshotSchema,
+} from './entities.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -67,28 +79,71 @@ export const methods = {
     params: z.object({ conversationId: id }),
     result: z.object({ stopped: z.boolean() }),
   },
+  'conversations.setModel': {
+    params: z.object({ id, modelRef: modelRefSchema.nullable() }),
+    result: conversationSchema,
+  },
   'settings.get': {
     params: z.object({}).optional(),
-    result: z.object({ provider: providerSettingsSchema.nullable() }),
+    result: settingsSnapshotSchema,
   },
-  'settings.setProvider': {
+  'settings.setDefaultModel': {
+    params: z.object({ modelRef: modelRefSchema }),
+    result: settingsSnapshotSchema,
+  },
+  /** Marks first-run onboarding done (true) or asks for it again from Settings (false). */
+  'settings.setOnboardingDone': {
+    params: z.object({ done: z.boolean() }),
+    result: settingsSnapshotSchema,
+  },
+  /** Creates (no id) or updates a provider; the key goes to the keychain before anything else changes. */
+  'providers.save': {
     params: z.object({
-      baseUrl,
-      model: z.string().trim().min(1).max(200),
+      id: id.optional(),
+      kind: z.enum(PROVIDER_KINDS),
+      name: z.string().trim().min(1).max(80).optional(),
+      /** Defaults to the kind's public endpoint (OpenAI, Anthropic); required for openai-compatible. */
+      baseUrl: baseUrl.optional(),
       /** A string sets the key, null removes it, absent keeps the stored one. */
       apiKey: z.string().max(4096).nullable().optional(),
+      defaultModel: z.string().trim().min(1).max(200).nullable().optional(),
+      /** Also make this provider's default model the app's default. */
+      makeDefault: z.boolean().optional(),
     }),
-    result: providerSettingsSchema,
+    result: providerSchema,
   },
-  'provider.test': {
-    params: z
-      .object({
+  'providers.remove': {
+    params: z.object({ id }),
+    result: z.object({ id: z.string() }),
+  },
+  /** Lists a provider's models: a saved one by id, or a draft (kind, baseUrl, apiKey) to test before saving. */
+  'providers.models': {
+    params: z.union([
+      z.object({ id }),
+      z.object({
+        kind: z.enum(PROVIDER_KINDS),
         baseUrl: baseUrl.optional(),
-        model: z.string().trim().min(1).max(200).optional(),
         apiKey: z.string().max(4096).optional(),
-      })
-      .optional(),
-    result: z.object({ models: z.array(z.string()) }),
+      }),
+    ]),
+    result: z.object({ models: z.array(modelInfoSchema) }),
+  },
+  /** Looks for model servers running on this machine (Ollama, LM Studio). */
+  'providers.detectLocal': {
+    params: z.object({}).optional(),
+    result: z.object({ servers: z.array(localServerSchema) }),
+  },
+  'identity.get': {
+    params: z.object({}).optional(),
+    result: identityStateSchema,
+  },
+  'identity.exportCard': {
+    params: z.object({ name: z.string().trim().min(1).max(80).optional() }).optional(),
+    result: identityCardSchema,
+  },
+  'identity.rotate': {
+    params: z.object({}).optional(),
+    result: z.object({ state: identityStateSchema, rotation: keyRotationSchema }),
   },
 } as const;
 

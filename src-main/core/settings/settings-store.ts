@@ -2,15 +2,22 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
+import { PROVIDER_KINDS, modelRefSchema } from '../protocol/entities.js';
 
 const providerConfigSchema = z.object({
-  kind: z.literal('openai-compatible'),
+  id: z.string(),
+  kind: z.enum(PROVIDER_KINDS),
+  name: z.string(),
   baseUrl: z.string(),
-  model: z.string(),
+  defaultModel: z.string().nullable(),
+  /** Whether a key was put in the keychain: not a secret, and knowing it spares a keychain round trip. */
+  keyStored: z.boolean(),
 });
 
 const settingsSchema = z.object({
-  provider: providerConfigSchema.nullable().default(null),
+  providers: z.array(providerConfigSchema).default([]),
+  defaultModel: modelRefSchema.nullable().default(null),
+  onboardingDone: z.boolean().default(false),
 });
 
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
@@ -60,16 +67,26 @@ export class SettingsStore {
     return this.store;
   }
 
+  /** Every field that parses is used; a field of the wrong shape falls back to its default alone. */
   read(): Settings {
-    const parsed = settingsSchema.safeParse(this.conf.store);
-    return parsed.success ? parsed.data : settingsSchema.parse({});
+    const raw = this.conf.store;
+    const fields = settingsSchema.shape;
+    return {
+      providers: Array.isArray(raw.providers)
+        ? raw.providers.flatMap((p) => providerConfigSchema.safeParse(p).data ?? [])
+        : [],
+      defaultModel: fields.defaultModel.safeParse(raw.defaultModel).data ?? null,
+      onboardingDone: fields.onboardingDone.safeParse(raw.onboardingDone).data ?? false,
+    };
   }
 
-  provider(): ProviderConfig | null {
-    return this.read().provider;
+  write(settings: Settings): void {
+    this.conf.set(settingsSchema.parse(settings));
   }
 
-  setProvider(provider: ProviderConfig | null): void {
-    this.conf.set('provider', provider);
+  update(change: (settings: Settings) => Settings): Settings {
+    const next = change(this.read());
+    this.write(next);
+    return next;
   }
 }

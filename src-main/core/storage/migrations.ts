@@ -35,6 +35,34 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX messages_client_id ON messages(conversation_id, client_id) WHERE client_id IS NOT NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'models per conversation, usage per message, instance identity',
+    sql: `
+      ALTER TABLE conversations ADD COLUMN provider_id TEXT;
+      ALTER TABLE conversations ADD COLUMN model TEXT;
+      ALTER TABLE messages ADD COLUMN provider_id TEXT;
+      ALTER TABLE messages ADD COLUMN input_tokens INTEGER;
+      ALTER TABLE messages ADD COLUMN output_tokens INTEGER;
+      ALTER TABLE messages ADD COLUMN cost_usd REAL;
+
+      -- Public halves only: private keys live in the OS keychain under keychain_account.
+      CREATE TABLE identity_keys (
+        public_key TEXT PRIMARY KEY,
+        keychain_account TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        retired_at INTEGER
+      );
+      CREATE UNIQUE INDEX identity_keys_current ON identity_keys((retired_at IS NULL)) WHERE retired_at IS NULL;
+
+      -- Signed cell0.key-rotation records, oldest first: the chain from the first key to the current one.
+      CREATE TABLE identity_rotations (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        record TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -19,7 +19,13 @@ afterEach(async () => {
 
 async function configure(apiKey: string | null = 'sk-test-key-123') {
   fake.apiKey = apiKey;
-  return t.call('settings.setProvider', { baseUrl: fake.baseUrl, model: 'fake-small', apiKey });
+  return t.call('providers.save', {
+    kind: 'openai-compatible',
+    name: 'Fake',
+    baseUrl: fake.baseUrl,
+    defaultModel: 'fake-small',
+    ...(apiKey ? { apiKey } : {}),
+  });
 }
 
 function finalOf(messageId: string) {
@@ -171,7 +177,7 @@ describe('chat', () => {
     await closed.start();
     await closed.stop();
     const deadUrl = closed.baseUrl;
-    await t.call('settings.setProvider', { baseUrl: deadUrl, model: 'm', apiKey: null });
+    await t.call('providers.save', { kind: 'openai-compatible', baseUrl: deadUrl, defaultModel: 'm' });
     const conv = await t.call('conversations.create', {});
     const sent = await t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: '1' });
     const final = await finalOf(sent.assistantMessage.id);
@@ -180,10 +186,10 @@ describe('chat', () => {
   });
 
   it('a wrong path (404) points at the base URL and model', async () => {
-    await t.call('settings.setProvider', {
+    await t.call('providers.save', {
+      kind: 'openai-compatible',
       baseUrl: `http://127.0.0.1:${fake.port}/nope`,
-      model: 'm',
-      apiKey: null,
+      defaultModel: 'm',
     });
     const conv = await t.call('conversations.create', {});
     const sent = await t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: '1' });

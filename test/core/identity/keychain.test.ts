@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Keychain } from '../../../src-main/core/identity/keychain.js';
-import { PROVIDER_KEY_ACCOUNT } from '../../../src-main/core/agents/chat-service.js';
 import { startTestCore, testKeychainService } from '../../helpers/core.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -26,36 +25,37 @@ describe('keychain (real Secret Service)', () => {
     const t = await startTestCore();
     const secret = `sk-never-in-a-file-${Date.now()}`;
     try {
-      const saved = await t.call('settings.setProvider', {
+      const saved = await t.call('providers.save', {
+        kind: 'openai-compatible',
+        name: 'Ollama',
         baseUrl: 'http://127.0.0.1:11434/v1/',
-        model: 'llama3',
+        defaultModel: 'llama3',
         apiKey: secret,
       });
       expect(saved).toEqual({
+        id: 'ollama',
         kind: 'openai-compatible',
+        name: 'Ollama',
         baseUrl: 'http://127.0.0.1:11434/v1',
-        model: 'llama3',
+        defaultModel: 'llama3',
         hasApiKey: true,
+        local: true,
       });
-      expect(await new Keychain(t.keychainService).get(PROVIDER_KEY_ACCOUNT)).toBe(secret);
+      expect(await new Keychain(t.keychainService).get('provider:ollama:api-key')).toBe(secret);
       // No frame carries it back either.
       expect(JSON.stringify(await t.call('settings.get'))).not.toContain(secret);
       expect(JSON.stringify(t.events)).not.toContain(secret);
 
       // Keeping the key when it is not sent, removing it with null.
-      await t.call('settings.setProvider', { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.1' });
-      expect((await t.call('settings.get')).provider?.hasApiKey).toBe(true);
+      await t.call('providers.save', { id: 'ollama', kind: 'openai-compatible', defaultModel: 'llama3.1' });
+      expect((await t.call('settings.get')).providers[0]?.hasApiKey).toBe(true);
       await t.restart();
       for (const file of await filesUnder(t.dataDir)) {
         expect((await readFile(file)).includes(secret), file).toBe(false);
       }
-      await t.call('settings.setProvider', {
-        baseUrl: 'http://127.0.0.1:11434/v1',
-        model: 'llama3.1',
-        apiKey: null,
-      });
-      expect((await t.call('settings.get')).provider?.hasApiKey).toBe(false);
-      expect(await new Keychain(t.keychainService).get(PROVIDER_KEY_ACCOUNT)).toBeNull();
+      await t.call('providers.save', { id: 'ollama', kind: 'openai-compatible', apiKey: null });
+      expect((await t.call('settings.get')).providers[0]?.hasApiKey).toBe(false);
+      expect(await new Keychain(t.keychainService).get('provider:ollama:api-key')).toBeNull();
     } finally {
       await t.close();
     }

@@ -4,24 +4,36 @@ import { describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../../src-main/core/settings/settings-store.js';
 import { tempDir } from '../../helpers/core.js';
 
+const ollama = {
+  id: 'ollama',
+  kind: 'openai-compatible' as const,
+  name: 'Ollama',
+  baseUrl: 'http://127.0.0.1:11434/v1',
+  defaultModel: 'llama3',
+  keyStored: false,
+};
+
 describe('settings', () => {
-  it('persists the provider in settings.json, without any key', async () => {
+  it('persists providers and the default model in settings.json, without any key', async () => {
     const dir = await tempDir();
     try {
       const a = new SettingsStore(dir.path);
       await a.start();
-      expect(a.provider()).toBeNull();
-      a.setProvider({ kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3' });
+      expect(a.read()).toEqual({ providers: [], defaultModel: null, onboardingDone: false });
+      a.update((s) => ({
+        ...s,
+        providers: [ollama],
+        defaultModel: { providerId: 'ollama', model: 'llama3' },
+      }));
       const b = new SettingsStore(dir.path);
       await b.start();
-      expect(b.provider()).toEqual({
-        kind: 'openai-compatible',
-        baseUrl: 'http://127.0.0.1:11434/v1',
-        model: 'llama3',
-      });
-      expect(JSON.parse(await readFile(join(dir.path, 'settings.json'), 'utf8'))).toEqual({
-        provider: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3' },
-      });
+      const expected = {
+        providers: [ollama],
+        defaultModel: { providerId: 'ollama', model: 'llama3' },
+        onboardingDone: false,
+      };
+      expect(b.read()).toEqual(expected);
+      expect(JSON.parse(await readFile(join(dir.path, 'settings.json'), 'utf8'))).toEqual(expected);
     } finally {
       await dir.remove();
     }
@@ -30,28 +42,32 @@ describe('settings', () => {
   it('keeps a damaged file aside and starts with defaults', async () => {
     const dir = await tempDir();
     try {
-      await writeFile(join(dir.path, 'settings.json'), '{"provider": {oops');
+      await writeFile(join(dir.path, 'settings.json'), '{"providers": [{oops');
       const store = new SettingsStore(dir.path);
       await store.start();
-      expect(store.provider()).toBeNull();
+      expect(store.read().providers).toEqual([]);
       expect(store.setAside).toMatch(/settings\.corrupt-\d+\.json$/);
-      expect(await readFile(store.setAside!, 'utf8')).toBe('{"provider": {oops');
-      expect((await readdir(dir.path)).sort()).toEqual([expect.stringMatching(/^settings\.corrupt-/)]);
+      expect(await readFile(store.setAside!, 'utf8')).toBe('{"providers": [{oops');
+      expect(await readdir(dir.path)).toEqual([expect.stringMatching(/^settings\.corrupt-/)]);
     } finally {
       await dir.remove();
     }
   });
 
-  it('ignores values of the wrong shape instead of using them', async () => {
+  it('ignores values of the wrong shape and keeps the good ones', async () => {
     const dir = await tempDir();
     try {
       await writeFile(
         join(dir.path, 'settings.json'),
-        JSON.stringify({ provider: { kind: 'other', baseUrl: 5 } }),
+        JSON.stringify({
+          providers: [{ kind: 'other', baseUrl: 5 }, ollama],
+          defaultModel: 'nope',
+          onboardingDone: true,
+        }),
       );
       const store = new SettingsStore(dir.path);
       await store.start();
-      expect(store.provider()).toBeNull();
+      expect(store.read()).toEqual({ providers: [ollama], defaultModel: null, onboardingDone: true });
     } finally {
       await dir.remove();
     }

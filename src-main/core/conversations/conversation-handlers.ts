@@ -1,0 +1,51 @@
+import type { HandlerDeps } from '../handlers.js';
+import type { Handlers } from '../protocol/router.js';
+
+type ConversationMethods =
+  | 'conversations.list'
+  | 'conversations.get'
+  | 'conversations.create'
+  | 'conversations.rename'
+  | 'conversations.delete'
+  | 'conversations.setModel'
+  | 'messages.page'
+  | 'chat.send'
+  | 'chat.stop';
+
+export function conversationHandlers({
+  bus,
+  conversations,
+  chat,
+  providers,
+}: HandlerDeps): Pick<Handlers, ConversationMethods> {
+  return {
+    'conversations.list': async () => ({ conversations: await conversations.list() }),
+    'conversations.get': ({ id }) => conversations.get(id),
+    'conversations.create': async (params) => {
+      const conversation = await conversations.create(params?.title);
+      bus.emit('conversation.updated', { conversation });
+      return conversation;
+    },
+    'conversations.rename': async ({ id, title }) => {
+      const conversation = await conversations.rename(id, title);
+      bus.emit('conversation.updated', { conversation });
+      return conversation;
+    },
+    'conversations.delete': async ({ id }) => {
+      await chat.stopReply(id);
+      await conversations.delete(id);
+      bus.emit('conversation.deleted', { id });
+      return { id };
+    },
+    'conversations.setModel': async ({ id, modelRef }) => {
+      if (modelRef) providers.require(modelRef.providerId);
+      const conversation = await conversations.setModel(id, modelRef);
+      bus.emit('conversation.updated', { conversation });
+      return conversation;
+    },
+    'messages.page': ({ conversationId, offset, limit }) => conversations.page(conversationId, offset, limit),
+    'chat.send': ({ conversationId, text, clientMessageId }) =>
+      chat.send(conversationId, text, clientMessageId),
+    'chat.stop': async ({ conversationId }) => ({ stopped: await chat.stopReply(conversationId) }),
+  };
+}
