@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src-main/core/gateway/event-bus.js';
-import type { HandlerDeps } from '../../../src-main/core/handlers.js';
 import { identityHandlers } from '../../../src-main/core/identity/identity-handlers.js';
 import {
   IdentityService,
@@ -221,16 +220,16 @@ describe('IdentityService (real Secret Service)', () => {
     expect(verifySignature(now.publicKey, 'after rotation', signature)).toBe(true);
     expect(verifySignature(old.publicKey, 'after rotation', signature)).toBe(false);
 
-    const second2 = await first.identity.rotate();
+    const again = await first.identity.rotate();
     const chain = await first.identity.rotationChain();
-    expect(chain).toEqual([rotation, second2.rotation]);
+    expect(chain).toEqual([rotation, again.rotation]);
     expect(verifyRotationChain(chain, old.publicKey)).toBe(true);
     await first.close();
 
     const second = await open();
-    expect(ready(second.identity.state())).toEqual(ready(second2.state));
+    expect(ready(second.identity.state())).toEqual(ready(again.state));
     expect(ready(second.identity.state()).rotations).toBe(2);
-    expect(verifySignature(ready(second2.state).publicKey, 'x', await second.identity.sign('x'))).toBe(true);
+    expect(verifySignature(ready(again.state).publicKey, 'x', await second.identity.sign('x'))).toBe(true);
   });
 
   it('leaves the current key untouched when a rotation cannot be saved', async () => {
@@ -317,7 +316,7 @@ describe('IdentityService (real Secret Service)', () => {
     expect(await keyRows(storage)).toEqual([]);
     expect(logs.some((l) => l.includes('identity unavailable'))).toBe(true);
 
-    const handlers = identityHandlers({ identity } as Pick<HandlerDeps, 'identity'>);
+    const handlers = identityHandlers({ identity });
     await expect(handlers['identity.exportCard'](undefined, ctx)).rejects.toMatchObject({
       code: 'IDENTITY_UNAVAILABLE',
       message: 'The system keychain is locked (test).',
@@ -370,22 +369,18 @@ describe('IdentityService (real Secret Service)', () => {
     const forms = [...privateKeyForms(oldSecret!), ...privateKeyForms(newSecret!)];
 
     const check = async () => {
-      const files = await filesUnder(dataDir);
-      expect(files.some((f) => f.endsWith('-wal'))).toBe(true);
-      for (const file of files) {
+      for (const file of await filesUnder(dataDir)) {
         const content = await readFile(file);
         for (const form of forms) expect(content.includes(form), file).toBe(false);
       }
     };
-    await check(); // while the database is open: the WAL holds the recent writes
+    // While the database is open the WAL holds the recent writes; after closing they are checkpointed.
+    expect((await filesUnder(dataDir)).some((f) => f.endsWith('-wal'))).toBe(true);
+    await check();
     const text = Buffer.from(JSON.stringify(events) + logs.join('\n'));
     for (const form of forms) expect(text.includes(form)).toBe(false);
     await close();
-    const files = await filesUnder(dataDir);
-    for (const file of files) {
-      const content = await readFile(file);
-      for (const form of forms) expect(content.includes(form), file).toBe(false);
-    }
+    await check();
   });
 
   it('keeps the app running when the keychain is missing, and stores nothing', async () => {
