@@ -157,7 +157,7 @@ export class ProviderRegistry {
   }
 
   async endpoint(provider: ProviderConfig): Promise<ProviderEndpoint> {
-    const apiKey = provider.keyStored ? await this.keychain.get(keyAccount(provider.id)) : null;
+    const apiKey = provider.keyStored ? await this.keychain.getExpected(keyAccount(provider.id)) : null;
     if (!apiKey && KIND_DEFAULTS[provider.kind].needsKey) {
       throw new Cell0Error(
         'PROVIDER_AUTH',

@@ -154,7 +154,7 @@ export class IdentityService {
 
   private async unlock(record: KeyRecord): Promise<LoadedKey> {
     const where = `keychain service "${this.keychain.service}", account "${record.keychainAccount}"`;
-    const secret = await this.keychain.get(record.keychainAccount);
+    const secret = await this.keychain.getExpected(record.keychainAccount);
     if (secret === null) {
       throw new Cell0Error(
         'IDENTITY_UNAVAILABLE',

@@ -42,6 +42,20 @@ export class Keychain {
     }
   }
 
+  /**
+   * For a secret that should be there. A locked Secret Service answers a lookup with "nothing"
+   * rather than an error, so an empty answer is checked with a harmless write: it fails on a
+   * locked keychain, which is then reported as such instead of as a missing secret.
+   */
+  async getExpected(account: string): Promise<string | null> {
+    const secret = await this.get(account);
+    if (secret !== null) return secret;
+    const probe = `${account}:probe`;
+    await this.set(probe, 'probe');
+    await this.delete(probe);
+    return null;
+  }
+
   async set(account: string, secret: string): Promise<void> {
     try {
       await loadKeytar().setPassword(this.service, account, secret);
