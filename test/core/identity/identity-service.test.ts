@@ -279,7 +279,9 @@ describe('IdentityService (real Secret Service)', () => {
     expect(state.error.message).toMatch(/will not make a new one/);
     expect(state.error.message).toContain(account);
     expect(await second.identity.refresh()).toEqual(state);
-    expect(second.keychain.written).toEqual([]);
+    // Only the lock probe was written (and removed again): no new private key.
+    expect(second.keychain.written.every((a) => a === `${account}:probe`)).toBe(true);
+    expect(await second.keychain.get(`${account}:probe`)).toBeNull();
     expect(await keyRows(second.storage)).toEqual([
       { public_key: me.publicKey, keychain_account: account, retired_at: null },
     ]);
