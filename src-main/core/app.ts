@@ -1,3 +1,4 @@
+import type { ToolSet } from 'ai';
 import { ChatService } from './agents/chat-service.js';
 import { ProviderRegistry } from './agents/provider-registry.js';
 import { IdentityService } from './identity/identity-service.js';
@@ -22,6 +23,8 @@ export interface CoreOptions {
   localServers?: { ollama?: string; lmstudio?: string };
   /** Waits between retries after a rate limit (ms, before jitter); tests shorten them. */
   retryBaseMs?: number;
+  /** Tools offered to models; their calls surface as message.toolCall events for the kernel to run. */
+  tools?: ToolSet;
 }
 
 export interface Service {
@@ -59,6 +62,7 @@ export function createCore(options: CoreOptions): Core {
   const chat = new ChatService(conversations, providers, bus, {
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+    ...(options.tools ? { tools: options.tools } : {}),
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
   });
 

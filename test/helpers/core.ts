@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createCore, type Core } from '../../src-main/core/app.js';
+import { createCore, type Core, type CoreOptions } from '../../src-main/core/app.js';
 import { silentLogger } from '../../src-main/core/logger.js';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
 import type { MethodName, MethodParams, MethodResult } from '../../src-main/core/protocol/methods.js';
@@ -33,7 +33,10 @@ let frameId = 0;
 
 /** A started core on a temporary data directory, driven through the real router. */
 export async function startTestCore(
-  options: { dataDir?: string; keychainService?: string; flushIntervalMs?: number } = {},
+  options: Pick<CoreOptions, 'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools'> & {
+    dataDir?: string;
+    keychainService?: string;
+  } = {},
 ): Promise<TestCore> {
   const dir = options.dataDir ? null : await tempDir();
   const dataDir = options.dataDir ?? dir!.path;
@@ -48,6 +51,9 @@ export async function startTestCore(
       keychainService,
       logger: silentLogger,
       ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
+      ...(options.localServers ? { localServers: options.localServers } : {}),
+      ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+      ...(options.tools ? { tools: options.tools } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);
