@@ -15,7 +15,10 @@ Options:
 Environment:
   CELL0_HOME       Data directory (default: the desktop app's per-user directory)
   CELL0_KEYCHAIN_SERVICE
-                   Keychain service name for secrets (default "Cell 0")`;
+                   Keychain service name for secrets (default "Cell 0")
+  CELL0_OLLAMA_URL Where to look for Ollama (default http://127.0.0.1:11434)
+  CELL0_LMSTUDIO_URL
+                   Where to look for LM Studio (default http://127.0.0.1:1234/v1)`;
 
 function fail(message: string): never {
   process.stderr.write(`cell0: ${message}\n`);
@@ -27,8 +30,15 @@ async function serve(args: string[]): Promise<void> {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535`);
   const started = performance.now();
-  const keychainService = process.env.CELL0_KEYCHAIN_SERVICE;
-  const handle = await startServe({ port, ...(keychainService ? { keychainService } : {}) });
+  const env = process.env;
+  const handle = await startServe({
+    port,
+    ...(env.CELL0_KEYCHAIN_SERVICE ? { keychainService: env.CELL0_KEYCHAIN_SERVICE } : {}),
+    localServers: {
+      ...(env.CELL0_OLLAMA_URL ? { ollama: env.CELL0_OLLAMA_URL } : {}),
+      ...(env.CELL0_LMSTUDIO_URL ? { lmstudio: env.CELL0_LMSTUDIO_URL } : {}),
+    },
+  });
   process.stdout.write(
     `Cell 0 is ready in ${Math.round(performance.now() - started)} ms\n` +
       `  Open: ${handle.url}\n` +

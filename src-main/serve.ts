@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './core/app.js';
 import { WsGateway } from './core/gateway/ws-gateway.js';
 import { createLogger, type Logger } from './core/logger.js';
+import type { LocalServerUrls } from './core/agents/local-servers.js';
 import { defaultDataDir } from './core/paths.js';
 
 export const DEFAULT_PORT = 7340;
@@ -16,6 +17,7 @@ export interface ServeOptions {
   token?: string;
   logger?: Logger;
   keychainService?: string;
+  localServers?: LocalServerUrls;
 }
 
 export interface ServeHandle {
@@ -44,6 +46,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     mode: 'serve',
     logger,
     ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+    ...(options.localServers ? { localServers: options.localServers } : {}),
   });
   await core.start();
   const gateway = new WsGateway({
