@@ -11,6 +11,7 @@ import './styles/layout.css';
 import './styles/chat.css';
 import './styles/markdown.css';
 import './styles/settings.css';
+import './styles/onboarding.css';
 
 const transport = createTransport();
 const client = createClient(transport.bridge);

@@ -1,8 +1,11 @@
 import { X } from 'lucide-react';
 import { ConversationView } from '../features/chat/ConversationView.js';
+import { Onboarding } from '../features/onboarding/Onboarding.js';
+import { shouldShowOnboarding } from '../features/onboarding/onboarding-model.js';
 import { Sidebar } from '../features/conversations/Sidebar.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
 import { useConnection } from '../stores/connection.js';
+import { useSettings } from '../stores/settings.js';
 import { useUi } from '../stores/ui.js';
 import { Inspector } from './Inspector.js';
 import { StatusBar } from './StatusBar.js';
@@ -15,6 +18,18 @@ export function App() {
   const inspectorOpen = useUi((s) => s.inspectorOpen);
   const notice = useUi((s) => s.notice);
   const unauthorized = useConnection((s) => s.state === 'unauthorized');
+  const snapshot = useSettings((s) => s.snapshot);
+  const onboardingRequested = useUi((s) => s.onboardingRequested);
+  const onboardingDismissed = useUi((s) => s.onboardingDismissed);
+  const showOnboarding =
+    !unauthorized &&
+    shouldShowOnboarding({
+      loaded: snapshot !== null,
+      onboardingDone: snapshot?.onboardingDone ?? true,
+      providerCount: snapshot?.providers.length ?? 0,
+      requested: onboardingRequested,
+      dismissed: onboardingDismissed,
+    });
 
   let main;
   if (unauthorized) main = <UnauthorizedNotice />;
@@ -42,6 +57,7 @@ export function App() {
       </main>
       {inspectorOpen && view === 'chat' && <Inspector />}
       <StatusBar />
+      {showOnboarding && <Onboarding />}
     </div>
   );
 }

@@ -1,6 +1,13 @@
+import { Fingerprint } from 'lucide-react';
 import type { ConnectionState } from '../lib/connection-state.js';
+import { effectiveModelRef } from '../lib/model-ref.js';
+import { conversationCost, formatCost } from '../lib/usage-format.js';
 import { useConnection } from '../stores/connection.js';
-import { useSettings } from '../stores/settings.js';
+import { useConversations } from '../stores/conversations.js';
+import { useIdentity } from '../stores/identity.js';
+import { useMessages } from '../stores/messages.js';
+import { findProvider, selectProviders, useSettings } from '../stores/settings.js';
+import { useUi } from '../stores/ui.js';
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -10,13 +17,13 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
 };
 
 /**
- * Only facts the window knows. Sandbox, memory daemon and identity get their places here when the
- * core reports them; until then nothing is shown rather than a guess.
+ * Only facts the window knows. Sandbox and memory daemon get their places here when the core
+ * reports them; until then nothing is shown rather than a guess.
  */
 export function StatusBar() {
   const state = useConnection((s) => s.state);
   const appInfo = useConnection((s) => s.appInfo);
-  const model = useSettings((s) => s.provider?.model || null);
+  const inChat = useUi((s) => s.view === 'chat');
 
   return (
     <footer className="statusbar">
@@ -30,18 +37,92 @@ export function StatusBar() {
         <span className="status-dot" aria-hidden />
         {CONNECTION_LABELS[state]}
       </span>
-      <span className="status-item" title="Model">
-        <span className="status-label">Model</span>
-        <span data-testid="status-model" className={model ? 'status-value' : 'status-value muted'}>
-          {model ?? 'no model'}
-        </span>
-      </span>
+      <ModelStatus />
+      {inChat && <CostStatus />}
       <span className="status-spacer" />
+      <IdentityStatus />
       {appInfo && (
         <span className="status-item muted" title={`Data folder: ${appInfo.dataDir}`}>
           {appInfo.mode === 'serve' ? 'cell0 serve' : 'Desktop'} · v{appInfo.version}
         </span>
       )}
     </footer>
+  );
+}
+
+/** The model the next reply in view will use: the conversation's own, else the default. */
+function ModelStatus() {
+  const inChat = useUi((s) => s.view === 'chat');
+  const conversationId = useMessages((s) => s.conversationId);
+  const conversation = useConversations((s) => s.list.find((c) => c.id === conversationId));
+  const defaultModel = useSettings((s) => s.snapshot?.defaultModel ?? null);
+  const providers = useSettings(selectProviders);
+  const ref = inChat ? effectiveModelRef(conversation, defaultModel) : defaultModel;
+  const provider = findProvider(providers, ref?.providerId);
+  const model = ref && provider ? ref.model : null;
+
+  return (
+    <span className="status-item" title={provider ? `Model (${provider.name})` : 'Model'}>
+      <span className="status-label">Model</span>
+      <span data-testid="status-model" className={model ? 'status-value' : 'status-value muted'}>
+        {model ?? 'no model'}
+      </span>
+    </span>
+  );
+}
+
+/** This conversation's spend from its loaded replies; "≥" when some are not loaded or unpriced. */
+function CostStatus() {
+  const providers = useSettings(selectProviders);
+  const label = useMessages((s) => {
+    // Runs on every store change (each bumps version), so the mutable cache is read fresh.
+    if (!s.conversationId) return null;
+    const cost = conversationCost(s.cache.loaded(), s.total, (id) => !!findProvider(providers, id)?.local);
+    if (!cost) return null;
+    if (cost.allLocal) return 'local, free';
+    return `${cost.complete ? '' : '≥ '}${formatCost(cost.usd)}`;
+  });
+  if (!label) return null;
+  return (
+    <span
+      className="status-item"
+      title={
+        label.startsWith('≥')
+          ? 'Cost of the replies loaded here; some are not loaded or have no known price'
+          : 'Estimated cost of this conversation'
+      }
+    >
+      <span className="status-label">This chat</span>
+      <span className="status-value" data-testid="status-cost">
+        {label}
+      </span>
+    </span>
+  );
+}
+
+function IdentityStatus() {
+  const identity = useIdentity((s) => s.state);
+  if (!identity) return null;
+  if (identity.status === 'unavailable') {
+    return (
+      <span
+        className="status-item status-warning"
+        data-testid="status-identity"
+        title={identity.error.message}
+      >
+        <Fingerprint size={12} aria-hidden />
+        ID unavailable
+      </span>
+    );
+  }
+  return (
+    <span
+      className="status-item"
+      data-testid="status-identity"
+      title={`Fingerprint of this instance: ${identity.identity.fingerprint}`}
+    >
+      <Fingerprint size={12} aria-hidden />
+      <span className="mono">ID {identity.identity.shortFingerprint}</span>
+    </span>
   );
 }

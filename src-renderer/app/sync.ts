@@ -3,8 +3,10 @@ import { createDeltaBatcher } from '../lib/delta-batcher.js';
 import type { Transport } from '../lib/transport.js';
 import { openConversation } from '../features/chat/actions.js';
 import { forgetConversation } from '../features/conversations/actions.js';
+import { loadIdentity } from '../features/identity/actions.js';
 import { useConnection } from '../stores/connection.js';
 import { useConversations } from '../stores/conversations.js';
+import { useIdentity } from '../stores/identity.js';
 import { useMessages } from '../stores/messages.js';
 import { useSettings } from '../stores/settings.js';
 
@@ -17,8 +19,10 @@ async function refetchAll(c: Client): Promise<void> {
     c.call('conversations.list', {}),
     c.call('settings.get', {}),
     c.call('app.info', {}),
+    loadIdentity(),
   ]);
-  if (settings.status === 'fulfilled') useSettings.getState().setProvider(settings.value.provider);
+  if (settings.status === 'fulfilled') useSettings.getState().setSnapshot(settings.value);
+  else console.warn('cell0: could not load settings', settings.reason);
   if (info.status === 'fulfilled') useConnection.getState().setAppInfo(info.value);
   if (list.status === 'fulfilled') {
     useConversations.getState().setAll(list.value.conversations);
@@ -47,13 +51,18 @@ export function startSync(transport: Transport, c: Client): () => void {
       useMessages.getState().upsertMessages(message.conversationId, [message]),
     ),
     c.on('message.delta', ({ conversationId, messageId, text }) => {
+      useMessages.getState().endRetrying(messageId);
       if (conversationId === useMessages.getState().conversationId) batcher.push(messageId, text);
     }),
     c.on('message.updated', ({ message }) => {
       batcher.drop(message.id);
+      if (message.status !== 'streaming') useMessages.getState().endRetrying(message.id);
       useMessages.getState().upsertMessages(message.conversationId, [message]);
     }),
-    c.on('settings.updated', ({ provider }) => useSettings.getState().setProvider(provider)),
+    c.on('message.retrying', (event) => useMessages.getState().noteRetrying(event, Date.now())),
+    c.on('message.toolCall', (event) => useMessages.getState().noteToolCall(event)),
+    c.on('settings.updated', ({ settings }) => useSettings.getState().setSnapshot(settings)),
+    c.on('identity.updated', ({ state }) => useIdentity.getState().setState(state)),
   ];
 
   onState(transport.getState());

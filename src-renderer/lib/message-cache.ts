@@ -34,6 +34,11 @@ export class MessageCache {
     return index === undefined ? undefined : this.byIndex.get(index);
   }
 
+  /** The loaded messages, in no particular order. */
+  loaded(): IterableIterator<Message> {
+    return this.byIndex.values();
+  }
+
   get isStreaming(): boolean {
     return this.streaming.size > 0;
   }

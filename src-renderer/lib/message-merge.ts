@@ -23,6 +23,10 @@ function sameMessage(a: Message, b: Message): boolean {
     a.status === b.status &&
     a.content === b.content &&
     a.model === b.model &&
+    a.providerId === b.providerId &&
+    a.usage?.inputTokens === b.usage?.inputTokens &&
+    a.usage?.outputTokens === b.usage?.outputTokens &&
+    a.usage?.costUsd === b.usage?.costUsd &&
     a.error?.code === b.error?.code &&
     a.error?.message === b.error?.message
   );

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Conversation } from '../../src-main/core/protocol/index.js';
+import { sameModelRef } from '../lib/model-ref.js';
 
 const SELECTED_KEY = 'cell0.selectedConversation';
 
@@ -72,7 +73,8 @@ export const useConversations = create<ConversationsStore>()((set, get) => ({
       existing &&
       existing.updatedAt === conversation.updatedAt &&
       existing.title === conversation.title &&
-      existing.messageCount === conversation.messageCount
+      existing.messageCount === conversation.messageCount &&
+      sameModelRef(existing.modelRef, conversation.modelRef)
     ) {
       return;
     }

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { Message } from '../../src-main/core/protocol/index.js';
+import type { EventPayload, Message } from '../../src-main/core/protocol/index.js';
+import { applyRetrying, applyToolCall, clearRetrying, type LiveMap } from '../lib/live-activity.js';
 import { MessageCache } from '../lib/message-cache.js';
 import type { PageLoader } from '../lib/page-loader.js';
 
@@ -29,6 +30,11 @@ interface MessagesStore {
   sendError: string | null;
   /** Bumped after a reconnect so the list re-requests the pages it shows. */
   epoch: number;
+  /**
+   * Retry waits and requested tools, by message id, for every conversation: kept across switching
+   * conversations because the events are not sent again. Live only; lost on reload by design.
+   */
+  live: LiveMap;
 
   reset(conversationId: string | null, loader: PageLoader | null): void;
   setLoadStatus(status: LoadStatus, loadError?: string | null): void;
@@ -39,6 +45,10 @@ interface MessagesStore {
   removePending(clientMessageId: string): void;
   setSendError(message: string | null): void;
   bumpEpoch(): void;
+  noteRetrying(event: EventPayload<'message.retrying'>, now: number): void;
+  noteToolCall(event: EventPayload<'message.toolCall'>): void;
+  /** Text arrived or the reply finished, so a retry notice is over. */
+  endRetrying(messageId: string): void;
 }
 
 export const useMessages = create<MessagesStore>()((set, get) => {
@@ -59,6 +69,7 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     pending: [],
     sendError: null,
     epoch: 0,
+    live: {},
 
     reset: (conversationId, loader) => {
       get().loader?.dispose();
@@ -121,5 +132,14 @@ export const useMessages = create<MessagesStore>()((set, get) => {
     },
     setSendError: (sendError) => set({ sendError }),
     bumpEpoch: () => set({ epoch: get().epoch + 1 }),
+    noteRetrying: (event, now) => set({ live: applyRetrying(get().live, event, now) }),
+    noteToolCall: (event) => {
+      const live = applyToolCall(get().live, event);
+      if (live !== get().live) set({ live });
+    },
+    endRetrying: (messageId) => {
+      const live = clearRetrying(get().live, messageId);
+      if (live !== get().live) set({ live });
+    },
   };
 });

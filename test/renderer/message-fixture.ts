@@ -9,7 +9,9 @@ export function message(index: number, patch: Partial<Message> = {}): Message {
     content: `text ${index}`,
     status: 'complete',
     error: null,
+    providerId: null,
     model: null,
+    usage: null,
     createdAt: 1000 + index,
     ...patch,
   };

@@ -1,8 +1,10 @@
 import { ArrowUp, Square, X } from 'lucide-react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useConnection } from '../../stores/connection.js';
+import { canChat } from '../../lib/model-ref.js';
+import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
-import { isProviderReady, useSettings } from '../../stores/settings.js';
+import { useSettings } from '../../stores/settings.js';
 import { useUi } from '../../stores/ui.js';
 import { sendMessage, stopStreaming } from './actions.js';
 
@@ -14,8 +16,11 @@ export function Composer() {
   const conversationId = useMessages((s) => s.conversationId);
   const busy = useMessages((s) => s.streaming || s.pending.length > 0);
   const sendError = useMessages((s) => s.sendError);
-  const providerReady = useSettings((s) => isProviderReady(s.provider));
-  const settingsLoaded = useSettings((s) => s.loaded);
+  const conversation = useConversations((s) => s.list.find((c) => c.id === conversationId));
+  const snapshot = useSettings((s) => s.snapshot);
+  const providerReady = canChat(snapshot, conversation);
+  const settingsLoaded = snapshot !== null;
+  const noProviders = settingsLoaded && snapshot.providers.length === 0;
   const connected = useConnection((s) => s.state === 'connected');
   const focusRequest = useUi((s) => s.composerFocusRequest);
 
@@ -44,7 +49,8 @@ export function Composer() {
   }
 
   let hint: string | null = null;
-  if (inputDisabled) hint = 'Connect a model in Settings to start chatting.';
+  if (inputDisabled && noProviders) hint = 'Connect a model in Settings to start chatting.';
+  else if (inputDisabled) hint = 'Choose a model for this chat above, or set a default model in Settings.';
   else if (!connected) hint = 'Reconnecting to Cell 0…';
 
   return (
@@ -76,7 +82,9 @@ export function Composer() {
           rows={1}
           value={text}
           disabled={inputDisabled}
-          placeholder={inputDisabled ? 'No model connected' : 'Message Cell 0'}
+          placeholder={
+            inputDisabled ? (noProviders ? 'No model connected' : 'No model chosen') : 'Message Cell 0'
+          }
           aria-label="Message"
           aria-describedby={hint ? 'composer-hint' : undefined}
           aria-keyshortcuts="Enter Shift+Enter Escape"

@@ -1,12 +1,13 @@
 import { PanelRight } from 'lucide-react';
 import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
-import { isProviderReady, useSettings } from '../../stores/settings.js';
+import { useSettings } from '../../stores/settings.js';
 import { useUi } from '../../stores/ui.js';
 import { openConversation } from './actions.js';
 import { Composer } from './Composer.js';
 import { EmptyConversation } from './EmptyConversation.js';
 import { MessageList } from './MessageList.js';
+import { ModelPicker } from './ModelPicker.js';
 import { ProviderSetupCard } from './ProviderSetupCard.js';
 
 export function ConversationView() {
@@ -14,11 +15,11 @@ export function ConversationView() {
   const status = useMessages((s) => s.status);
   const loadError = useMessages((s) => s.loadError);
   const count = useMessages((s) => s.total + s.pending.length);
-  const title = useConversations((s) => s.list.find((c) => c.id === conversationId)?.title);
-  const settingsLoaded = useSettings((s) => s.loaded);
-  const providerReady = useSettings((s) => isProviderReady(s.provider));
+  const conversation = useConversations((s) => s.list.find((c) => c.id === conversationId));
+  const title = conversation?.title;
+  // "No provider" is the one missing step the setup card teaches; a missing model is the picker's job.
+  const needsProvider = useSettings((s) => s.snapshot !== null && s.snapshot.providers.length === 0);
   const inspectorOpen = useUi((s) => s.inspectorOpen);
-  const needsProvider = settingsLoaded && !providerReady;
 
   let body;
   if (status === 'error') {
@@ -49,6 +50,7 @@ export function ConversationView() {
     <section className="conversation" aria-label={title ?? 'Conversation'}>
       <header className="view-header">
         <h1 className="view-title">{title ?? 'New chat'}</h1>
+        {conversation && <ModelPicker conversation={conversation} />}
         <button
           type="button"
           className="icon-button"

@@ -1,9 +1,13 @@
 import { AlertTriangle, RotateCcw } from 'lucide-react';
 import { memo } from 'react';
 import type { Message } from '../../../src-main/core/protocol/index.js';
+import { formatUsage } from '../../lib/usage-format.js';
 import { useMessages, type PendingMessage } from '../../stores/messages.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { retryFrom } from './actions.js';
+import { RetryNoticeView, ToolCallCard } from './LiveActivityView.js';
 import { MarkdownContent } from './MarkdownContent.js';
+import { modelChanged } from './model-change.js';
 
 interface RowProps {
   index: number;
@@ -70,10 +74,16 @@ function StoredRow({ message, isLast, count }: { message: Message; isLast: boole
 
 function AssistantBody({ message, isLast }: { message: Message; isLast: boolean }) {
   const streaming = message.status === 'streaming';
+  const live = useMessages((s) => s.live[message.id]);
   return (
     <div className={streaming ? 'assistant-body streaming' : 'assistant-body'}>
+      <ModelLine message={message} />
       {message.content !== '' && <MarkdownContent text={message.content} />}
-      {streaming && message.content === '' && (
+      {live?.toolCalls.map((call) => (
+        <ToolCallCard key={call.toolCallId} call={call} />
+      ))}
+      {streaming && live?.retrying && <RetryNoticeView notice={live.retrying} />}
+      {streaming && message.content === '' && !live?.retrying && (
         <span className="typing" role="status" aria-label="Cell 0 is writing">
           <span />
           <span />
@@ -98,6 +108,35 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
           )}
         </div>
       )}
+      {!streaming && message.usage && <UsageLine message={message} />}
     </div>
+  );
+}
+
+/** Which model wrote a reply: shown when it changed since the reply before, else on hover or focus. */
+function ModelLine({ message }: { message: Message }) {
+  const changed = useMessages((s) => modelChanged((i) => s.cache.get(i), message));
+  const providerName = useSettings((s) => findProvider(selectProviders(s), message.providerId)?.name);
+  if (!message.model) return null;
+  return (
+    <p
+      className={changed ? 'message-model shown' : 'message-model'}
+      data-testid="message-model"
+      title={providerName ? `Written by ${message.model} (${providerName})` : `Written by ${message.model}`}
+    >
+      {message.model}
+    </p>
+  );
+}
+
+function UsageLine({ message }: { message: Message }) {
+  const local = useSettings((s) => !!findProvider(selectProviders(s), message.providerId)?.local);
+  if (!message.usage) return null;
+  const text = formatUsage(message.usage, local);
+  if (text === '') return null;
+  return (
+    <p className="message-usage" data-testid="message-usage" title="Tokens read · tokens written · cost">
+      {text}
+    </p>
   );
 }

@@ -1,7 +1,7 @@
 import { PlugZap } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
 
-/** The first thing a new owner sees: not an error, just the one step that is missing. */
+/** The first thing a new owner sees after skipping setup: not an error, just the one missing step. */
 export function ProviderSetupCard({ compact = false }: { compact?: boolean }) {
   return (
     <section
@@ -14,34 +14,37 @@ export function ProviderSetupCard({ compact = false }: { compact?: boolean }) {
         <h2 id="setup-card-title">Connect a model to start chatting</h2>
         {!compact && (
           <>
-            <p>
-              Cell 0 works with any OpenAI-compatible endpoint — a cloud service or a model running on this
-              machine. For example:
-            </p>
+            <p>Cell 0 works with a cloud service or a model running on this computer:</p>
             <ul className="endpoint-list">
               <li>
-                <strong>OpenAI</strong> <code>https://api.openai.com/v1</code> (needs an API key)
+                <strong>OpenAI</strong> or <strong>Anthropic</strong>, with an API key
               </li>
               <li>
-                <strong>Ollama</strong> <code>http://127.0.0.1:11434/v1</code>
+                <strong>Ollama</strong> or <strong>LM Studio</strong> on this computer — free and private
               </li>
-              <li>
-                <strong>LM Studio</strong> <code>http://127.0.0.1:1234/v1</code>
-              </li>
-              <li>Or vLLM, llama.cpp server, OpenRouter, Groq and others that speak the same API.</li>
+              <li>Or OpenRouter, vLLM, llama.cpp’s server and others that speak the OpenAI API.</li>
             </ul>
             <p className="muted">API keys are kept in your system keychain, never in a file.</p>
           </>
         )}
       </div>
-      <button
-        type="button"
-        className="button button-primary"
-        data-testid="open-settings"
-        onClick={() => useUi.getState().setView('settings')}
-      >
-        Open Settings
-      </button>
+      <div className="setup-card-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => useUi.getState().openOnboarding()}
+        >
+          Set up a model
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="open-settings"
+          onClick={() => useUi.getState().setView('settings')}
+        >
+          Open Settings
+        </button>
+      </div>
     </section>
   );
 }

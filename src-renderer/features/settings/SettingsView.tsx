@@ -1,10 +1,9 @@
-import { ArrowLeft } from 'lucide-react';
-import { useSettings } from '../../stores/settings.js';
+import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
-import { ProviderForm } from './ProviderForm.js';
+import { IdentitySection } from '../identity/IdentitySection.js';
+import { ModelsSection } from './ModelsSection.js';
 
 export function SettingsView() {
-  const loaded = useSettings((s) => s.loaded);
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="view-header">
@@ -23,16 +22,19 @@ export function SettingsView() {
         <h1 id="settings-title" className="view-title">
           Settings
         </h1>
+        <button
+          type="button"
+          className="button button-ghost"
+          data-testid="rerun-onboarding"
+          onClick={() => useUi.getState().openOnboarding()}
+        >
+          <Wand2 size={15} aria-hidden />
+          Run setup again
+        </button>
       </header>
       <div className="settings-body">
-        <section className="settings-section" aria-labelledby="provider-title">
-          <h2 id="provider-title">Model provider</h2>
-          <p className="muted">
-            Any OpenAI-compatible endpoint works: OpenAI, Ollama (<code>http://127.0.0.1:11434/v1</code>), LM
-            Studio (<code>http://127.0.0.1:1234/v1</code>), vLLM, llama.cpp and others.
-          </p>
-          {loaded ? <ProviderForm /> : <p className="muted">Loading settings…</p>}
-        </section>
+        <ModelsSection />
+        <IdentitySection />
       </div>
     </section>
   );

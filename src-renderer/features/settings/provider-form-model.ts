@@ -1,56 +1,104 @@
-import type { MethodParams, ProviderSettings } from '../../../src-main/core/protocol/index.js';
+import type { MethodParams, Provider, ProviderKind } from '../../../src-main/core/protocol/index.js';
+import { DEFAULT_BASE_URLS, defaultProviderName, isHttpUrl } from './provider-kinds.js';
+
+/** "Test connection" as the form shows it. */
+export type TestState =
+  | { kind: 'idle' }
+  | { kind: 'testing' }
+  | { kind: 'ok'; models: string[] }
+  | { kind: 'failed'; message: string };
 
 /** What happens to the stored key on save: nothing, a new one, or none at all. */
 export type KeyMode = 'keep' | 'replace' | 'remove';
 
 export interface ProviderFormValues {
+  kind: ProviderKind;
+  name: string;
   baseUrl: string;
-  model: string;
+  defaultModel: string;
   keyMode: KeyMode;
   apiKey: string;
+  makeDefault: boolean;
 }
 
-export const ENDPOINT_PRESETS = [
-  { name: 'OpenAI', baseUrl: 'https://api.openai.com/v1' },
-  { name: 'Ollama', baseUrl: 'http://127.0.0.1:11434/v1' },
-  { name: 'LM Studio', baseUrl: 'http://127.0.0.1:1234/v1' },
-] as const;
-
-export function initialValues(provider: ProviderSettings | null): ProviderFormValues {
+export function initialValues(provider: Provider | null, appHasDefault = true): ProviderFormValues {
+  const kind = provider?.kind ?? 'openai-compatible';
   return {
+    kind,
+    name: provider?.name ?? '',
     baseUrl: provider?.baseUrl ?? '',
-    model: provider?.model ?? '',
+    defaultModel: provider?.defaultModel ?? '',
     keyMode: provider?.hasApiKey ? 'keep' : 'replace',
     apiKey: '',
+    // A first provider should simply work; later ones do not take over unless asked.
+    makeDefault: !appHasDefault,
   };
+}
+
+/** Switching kind swaps a default URL for the new kind's default, but never overwrites one typed in. */
+export function changeKind(values: ProviderFormValues, kind: ProviderKind): ProviderFormValues {
+  const wasDefault =
+    values.baseUrl.trim() === '' || Object.values(DEFAULT_BASE_URLS).includes(values.baseUrl.trim());
+  return { ...values, kind, baseUrl: wasDefault ? (DEFAULT_BASE_URLS[kind] ?? '') : values.baseUrl };
 }
 
 /** Says what to fix before asking the core, in the words the form uses. */
 export function validate(values: ProviderFormValues): string | null {
   const url = values.baseUrl.trim();
-  if (!/^https?:\/\/\S+$/i.test(url)) {
+  if (values.kind === 'openai-compatible' && url === '') {
+    return 'Enter the server’s base URL — for example http://127.0.0.1:11434/v1 for Ollama.';
+  }
+  if (url !== '' && !isHttpUrl(url)) {
     return 'The base URL must start with http:// or https:// — for example http://127.0.0.1:11434/v1.';
   }
-  if (values.model.trim() === '') {
-    return 'Enter a model name. “Test connection” lists the models the server offers.';
+  if (values.makeDefault && values.defaultModel.trim() === '') {
+    return 'Choose a default model to use it as the app’s default. “Test connection” lists them.';
   }
   return null;
 }
 
-export function toSaveParams(values: ProviderFormValues): MethodParams<'settings.setProvider'> {
-  const params: MethodParams<'settings.setProvider'> = {
-    baseUrl: values.baseUrl.trim(),
-    model: values.model.trim(),
+export function toSaveParams(values: ProviderFormValues, id?: string): MethodParams<'providers.save'> {
+  const baseUrl = values.baseUrl.trim();
+  const model = values.defaultModel.trim();
+  const params: MethodParams<'providers.save'> = {
+    kind: values.kind,
+    name: values.name.trim() || defaultProviderName(values.kind, baseUrl),
   };
+  if (id) params.id = id;
+  if (baseUrl !== '') params.baseUrl = baseUrl;
+  if (model !== '') params.defaultModel = model;
+  else if (id) params.defaultModel = null;
   if (values.keyMode === 'remove') params.apiKey = null;
   else if (values.keyMode === 'replace' && values.apiKey !== '') params.apiKey = values.apiKey;
+  if (values.makeDefault && model !== '') params.makeDefault = true;
   return params;
 }
 
-export function toTestParams(values: ProviderFormValues): NonNullable<MethodParams<'provider.test'>> {
-  const params: NonNullable<MethodParams<'provider.test'>> = {};
-  if (values.baseUrl.trim() !== '') params.baseUrl = values.baseUrl.trim();
-  if (values.model.trim() !== '') params.model = values.model.trim();
-  if (values.keyMode === 'replace' && values.apiKey !== '') params.apiKey = values.apiKey;
-  return params;
+/** The draft form of providers.models: a provider not saved yet, or edited since. */
+export interface DraftTestParams {
+  kind: ProviderKind;
+  baseUrl?: string;
+  apiKey?: string;
+}
+
+/**
+ * A saved provider whose endpoint and key are unchanged is tested by id, so its stored key is
+ * used; anything edited is tested as a draft (which cannot use the stored key).
+ */
+export function toTestParams(
+  values: ProviderFormValues,
+  saved: Provider | null,
+): MethodParams<'providers.models'> {
+  const baseUrl = values.baseUrl.trim();
+  const endpointUnchanged = saved && saved.kind === values.kind && saved.baseUrl === baseUrl;
+  if (saved && endpointUnchanged && values.keyMode === 'keep') return { id: saved.id };
+  const draft: DraftTestParams = { kind: values.kind };
+  if (baseUrl !== '') draft.baseUrl = baseUrl;
+  if (values.keyMode === 'replace' && values.apiKey !== '') draft.apiKey = values.apiKey;
+  return draft;
+}
+
+/** True when a draft test will go without the stored key, which the person may not expect. */
+export function testSkipsStoredKey(values: ProviderFormValues, saved: Provider | null): boolean {
+  return !!saved?.hasApiKey && values.keyMode === 'keep' && !('id' in toTestParams(values, saved));
 }

@@ -3,7 +3,7 @@ import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { useConversations } from '../../../src-renderer/stores/conversations.js';
 
 function conv(id: string, updatedAt: number, title = id): Conversation {
-  return { id, title, createdAt: 0, updatedAt, messageCount: 0 };
+  return { id, title, createdAt: 0, updatedAt, messageCount: 0, modelRef: null };
 }
 
 const store = () => useConversations.getState();
@@ -33,6 +33,12 @@ describe('conversations store', () => {
     expect(store().list.map((c) => c.title)).toEqual(['Renamed', 'b']);
     store().upsert(conv('a', 4, 'Old'));
     expect(store().list[0]?.title).toBe('Renamed');
+  });
+
+  it('takes a model switch that leaves the update time as it was', () => {
+    store().setAll([conv('a', 1)]);
+    store().upsert({ ...conv('a', 1), modelRef: { providerId: 'p1', model: 'm' } });
+    expect(store().list[0]?.modelRef).toEqual({ providerId: 'p1', model: 'm' });
   });
 
   it('selects the most recent remaining one when the selected conversation is deleted', () => {

@@ -45,4 +45,30 @@ describe('messages store', () => {
     store().upsertMessages('c1', [message(0)]);
     expect(store().pending).toHaveLength(1);
   });
+
+  it('shows a retry wait until text arrives, and each tool call once', () => {
+    const retry = {
+      conversationId: 'c1',
+      messageId: 'm3',
+      attempt: 2,
+      maxAttempts: 3,
+      waitMs: 4000,
+      error: { code: 'PROVIDER_RATE_LIMITED' as const, message: 'Slow down.' },
+    };
+    store().noteRetrying(retry, 1000);
+    expect(store().live['m3']?.retrying?.retryAt).toBe(5000);
+    const call = { conversationId: 'c1', messageId: 'm3', toolCallId: 't1', toolName: 'f', input: {} };
+    store().noteToolCall(call);
+    store().noteToolCall(call);
+    expect(store().live['m3']?.toolCalls).toHaveLength(1);
+    store().endRetrying('m3');
+    expect(store().live['m3']?.retrying).toBeNull();
+    expect(store().live['m3']?.toolCalls).toHaveLength(1);
+  });
+
+  it('keeps live activity when another conversation opens, since its events are not sent again', () => {
+    store().noteToolCall({ conversationId: 'c1', messageId: 'm9', toolCallId: 't', toolName: 'f', input: 1 });
+    store().reset('c2', null);
+    expect(store().live['m9']?.toolCalls).toHaveLength(1);
+  });
 });

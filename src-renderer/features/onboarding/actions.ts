@@ -1,0 +1,39 @@
+import type { LocalServer } from '../../../src-main/core/protocol/index.js';
+import { client } from '../../app/client-instance.js';
+import { useUi } from '../../stores/ui.js';
+import { saveProvider, setOnboardingDone } from '../settings/actions.js';
+import { toFinishParams, type OnboardingState } from './onboarding-model.js';
+
+/** Never throws: not finding a local server is an ordinary answer, and so is failing to look. */
+export async function detectLocalServers(): Promise<LocalServer[]> {
+  try {
+    return (await client().call('providers.detectLocal', {})).servers;
+  } catch (err) {
+    console.warn('cell0: looking for local model servers failed', err);
+    return [];
+  }
+}
+
+function closeToChat(): void {
+  const ui = useUi.getState();
+  ui.closeOnboarding();
+  ui.setView('chat');
+  ui.focusComposer();
+}
+
+/** Saves the provider as the default, then marks setup done; the save's error is the one to show. */
+export async function finishOnboarding(state: OnboardingState): Promise<void> {
+  await saveProvider(toFinishParams(state));
+  closeToChat();
+  // The provider is saved and usable; a lost flag only means setup is offered again next time.
+  await setOnboardingDone(true).catch((err: unknown) =>
+    console.warn('cell0: could not mark setup done', err),
+  );
+}
+
+export async function skipOnboarding(): Promise<void> {
+  closeToChat();
+  await setOnboardingDone(true).catch((err: unknown) =>
+    console.warn('cell0: could not mark setup done', err),
+  );
+}
