@@ -3,30 +3,45 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { FakeOllama } from '../fixtures/fake-ollama.js';
 import { FakeOpenAI } from '../fixtures/fake-openai.js';
 import { ServeProcess } from '../fixtures/serve-process.js';
 
 export interface Cell0Fixture {
   serve: ServeProcess;
+  /** An OpenAI-compatible model server, scripted per test. */
   fake: FakeOpenAI;
+  /** Ollama "running on this machine": `cell0 serve` is pointed at it. */
+  ollama: FakeOllama;
   home: string;
+  keychainService: string;
   /** Restarts `cell0 serve` on the same data directory; returns the new URL. */
   restart(): Promise<string>;
 }
 
-/** Every test gets its own data directory, its own `cell0 serve`, and its own fake model server. */
+/** Every test gets its own data directory, its own `cell0 serve`, and its own fake model servers. */
 export const test = base.extend<{ cell0: Cell0Fixture }>({
   // Playwright reads a fixture's dependencies from this pattern, so it must be an (empty) object pattern.
   // eslint-disable-next-line no-empty-pattern
   cell0: async ({}, use) => {
     const home = await mkdtemp(join(tmpdir(), 'cell0-e2e-'));
-    const env = { CELL0_KEYCHAIN_SERVICE: `Cell 0 e2e ${randomUUID()}` };
     const fake = new FakeOpenAI();
+    const ollama = new FakeOllama({ models: ['llama3.2:latest'] });
     await fake.start();
+    await ollama.start();
+    const keychainService = `Cell 0 e2e ${randomUUID()}`;
+    const env = {
+      CELL0_KEYCHAIN_SERVICE: keychainService,
+      CELL0_OLLAMA_URL: ollama.origin,
+      // Nothing listens there: LM Studio is "not running".
+      CELL0_LMSTUDIO_URL: `${fake.origin}/no-lmstudio/v1`,
+    };
     const fixture: Cell0Fixture = {
       serve: new ServeProcess(home, env),
       fake,
+      ollama,
       home,
+      keychainService,
       async restart() {
         await fixture.serve.stop();
         fixture.serve = new ServeProcess(home, env);
@@ -37,28 +52,45 @@ export const test = base.extend<{ cell0: Cell0Fixture }>({
     await use(fixture);
     await fixture.serve.stop();
     await fake.stop();
+    await ollama.stop();
     await rm(home, { recursive: true, force: true });
   },
 });
 
 export { expect };
 
-/** Fills the Settings view with the fake provider and saves. */
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+}
+
+export async function skipOnboarding(page: Page): Promise<void> {
+  await page.getByTestId('onboarding-skip').click();
+  await expect(page.getByTestId('onboarding')).toBeHidden();
+}
+
+/** First-run onboarding with "another OpenAI-compatible server": the fake, its key, its first model. */
 export async function connectProvider(
   page: Page,
   fake: FakeOpenAI,
   apiKey = 'sk-e2e-test-key',
 ): Promise<void> {
-  await page.getByTestId('nav-settings').click();
-  await page.getByTestId('settings-base-url').fill(fake.baseUrl);
-  await page.getByTestId('settings-model').fill('fake-small');
-  await page.getByTestId('settings-api-key').fill(apiKey);
-  await page.getByTestId('settings-save').click();
-  await expect(page.getByTestId('settings-saved')).toBeVisible();
-  await page.getByTestId('nav-chat').click();
+  await page.getByTestId('onboarding-choice-custom').click();
+  await page.getByTestId('onboarding-base-url').fill(fake.baseUrl);
+  await page.getByTestId('onboarding-api-key').fill(apiKey);
+  await page.getByTestId('onboarding-test').click();
+  await expect(page.getByTestId('onboarding-test-result')).toHaveAttribute('data-ok', 'true');
+  await page.getByTestId('onboarding-model').selectOption('fake-small');
+  await page.getByTestId('onboarding-finish').click();
+  await expect(page.getByTestId('onboarding')).toBeHidden();
+  await expect(page.getByTestId('status-model')).toContainText('fake-small');
 }
 
 export async function send(page: Page, text: string): Promise<void> {
   await page.getByTestId('composer-input').fill(text);
   await page.getByTestId('composer-input').press('Enter');
+}
+
+export function lastReply(page: Page) {
+  return page.locator('[data-testid="message"][data-role="assistant"]').last();
 }

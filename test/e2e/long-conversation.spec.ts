@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { test, expect } from './fixtures.js';
+import { test, expect, openApp, skipOnboarding } from './fixtures.js';
 import { StorageService } from '../../src-main/core/storage/storage-service.js';
 
 const COUNT = 10_000;
@@ -31,7 +31,8 @@ test('a conversation of 10,000 messages opens fast and scrolls through a virtual
   });
   await storage.stop();
 
-  await page.goto(cell0.serve.url);
+  await openApp(page, cell0.serve.url);
+  await skipOnboarding(page);
   const started = Date.now();
   await page.getByTestId('conversation-item').filter({ hasText: 'Very long chat' }).click();
   await expect(page.getByText(`Answer number ${COUNT - 1},`)).toBeVisible();

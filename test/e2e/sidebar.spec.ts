@@ -1,7 +1,8 @@
-import { test, expect } from './fixtures.js';
+import { test, expect, openApp, skipOnboarding } from './fixtures.js';
 
 test('conversations can be created, renamed and deleted, most recent first', async ({ page, cell0 }) => {
-  await page.goto(cell0.serve.url);
+  await openApp(page, cell0.serve.url);
+  await skipOnboarding(page);
   const items = page.getByTestId('conversation-item');
   await page.getByTestId('new-conversation').click();
   await expect(items).toHaveCount(1);
