@@ -12,6 +12,12 @@ const anthropicListSchema = z.object({
   last_id: z.string().nullable().optional(),
 });
 
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => (record[name] = value));
+  return record;
+}
+
 /** GET a JSON document from a provider, turning every failure into an error a person can act on. */
 async function getJson(
   url: string,
@@ -33,7 +39,7 @@ async function getJson(
         url,
         requestBodyValues: {},
         statusCode: response.status,
-        responseHeaders: Object.fromEntries(response.headers),
+        responseHeaders: headerRecord(response.headers),
         responseBody: body,
       }),
       { ...errorContext, listing: true },

@@ -13,7 +13,9 @@ describe('storage', () => {
       expect(await storage.db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
       const latest = MIGRATIONS.at(-1)!.version;
       expect(await storage.db.get('PRAGMA user_version')).toEqual({ user_version: latest });
-      await storage.db.run("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 't', 1, 1)");
+      await storage.db.run(
+        "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 't', 1, 1)",
+      );
       await storage.stop();
 
       const again = new StorageService(dir.path);
@@ -47,11 +49,17 @@ describe('storage', () => {
       await storage.start();
       await expect(
         storage.db.transaction(async () => {
-          await storage.db.run("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('x', 't', 1, 1)");
+          await storage.db.run(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('x', 't', 1, 1)",
+          );
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
-      await storage.db.transaction(() => storage.db.run("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('y', 't', 1, 1)"));
+      await storage.db.transaction(() =>
+        storage.db.run(
+          "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('y', 't', 1, 1)",
+        ),
+      );
       expect(await storage.db.all('SELECT id FROM conversations')).toEqual([{ id: 'y' }]);
       await storage.stop();
     } finally {
