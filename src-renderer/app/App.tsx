@@ -1,4 +1,5 @@
 import { X } from 'lucide-react';
+import { AuditView } from '../features/audit/AuditView.js';
 import { ConversationView } from '../features/chat/ConversationView.js';
 import { Onboarding } from '../features/onboarding/Onboarding.js';
 import { shouldShowOnboarding } from '../features/onboarding/onboarding-model.js';
@@ -34,6 +35,7 @@ export function App() {
   let main;
   if (unauthorized) main = <UnauthorizedNotice />;
   else if (view === 'settings') main = <SettingsView />;
+  else if (view === 'audit') main = <AuditView />;
   else main = <ConversationView />;
 
   return (

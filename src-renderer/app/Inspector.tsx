@@ -1,15 +1,17 @@
 import { X } from 'lucide-react';
+import { ConversationAudit } from '../features/audit/ConversationAudit.js';
+import { ConversationToolRuns } from '../features/tools/ConversationToolRuns.js';
+import { useMessages } from '../stores/messages.js';
 import { useUi } from '../stores/ui.js';
 
 const COMING = [
   ['Swarm graph', 'the live graph of agents while a swarm works on this conversation'],
   ['Memories used', 'what Cell 0 recalled to write its last reply'],
-  ['Tool runs', 'each sandboxed tool call with its output and limits'],
-  ['Audit', 'the signed record of what happened in this conversation'],
 ] as const;
 
-/** A placeholder that says plainly what will live here, instead of showing made-up data. */
+/** Follows the conversation: its tool runs and its audit records; what is not built yet says so. */
 export function Inspector() {
+  const conversationId = useMessages((s) => s.conversationId);
   return (
     <aside className="inspector" id="inspector" aria-label="Inspector">
       <header className="inspector-header">
@@ -23,14 +25,28 @@ export function Inspector() {
           <X size={15} aria-hidden />
         </button>
       </header>
-      <p className="muted">Not available yet. This panel will follow the conversation and show:</p>
-      <ul className="inspector-list">
-        {COMING.map(([name, what]) => (
-          <li key={name}>
-            <strong>{name}</strong> — {what}
-          </li>
-        ))}
-      </ul>
+      {conversationId && (
+        <>
+          <section className="inspector-section" aria-labelledby="inspector-tools">
+            <h3 id="inspector-tools">Tool runs</h3>
+            <ConversationToolRuns conversationId={conversationId} />
+          </section>
+          <section className="inspector-section" aria-labelledby="inspector-audit">
+            <h3 id="inspector-audit">Audit</h3>
+            <ConversationAudit key={conversationId} conversationId={conversationId} />
+          </section>
+        </>
+      )}
+      <section className="inspector-section" aria-labelledby="inspector-coming">
+        <h3 id="inspector-coming">Coming later</h3>
+        <ul className="inspector-list">
+          {COMING.map(([name, what]) => (
+            <li key={name}>
+              <strong>{name}</strong> — {what}
+            </li>
+          ))}
+        </ul>
+      </section>
     </aside>
   );
 }

@@ -1,4 +1,10 @@
 import { Fingerprint } from 'lucide-react';
+import {
+  PendingPermissionsStatus,
+  RunningToolsStatus,
+  SandboxStatus,
+} from '../features/kernel/KernelStatus.js';
+import { StopAllButton } from '../features/kernel/StopAllButton.js';
 import type { ConnectionState } from '../lib/connection-state.js';
 import { effectiveModelRef } from '../lib/model-ref.js';
 import { conversationCost, formatCost } from '../lib/usage-format.js';
@@ -17,8 +23,8 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
 };
 
 /**
- * Only facts the window knows. Sandbox and memory daemon get their places here when the core
- * reports them; until then nothing is shown rather than a guess.
+ * Only facts the window knows: the sandbox and running tools once the kernel has reported them;
+ * the memory daemon gets its place when the core reports it. Nothing is shown rather than a guess.
  */
 export function StatusBar() {
   const state = useConnection((s) => s.state);
@@ -39,7 +45,11 @@ export function StatusBar() {
       </span>
       <ModelStatus />
       {inChat && <CostStatus />}
+      <SandboxStatus />
+      <RunningToolsStatus />
+      <PendingPermissionsStatus />
       <span className="status-spacer" />
+      {state === 'connected' && <StopAllButton place="statusbar" />}
       <IdentityStatus />
       {appInfo && (
         <span className="status-item muted" title={`Data folder: ${appInfo.dataDir}`}>

@@ -4,11 +4,17 @@ import type { Transport } from '../lib/transport.js';
 import { openConversation } from '../features/chat/actions.js';
 import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
+import { scheduleKernelStatus, loadKernelStatus } from '../features/kernel/actions.js';
+import { loadPendingPermissions, loadRules } from '../features/permissions/actions.js';
+import { useAudit } from '../stores/audit.js';
 import { useConnection } from '../stores/connection.js';
 import { useConversations } from '../stores/conversations.js';
 import { useIdentity } from '../stores/identity.js';
 import { useMessages } from '../stores/messages.js';
+import { usePermissions } from '../stores/permissions.js';
+import { useRunningReplies } from '../stores/running-replies.js';
 import { useSettings } from '../stores/settings.js';
+import { useToolCalls } from '../stores/tool-calls.js';
 
 /**
  * Everything the window knows is rebuilt on each (re)connect, since events sent while the link
@@ -20,9 +26,15 @@ async function refetchAll(c: Client): Promise<void> {
     c.call('settings.get', {}),
     c.call('app.info', {}),
     loadIdentity(),
+    loadPendingPermissions(),
+    loadKernelStatus(),
+    loadRules(),
   ]);
   if (settings.status === 'fulfilled') useSettings.getState().setSnapshot(settings.value);
   else console.warn('cell0: could not load settings', settings.reason);
+  // Audit views reload their first page when they find their scope empty.
+  useAudit.getState().resetScopes();
+  useRunningReplies.getState().clear();
   if (info.status === 'fulfilled') useConnection.getState().setAppInfo(info.value);
   if (list.status === 'fulfilled') {
     useConversations.getState().setAll(list.value.conversations);
@@ -47,9 +59,10 @@ export function startSync(transport: Transport, c: Client): () => void {
     transport.onState(onState),
     c.on('conversation.updated', ({ conversation }) => useConversations.getState().upsert(conversation)),
     c.on('conversation.deleted', ({ id }) => forgetConversation(id)),
-    c.on('message.created', ({ message }) =>
-      useMessages.getState().upsertMessages(message.conversationId, [message]),
-    ),
+    c.on('message.created', ({ message }) => {
+      useRunningReplies.getState().note(message);
+      useMessages.getState().upsertMessages(message.conversationId, [message]);
+    }),
     c.on('message.delta', ({ conversationId, messageId, text }) => {
       useMessages.getState().endRetrying(messageId);
       if (conversationId === useMessages.getState().conversationId) batcher.push(messageId, text);
@@ -57,12 +70,24 @@ export function startSync(transport: Transport, c: Client): () => void {
     c.on('message.updated', ({ message }) => {
       batcher.drop(message.id);
       if (message.status !== 'streaming') useMessages.getState().endRetrying(message.id);
+      useRunningReplies.getState().note(message);
       useMessages.getState().upsertMessages(message.conversationId, [message]);
     }),
     c.on('message.retrying', (event) => useMessages.getState().noteRetrying(event, Date.now())),
     c.on('message.toolCall', (event) => useMessages.getState().noteToolCall(event)),
     c.on('settings.updated', ({ settings }) => useSettings.getState().setSnapshot(settings)),
     c.on('identity.updated', ({ state }) => useIdentity.getState().setState(state)),
+    c.on('tool.updated', ({ toolCall }) => {
+      useToolCalls.getState().upsert([toolCall]);
+      scheduleKernelStatus();
+    }),
+    c.on('tool.output', ({ toolCallId, chunk }) => useToolCalls.getState().appendOutput(toolCallId, chunk)),
+    c.on('permission.requested', ({ request }) => usePermissions.getState().requested(request)),
+    c.on('permission.resolved', ({ requestId, decision }) =>
+      usePermissions.getState().resolved(requestId, decision),
+    ),
+    c.on('permission.rulesChanged', ({ rules }) => usePermissions.getState().setRules(rules)),
+    c.on('audit.appended', ({ record }) => useAudit.getState().appended(record)),
   ];
 
   onState(transport.getState());

@@ -2,6 +2,9 @@ import { ArrowUp, Square, X } from 'lucide-react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useConnection } from '../../stores/connection.js';
 import { canChat } from '../../lib/model-ref.js';
+import { runningConversationCount } from '../../lib/running-replies.js';
+import { useRunningReplies } from '../../stores/running-replies.js';
+import { StopAllButton } from '../kernel/StopAllButton.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
 import { useSettings } from '../../stores/settings.js';
@@ -23,6 +26,7 @@ export function Composer() {
   const noProviders = settingsLoaded && snapshot.providers.length === 0;
   const connected = useConnection((s) => s.state === 'connected');
   const focusRequest = useUi((s) => s.composerFocusRequest);
+  const runningConversations = useRunningReplies((s) => runningConversationCount(s.byConversation));
 
   const inputDisabled = settingsLoaded && !providerReady;
   const canSend = connected && providerReady && !busy && text.trim() !== '';
@@ -66,6 +70,12 @@ export function Composer() {
           >
             <X size={14} aria-hidden />
           </button>
+        </div>
+      )}
+      {connected && runningConversations >= 2 && (
+        <div className="composer-stop-all-row">
+          <span>{runningConversations} conversations are running.</span>
+          <StopAllButton place="composer" />
         </div>
       )}
       <form

@@ -32,7 +32,7 @@ export function RetryNoticeView({ notice }: { notice: RetryNotice }) {
   );
 }
 
-/** The model asked for a tool; nothing ran, and the card says so. */
+/** The model asked for a tool that the kernel has not reported on; nothing is known to have run. */
 export function ToolCallCard({ call }: { call: ToolCallRequest }) {
   const { short, full } = formatToolCall(call);
   return (
@@ -42,7 +42,7 @@ export function ToolCallCard({ call }: { call: ToolCallRequest }) {
         <p>
           Requested tool: <code title={full}>{short}</code>
         </p>
-        <p className="tool-call-note">Tools run once the sandboxed kernel is enabled.</p>
+        <p className="tool-call-note">Waiting for the kernel to take this call.</p>
       </div>
     </div>
   );

@@ -4,6 +4,8 @@ import type { Message } from '../../../src-main/core/protocol/index.js';
 import { formatUsage } from '../../lib/usage-format.js';
 import { useMessages, type PendingMessage } from '../../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
+import { useToolCalls } from '../../stores/tool-calls.js';
+import { ReplyToolActivity } from '../tools/ReplyToolActivity.js';
 import { retryFrom } from './actions.js';
 import { RetryNoticeView, ToolCallCard } from './LiveActivityView.js';
 import { MarkdownContent } from './MarkdownContent.js';
@@ -75,13 +77,18 @@ function StoredRow({ message, isLast, count }: { message: Message; isLast: boole
 function AssistantBody({ message, isLast }: { message: Message; isLast: boolean }) {
   const streaming = message.status === 'streaming';
   const live = useMessages((s) => s.live[message.id]);
+  const knownToolIds = useToolCalls((s) => s.byId);
   return (
     <div className={streaming ? 'assistant-body streaming' : 'assistant-body'}>
       <ModelLine message={message} />
+      <ReplyToolActivity messageId={message.id} />
       {message.content !== '' && <MarkdownContent text={message.content} />}
-      {live?.toolCalls.map((call) => (
-        <ToolCallCard key={call.toolCallId} call={call} />
-      ))}
+      {/* A request the kernel has not reported on (yet); its full card replaces this one when it does. */}
+      {live?.toolCalls
+        .filter((call) => !knownToolIds[call.toolCallId])
+        .map((call) => (
+          <ToolCallCard key={call.toolCallId} call={call} />
+        ))}
       {streaming && live?.retrying && <RetryNoticeView notice={live.retrying} />}
       {streaming && message.content === '' && !live?.retrying && (
         <span className="typing" role="status" aria-label="Cell 0 is writing">

@@ -5,6 +5,7 @@ import { PageLoader } from '../../lib/page-loader.js';
 import { useConversations } from '../../stores/conversations.js';
 import { createConversation } from '../conversations/actions.js';
 import { useMessages } from '../../stores/messages.js';
+import { loadToolCalls } from '../tools/actions.js';
 import { describeSendError } from './send-errors.js';
 
 export const PAGE_SIZE = 100;
@@ -40,6 +41,7 @@ export async function openConversation(id: string | null): Promise<void> {
     loader = createLoader(id);
     store.reset(id, loader);
   }
+  void loadToolCalls(id);
   try {
     const conversation = await client().call('conversations.get', { id });
     if (useMessages.getState().conversationId !== id) return;

@@ -3,6 +3,8 @@ import { memo, useRef, useState } from 'react';
 import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
+import { pendingRequests } from '../../lib/permission-state.js';
+import { usePermissions } from '../../stores/permissions.js';
 import { deleteConversation, renameConversation, selectConversation } from './actions.js';
 
 interface RowProps {
@@ -16,6 +18,10 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
   const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { id, title } = conversation;
+  // The open conversation shows its cards inline; a badge points at the others.
+  const waiting = usePermissions((s) =>
+    active ? 0 : pendingRequests(s).filter((r) => r.conversationId === id).length,
+  );
 
   function finishRename(next: string | null): void {
     setRenaming(false);
@@ -46,7 +52,22 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
             title={title}
           >
             {title}
+            {waiting > 0 && (
+              <span className="sr-only">
+                , {waiting} permission {waiting === 1 ? 'request' : 'requests'} waiting
+              </span>
+            )}
           </button>
+          {waiting > 0 && (
+            <span
+              className="pending-badge"
+              data-testid="conversation-pending-permissions"
+              title="Waiting for your permission"
+              aria-hidden
+            >
+              {waiting}
+            </span>
+          )}
           <button
             type="button"
             className="icon-button row-action"

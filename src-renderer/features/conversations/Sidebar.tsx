@@ -1,4 +1,4 @@
-import { Plus, Settings } from 'lucide-react';
+import { Plus, ScrollText, Settings } from 'lucide-react';
 import { newChat } from '../../app/use-global-shortcuts.js';
 import { modKey } from '../../lib/platform.js';
 import { useConversations } from '../../stores/conversations.js';
@@ -36,6 +36,16 @@ export function Sidebar() {
           ))}
         </ul>
       </nav>
+      <button
+        type="button"
+        className={view === 'audit' ? 'nav-item active' : 'nav-item'}
+        data-testid="nav-audit"
+        aria-current={view === 'audit' ? 'page' : undefined}
+        onClick={() => useUi.getState().setView('audit')}
+      >
+        <ScrollText size={15} aria-hidden />
+        <span>Audit</span>
+      </button>
       <button
         type="button"
         className={view === 'settings' ? 'nav-item active' : 'nav-item'}

@@ -1,6 +1,7 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
+import { PermissionsSection } from '../permissions/PermissionsSection.js';
 import { ModelsSection } from './ModelsSection.js';
 
 export function SettingsView() {
@@ -34,6 +35,7 @@ export function SettingsView() {
       </header>
       <div className="settings-body">
         <ModelsSection />
+        <PermissionsSection />
         <IdentitySection />
       </div>
     </section>

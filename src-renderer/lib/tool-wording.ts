@@ -1,0 +1,86 @@
+import type {
+  LimitKind,
+  PermissionDecision,
+  ToolCallStatus,
+  ToolName,
+} from '../../src-main/core/protocol/index.js';
+
+export const TOOL_LABELS: Record<ToolName, string> = {
+  shell: 'Shell',
+  read_file: 'Read file',
+  write_file: 'Write file',
+  edit_file: 'Edit file',
+  list_dir: 'List folder',
+  search_files: 'Search files',
+  fetch_url: 'Fetch URL',
+};
+
+export const STATUS_LABELS: Record<ToolCallStatus, string> = {
+  'waiting-permission': 'Waiting for permission',
+  running: 'Running',
+  done: 'Done',
+  failed: 'Failed',
+  denied: 'Denied',
+  limit: 'Stopped at a limit',
+  cancelled: 'Cancelled',
+};
+
+const LIMIT_NAMES: Record<LimitKind, string> = {
+  cpu: 'CPU time limit',
+  memory: 'memory limit',
+  processes: 'process count limit',
+  'file-size': 'file size limit',
+  output: 'output size limit',
+  'wall-clock': 'running time limit',
+};
+
+const LIMIT_WHY: Record<LimitKind, string> = {
+  cpu: 'it used more processor time than a tool call may.',
+  memory: 'it used more memory than a tool call may.',
+  processes: 'it started more processes than a tool call may.',
+  'file-size': 'it tried to write a file larger than a tool call may.',
+  output: 'it printed more output than a tool call may.',
+  'wall-clock': 'it ran longer than a tool call may.',
+};
+
+/** "Stopped: CPU time limit" and a plain reason, for the card and its tooltip. */
+export function describeLimit(kind: LimitKind): { title: string; why: string } {
+  return { title: `Stopped: ${LIMIT_NAMES[kind]}`, why: `The kernel stopped it because ${LIMIT_WHY[kind]}` };
+}
+
+export type PermissionOutcome = PermissionDecision | 'cancelled';
+
+export const OUTCOME_LABELS: Record<PermissionOutcome, string> = {
+  'allow-once': 'Allowed once',
+  'allow-reply': 'Allowed for the rest of this reply',
+  'allow-conversation': 'Allowed in this conversation',
+  'allow-always': 'Always allowed (rule saved)',
+  deny: 'Denied',
+  cancelled: 'Cancelled',
+};
+
+export interface StopAllResult {
+  stoppedReplies: number;
+  killedTools: number;
+}
+
+/** "Stopped 2 replies and 3 tools"; "Nothing was running" when there was nothing to stop. */
+export function describeStopAll({ stoppedReplies, killedTools }: StopAllResult): string {
+  if (stoppedReplies === 0 && killedTools === 0) return 'Nothing was running';
+  const parts: string[] = [];
+  if (stoppedReplies > 0) parts.push(`${stoppedReplies} ${stoppedReplies === 1 ? 'reply' : 'replies'}`);
+  if (killedTools > 0) parts.push(`${killedTools} ${killedTools === 1 ? 'tool' : 'tools'}`);
+  return `Stopped ${parts.join(' and ')}`;
+}
+
+/** The head of a long output for the card; "show all" reveals the rest. */
+export function clipOutput(
+  text: string,
+  maxLines = 40,
+  maxChars = 4000,
+): { shown: string; clipped: boolean; lines: number } {
+  const lines = text.split('\n');
+  let shown = lines.length > maxLines ? lines.slice(0, maxLines).join('\n') : text;
+  if (shown.length > maxChars) shown = shown.slice(0, maxChars);
+  return { shown, clipped: shown.length < text.length, lines: lines.length };
+}

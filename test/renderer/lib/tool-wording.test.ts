@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { LIMIT_KINDS } from '../../../src-main/core/protocol/kernel-entities.js';
+import { clipOutput, describeLimit, describeStopAll } from '../../../src-renderer/lib/tool-wording.js';
+
+describe('tool wording', () => {
+  it('names each limit in plain words', () => {
+    expect(describeLimit('cpu').title).toBe('Stopped: CPU time limit');
+    expect(describeLimit('memory').title).toBe('Stopped: memory limit');
+    expect(describeLimit('wall-clock').title).toBe('Stopped: running time limit');
+    for (const kind of LIMIT_KINDS) expect(describeLimit(kind).why).toMatch(/^The kernel stopped it because/);
+  });
+
+  it('says how many replies and tools were stopped', () => {
+    expect(describeStopAll({ stoppedReplies: 0, killedTools: 0 })).toBe('Nothing was running');
+    expect(describeStopAll({ stoppedReplies: 1, killedTools: 0 })).toBe('Stopped 1 reply');
+    expect(describeStopAll({ stoppedReplies: 2, killedTools: 3 })).toBe('Stopped 2 replies and 3 tools');
+  });
+
+  it('clips a long output to its head and says so', () => {
+    const text = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n');
+    const clipped = clipOutput(text, 10);
+    expect(clipped.shown.split('\n')).toHaveLength(10);
+    expect(clipped).toMatchObject({ clipped: true, lines: 100 });
+    expect(clipOutput('short')).toEqual({ shown: 'short', clipped: false, lines: 1 });
+  });
+});
