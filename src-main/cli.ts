@@ -1,12 +1,17 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, startServe } from './serve.js';
 import { VERSION } from './core/app.js';
+import { auditCommand } from './cli/audit-command.js';
+import { sandboxCommand } from './cli/sandbox-command.js';
 
 const USAGE = `Usage: cell0 <command> [options]
 
 Commands:
   serve            Start the core and serve the UI on http://127.0.0.1 (Ctrl-C stops it)
     --port N       Port to listen on (default ${DEFAULT_PORT})
+  sandbox run [--net] [--workspace DIR] -- CMD...
+                   Run one command under the tool sandbox and its limits
+  audit verify     Check the audit log's hash chain and signatures (exit 1 if broken)
 
 Options:
   -h, --help       Show this help
@@ -79,6 +84,8 @@ export async function main(argv: string[]): Promise<void> {
   }
   try {
     if (command === 'serve') return await serve(rest);
+    if (command === 'sandbox') return await sandboxCommand(rest);
+    if (command === 'audit') return await auditCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

@@ -1,7 +1,11 @@
 import type { ToolSet } from 'ai';
-import { ChatService } from './agents/chat-service.js';
+import { ChatService, type Budget } from './agents/chat-service.js';
 import { ProviderRegistry } from './agents/provider-registry.js';
 import { IdentityService } from './identity/identity-service.js';
+import { AuditLog } from './kernel/audit/audit-log.js';
+import { Kernel } from './kernel/kernel.js';
+import { PermissionEngine } from './kernel/permissions/permission-engine.js';
+import { Sandbox } from './kernel/sandbox/sandbox.js';
 import { createHandlers } from './handlers.js';
 import { ConversationStore } from './conversations/store.js';
 import { EventBus } from './gateway/event-bus.js';
@@ -23,8 +27,12 @@ export interface CoreOptions {
   localServers?: { ollama?: string; lmstudio?: string };
   /** Waits between retries after a rate limit (ms, before jitter); tests shorten them. */
   retryBaseMs?: number;
-  /** Tools offered to models; their calls surface as message.toolCall events for the kernel to run. */
+  /** Tools offered to models without the kernel: their calls only surface as events (tests). */
   tools?: ToolSet;
+  /** What one reply may spend (steps, tokens, tool calls, wall time). */
+  budget?: Partial<Budget>;
+  /** Where bubblewrap is; tests point it nowhere to check that the kernel fails closed. */
+  bwrapPath?: string;
 }
 
 export interface Service {
@@ -59,10 +67,24 @@ export function createCore(options: CoreOptions): Core {
     ...(options.localServers ? { localServers: options.localServers } : {}),
   });
   const identity = new IdentityService({ keychain, db: storage.db, bus, logger });
+  const audit = new AuditLog({ db: storage.db, identity, bus });
+  const permissions = new PermissionEngine({ db: storage.db, identity, bus, audit });
+  const sandbox = new Sandbox({ logger, ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}) });
+  const kernel = new Kernel({
+    sandbox,
+    permissions,
+    audit,
+    db: storage.db,
+    bus,
+    dataDir: options.dataDir,
+    logger,
+  });
   const chat = new ChatService(conversations, providers, bus, {
+    kernel,
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     ...(options.tools ? { tools: options.tools } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
   });
 
@@ -77,6 +99,9 @@ export function createCore(options: CoreOptions): Core {
       stop: () => settings.stop(),
     },
     { name: 'identity', start: () => identity.start(), stop: () => identity.stop() },
+    { name: 'audit', start: () => audit.start(), stop: () => audit.stop() },
+    { name: 'permissions', start: () => permissions.start(), stop: () => permissions.stop() },
+    { name: 'kernel', start: () => kernel.start(), stop: () => kernel.stop() },
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
   ];
 
@@ -90,6 +115,9 @@ export function createCore(options: CoreOptions): Core {
       chat,
       providers,
       identity,
+      kernel,
+      permissions,
+      audit,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -6,6 +6,10 @@ import type { ConversationStore } from './conversations/store.js';
 import type { EventBus } from './gateway/event-bus.js';
 import { identityHandlers } from './identity/identity-handlers.js';
 import type { IdentityService } from './identity/identity-service.js';
+import type { AuditLog } from './kernel/audit/audit-log.js';
+import type { Kernel } from './kernel/kernel.js';
+import { kernelHandlers } from './kernel/kernel-handlers.js';
+import type { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handlers } from './protocol/router.js';
 
@@ -18,6 +22,9 @@ export interface HandlerDeps {
   chat: ChatService;
   providers: ProviderRegistry;
   identity: IdentityService;
+  kernel: Kernel;
+  permissions: PermissionEngine;
+  audit: AuditLog;
 }
 
 /** Binds every protocol method to the service that does the work; each feature owns its part. */
@@ -37,5 +44,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...conversationHandlers(deps),
     ...providerHandlers(deps),
     ...identityHandlers(deps),
+    ...kernelHandlers(deps),
   };
 }

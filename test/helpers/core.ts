@@ -33,7 +33,10 @@ let frameId = 0;
 
 /** A started core on a temporary data directory, driven through the real router. */
 export async function startTestCore(
-  options: Pick<CoreOptions, 'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools'> & {
+  options: Pick<
+    CoreOptions,
+    'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools' | 'budget' | 'bwrapPath'
+  > & {
     dataDir?: string;
     keychainService?: string;
   } = {},
@@ -54,6 +57,8 @@ export async function startTestCore(
       ...(options.localServers ? { localServers: options.localServers } : {}),
       ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
       ...(options.tools ? { tools: options.tools } : {}),
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

@@ -1,4 +1,6 @@
-import { streamText, type ModelMessage, type ToolSet } from 'ai';
+import { stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
+import type { Kernel } from '../kernel/kernel.js';
+import { kernelTools } from '../kernel/tools/tool-set.js';
 import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
 import type { EventBus } from '../gateway/event-bus.js';
@@ -18,17 +20,35 @@ export interface ChatServiceOptions {
   retryBaseMs?: number;
   /** Attempts in all, the first included. */
   maxAttempts?: number;
-  /**
-   * Tools offered to the model. Calls are surfaced as events; running them is the kernel's job,
-   * so none are offered until it exists.
-   */
+  /** Runs the agent's tools: every call through its permissions, sandbox and audit log. */
+  kernel?: Kernel;
+  /** Tools offered without the kernel: their calls are only surfaced as events (tests). */
   tools?: ToolSet;
+  budget?: Partial<Budget>;
   onStreamFailure?: (err: unknown) => void;
 }
+
+/** What one reply may spend before it is stopped with a visible reason. */
+export interface Budget {
+  steps: number;
+  tokens: number;
+  toolCalls: number;
+  wallTimeMs: number;
+}
+
+export const DEFAULT_BUDGET: Budget = { steps: 25, tokens: 400_000, toolCalls: 60, wallTimeMs: 15 * 60_000 };
 
 interface ActiveReply {
   controller: AbortController;
   done: Promise<void>;
+}
+
+interface ReplyState {
+  content: string;
+  lastFlush: number;
+  flushing: Promise<void>;
+  toolCalls: number;
+  tokens: number;
 }
 
 /** One attempt's outcome: what streamed, and whether it ended in an error worth waiting out. */
@@ -64,6 +84,7 @@ export class ChatService {
   private readonly flushIntervalMs: number;
   private readonly retryBaseMs: number;
   private readonly maxAttempts: number;
+  private readonly budget: Budget;
   private readonly onStreamFailure: (err: unknown) => void;
 
   constructor(
@@ -76,6 +97,7 @@ export class ChatService {
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.retryBaseMs = options.retryBaseMs ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 4;
+    this.budget = { ...DEFAULT_BUDGET, ...options.budget };
     // Saving the final state can fail only if the conversation vanished meanwhile; nothing to show then.
     this.onStreamFailure = options.onStreamFailure ?? (() => undefined);
   }
@@ -137,6 +159,14 @@ export class ChatService {
     }
   }
 
+  /** Stops every running reply (the "stop all agents" control). */
+  async stopAll(): Promise<number> {
+    const running = [...this.active.values()];
+    for (const reply of running) reply.controller.abort();
+    await Promise.allSettled(running.map((r) => r.done));
+    return running.length;
+  }
+
   /** Cancels the streaming reply; its partial text is kept and marked stopped. */
   async stopReply(conversationId: string): Promise<boolean> {
     const reply = this.active.get(conversationId);
@@ -151,16 +181,35 @@ export class ChatService {
   }
 
   private async stream(reply: Message, resolved: ResolvedModel, slot: ActiveReply): Promise<void> {
-    const signal = slot.controller.signal;
-    const state = { content: '', lastFlush: Date.now(), flushing: Promise.resolve() };
+    // Stop (the owner) and the budget both end a reply, with different outcomes: one is "stopped", the other an error with its reason.
+    const budgetStop = new AbortController();
+    const signal = AbortSignal.any([slot.controller.signal, budgetStop.signal]);
+    const overBudget = (message: string) => {
+      if (!budgetStop.signal.aborted) budgetStop.abort(new Cell0Error('BUDGET_EXHAUSTED', message));
+    };
+    const wallClock = setTimeout(
+      () =>
+        overBudget(
+          `Stopped: this reply used its ${Math.round(this.budget.wallTimeMs / 60_000)} minutes of time.`,
+        ),
+      this.budget.wallTimeMs,
+    );
+    const state: ReplyState = {
+      content: '',
+      lastFlush: Date.now(),
+      flushing: Promise.resolve(),
+      toolCalls: 0,
+      tokens: 0,
+    };
     let status: Message['status'] = 'complete';
     let error: ErrorShape | null = null;
     let usage: Usage | null = null;
     try {
       const history = await this.store.history(reply.conversationId, reply.index, this.historyLimit);
       const messages: ModelMessage[] = history.map((m) => ({ role: m.role, content: m.content }));
+      const tools = this.toolsFor(reply, signal, state, overBudget);
       for (let attempt = 1; ; attempt++) {
-        const outcome = await this.attempt(reply, resolved, messages, signal, state);
+        const outcome = await this.attempt(reply, resolved, messages, tools, signal, state, overBudget);
         if (outcome.usage) {
           const { inputTokens, outputTokens } = outcome.usage;
           usage = {
@@ -170,8 +219,9 @@ export class ChatService {
           };
         }
         if (!outcome.error) break;
-        // Only a refusal before any text is worth waiting out; a half-written reply is not restarted.
-        if (signal.aborted || !isRetryable(outcome.error) || state.content || attempt >= this.maxAttempts) {
+        // Only a refusal before any text or tool call is worth waiting out; started work is not redone.
+        const started = state.content.length > 0 || state.toolCalls > 0;
+        if (signal.aborted || !isRetryable(outcome.error) || started || attempt >= this.maxAttempts) {
           throw outcome.error;
         }
         const asked = retryAfterMs(outcome.raw);
@@ -188,11 +238,8 @@ export class ChatService {
         await sleep(waitMs, signal);
         if (signal.aborted) break;
       }
-      if (signal.aborted) status = 'stopped';
     } catch (err) {
-      if (signal.aborted) {
-        status = 'stopped';
-      } else {
+      if (!signal.aborted) {
         status = 'error';
         error = toProviderError(err, {
           baseUrl: resolved.endpoint.baseUrl,
@@ -200,6 +247,14 @@ export class ChatService {
           streamed: state.content.length > 0,
         }).toShape();
       }
+    } finally {
+      clearTimeout(wallClock);
+    }
+    if (budgetStop.signal.aborted) {
+      status = 'error';
+      error = (budgetStop.signal.reason as Cell0Error).toShape();
+    } else if (slot.controller.signal.aborted) {
+      status = 'stopped';
     }
     await state.flushing.catch(() => undefined);
     await this.store.updateReply(reply.id, state.content, status, error, usage);
@@ -210,13 +265,38 @@ export class ChatService {
     this.bus.emit('conversation.updated', { conversation: await this.store.get(reply.conversationId) });
   }
 
-  /** One call to the model, streaming text into the reply; errors come back, they are not thrown. */
+  /** The tools this reply may call: through the kernel, counted against the tool-call budget. */
+  private toolsFor(
+    reply: Message,
+    signal: AbortSignal,
+    state: ReplyState,
+    overBudget: (message: string) => void,
+  ): ToolSet | undefined {
+    if (this.options.tools) return this.options.tools;
+    if (!this.options.kernel) return undefined;
+    return kernelTools(this.options.kernel, {
+      conversationId: reply.conversationId,
+      messageId: reply.id,
+      signal,
+      beforeCall: () => {
+        if (++state.toolCalls > this.budget.toolCalls) {
+          const message = `Stopped: this reply used its budget of ${this.budget.toolCalls} tool calls.`;
+          overBudget(message);
+          throw new Cell0Error('BUDGET_EXHAUSTED', message);
+        }
+      },
+    });
+  }
+
+  /** One call to the model (several steps when it uses tools); errors come back, they are not thrown. */
   private async attempt(
     reply: Message,
     resolved: ResolvedModel,
     messages: ModelMessage[],
+    tools: ToolSet | undefined,
     signal: AbortSignal,
-    state: { content: string; lastFlush: number; flushing: Promise<void> },
+    state: ReplyState,
+    overBudget: (message: string) => void,
   ): Promise<Attempt> {
     const context = {
       baseUrl: resolved.endpoint.baseUrl,
@@ -224,6 +304,7 @@ export class ChatService {
       streamed: false,
     };
     let usage: Attempt['usage'] = null;
+    let steps = 0;
     try {
       const result = streamText({
         model: languageModel(resolved.endpoint, resolved.model),
@@ -231,7 +312,15 @@ export class ChatService {
         abortSignal: signal,
         // Retries are ours: the wait is shown to the owner, and Stop cancels it.
         maxRetries: 0,
-        ...(this.options.tools ? { tools: this.options.tools } : {}),
+        ...(tools ? { tools, stopWhen: stepCountIs(this.budget.steps) } : {}),
+        onStepFinish: (step) => {
+          state.tokens += step.usage.totalTokens ?? 0;
+          if (state.tokens > this.budget.tokens) {
+            overBudget(
+              `Stopped: this reply used its budget of ${this.budget.tokens.toLocaleString('en')} tokens.`,
+            );
+          }
+        },
         // Errors are read from the stream below; the SDK's default would print them to the console.
         onError: () => undefined,
       });
@@ -258,11 +347,22 @@ export class ChatService {
             toolName: part.toolName,
             input: part.input,
           });
+        } else if (part.type === 'finish-step') {
+          steps++;
         } else if (part.type === 'finish') {
           usage = {
             inputTokens: part.totalUsage.inputTokens ?? null,
             outputTokens: part.totalUsage.outputTokens ?? null,
           };
+          // The model still wanted tools when the step budget ran out: a loop, stopped with its reason.
+          if (
+            tools &&
+            this.options.kernel &&
+            part.finishReason === 'tool-calls' &&
+            steps >= this.budget.steps
+          ) {
+            overBudget(`Stopped: this reply used its budget of ${this.budget.steps} steps.`);
+          }
         } else if (part.type === 'error') {
           return {
             error: toProviderError(part.error, { ...context, streamed: state.content.length > 0 }),

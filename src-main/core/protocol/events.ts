@@ -6,6 +6,13 @@ import {
   messageSchema,
   settingsSnapshotSchema,
 } from './entities.js';
+import {
+  PERMISSION_DECISIONS,
+  auditRecordSchema,
+  permissionRequestSchema,
+  permissionRuleSchema,
+  toolCallSchema,
+} from './kernel-entities.js';
 
 /** Every event the core pushes to clients. */
 export const events = {
@@ -35,6 +42,17 @@ export const events = {
   }),
   'settings.updated': z.object({ settings: settingsSnapshotSchema }),
   'identity.updated': z.object({ state: identityStateSchema }),
+  /** A tool call changed state (waiting for permission, running, done, denied, failed, limit hit). */
+  'tool.updated': z.object({ toolCall: toolCallSchema }),
+  /** Live output of a running tool (a shell's terminal bytes as text), for the terminal view. */
+  'tool.output': z.object({ conversationId: z.string(), toolCallId: z.string(), chunk: z.string() }),
+  'permission.requested': z.object({ request: permissionRequestSchema }),
+  'permission.resolved': z.object({
+    requestId: z.string(),
+    decision: z.enum([...PERMISSION_DECISIONS, 'cancelled']),
+  }),
+  'permission.rulesChanged': z.object({ rules: z.array(permissionRuleSchema) }),
+  'audit.appended': z.object({ record: auditRecordSchema }),
 } as const;
 
 export type Events = typeof events;

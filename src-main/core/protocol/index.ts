@@ -4,3 +4,4 @@ export * from './entities.js';
 export * from './methods.js';
 export * from './events.js';
 export * from './bridge.js';
+export * from './kernel-entities.js';

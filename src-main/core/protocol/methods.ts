@@ -12,6 +12,15 @@ import {
   providerSchema,
   settingsSnapshotSchema,
 } from './entities.js';
+import {
+  PERMISSION_DECISIONS,
+  auditRecordSchema,
+  auditVerificationSchema,
+  permissionRequestSchema,
+  permissionRuleSchema,
+  sandboxStatusSchema,
+  toolCallSchema,
+} from './kernel-entities.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -144,6 +153,55 @@ export const methods = {
   'identity.rotate': {
     params: z.object({}).optional(),
     result: z.object({ state: identityStateSchema, rotation: keyRotationSchema }),
+  },
+  /** The tool calls of a conversation's replies, for the tool cards after a reload. */
+  'tools.list': {
+    params: z.object({ conversationId: id }),
+    result: z.object({ toolCalls: z.array(toolCallSchema) }),
+  },
+  'permissions.pending': {
+    params: z.object({}).optional(),
+    result: z.object({ requests: z.array(permissionRequestSchema) }),
+  },
+  /** The owner's answer to a permission card. Only an authenticated owner client reaches this. */
+  'permissions.respond': {
+    params: z.object({
+      requestId: id,
+      decision: z.enum(PERMISSION_DECISIONS),
+      /** For allow-always: the pattern to save (defaults to the card's proposal). */
+      pattern: z.string().min(1).max(500).optional(),
+    }),
+    result: z.object({ ok: z.literal(true) }),
+  },
+  'permissions.rules': {
+    params: z.object({}).optional(),
+    result: z.object({ rules: z.array(permissionRuleSchema) }),
+  },
+  'permissions.revoke': {
+    params: z.object({ ruleId: id }),
+    result: z.object({ ok: z.literal(true) }),
+  },
+  'audit.list': {
+    params: z.object({
+      /** Newest first; records with seq below this one. */
+      beforeSeq: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(500),
+      conversationId: id.optional(),
+    }),
+    result: z.object({ records: z.array(auditRecordSchema), total: z.number().int() }),
+  },
+  'audit.verify': {
+    params: z.object({}).optional(),
+    result: auditVerificationSchema,
+  },
+  'kernel.status': {
+    params: z.object({}).optional(),
+    result: z.object({ sandbox: sandboxStatusSchema, runningTools: z.number().int() }),
+  },
+  /** Stops every running reply and kills every running tool. */
+  'agents.stopAll': {
+    params: z.object({}).optional(),
+    result: z.object({ stoppedReplies: z.number().int(), killedTools: z.number().int() }),
   },
 } as const;
 

@@ -63,6 +63,59 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 3,
+    name: 'kernel: tool calls, permission rules, audit chain',
+    sql: `
+      CREATE TABLE tool_calls (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        args TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        status TEXT NOT NULL,
+        output TEXT NOT NULL DEFAULT '',
+        exit_code INTEGER,
+        limit_kind TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        sandboxed INTEGER NOT NULL,
+        network INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER
+      );
+      CREATE INDEX tool_calls_conversation ON tool_calls(conversation_id, started_at);
+
+      -- Standing rules the owner made ("always allow" / "always deny"), each signed by the instance key.
+      CREATE TABLE permission_rules (
+        id TEXT PRIMARY KEY,
+        tool TEXT NOT NULL,
+        pattern TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('allow', 'deny')),
+        created_at INTEGER NOT NULL,
+        public_key TEXT NOT NULL,
+        signature TEXT NOT NULL
+      );
+
+      -- Append-only, hash-chained, signed. Never updated or deleted by the app.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        tool TEXT,
+        args_digest TEXT,
+        outcome TEXT NOT NULL,
+        conversation_id TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        public_key TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_conversation ON audit_log(conversation_id, seq);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,0 +1,43 @@
+import type { HandlerDeps } from '../handlers.js';
+import type { Handlers } from '../protocol/router.js';
+
+type KernelMethods =
+  | 'tools.list'
+  | 'permissions.pending'
+  | 'permissions.respond'
+  | 'permissions.rules'
+  | 'permissions.revoke'
+  | 'audit.list'
+  | 'audit.verify'
+  | 'kernel.status'
+  | 'agents.stopAll';
+
+export function kernelHandlers({
+  kernel,
+  permissions,
+  audit,
+  chat,
+}: HandlerDeps): Pick<Handlers, KernelMethods> {
+  return {
+    'tools.list': async ({ conversationId }) => ({ toolCalls: await kernel.list(conversationId) }),
+    'permissions.pending': () => ({ requests: permissions.pending() }),
+    // Reached only through an authenticated owner connection: the one door to a grant.
+    'permissions.respond': async ({ requestId, decision, pattern }) => {
+      await permissions.respond(requestId, decision, pattern);
+      return { ok: true as const };
+    },
+    'permissions.rules': () => ({ rules: permissions.rules() }),
+    'permissions.revoke': async ({ ruleId }) => {
+      await permissions.revoke(ruleId);
+      return { ok: true as const };
+    },
+    'audit.list': (params) => audit.list(params),
+    'audit.verify': () => audit.verify(),
+    'kernel.status': () => kernel.status(),
+    'agents.stopAll': async () => {
+      const killedTools = kernel.stopAll();
+      const stoppedReplies = await chat.stopAll();
+      return { stoppedReplies, killedTools };
+    },
+  };
+}

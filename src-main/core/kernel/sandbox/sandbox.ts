@@ -1,0 +1,293 @@
+/**
+ * The kernel's sandbox: runs one command confined (bubblewrap on Linux, sandbox-exec on macOS),
+ * under CPU, memory, process, file-size, output and wall-clock limits, with a scrubbed environment.
+ * It fails closed: where no confinement works, a run is refused unless the owner allowed that one
+ * call to run unsandboxed.
+ */
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cell0Error } from '../../protocol/errors.js';
+import type { SandboxStatus } from '../../protocol/kernel-entities.js';
+import type { Logger } from '../../logger.js';
+import type { Limits, RunOptions, RunResult, RunSpec } from '../types.js';
+import { bwrapArgs, dropPrivilegesArgs } from './bwrap-args.js';
+import { sandboxEnv } from './environment.js';
+import { execute, type Launch, type RunningProcess } from './execute.js';
+import { classifyLimit, prlimitArgs, processAllowance, resolveLimits, ulimitArgs } from './limits.js';
+import { SANDBOX_EXEC, sandboxExecArgs } from './macos-profile.js';
+import { createRuntimeDir, probeConfinement, type Confinement, type Probe } from './probe.js';
+import { countProcessesOf } from './process-tree.js';
+import { checkWorkspace, prepareWorkspace } from './workspace.js';
+
+export interface SandboxOptions {
+  logger: Logger;
+  /** The host uid (and gid) tools run as when the app runs as root; default nobody (65534). */
+  sandboxUid?: number;
+  bwrapPath?: string;
+  platform?: NodeJS.Platform;
+  /** Where generated files (the sandbox's /etc/passwd) live; default the OS temp directory. */
+  tmpDir?: string;
+}
+
+const MIB = 1024 * 1024;
+
+/** A launch plus what to clean up after it. */
+interface Prepared {
+  launch: Launch;
+  cleanup?: () => Promise<void>;
+}
+
+/** One call from run() to its result; registered at once so killAll() also stops calls still starting. */
+interface Call {
+  cancelled: boolean;
+  process: RunningProcess | null;
+  settled: Promise<unknown>;
+}
+
+export class Sandbox {
+  private readonly logger: Logger;
+  private readonly sandboxUid: number;
+  private readonly bwrapPath: string;
+  private readonly platform: NodeJS.Platform;
+  private readonly tmpDir: string;
+  private readonly calls = new Set<Call>();
+  private probing: Promise<Probe> | null = null;
+  private runtimeDir: Promise<string> | null = null;
+
+  constructor(options: SandboxOptions) {
+    this.logger = options.logger;
+    this.sandboxUid = options.sandboxUid ?? 65534;
+    this.bwrapPath = options.bwrapPath ?? '/usr/bin/bwrap';
+    this.platform = options.platform ?? process.platform;
+    this.tmpDir = options.tmpDir ?? tmpdir();
+  }
+
+  async start(): Promise<void> {
+    const status = await this.status();
+    if (status.available) this.logger.info(`sandbox: ${status.detail}`);
+    else this.logger.warn(`sandbox unavailable: ${status.detail}`);
+  }
+
+  async stop(): Promise<void> {
+    this.killAll();
+    await Promise.allSettled([...this.calls].map((call) => call.settled));
+    const dir = this.runtimeDir;
+    this.runtimeDir = null;
+    this.probing = null;
+    if (dir) await rm(await dir, { recursive: true, force: true });
+  }
+
+  /** How tools are confined here; probed once (a trial run), then cached. */
+  async status(): Promise<SandboxStatus> {
+    return (await this.probe()).status;
+  }
+
+  /** Creates a workspace (0700) the sandbox can write to; as root, hands it to the sandbox uid. */
+  async prepareWorkspace(dir: string): Promise<void> {
+    await prepareWorkspace(
+      dir,
+      this.asRoot() ? { uid: this.sandboxUid, gid: this.sandboxUid } : null,
+      this.logger,
+    );
+  }
+
+  /** Kills every call running or still starting (stop all agents); returns how many there were. */
+  killAll(): number {
+    for (const call of this.calls) {
+      call.cancelled = true;
+      call.process?.stop('abort');
+    }
+    return this.calls.size;
+  }
+
+  async run(spec: RunSpec, options: RunOptions = {}): Promise<RunResult> {
+    if (spec.argv.length === 0 || !spec.argv[0])
+      throw new Cell0Error('BAD_PARAMS', 'nothing to run: the command is empty');
+    let limits: Limits;
+    try {
+      limits = resolveLimits(spec.limits);
+    } catch (err) {
+      throw new Cell0Error('BAD_PARAMS', (err as Error).message);
+    }
+    const workspace = checkWorkspace(spec.workspace);
+    const call: Call = { cancelled: false, process: null, settled: Promise.resolve() };
+    const result = this.confined({ ...spec, workspace }, limits, options, call);
+    call.settled = result.catch(() => undefined);
+    this.calls.add(call);
+    try {
+      return await result;
+    } finally {
+      this.calls.delete(call);
+    }
+  }
+
+  private async confined(spec: RunSpec, limits: Limits, options: RunOptions, call: Call): Promise<RunResult> {
+    const probe = await this.probe();
+    if (!probe.status.available && !spec.unsandboxed) {
+      throw new Cell0Error(
+        'SANDBOX_UNAVAILABLE',
+        `${probe.status.detail}. Allow this one call to run unsandboxed from its permission card, or install bubblewrap`,
+      );
+    }
+    const confinement = spec.unsandboxed ? null : probe.confinement;
+    const prepared = await this.prepare(spec, limits, confinement, probe);
+    const result = await this.execute(prepared, spec, limits, options, call);
+    return { ...result, sandboxed: confinement !== null };
+  }
+
+  private async execute(
+    prepared: Prepared,
+    spec: RunSpec,
+    limits: Limits,
+    options: RunOptions,
+    call: Call,
+  ): Promise<Omit<RunResult, 'sandboxed'>> {
+    if (call.cancelled) {
+      // Stopped (killAll) before it started: nothing ran.
+      await prepared.cleanup?.();
+      return { exitCode: null, signal: 'SIGKILL', output: '', truncated: false, limit: null, durationMs: 0 };
+    }
+    const proc = execute(prepared.launch, {
+      tty: spec.tty === true,
+      ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
+      wallClockMs: limits.wallClockMs,
+      outputBytes: limits.outputBytes,
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    call.process = proc;
+    try {
+      const ending = await proc.done;
+      return {
+        exitCode: ending.exitCode,
+        signal: ending.signal,
+        output: ending.output,
+        truncated: ending.truncated,
+        limit: classifyLimit({ ...ending, limits }),
+        durationMs: Math.round(ending.durationMs),
+      };
+    } finally {
+      await prepared.cleanup?.().catch((err: unknown) => this.logger.warn('sandbox: cleanup failed', err));
+    }
+  }
+
+  /** The command line for one run: confined by `confinement`, or bare (still limited) when null. */
+  private async prepare(
+    spec: RunSpec,
+    limits: Limits,
+    confinement: Confinement | null,
+    probe: Probe,
+  ): Promise<Prepared> {
+    const env = sandboxEnv(spec.workspace, spec.tty === true);
+    if (confinement?.kind === 'bubblewrap') {
+      const { account } = confinement;
+      const processes = confinement.perNamespaceNproc
+        ? limits.processes
+        : processAllowance(limits.processes, await countProcessesOf(account.uid));
+      const args = bwrapArgs(
+        { ...spec, argv: [...prlimitArgs(limits, processes), ...spec.argv] },
+        {
+          passwdFile: confinement.passwdFile,
+          groupFile: confinement.groupFile,
+          rootEntries: confinement.rootEntries,
+          workspaceSource: await this.realWorkspace(spec.workspace),
+          tmpBytes: limits.memoryBytes,
+          shmBytes: Math.min(limits.memoryBytes, 64 * MIB),
+        },
+      );
+      // bwrap itself starts with the sandbox's environment too: its init (pid 1 inside) keeps the
+      // environment bwrap was started with, readable as /proc/1/environ.
+      const launch: Launch = confinement.setprivPath
+        ? {
+            file: confinement.setprivPath,
+            args: [...dropPrivilegesArgs(account.uid, account.gid), confinement.bwrapPath, ...args],
+            env,
+            cwd: '/',
+          }
+        : { file: confinement.bwrapPath, args, env, cwd: '/' };
+      return { launch };
+    }
+    if (confinement?.kind === 'sandbox-exec') {
+      const tmpDir = await realpath(await mkdtemp(join(tmpdir(), 'cell0-run-')));
+      const args = sandboxExecArgs(spec, { workspace: await this.realWorkspace(spec.workspace), tmpDir }, [
+        ...ulimitArgs(limits),
+        ...spec.argv,
+      ]);
+      return {
+        launch: { file: SANDBOX_EXEC, args, env: { ...env, TMPDIR: tmpDir }, cwd: spec.workspace },
+        cleanup: () => rm(tmpDir, { recursive: true, force: true }),
+      };
+    }
+    // Unsandboxed, by the owner's decision for this one call: same environment and limits, no walls.
+    if (probe.prlimitPath) {
+      const uid = process.getuid?.() ?? 0;
+      const processes = processAllowance(limits.processes, await countProcessesOf(uid));
+      const [, ...prlimitRest] = prlimitArgs(limits, processes);
+      return {
+        launch: { file: probe.prlimitPath, args: [...prlimitRest, ...spec.argv], env, cwd: spec.workspace },
+      };
+    }
+    if (this.platform === 'darwin' || this.platform === 'linux') {
+      const [shell, ...rest] = ulimitArgs(limits);
+      return { launch: { file: shell!, args: [...rest, ...spec.argv], env, cwd: spec.workspace } };
+    }
+    const [file, ...args] = spec.argv;
+    return { launch: { file: file!, args, env, cwd: spec.workspace } };
+  }
+
+  private async realWorkspace(workspace: string): Promise<string> {
+    try {
+      return await realpath(workspace);
+    } catch (err) {
+      throw new Cell0Error('TOOL_FAILED', `the workspace ${workspace} does not exist: create it first`, {
+        cause: err,
+      });
+    }
+  }
+
+  private asRoot(): boolean {
+    return this.platform !== 'win32' && process.getuid?.() === 0;
+  }
+
+  private probe(): Promise<Probe> {
+    // Whatever goes wrong while checking counts as "no sandbox", so runs fail closed.
+    this.probing ??= this.runProbe().catch((err: unknown): Probe => ({
+      status: { kind: 'none', available: false, detail: `could not check the sandbox: ${String(err)}` },
+      confinement: { kind: 'none' },
+      prlimitPath: null,
+    }));
+    return this.probing;
+  }
+
+  private async runProbe(): Promise<Probe> {
+    this.runtimeDir ??= createRuntimeDir(this.tmpDir);
+    const runtimeDir = await this.runtimeDir;
+    const probeWorkspace = join(runtimeDir, 'probe');
+    return probeConfinement({
+      platform: this.platform,
+      bwrapPath: this.bwrapPath,
+      sandboxUid: this.sandboxUid,
+      runtimeDir,
+      logger: this.logger,
+      trial: async (confinement) => {
+        await mkdir(probeWorkspace, { recursive: true });
+        await this.prepareWorkspace(probeWorkspace);
+        const spec: RunSpec = { argv: ['true'], workspace: probeWorkspace, network: false };
+        const limits = resolveLimits({ wallClockMs: 10_000, outputBytes: 16 * 1024 });
+        const prepared = await this.prepare(spec, limits, confinement, {
+          status: { kind: 'none', available: false, detail: '' },
+          confinement,
+          prlimitPath: null,
+        });
+        try {
+          const call: Call = { cancelled: false, process: null, settled: Promise.resolve() };
+          const result = await this.execute(prepared, spec, limits, {}, call);
+          return { ok: result.exitCode === 0, output: result.output };
+        } catch (err) {
+          return { ok: false, output: err instanceof Error ? err.message : String(err) };
+        }
+      },
+    });
+  }
+}

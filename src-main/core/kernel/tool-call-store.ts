@@ -1,0 +1,123 @@
+import type { Database } from '../storage/database.js';
+import type { LimitKind, ToolCall, ToolCallStatus, ToolName } from '../protocol/kernel-entities.js';
+import type { ErrorShape } from '../protocol/errors.js';
+
+interface ToolCallRow {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  tool: ToolName;
+  args: string;
+  summary: string;
+  status: ToolCallStatus;
+  output: string;
+  exit_code: number | null;
+  limit_kind: LimitKind | null;
+  error_code: string | null;
+  error_message: string | null;
+  sandboxed: number;
+  network: number;
+  started_at: number;
+  ended_at: number | null;
+}
+
+function toToolCall(row: ToolCallRow): ToolCall {
+  let args: unknown;
+  try {
+    args = JSON.parse(row.args);
+  } catch {
+    args = row.args;
+  }
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    tool: row.tool,
+    args,
+    summary: row.summary,
+    status: row.status,
+    output: row.output,
+    exitCode: row.exit_code,
+    limit: row.limit_kind,
+    error: row.error_code ? ({ code: row.error_code, message: row.error_message ?? '' } as ErrorShape) : null,
+    sandboxed: row.sandboxed === 1,
+    network: row.network === 1,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+/** Tool calls as the conversation shows them, kept so the cards survive a reload. */
+export class ToolCallStore {
+  constructor(private readonly db: Database) {}
+
+  async insert(call: ToolCall): Promise<void> {
+    await this.db.transaction(() =>
+      this.db.run(
+        `INSERT INTO tool_calls (id, conversation_id, message_id, tool, args, summary, status, output, exit_code,
+           limit_kind, error_code, error_message, sandboxed, network, started_at, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          call.id,
+          call.conversationId,
+          call.messageId,
+          call.tool,
+          JSON.stringify(call.args ?? null),
+          call.summary,
+          call.status,
+          call.output,
+          call.exitCode,
+          call.limit,
+          call.error?.code ?? null,
+          call.error?.message ?? null,
+          call.sandboxed ? 1 : 0,
+          call.network ? 1 : 0,
+          call.startedAt,
+          call.endedAt,
+        ],
+      ),
+    );
+  }
+
+  async update(call: ToolCall): Promise<void> {
+    await this.db.transaction(() =>
+      this.db.run(
+        `UPDATE tool_calls SET status = ?, output = ?, exit_code = ?, limit_kind = ?, error_code = ?, error_message = ?,
+           sandboxed = ?, network = ?, ended_at = ? WHERE id = ?`,
+        [
+          call.status,
+          call.output,
+          call.exitCode,
+          call.limit,
+          call.error?.code ?? null,
+          call.error?.message ?? null,
+          call.sandboxed ? 1 : 0,
+          call.network ? 1 : 0,
+          call.endedAt,
+          call.id,
+        ],
+      ),
+    );
+  }
+
+  async list(conversationId: string): Promise<ToolCall[]> {
+    const rows = await this.db.all<ToolCallRow>(
+      'SELECT * FROM tool_calls WHERE conversation_id = ? ORDER BY started_at, rowid',
+      [conversationId],
+    );
+    return rows.map(toToolCall);
+  }
+
+  /** Calls that were running or waiting when the process died did not finish: say so. */
+  async markAbandoned(now: number): Promise<number> {
+    const { changes } = await this.db.transaction(() =>
+      this.db.run(
+        `UPDATE tool_calls SET status = 'cancelled', ended_at = ?,
+           error_code = 'TOOL_FAILED', error_message = 'Cell 0 stopped while this tool was running.'
+         WHERE status IN ('running', 'waiting-permission')`,
+        [now],
+      ),
+    );
+    return changes;
+  }
+}

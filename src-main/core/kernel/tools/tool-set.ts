@@ -1,0 +1,42 @@
+import { tool, type ToolSet } from 'ai';
+import type { z } from 'zod';
+import { TOOL_NAMES } from '../../protocol/kernel-entities.js';
+import type { Kernel } from '../kernel.js';
+import { toolDescriptions, toolInputSchemas } from './tool-specs.js';
+
+export interface ReplyContext {
+  conversationId: string;
+  messageId: string;
+  signal: AbortSignal;
+  /** Called before each call runs; throws to stop the reply (its tool-call budget is spent). */
+  beforeCall: () => void;
+}
+
+/** The agent's tools for one reply: each call goes through the kernel, bound to this reply. */
+export function kernelTools(kernel: Kernel, ctx: ReplyContext): ToolSet {
+  const tools: ToolSet = {};
+  for (const name of TOOL_NAMES) {
+    tools[name] = tool({
+      description: toolDescriptions[name],
+      // One schema per tool; typed loosely here because the execute below serves all of them.
+      inputSchema: toolInputSchemas[name] as unknown as z.ZodType<Record<string, unknown>>,
+      execute: async (args: Record<string, unknown>, { toolCallId }) => {
+        ctx.beforeCall();
+        const reason = args.reason;
+        const { forModel } = await kernel.execute(
+          {
+            conversationId: ctx.conversationId,
+            messageId: ctx.messageId,
+            toolCallId,
+            tool: name,
+            args,
+            reason: typeof reason === 'string' ? reason : null,
+          },
+          ctx.signal,
+        );
+        return forModel;
+      },
+    });
+  }
+  return tools;
+}

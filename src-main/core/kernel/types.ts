@@ -1,0 +1,82 @@
+/**
+ * The kernel's internal contracts: the sandbox that runs a command confined, the permission
+ * engine that decides whether a call may run, and the audit log that records what happened.
+ * The Kernel facade (kernel.ts) joins them for each tool call.
+ */
+import type { LimitKind, PermissionDecision, ToolName } from '../protocol/kernel-entities.js';
+
+export interface Limits {
+  cpuSeconds: number;
+  memoryBytes: number;
+  processes: number;
+  fileSizeBytes: number;
+  /** Output kept and passed on; beyond it the run is stopped with limit 'output'. */
+  outputBytes: number;
+  wallClockMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  cpuSeconds: 30,
+  memoryBytes: 1024 * 1024 * 1024,
+  processes: 128,
+  fileSizeBytes: 100 * 1024 * 1024,
+  outputBytes: 1024 * 1024,
+  wallClockMs: 120_000,
+};
+
+export interface RunSpec {
+  /** The command inside the sandbox; argv[0] is looked up on the sandbox's PATH. */
+  argv: string[];
+  /** The only writable place; bound at the same path inside, and the working directory. */
+  workspace: string;
+  /** Network only when this call was granted it. */
+  network: boolean;
+  stdin?: string;
+  limits?: Partial<Limits>;
+  /** Run under a pseudo-terminal (node-pty): the shell tool's live terminal. */
+  tty?: boolean;
+  /** The owner allowed this one call to run without the sandbox (it is unavailable here). */
+  unsandboxed?: boolean;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  signal: string | null;
+  /** stdout and stderr as they arrived (the terminal's text under a tty), cut at the output limit. */
+  output: string;
+  truncated: boolean;
+  limit: LimitKind | null;
+  durationMs: number;
+  sandboxed: boolean;
+}
+
+export interface RunOptions {
+  onOutput?: (chunk: string) => void;
+  signal?: AbortSignal;
+}
+
+/** One call as the kernel receives it from the agent loop. */
+export interface ToolCallInput {
+  conversationId: string;
+  messageId: string;
+  toolCallId: string;
+  tool: ToolName;
+  args: unknown;
+  workspace: string;
+  /** The agent's stated reason, if its arguments carried one. */
+  reason: string | null;
+}
+
+export interface Assessment {
+  decision: 'allow' | 'deny' | 'ask';
+  /** The exact command or target, control and invisible characters made visible. */
+  display: string;
+  risks: string[];
+  proposedPattern: string;
+  network: boolean;
+  /** For people: which rule or default decided, or why it must ask. */
+  why: string;
+  matchedRuleId: string | null;
+}
+
+export type OwnerDecision = PermissionDecision | 'cancelled';

@@ -1,0 +1,259 @@
+import {
+  chmod,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sandbox } from '../../../../src-main/core/kernel/sandbox/sandbox.js';
+import { isCell0Error } from '../../../../src-main/core/protocol/errors.js';
+import { silentLogger } from '../../../../src-main/core/logger.js';
+
+const asRoot = process.getuid?.() === 0;
+let sandbox: Sandbox;
+let base: string;
+let workspace: string;
+
+beforeAll(async () => {
+  sandbox = new Sandbox({ logger: silentLogger });
+  await sandbox.start();
+  base = await mkdtemp(join(tmpdir(), 'cell0-sandbox-test-'));
+  await chmod(base, 0o711);
+  workspace = join(base, 'ws');
+  await sandbox.prepareWorkspace(workspace);
+});
+
+afterAll(async () => {
+  await sandbox.stop();
+  await rm(base, { recursive: true, force: true });
+});
+
+const rejectsWith = (code: string) => (err: unknown) => isCell0Error(err) && err.code === code;
+
+describe('Sandbox.status', () => {
+  it('reports bubblewrap here, probed once and cached', async () => {
+    const first = await sandbox.status();
+    expect(first).toMatchObject({ kind: 'bubblewrap', available: true });
+    expect(first.detail).toMatch(/bubblewrap/);
+    expect(await sandbox.status()).toBe(first);
+  });
+
+  it('says how to install bubblewrap when it is missing', async () => {
+    const missing = new Sandbox({ logger: silentLogger, bwrapPath: '/nonexistent/bwrap' });
+    expect(await missing.status()).toEqual({
+      kind: 'none',
+      available: false,
+      detail:
+        'bubblewrap is not installed: install the "bubblewrap" package to let Cell 0 run tools (sudo apt install bubblewrap)',
+    });
+    await missing.stop();
+  });
+
+  it('is unavailable, with a clear reason, on a platform without a sandbox', async () => {
+    const windows = new Sandbox({ logger: silentLogger, platform: 'win32' });
+    const status = await windows.status();
+    expect(status).toMatchObject({ kind: 'none', available: false });
+    expect(status.detail).toMatch(/no tool sandbox for win32.*unsandboxed/);
+    await windows.stop();
+  });
+
+  it('is unavailable on macOS when sandbox-exec is missing (as on this Linux machine)', async () => {
+    const mac = new Sandbox({ logger: silentLogger, platform: 'darwin' });
+    expect(await mac.status()).toMatchObject({ kind: 'none', available: false });
+    expect((await mac.status()).detail).toMatch(/sandbox-exec is missing/);
+    await mac.stop();
+  });
+});
+
+describe('Sandbox.run', () => {
+  it('runs the command in the workspace and reports its exit code', async () => {
+    const result = await sandbox.run({
+      argv: ['sh', '-c', 'pwd; echo $HOME; exit 7'],
+      workspace,
+      network: false,
+    });
+    expect(result).toMatchObject({
+      exitCode: 7,
+      signal: null,
+      limit: null,
+      truncated: false,
+      sandboxed: true,
+    });
+    expect(result.output).toBe(`${workspace}\n${workspace}\n`);
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('feeds stdin and collects stdout and stderr together', async () => {
+    const result = await sandbox.run({
+      argv: ['sh', '-c', 'cat; echo oops >&2'],
+      workspace,
+      network: false,
+      stdin: 'from stdin\n',
+    });
+    expect(result.output).toContain('from stdin\n');
+    expect(result.output).toContain('oops\n');
+  });
+
+  it('streams output as it arrives', async () => {
+    const chunks: string[] = [];
+    const result = await sandbox.run(
+      { argv: ['sh', '-c', 'echo one; sleep 0.2; echo two'], workspace, network: false },
+      { onOutput: (chunk) => chunks.push(chunk) },
+    );
+    expect(chunks.join('')).toBe(result.output);
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs under a 100x30 terminal with tty, streaming it live', async () => {
+    const chunks: string[] = [];
+    const result = await sandbox.run(
+      {
+        argv: ['sh', '-c', 'stty size; test -t 1 && echo "a tty"; echo "$TERM"'],
+        workspace,
+        network: false,
+        tty: true,
+      },
+      { onOutput: (chunk) => chunks.push(chunk) },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toContain('30 100');
+    expect(result.output).toContain('a tty');
+    expect(result.output).toContain('xterm-256color');
+    expect(chunks.join('')).toBe(result.output);
+  });
+
+  it('writes files the host then sees in the workspace', async () => {
+    await sandbox.run({ argv: ['sh', '-c', 'echo made > made.txt'], workspace, network: false });
+    expect((await stat(join(workspace, 'made.txt'))).size).toBe(5);
+  });
+
+  it('says when the command does not exist', async () => {
+    const result = await sandbox.run({ argv: ['no-such-command-xyz'], workspace, network: false });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toMatch(/no-such-command-xyz/);
+  });
+
+  it('stops the whole tree when aborted, reporting the signal and no limit', async () => {
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 200);
+    const started = Date.now();
+    const result = await sandbox.run(
+      { argv: ['sh', '-c', 'sleep 100 & sleep 100'], workspace, network: false },
+      { signal: abort.signal },
+    );
+    expect(result).toMatchObject({ signal: 'SIGKILL', exitCode: null, limit: null });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('killAll stops every running call and says how many', async () => {
+    let started = 0;
+    let bothStarted: () => void;
+    const ready = new Promise<void>((resolve) => (bothStarted = resolve));
+    const runs = [1, 2].map(() =>
+      sandbox.run(
+        { argv: ['sh', '-c', 'echo started; exec sleep 100'], workspace, network: false },
+        { onOutput: () => ++started === 2 && bothStarted() },
+      ),
+    );
+    await ready;
+    expect(sandbox.killAll()).toBe(2);
+    const results = await Promise.all(runs);
+    for (const result of results) expect(result).toMatchObject({ signal: 'SIGKILL', limit: null });
+    expect(sandbox.killAll()).toBe(0);
+  });
+
+  it('killAll also stops calls that have not started yet: they never run', async () => {
+    const marker = join(workspace, 'not-started');
+    const run = sandbox.run({ argv: ['touch', marker], workspace, network: false });
+    expect(sandbox.killAll()).toBe(1);
+    expect(await run).toMatchObject({ exitCode: null, signal: 'SIGKILL', output: '', limit: null });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('binds name resolution files only for a call with network', async () => {
+    const without = await sandbox.run({ argv: ['ls', '/etc'], workspace, network: false });
+    expect(without.output).not.toContain('resolv.conf');
+    const granted = await sandbox.run({ argv: ['ls', '/etc'], workspace, network: true });
+    expect(granted.output).toContain('resolv.conf');
+    expect(granted.output).toContain('passwd');
+  });
+
+  it('refuses an empty command, bad limits, and system directories as the workspace', async () => {
+    await expect(sandbox.run({ argv: [], workspace, network: false })).rejects.toSatisfy(
+      rejectsWith('BAD_PARAMS'),
+    );
+    await expect(
+      sandbox.run({ argv: ['true'], workspace, network: false, limits: { cpuSeconds: 0 } }),
+    ).rejects.toSatisfy(rejectsWith('BAD_PARAMS'));
+    for (const bad of ['/', '/usr', '/etc/x', '/proc/1', 'relative/dir']) {
+      await expect(sandbox.run({ argv: ['true'], workspace: bad, network: false })).rejects.toSatisfy(
+        rejectsWith('BAD_PARAMS'),
+      );
+    }
+  });
+
+  it('says when the workspace does not exist', async () => {
+    await expect(
+      sandbox.run({ argv: ['true'], workspace: join(base, 'missing'), network: false }),
+    ).rejects.toSatisfy(rejectsWith('TOOL_FAILED'));
+  });
+});
+
+describe('Sandbox.prepareWorkspace', () => {
+  it('creates the workspace 0700, owned by the sandbox uid when the app is root', async () => {
+    const dir = join(base, 'fresh', 'ws');
+    await sandbox.prepareWorkspace(dir);
+    const info = await stat(dir);
+    expect(info.mode & 0o777).toBe(0o700);
+    expect(info.uid).toBe(asRoot ? 65534 : process.getuid?.());
+  });
+
+  it('hands existing content over without following symlinks or touching hard-linked files', async () => {
+    const dir = join(base, 'existing');
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await writeFile(join(dir, 'sub', 'file'), 'x');
+    const outside = join(base, 'outside-target');
+    await writeFile(outside, 'x');
+    await symlink(outside, join(dir, 'link'));
+    await link(outside, join(dir, 'hardlink'));
+    await sandbox.prepareWorkspace(dir);
+    if (asRoot) {
+      expect((await stat(join(dir, 'sub', 'file'))).uid).toBe(65534);
+      expect((await lstat(join(dir, 'link'))).uid).toBe(65534);
+    }
+    expect((await stat(outside)).uid).toBe(process.getuid?.());
+  });
+
+  it('says which parent directory keeps the sandbox user out (as root)', async () => {
+    const closed = join(base, 'closed');
+    await mkdir(closed, { mode: 0o700 });
+    const attempt = sandbox.prepareWorkspace(join(closed, 'ws'));
+    if (asRoot) await expect(attempt).rejects.toThrow(/closed to other users.*chmod o\+x/);
+    else await attempt;
+  });
+});
+
+describe('Sandbox.stop', () => {
+  it('kills running calls and removes its generated files', async () => {
+    const generated = join(base, 'generated');
+    await mkdir(generated, { mode: 0o755 });
+    const own = new Sandbox({ logger: silentLogger, tmpDir: generated });
+    await own.start();
+    const [runtimeDir] = await readdir(generated);
+    expect(await readFile(join(generated, runtimeDir!, 'passwd'), 'utf8')).toMatch(/^root:/);
+    const running = own.run({ argv: ['sleep', '100'], workspace, network: false });
+    await own.stop();
+    expect(await running).toMatchObject({ signal: 'SIGKILL' });
+    expect(await readdir(generated)).toEqual([]);
+  });
+});
