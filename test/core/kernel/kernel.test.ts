@@ -305,3 +305,52 @@ describe('kernel: tool calls under the law', () => {
     expect(outcomes.some((o) => /UNSANDBOXED/.test(o))).toBe(true);
   });
 });
+
+describe('kernel: file tools', () => {
+  it('write, edit and read a file in the workspace; a symlink out of it is refused', async () => {
+    const { fake, t, conversation } = await setup();
+    fake.script(
+      {
+        toolCalls: [
+          { id: 'w', name: 'write_file', input: { path: 'notes/todo.txt', content: 'buy milk\n' } },
+        ],
+      },
+      {
+        toolCalls: [
+          {
+            id: 'e',
+            name: 'edit_file',
+            input: { path: 'notes/todo.txt', oldText: 'milk', newText: 'bread' },
+          },
+        ],
+      },
+      { toolCalls: [{ id: 'l', name: 'shell', input: { command: 'ln -s /etc/hostname escape' } }] },
+      { toolCalls: [{ id: 'r1', name: 'read_file', input: { path: 'notes/todo.txt' } }] },
+      { toolCalls: [{ id: 'r2', name: 'read_file', input: { path: 'escape' } }] },
+      { tokens: ['done'] },
+    );
+    const sent = await t.call('chat.send', {
+      conversationId: conversation.id,
+      text: 'files',
+      clientMessageId: 'f',
+    });
+    for (let asked = 0; asked < 3; asked++) {
+      const request = await nextRequest(t, t.events.length - 1);
+      await t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' });
+      await t.waitFor(
+        (f) =>
+          f.event === 'tool.updated' &&
+          (f.payload as { toolCall: ToolCall }).toolCall.id === request.toolCallId &&
+          (f.payload as { toolCall: ToolCall }).toolCall.status !== 'running' &&
+          (f.payload as { toolCall: ToolCall }).toolCall.status !== 'waiting-permission',
+      );
+    }
+    await finalOf(t, sent.assistantMessage.id);
+    const calls = new Map(toolCallsOf(t).map((c) => [c.id, c]));
+    expect(calls.get('w')).toMatchObject({ status: 'done' });
+    expect(calls.get('e')).toMatchObject({ status: 'done' });
+    expect(calls.get('r1')).toMatchObject({ status: 'done', output: expect.stringContaining('buy bread') });
+    expect(calls.get('r2')).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(calls.get('r2')?.output).toMatch(/outside the workspace/);
+  });
+});

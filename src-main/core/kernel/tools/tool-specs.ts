@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ToolName } from '../../protocol/kernel-entities.js';
 import type { RunSpec } from '../types.js';
 import { WORKSPACE_GUARD, resolveInWorkspace } from './paths.js';
+import { visibleText } from '../permissions/visible.js';
 
 const reason = z
   .string()
@@ -60,8 +61,12 @@ export const toolDescriptions: Record<ToolName, string> = {
 
 type Args<T extends ToolName> = z.infer<(typeof toolInputSchemas)[T]>;
 
-/** The line a person reads on the tool card. */
+/** The line a person reads on the tool card, with control and invisible characters made visible. */
 export function summarize(tool: ToolName, args: unknown): string {
+  return visibleText(rawSummary(tool, args));
+}
+
+function rawSummary(tool: ToolName, args: unknown): string {
   const a = (args ?? {}) as Record<string, unknown>;
   switch (tool) {
     case 'shell':
