@@ -1,5 +1,7 @@
 import type { ToolSet } from 'ai';
+import { AgentsMonitor } from './agents/agents-monitor.js';
 import { ChatService, type Budget } from './agents/chat-service.js';
+import { PauseGate } from './agents/pause-gate.js';
 import { ProviderRegistry } from './agents/provider-registry.js';
 import { IdentityService } from './identity/identity-service.js';
 import { AuditLog } from './kernel/audit/audit-log.js';
@@ -69,8 +71,10 @@ export function createCore(options: CoreOptions): Core {
   const identity = new IdentityService({ keychain, db: storage.db, bus, logger });
   const audit = new AuditLog({ db: storage.db, identity, bus });
   const permissions = new PermissionEngine({ db: storage.db, identity, bus, audit });
+  const gate = new PauseGate();
   const sandbox = new Sandbox({ logger, ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}) });
   const kernel = new Kernel({
+    gate,
     sandbox,
     permissions,
     audit,
@@ -81,12 +85,14 @@ export function createCore(options: CoreOptions): Core {
   });
   const chat = new ChatService(conversations, providers, bus, {
     kernel,
+    gate,
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     ...(options.tools ? { tools: options.tools } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
   });
+  const monitor = new AgentsMonitor({ bus, chat, kernel, permissions, gate });
 
   const services: Service[] = [
     { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
@@ -103,6 +109,7 @@ export function createCore(options: CoreOptions): Core {
     { name: 'permissions', start: () => permissions.start(), stop: () => permissions.stop() },
     { name: 'kernel', start: () => kernel.start(), stop: () => kernel.stop() },
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
+    { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
   ];
 
   const router = createRouter(
@@ -118,6 +125,8 @@ export function createCore(options: CoreOptions): Core {
       kernel,
       permissions,
       audit,
+      gate,
+      monitor,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -1,4 +1,6 @@
+import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
+import type { PauseGate } from './agents/pause-gate.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
 import { conversationHandlers } from './conversations/conversation-handlers.js';
@@ -25,6 +27,8 @@ export interface HandlerDeps {
   kernel: Kernel;
   permissions: PermissionEngine;
   audit: AuditLog;
+  gate: PauseGate;
+  monitor: AgentsMonitor;
 }
 
 /** Binds every protocol method to the service that does the work; each feature owns its part. */

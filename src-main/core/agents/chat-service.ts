@@ -1,6 +1,7 @@
 import { stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
 import type { Kernel } from '../kernel/kernel.js';
 import { kernelTools } from '../kernel/tools/tool-set.js';
+import type { PauseGate } from './pause-gate.js';
 import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
 import type { EventBus } from '../gateway/event-bus.js';
@@ -22,6 +23,8 @@ export interface ChatServiceOptions {
   maxAttempts?: number;
   /** Runs the agent's tools: every call through its permissions, sandbox and audit log. */
   kernel?: Kernel;
+  /** "Pause all agents": replies wait here before each model call. */
+  gate?: PauseGate;
   /** Tools offered without the kernel: their calls are only surfaced as events (tests). */
   tools?: ToolSet;
   budget?: Partial<Budget>;
@@ -157,6 +160,10 @@ export class ChatService {
       finished();
       throw err;
     }
+  }
+
+  runningCount(): number {
+    return this.active.size;
   }
 
   /** Stops every running reply (the "stop all agents" control). */
@@ -306,6 +313,8 @@ export class ChatService {
     let usage: Attempt['usage'] = null;
     let steps = 0;
     try {
+      await this.options.gate?.wait(signal);
+      if (signal.aborted) return { error: null, raw: null, usage };
       const result = streamText({
         model: languageModel(resolved.endpoint, resolved.model),
         messages,

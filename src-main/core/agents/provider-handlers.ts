@@ -5,6 +5,7 @@ type ProviderMethods =
   | 'settings.get'
   | 'settings.setDefaultModel'
   | 'settings.setOnboardingDone'
+  | 'settings.setDesktop'
   | 'providers.save'
   | 'providers.remove'
   | 'providers.models'
@@ -20,6 +21,10 @@ export function providerHandlers({ providers, bus }: HandlerDeps): Pick<Handlers
     'settings.get': () => providers.snapshot(),
     'settings.setDefaultModel': ({ modelRef }) => {
       providers.setDefaultModel(modelRef);
+      return changed();
+    },
+    'settings.setDesktop': (change) => {
+      providers.setDesktop(change);
       return changed();
     },
     'settings.setOnboardingDone': ({ done }) => {

@@ -1,5 +1,12 @@
 import type { Keychain } from '../identity/keychain.js';
-import type { ModelInfo, ModelRef, Provider, ProviderKind, SettingsSnapshot } from '../protocol/entities.js';
+import type {
+  DesktopSettings,
+  ModelInfo,
+  ModelRef,
+  Provider,
+  ProviderKind,
+  SettingsSnapshot,
+} from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { MethodParams } from '../protocol/methods.js';
 import type { ProviderConfig, SettingsStore } from '../settings/settings-store.js';
@@ -66,6 +73,7 @@ export class ProviderRegistry {
       providers: settings.providers.map(toProvider),
       defaultModel: settings.defaultModel,
       onboardingDone: settings.onboardingDone,
+      desktop: settings.desktop,
     };
   }
 
@@ -148,6 +156,11 @@ export class ProviderRegistry {
   setDefaultModel(ref: ModelRef): SettingsSnapshot {
     this.require(ref.providerId);
     this.settings.update((s) => ({ ...s, defaultModel: ref }));
+    return this.snapshot();
+  }
+
+  setDesktop(change: Partial<DesktopSettings>): SettingsSnapshot {
+    this.settings.update((s) => ({ ...s, desktop: { ...s.desktop, ...change } }));
     return this.snapshot();
   }
 

@@ -10,13 +10,18 @@ type KernelMethods =
   | 'audit.list'
   | 'audit.verify'
   | 'kernel.status'
-  | 'agents.stopAll';
+  | 'agents.stopAll'
+  | 'agents.status'
+  | 'agents.pause'
+  | 'agents.resume';
 
 export function kernelHandlers({
   kernel,
   permissions,
   audit,
   chat,
+  gate,
+  monitor,
 }: HandlerDeps): Pick<Handlers, KernelMethods> {
   return {
     'tools.list': async ({ conversationId }) => ({ toolCalls: await kernel.list(conversationId) }),
@@ -34,6 +39,15 @@ export function kernelHandlers({
     'audit.list': (params) => audit.list(params),
     'audit.verify': () => audit.verify(),
     'kernel.status': () => kernel.status(),
+    'agents.status': () => monitor.status(),
+    'agents.pause': () => {
+      gate.pause();
+      return monitor.publish();
+    },
+    'agents.resume': () => {
+      gate.resume();
+      return monitor.publish();
+    },
     'agents.stopAll': async () => {
       const killedTools = kernel.stopAll();
       const stoppedReplies = await chat.stopAll();

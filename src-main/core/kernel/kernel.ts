@@ -10,6 +10,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { ToolCallStore } from './tool-call-store.js';
+import type { PauseGate } from '../agents/pause-gate.js';
 import { applyEdit, runSpecFor, summarize } from './tools/tool-specs.js';
 import type { RunResult, RunSpec, ToolCallInput } from './types.js';
 
@@ -23,6 +24,8 @@ export interface KernelDeps {
   logger: Logger;
   /** Where conversation workspaces live; see defaultWorkspaceRoot. */
   workspaceRoot?: string;
+  /** "Pause all agents": tools wait here before they run. */
+  gate?: PauseGate;
 }
 
 /**
@@ -81,6 +84,10 @@ export class Kernel {
 
   async status(): Promise<{ sandbox: SandboxStatus; runningTools: number }> {
     return { sandbox: await this.deps.sandbox.status(), runningTools: this.running.size };
+  }
+
+  runningCount(): number {
+    return this.running.size;
   }
 
   list(conversationId: string): Promise<ToolCall[]> {
@@ -168,6 +175,10 @@ export class Kernel {
         Object.assign(toolCall, { status: 'running' });
         await this.store.update(toolCall);
         bus.emit('tool.updated', { toolCall });
+      }
+      await this.deps.gate?.wait(controller.signal);
+      if (controller.signal.aborted) {
+        return await fail(new Cell0Error('TOOL_FAILED', 'Stopped before it ran.'), 'cancelled');
       }
       // Recorded before it runs: if recording fails (no signing key), nothing runs.
       await audit.append({

@@ -62,10 +62,36 @@ export const modelInfoSchema = z.object({
   pricing: z.object({ inputPerMTok: z.number(), outputPerMTok: z.number() }).nullable(),
 });
 
+/** How the desktop app behaves (ignored by `cell0 serve`). */
+export const desktopSettingsSchema = z.object({
+  /** Closing the window keeps Cell 0 running in the tray. */
+  closeToTray: z.boolean(),
+  launchAtLogin: z.boolean(),
+  /** An Electron accelerator, e.g. "CommandOrControl+Shift+Space". */
+  quickPromptShortcut: z.string().min(1).max(100),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+
+export const DEFAULT_DESKTOP_SETTINGS: z.infer<typeof desktopSettingsSchema> = {
+  closeToTray: true,
+  launchAtLogin: false,
+  quickPromptShortcut: 'CommandOrControl+Shift+Space',
+  theme: 'system',
+};
+
 export const settingsSnapshotSchema = z.object({
   providers: z.array(providerSchema),
   defaultModel: modelRefSchema.nullable(),
   onboardingDone: z.boolean(),
+  desktop: desktopSettingsSchema,
+});
+
+/** What the agents are doing, for the tray icon and the status bar. */
+export const agentsStatusSchema = z.object({
+  paused: z.boolean(),
+  runningReplies: z.number().int().nonnegative(),
+  runningTools: z.number().int().nonnegative(),
+  pendingPermissions: z.number().int().nonnegative(),
 });
 
 export const localServerSchema = z.object({
@@ -125,6 +151,8 @@ export type Usage = z.infer<typeof usageSchema>;
 export type Provider = z.infer<typeof providerSchema>;
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 export type SettingsSnapshot = z.infer<typeof settingsSnapshotSchema>;
+export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
+export type AgentsStatus = z.infer<typeof agentsStatusSchema>;
 export type LocalServer = z.infer<typeof localServerSchema>;
 export type Identity = z.infer<typeof identitySchema>;
 export type IdentityState = z.infer<typeof identityStateSchema>;

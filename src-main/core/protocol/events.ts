@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorShapeSchema } from './frames.js';
 import {
+  agentsStatusSchema,
   conversationSchema,
   identityStateSchema,
   messageSchema,
@@ -53,6 +54,16 @@ export const events = {
   }),
   'permission.rulesChanged': z.object({ rules: z.array(permissionRuleSchema) }),
   'audit.appended': z.object({ record: auditRecordSchema }),
+  'agents.status': z.object({ status: agentsStatusSchema }),
+  /**
+   * Asks the window to show a place: sent by the desktop shell when a notification or the tray
+   * is clicked (the conversation, and the message or permission card to scroll to).
+   */
+  'ui.navigate': z.object({
+    conversationId: z.string(),
+    messageId: z.string().nullable(),
+    permissionRequestId: z.string().nullable(),
+  }),
 } as const;
 
 export type Events = typeof events;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
   PROVIDER_KINDS,
+  agentsStatusSchema,
   conversationSchema,
+  desktopSettingsSchema,
   identityCardSchema,
   identityStateSchema,
   keyRotationSchema,
@@ -202,6 +204,23 @@ export const methods = {
   'agents.stopAll': {
     params: z.object({}).optional(),
     result: z.object({ stoppedReplies: z.number().int(), killedTools: z.number().int() }),
+  },
+  'settings.setDesktop': {
+    params: desktopSettingsSchema.partial(),
+    result: settingsSnapshotSchema,
+  },
+  'agents.status': {
+    params: z.object({}).optional(),
+    result: agentsStatusSchema,
+  },
+  /** Holds every agent at its next step or tool call until resumed; running tools finish. */
+  'agents.pause': {
+    params: z.object({}).optional(),
+    result: agentsStatusSchema,
+  },
+  'agents.resume': {
+    params: z.object({}).optional(),
+    result: agentsStatusSchema,
   },
 } as const;
 

@@ -2,7 +2,12 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
-import { PROVIDER_KINDS, modelRefSchema } from '../protocol/entities.js';
+import {
+  DEFAULT_DESKTOP_SETTINGS,
+  PROVIDER_KINDS,
+  desktopSettingsSchema,
+  modelRefSchema,
+} from '../protocol/entities.js';
 
 const providerConfigSchema = z.object({
   id: z.string(),
@@ -18,6 +23,7 @@ const settingsSchema = z.object({
   providers: z.array(providerConfigSchema).default([]),
   defaultModel: modelRefSchema.nullable().default(null),
   onboardingDone: z.boolean().default(false),
+  desktop: desktopSettingsSchema.default(DEFAULT_DESKTOP_SETTINGS),
 });
 
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
@@ -77,6 +83,14 @@ export class SettingsStore {
         : [],
       defaultModel: fields.defaultModel.safeParse(raw.defaultModel).data ?? null,
       onboardingDone: fields.onboardingDone.safeParse(raw.onboardingDone).data ?? false,
+      // Field by field, so one bad value does not reset the others.
+      desktop: Object.fromEntries(
+        Object.entries(DEFAULT_DESKTOP_SETTINGS).map(([key, fallback]) => {
+          const value = (raw.desktop as Record<string, unknown> | undefined)?.[key];
+          const field = desktopSettingsSchema.shape[key as keyof typeof DEFAULT_DESKTOP_SETTINGS];
+          return [key, field.safeParse(value).success ? value : fallback];
+        }),
+      ) as Settings['desktop'],
     };
   }
 

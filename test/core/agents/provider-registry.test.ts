@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOpenAI } from '../../fixtures/fake-openai.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { Keychain } from '../../../src-main/core/identity/keychain.js';
-import type { Message } from '../../../src-main/core/protocol/entities.js';
+import { DEFAULT_DESKTOP_SETTINGS, type Message } from '../../../src-main/core/protocol/entities.js';
 
 let fake: FakeOpenAI;
 let t: TestCore;
@@ -32,6 +32,7 @@ describe('providers', () => {
       providers: [],
       defaultModel: null,
       onboardingDone: false,
+      desktop: DEFAULT_DESKTOP_SETTINGS,
     });
     const openai = await t.call('providers.save', {
       kind: 'openai',
@@ -232,6 +233,16 @@ describe('providers', () => {
       code: 'PROVIDER_AUTH',
     });
     expect((await t.call('messages.page', { conversationId: conv.id, offset: 0, limit: 5 })).total).toBe(0);
+  });
+
+  it('desktop settings change one field at a time and persist', async () => {
+    const after = await t.call('settings.setDesktop', { theme: 'dark', closeToTray: false });
+    expect(after.desktop).toEqual({ ...DEFAULT_DESKTOP_SETTINGS, theme: 'dark', closeToTray: false });
+    await t.restart();
+    expect((await t.call('settings.get')).desktop.theme).toBe('dark');
+    await expect(t.call('settings.setDesktop', { theme: 'purple' as 'dark' })).rejects.toMatchObject({
+      code: 'BAD_PARAMS',
+    });
   });
 
   it('onboarding can be finished and asked for again', async () => {

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../../src-main/core/settings/settings-store.js';
+import { DEFAULT_DESKTOP_SETTINGS } from '../../../src-main/core/protocol/entities.js';
 import { tempDir } from '../../helpers/core.js';
 
 const ollama = {
@@ -19,7 +20,12 @@ describe('settings', () => {
     try {
       const a = new SettingsStore(dir.path);
       await a.start();
-      expect(a.read()).toEqual({ providers: [], defaultModel: null, onboardingDone: false });
+      expect(a.read()).toEqual({
+        providers: [],
+        defaultModel: null,
+        onboardingDone: false,
+        desktop: DEFAULT_DESKTOP_SETTINGS,
+      });
       a.update((s) => ({
         ...s,
         providers: [ollama],
@@ -31,6 +37,7 @@ describe('settings', () => {
         providers: [ollama],
         defaultModel: { providerId: 'ollama', model: 'llama3' },
         onboardingDone: false,
+        desktop: DEFAULT_DESKTOP_SETTINGS,
       };
       expect(b.read()).toEqual(expected);
       expect(JSON.parse(await readFile(join(dir.path, 'settings.json'), 'utf8'))).toEqual(expected);
@@ -63,11 +70,17 @@ describe('settings', () => {
           providers: [{ kind: 'other', baseUrl: 5 }, ollama],
           defaultModel: 'nope',
           onboardingDone: true,
+          desktop: { closeToTray: 'yes', theme: 'dark' },
         }),
       );
       const store = new SettingsStore(dir.path);
       await store.start();
-      expect(store.read()).toEqual({ providers: [ollama], defaultModel: null, onboardingDone: true });
+      expect(store.read()).toEqual({
+        providers: [ollama],
+        defaultModel: null,
+        onboardingDone: true,
+        desktop: { ...DEFAULT_DESKTOP_SETTINGS, theme: 'dark' },
+      });
     } finally {
       await dir.remove();
     }
