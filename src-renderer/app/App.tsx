@@ -1,8 +1,10 @@
 import { X } from 'lucide-react';
 import { AuditView } from '../features/audit/AuditView.js';
 import { ConversationView } from '../features/chat/ConversationView.js';
+import { MemoryView } from '../features/memory/MemoryView.js';
 import { Onboarding } from '../features/onboarding/Onboarding.js';
 import { shouldShowOnboarding } from '../features/onboarding/onboarding-model.js';
+import { SearchPaletteHost } from '../features/search/SearchPaletteHost.js';
 import { Sidebar } from '../features/conversations/Sidebar.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
 import { useConnection } from '../stores/connection.js';
@@ -36,6 +38,7 @@ export function App() {
   if (unauthorized) main = <UnauthorizedNotice />;
   else if (view === 'settings') main = <SettingsView />;
   else if (view === 'audit') main = <AuditView />;
+  else if (view === 'memory') main = <MemoryView />;
   else main = <ConversationView />;
 
   return (
@@ -60,6 +63,7 @@ export function App() {
       {inspectorOpen && view === 'chat' && <Inspector />}
       <StatusBar />
       {showOnboarding && <Onboarding />}
+      <SearchPaletteHost />
     </div>
   );
 }

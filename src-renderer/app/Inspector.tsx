@@ -1,12 +1,12 @@
 import { X } from 'lucide-react';
 import { ConversationAudit } from '../features/audit/ConversationAudit.js';
+import { InspectorMemories } from '../features/memory/InspectorMemories.js';
 import { ConversationToolRuns } from '../features/tools/ConversationToolRuns.js';
 import { useMessages } from '../stores/messages.js';
 import { useUi } from '../stores/ui.js';
 
 const COMING = [
   ['Swarm graph', 'the live graph of agents while a swarm works on this conversation'],
-  ['Memories used', 'what Cell 0 recalled to write its last reply'],
 ] as const;
 
 /** Follows the conversation: its tool runs and its audit records; what is not built yet says so. */
@@ -27,6 +27,10 @@ export function Inspector() {
       </header>
       {conversationId && (
         <>
+          <section className="inspector-section" aria-labelledby="inspector-memories">
+            <h3 id="inspector-memories">Memories used</h3>
+            <InspectorMemories />
+          </section>
           <section className="inspector-section" aria-labelledby="inspector-tools">
             <h3 id="inspector-tools">Tool runs</h3>
             <ConversationToolRuns conversationId={conversationId} />

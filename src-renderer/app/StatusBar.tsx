@@ -4,7 +4,9 @@ import {
   RunningToolsStatus,
   SandboxStatus,
 } from '../features/kernel/KernelStatus.js';
+import { PauseAgentsButton, PausedBadge } from '../features/kernel/PauseAgents.js';
 import { StopAllButton } from '../features/kernel/StopAllButton.js';
+import { MemoryStatus } from '../features/memory/MemoryStatus.js';
 import type { ConnectionState } from '../lib/connection-state.js';
 import { effectiveModelRef } from '../lib/model-ref.js';
 import { conversationCost, formatCost } from '../lib/usage-format.js';
@@ -43,12 +45,15 @@ export function StatusBar() {
         <span className="status-dot" aria-hidden />
         {CONNECTION_LABELS[state]}
       </span>
+      <PausedBadge />
       <ModelStatus />
       {inChat && <CostStatus />}
       <SandboxStatus />
       <RunningToolsStatus />
       <PendingPermissionsStatus />
+      <MemoryStatus />
       <span className="status-spacer" />
+      {state === 'connected' && <PauseAgentsButton />}
       {state === 'connected' && <StopAllButton place="statusbar" />}
       <IdentityStatus />
       {appInfo && (

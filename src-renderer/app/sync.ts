@@ -2,10 +2,13 @@ import type { Client } from '../lib/client.js';
 import { createDeltaBatcher } from '../lib/delta-batcher.js';
 import type { Transport } from '../lib/transport.js';
 import { openConversation } from '../features/chat/actions.js';
+import { navigateTo } from '../features/chat/navigate.js';
 import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
-import { scheduleKernelStatus, loadKernelStatus } from '../features/kernel/actions.js';
+import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
+import { loadAgentsStatus, loadKernelStatus, scheduleKernelStatus } from '../features/kernel/actions.js';
 import { loadPendingPermissions, loadRules } from '../features/permissions/actions.js';
+import { useAgents } from '../stores/agents.js';
 import { useAudit } from '../stores/audit.js';
 import { useConnection } from '../stores/connection.js';
 import { useConversations } from '../stores/conversations.js';
@@ -28,7 +31,9 @@ async function refetchAll(c: Client): Promise<void> {
     loadIdentity(),
     loadPendingPermissions(),
     loadKernelStatus(),
+    loadAgentsStatus(),
     loadRules(),
+    refetchMemory(),
   ]);
   if (settings.status === 'fulfilled') useSettings.getState().setSnapshot(settings.value);
   else console.warn('cell0: could not load settings', settings.reason);
@@ -88,6 +93,11 @@ export function startSync(transport: Transport, c: Client): () => void {
     ),
     c.on('permission.rulesChanged', ({ rules }) => usePermissions.getState().setRules(rules)),
     c.on('audit.appended', ({ record }) => useAudit.getState().appended(record)),
+    ...memoryListeners(c),
+    c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
+    c.on('ui.navigate', (target) => {
+      navigateTo(target).catch((err: unknown) => console.warn('cell0: could not show that place', err));
+    }),
   ];
 
   onState(transport.getState());

@@ -1,6 +1,6 @@
-/** Saves JSON as a file through a temporary object URL, so the window never navigates. */
-export function downloadJson(filename: string, data: unknown): void {
-  const blob = new Blob([`${JSON.stringify(data, null, 2)}\n`], { type: 'application/json' });
+/** Saves text as a file through a temporary object URL, so the window never navigates. */
+export function downloadText(filename: string, mimeType: string, content: string): void {
+  const blob = new Blob([content], { type: mimeType });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -12,4 +12,9 @@ export function downloadJson(filename: string, data: unknown): void {
   link.remove();
   // Revoked on the next turn: some engines read the URL after click() returns.
   setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Saves JSON as a file. */
+export function downloadJson(filename: string, data: unknown): void {
+  downloadText(filename, 'application/json', `${JSON.stringify(data, null, 2)}\n`);
 }

@@ -33,7 +33,8 @@ function storage(): KeyValueStorage | undefined {
   return (globalThis as { localStorage?: KeyValueStorage }).localStorage;
 }
 
-function readRemembered(): string | null {
+/** The selection this origin's main window remembers (the quick prompt reads it: storage is shared). */
+export function readRemembered(): string | null {
   try {
     return storage()?.getItem(SELECTED_KEY) ?? null;
   } catch {

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
+import type { ScrollTarget } from '../lib/navigation.js';
 
-export type View = 'chat' | 'settings' | 'audit';
+export type View = 'chat' | 'settings' | 'audit' | 'memory';
 
 interface UiStore {
   view: View;
@@ -13,13 +14,21 @@ interface UiStore {
   onboardingRequested: boolean;
   /** Closed in this window (skipped or finished) while the stored flag is still being saved. */
   onboardingDismissed: boolean;
+  /** A message to scroll to (from ui.navigate); the list takes it once it shows that conversation. */
+  scrollTarget: ScrollTarget | null;
   setView(view: View): void;
   toggleInspector(): void;
   focusComposer(): void;
   setNotice(notice: string | null): void;
   openOnboarding(): void;
   closeOnboarding(): void;
+  requestScroll(target: Omit<ScrollTarget, 'seq'>): void;
+  /** Only clears the request it was given, so a newer one is not lost. */
+  clearScrollTarget(seq: number): void;
 }
+
+/** Never reused, even after a request is cleared, so a stale clear cannot drop a newer request. */
+let scrollSeq = 0;
 
 export const useUi = create<UiStore>()((set) => ({
   view: 'chat',
@@ -28,10 +37,13 @@ export const useUi = create<UiStore>()((set) => ({
   notice: null,
   onboardingRequested: false,
   onboardingDismissed: false,
+  scrollTarget: null,
   setView: (view) => set({ view }),
   toggleInspector: () => set((s) => ({ inspectorOpen: !s.inspectorOpen })),
   focusComposer: () => set((s) => ({ composerFocusRequest: s.composerFocusRequest + 1 })),
   setNotice: (notice) => set({ notice }),
   openOnboarding: () => set({ onboardingRequested: true, onboardingDismissed: false }),
   closeOnboarding: () => set({ onboardingRequested: false, onboardingDismissed: true }),
+  requestScroll: (target) => set({ scrollTarget: { ...target, seq: ++scrollSeq } }),
+  clearScrollTarget: (seq) => set((s) => (s.scrollTarget?.seq === seq ? { scrollTarget: null } : {})),
 }));

@@ -3,6 +3,7 @@ import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
 import { useSettings } from '../../stores/settings.js';
 import { useUi } from '../../stores/ui.js';
+import { ExportButtons } from '../conversations/ExportButtons.js';
 import { openConversation } from './actions.js';
 import { Composer } from './Composer.js';
 import { EmptyConversation } from './EmptyConversation.js';
@@ -51,6 +52,7 @@ export function ConversationView() {
       <header className="view-header">
         <h1 className="view-title">{title ?? 'New chat'}</h1>
         {conversation && <ModelPicker conversation={conversation} />}
+        {conversation && count > 0 && <ExportButtons conversationId={conversation.id} />}
         <button
           type="button"
           className="icon-button"

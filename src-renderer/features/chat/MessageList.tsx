@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useMessages } from '../../stores/messages.js';
 import { ensureRows } from './actions.js';
 import { MessageRow } from './MessageRow.js';
+import { useScrollTarget } from './use-scroll-target.js';
 
 const ESTIMATED_ROW_PX = 96;
 /** Within this distance of the end the reader counts as "at the latest message" and the list follows. */
@@ -41,6 +42,9 @@ export function MessageList() {
   useLayoutEffect(() => {
     virtualizer.scrollToEnd();
   }, [virtualizer]);
+
+  // After the jump to the end above, so a notification's message wins on a freshly opened list.
+  useScrollTarget(virtualizer, total);
 
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? -1;

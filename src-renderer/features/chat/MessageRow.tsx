@@ -5,11 +5,13 @@ import { formatUsage } from '../../lib/usage-format.js';
 import { useMessages, type PendingMessage } from '../../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
+import { MessageMemories } from '../memory/MessageMemories.js';
 import { ReplyToolActivity } from '../tools/ReplyToolActivity.js';
 import { retryFrom } from './actions.js';
 import { RetryNoticeView, ToolCallCard } from './LiveActivityView.js';
 import { MarkdownContent } from './MarkdownContent.js';
 import { modelChanged } from './model-change.js';
+import { useMessageHighlight } from './reveal-message.js';
 
 interface RowProps {
   index: number;
@@ -54,12 +56,16 @@ function PendingRow({ pending, index, count }: { pending: PendingMessage; index:
 
 function StoredRow({ message, isLast, count }: { message: Message; isLast: boolean; count: number }) {
   const isUser = message.role === 'user';
+  const highlighted = useMessageHighlight(
+    (s) => s.conversationId === message.conversationId && s.index === message.index,
+  );
   return (
     <article
       className={isUser ? 'message message-user' : 'message message-assistant'}
       data-testid="message"
       data-role={message.role}
       data-status={message.status}
+      data-highlighted={highlighted ? 'true' : undefined}
       aria-posinset={message.index + 1}
       aria-setsize={count}
       aria-label={isUser ? 'Your message' : 'Reply from Cell 0'}
@@ -116,6 +122,7 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
         </div>
       )}
       {!streaming && message.usage && <UsageLine message={message} />}
+      <MessageMemories message={message} />
     </div>
   );
 }

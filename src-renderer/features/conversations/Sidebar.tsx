@@ -1,8 +1,9 @@
-import { Plus, ScrollText, Settings } from 'lucide-react';
+import { Brain, Plus, ScrollText, Search, Settings } from 'lucide-react';
 import { newChat } from '../../app/use-global-shortcuts.js';
 import { modKey } from '../../lib/platform.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useUi } from '../../stores/ui.js';
+import { usePalette } from '../search/palette-store.js';
 import { ConversationRow } from './ConversationRow.js';
 
 export function Sidebar() {
@@ -28,6 +29,18 @@ export function Sidebar() {
         <span>New chat</span>
         <kbd className="shortcut">{modKey}N</kbd>
       </button>
+      <button
+        type="button"
+        className="nav-item"
+        data-testid="nav-search"
+        aria-haspopup="dialog"
+        aria-keyshortcuts="Control+K Meta+K"
+        onClick={() => usePalette.getState().openPalette()}
+      >
+        <Search size={15} aria-hidden />
+        <span>Search</span>
+        <kbd className="shortcut">{modKey}K</kbd>
+      </button>
       <nav className="conversation-nav" aria-label="Conversations">
         {loaded && list.length === 0 && <p className="sidebar-empty">No conversations yet.</p>}
         <ul className="conversation-list">
@@ -36,6 +49,16 @@ export function Sidebar() {
           ))}
         </ul>
       </nav>
+      <button
+        type="button"
+        className={view === 'memory' ? 'nav-item active' : 'nav-item'}
+        data-testid="nav-memory"
+        aria-current={view === 'memory' ? 'page' : undefined}
+        onClick={() => useUi.getState().setView('memory')}
+      >
+        <Brain size={15} aria-hidden />
+        <span>Memory</span>
+      </button>
       <button
         type="button"
         className={view === 'audit' ? 'nav-item active' : 'nav-item'}

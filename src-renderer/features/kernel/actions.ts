@@ -1,5 +1,6 @@
 import { client } from '../../app/client-instance.js';
 import type { StopAllResult } from '../../lib/tool-wording.js';
+import { useAgents } from '../../stores/agents.js';
 import { useKernel } from '../../stores/kernel.js';
 
 export async function loadKernelStatus(): Promise<void> {
@@ -26,4 +27,18 @@ export async function stopAllAgents(): Promise<StopAllResult> {
   const result = await client().call('agents.stopAll', {});
   void loadKernelStatus();
   return result;
+}
+
+export async function loadAgentsStatus(): Promise<void> {
+  try {
+    useAgents.getState().setStatus(await client().call('agents.status', {}));
+  } catch (err) {
+    console.warn('cell0: could not read the agents status', err);
+  }
+}
+
+/** Pauses or resumes every agent; the answer is the new status (the agents.status event follows too). */
+export async function setAgentsPaused(paused: boolean): Promise<void> {
+  const status = await client().call(paused ? 'agents.pause' : 'agents.resume', {});
+  useAgents.getState().setStatus(status);
 }

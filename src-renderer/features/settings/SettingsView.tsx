@@ -1,7 +1,9 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
+import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
+import { DesktopSection } from './DesktopSection.js';
 import { ModelsSection } from './ModelsSection.js';
 
 export function SettingsView() {
@@ -36,7 +38,9 @@ export function SettingsView() {
       <div className="settings-body">
         <ModelsSection />
         <PermissionsSection />
+        <MemorySettingsSection />
         <IdentitySection />
+        <DesktopSection />
       </div>
     </section>
   );

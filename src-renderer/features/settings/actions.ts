@@ -67,3 +67,8 @@ export async function setDefaultModel(modelRef: ModelRef): Promise<void> {
 export async function setOnboardingDone(done: boolean): Promise<void> {
   useSettings.getState().setSnapshot(await client().call('settings.setOnboardingDone', { done }));
 }
+
+/** Saves one or more desktop settings; the answer is the whole snapshot (settings.updated follows too). */
+export async function setDesktopSettings(patch: MethodParams<'settings.setDesktop'>): Promise<void> {
+  useSettings.getState().setSnapshot(await client().call('settings.setDesktop', patch));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Provider } from '../../../src-main/core/protocol/index.js';
+import { DEFAULT_DESKTOP_SETTINGS, type Provider } from '../../../src-main/core/protocol/index.js';
 import {
   buildModelOptions,
   canChat,
@@ -30,7 +30,12 @@ describe('model refs', () => {
   });
 
   it('can chat once a configured provider would answer', () => {
-    const settings = { providers: [provider('a')], defaultModel: null, onboardingDone: true };
+    const settings = {
+      providers: [provider('a')],
+      defaultModel: null,
+      onboardingDone: true,
+      desktop: DEFAULT_DESKTOP_SETTINGS,
+    };
     expect(canChat(settings, undefined)).toBe(false);
     expect(canChat(settings, { modelRef: { providerId: 'a', model: 'm' } })).toBe(true);
     expect(canChat(settings, { modelRef: { providerId: 'gone', model: 'm' } })).toBe(false);

@@ -1,5 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Provider, SettingsSnapshot } from '../../../src-main/core/protocol/index.js';
+import {
+  DEFAULT_DESKTOP_SETTINGS,
+  type Provider,
+  type SettingsSnapshot,
+} from '../../../src-main/core/protocol/index.js';
 import { useSettings } from '../../../src-renderer/stores/settings.js';
 
 function provider(id: string, patch: Partial<Provider> = {}): Provider {
@@ -19,6 +23,7 @@ const snapshot = (providers: Provider[]): SettingsSnapshot => ({
   providers,
   defaultModel: { providerId: 'a', model: 'm' },
   onboardingDone: true,
+  desktop: DEFAULT_DESKTOP_SETTINGS,
 });
 
 const store = () => useSettings.getState();

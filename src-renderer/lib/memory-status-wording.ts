@@ -1,0 +1,60 @@
+import type { DaemonStatus } from '../../src-main/core/protocol/index.js';
+
+export type StatusTone = 'normal' | 'busy' | 'warning' | 'error' | 'muted';
+
+export interface DaemonStatusWording {
+  /** What the status bar says, "Memory: …". */
+  label: string;
+  tone: StatusTone;
+  /** 0..1 when the daemon reported a countable task. */
+  progress: number | null;
+  /** The tooltip: spend against the budget, and the last error when there is one. */
+  title: string;
+}
+
+const TASK_MAX = 42;
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** The status bar is one line: a long conversation title would push the trust facts out of view. */
+function shorten(text: string): string {
+  return text.length <= TASK_MAX ? text : `${text.slice(0, TASK_MAX - 1).trimEnd()}…`;
+}
+
+export function formatTokens(n: number): string {
+  return numberFormat.format(n);
+}
+
+export function budgetLine(status: Pick<DaemonStatus, 'tokensToday' | 'budgetPerDay'>): string {
+  if (status.budgetPerDay === 0)
+    return `${formatTokens(status.tokensToday)} tokens today; no daily budget set`;
+  return `${formatTokens(status.tokensToday)} of ${formatTokens(status.budgetPerDay)} tokens used today`;
+}
+
+export function describeDaemonStatus(status: DaemonStatus): DaemonStatusWording {
+  const lines = [budgetLine(status)];
+  if (status.lastError) lines.push(`Last error: ${status.lastError}`);
+  lines.push('Click to open Memory');
+  const title = lines.join('\n');
+
+  switch (status.state) {
+    case 'idle':
+      return { label: 'Memory: idle', tone: 'normal', progress: null, title };
+    case 'working': {
+      const p = status.progress;
+      const counted = p !== null && p.total > 0;
+      const task = shorten(status.task ?? 'working');
+      return {
+        label: counted ? `Memory: ${task} ${p.done}/${p.total}` : `Memory: ${task}`,
+        tone: 'busy',
+        progress: counted ? Math.min(1, Math.max(0, p.done / p.total)) : null,
+        title: status.task && status.task !== task ? `${status.task}\n${title}` : title,
+      };
+    }
+    case 'budget-exhausted':
+      return { label: 'Memory: daily budget used', tone: 'warning', progress: null, title };
+    case 'no-model':
+      return { label: 'Memory: no model', tone: 'muted', progress: null, title };
+    case 'error':
+      return { label: 'Memory: error', tone: 'error', progress: null, title };
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MEMORY_KIND_LIST,
+  forgotLabel,
+  formatDay,
+  isMemoryKind,
+} from '../../../../src-renderer/features/memory/memory-format.js';
+
+describe('memory wording', () => {
+  it('reads an ISO day as that local day, whatever the time zone', () => {
+    const expected = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(2024, 4, 1));
+    expect(formatDay('2024-05-01')).toBe(expected);
+    expect(formatDay('not a day')).toBe('not a day');
+  });
+
+  it('counts what was forgotten', () => {
+    expect(forgotLabel(0)).toBe('Forgot 0 memories');
+    expect(forgotLabel(1)).toBe('Forgot 1 memory');
+    expect(forgotLabel(3)).toBe('Forgot 3 memories');
+  });
+
+  it('knows every kind', () => {
+    expect(MEMORY_KIND_LIST).toEqual(['fact', 'preference', 'plan', 'event', 'note', 'summary']);
+    expect(isMemoryKind('plan')).toBe(true);
+    expect(isMemoryKind('toString')).toBe(false);
+  });
+});
