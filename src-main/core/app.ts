@@ -1,5 +1,7 @@
 import type { ToolSet } from 'ai';
 import { AgentsMonitor } from './agents/agents-monitor.js';
+import { MemoryService, type MemoryServiceTiming } from './memory/memory-service.js';
+import { HybridRetrieval } from './memory/retrieval/hybrid-retrieval.js';
 import { ChatService, type Budget } from './agents/chat-service.js';
 import { PauseGate } from './agents/pause-gate.js';
 import { ProviderRegistry } from './agents/provider-registry.js';
@@ -35,6 +37,8 @@ export interface CoreOptions {
   budget?: Partial<Budget>;
   /** Where bubblewrap is; tests point it nowhere to check that the kernel fails closed. */
   bwrapPath?: string;
+  /** Memory daemon timing (tests run it faster or by hand). */
+  memory?: MemoryServiceTiming;
 }
 
 export interface Service {
@@ -83,8 +87,21 @@ export function createCore(options: CoreOptions): Core {
     dataDir: options.dataDir,
     logger,
   });
+  const retrieval = new HybridRetrieval({ db: storage.db, logger });
+  const memory = new MemoryService({
+    db: storage.db,
+    bus,
+    retrieval,
+    providers,
+    conversations,
+    settings,
+    audit,
+    logger,
+    ...(options.memory ?? {}),
+  });
   const chat = new ChatService(conversations, providers, bus, {
     kernel,
+    memory,
     gate,
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
@@ -110,6 +127,7 @@ export function createCore(options: CoreOptions): Core {
     { name: 'kernel', start: () => kernel.start(), stop: () => kernel.stop() },
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
     { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
+    { name: 'memory', start: () => memory.start(), stop: () => memory.stop() },
   ];
 
   const router = createRouter(
@@ -127,6 +145,7 @@ export function createCore(options: CoreOptions): Core {
       audit,
       gate,
       monitor,
+      memory,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

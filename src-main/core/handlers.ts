@@ -1,6 +1,8 @@
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
 import type { PauseGate } from './agents/pause-gate.js';
+import { memoryHandlers } from './memory/memory-handlers.js';
+import type { MemoryService } from './memory/memory-service.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
 import { conversationHandlers } from './conversations/conversation-handlers.js';
@@ -29,6 +31,7 @@ export interface HandlerDeps {
   audit: AuditLog;
   gate: PauseGate;
   monitor: AgentsMonitor;
+  memory: MemoryService;
 }
 
 /** Binds every protocol method to the service that does the work; each feature owns its part. */
@@ -49,5 +52,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...providerHandlers(deps),
     ...identityHandlers(deps),
     ...kernelHandlers(deps),
+    ...memoryHandlers(deps),
   };
 }

@@ -1,6 +1,7 @@
 import { stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
 import type { Kernel } from '../kernel/kernel.js';
 import { kernelTools } from '../kernel/tools/tool-set.js';
+import type { MemoryService } from '../memory/memory-service.js';
 import type { PauseGate } from './pause-gate.js';
 import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
@@ -13,7 +14,7 @@ import type { ProviderRegistry, ResolvedModel } from './provider-registry.js';
 import { isRetryable, retryAfterMs, toProviderError } from './provider-errors.js';
 
 export interface ChatServiceOptions {
-  /** How many earlier messages the model sees (memory synthesis replaces this later). */
+  /** How many earlier messages the model sees when there is no memory service to assemble the context. */
   historyLimit?: number;
   /** How often a streaming reply's text is saved, so a crash keeps most of it. */
   flushIntervalMs?: number;
@@ -23,6 +24,8 @@ export interface ChatServiceOptions {
   maxAttempts?: number;
   /** Runs the agent's tools: every call through its permissions, sandbox and audit log. */
   kernel?: Kernel;
+  /** Assembles each reply's context (persona, memories, turns within a budget) and offers the memory tools. */
+  memory?: MemoryService;
   /** "Pause all agents": replies wait here before each model call. */
   gate?: PauseGate;
   /** Tools offered without the kernel: their calls are only surfaced as events (tests). */
@@ -212,11 +215,19 @@ export class ChatService {
     let error: ErrorShape | null = null;
     let usage: Usage | null = null;
     try {
-      const history = await this.store.history(reply.conversationId, reply.index, this.historyLimit);
-      const messages: ModelMessage[] = history.map((m) => ({ role: m.role, content: m.content }));
+      const { system, messages } = await this.contextFor(reply);
       const tools = this.toolsFor(reply, signal, state, overBudget);
       for (let attempt = 1; ; attempt++) {
-        const outcome = await this.attempt(reply, resolved, messages, tools, signal, state, overBudget);
+        const outcome = await this.attempt(
+          reply,
+          resolved,
+          system,
+          messages,
+          tools,
+          signal,
+          state,
+          overBudget,
+        );
         if (outcome.usage) {
           const { inputTokens, outputTokens } = outcome.usage;
           usage = {
@@ -272,7 +283,19 @@ export class ChatService {
     this.bus.emit('conversation.updated', { conversation: await this.store.get(reply.conversationId) });
   }
 
-  /** The tools this reply may call: through the kernel, counted against the tool-call budget. */
+  /** The memory service's context (system prompt and turns within budget), else the plain recent history. */
+  private async contextFor(
+    reply: Message,
+  ): Promise<{ system: string | undefined; messages: ModelMessage[] }> {
+    if (this.options.memory) return this.options.memory.contextFor(reply);
+    const history = await this.store.history(reply.conversationId, reply.index, this.historyLimit);
+    return { system: undefined, messages: history.map((m) => ({ role: m.role, content: m.content })) };
+  }
+
+  /**
+   * The tools this reply may call, each counted against the tool-call budget: the kernel's (with
+   * permissions and sandbox) and the memory tools (Cell 0's own store only; see memory-tools.ts).
+   */
   private toolsFor(
     reply: Message,
     signal: AbortSignal,
@@ -280,25 +303,27 @@ export class ChatService {
     overBudget: (message: string) => void,
   ): ToolSet | undefined {
     if (this.options.tools) return this.options.tools;
-    if (!this.options.kernel) return undefined;
-    return kernelTools(this.options.kernel, {
-      conversationId: reply.conversationId,
-      messageId: reply.id,
-      signal,
-      beforeCall: () => {
-        if (++state.toolCalls > this.budget.toolCalls) {
-          const message = `Stopped: this reply used its budget of ${this.budget.toolCalls} tool calls.`;
-          overBudget(message);
-          throw new Cell0Error('BUDGET_EXHAUSTED', message);
-        }
-      },
-    });
+    const beforeCall = () => {
+      if (++state.toolCalls > this.budget.toolCalls) {
+        const message = `Stopped: this reply used its budget of ${this.budget.toolCalls} tool calls.`;
+        overBudget(message);
+        throw new Cell0Error('BUDGET_EXHAUSTED', message);
+      }
+    };
+    const ctx = { conversationId: reply.conversationId, messageId: reply.id };
+    const kernel = this.options.kernel
+      ? kernelTools(this.options.kernel, { ...ctx, signal, beforeCall })
+      : {};
+    const memory = this.options.memory ? this.options.memory.tools({ ...ctx, beforeCall }) : {};
+    const tools = { ...kernel, ...memory };
+    return Object.keys(tools).length > 0 ? tools : undefined;
   }
 
   /** One call to the model (several steps when it uses tools); errors come back, they are not thrown. */
   private async attempt(
     reply: Message,
     resolved: ResolvedModel,
+    system: string | undefined,
     messages: ModelMessage[],
     tools: ToolSet | undefined,
     signal: AbortSignal,
@@ -317,6 +342,7 @@ export class ChatService {
       if (signal.aborted) return { error: null, raw: null, usage };
       const result = streamText({
         model: languageModel(resolved.endpoint, resolved.model),
+        ...(system ? { system } : {}),
         messages,
         abortSignal: signal,
         // Retries are ours: the wait is shown to the owner, and Stop cancels it.
@@ -366,7 +392,7 @@ export class ChatService {
           // The model still wanted tools when the step budget ran out: a loop, stopped with its reason.
           if (
             tools &&
-            this.options.kernel &&
+            (this.options.kernel || this.options.memory) &&
             part.finishReason === 'tool-calls' &&
             steps >= this.budget.steps
           ) {

@@ -14,6 +14,7 @@ import {
   permissionRuleSchema,
   toolCallSchema,
 } from './kernel-entities.js';
+import { daemonStatusSchema, memorySchema, usedMemorySchema } from './memory-entities.js';
 
 /** Every event the core pushes to clients. */
 export const events = {
@@ -55,6 +56,15 @@ export const events = {
   'permission.rulesChanged': z.object({ rules: z.array(permissionRuleSchema) }),
   'audit.appended': z.object({ record: auditRecordSchema }),
   'agents.status': z.object({ status: agentsStatusSchema }),
+  'memory.updated': z.object({ memory: memorySchema }),
+  'memory.deleted': z.object({ id: z.string() }),
+  'memory.status': z.object({ status: daemonStatusSchema }),
+  /** Which memories a reply was given (sent when its context is assembled). */
+  'message.memories': z.object({
+    conversationId: z.string(),
+    messageId: z.string(),
+    memories: z.array(usedMemorySchema),
+  }),
   /**
    * Asks the window to show a place: sent by the desktop shell when a notification or the tray
    * is clicked (the conversation, and the message or permission card to scroll to).

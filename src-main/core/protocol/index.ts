@@ -5,3 +5,4 @@ export * from './methods.js';
 export * from './events.js';
 export * from './bridge.js';
 export * from './kernel-entities.js';
+export * from './memory-entities.js';

@@ -23,6 +23,14 @@ import {
   sandboxStatusSchema,
   toolCallSchema,
 } from './kernel-entities.js';
+import {
+  MEMORY_KINDS,
+  daemonStatusSchema,
+  memorySchema,
+  personaSchema,
+  searchHitSchema,
+  usedMemorySchema,
+} from './memory-entities.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -221,6 +229,74 @@ export const methods = {
   'agents.resume': {
     params: z.object({}).optional(),
     result: agentsStatusSchema,
+  },
+  /** Full-text search over every message of every conversation (Ctrl/Cmd+K). */
+  'search.messages': {
+    params: z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(100).optional() }),
+    result: z.object({ hits: z.array(searchHitSchema) }),
+  },
+  'conversations.export': {
+    params: z.object({ id, format: z.enum(['markdown', 'json']) }),
+    result: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
+  },
+  'memories.list': {
+    params: z.object({
+      query: z.string().trim().max(500).optional(),
+      includeRetired: z.boolean().optional(),
+      offset: z.number().int().nonnegative().optional(),
+      limit: z.number().int().min(1).max(500),
+    }),
+    result: z.object({ memories: z.array(memorySchema), total: z.number().int() }),
+  },
+  'memories.create': {
+    params: z.object({
+      text: z.string().trim().min(1).max(2000),
+      kind: z.enum(MEMORY_KINDS).optional(),
+      pinned: z.boolean().optional(),
+      eventDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+    }),
+    result: memorySchema,
+  },
+  'memories.update': {
+    params: z.object({
+      id,
+      text: z.string().trim().min(1).max(2000).optional(),
+      kind: z.enum(MEMORY_KINDS).optional(),
+      pinned: z.boolean().optional(),
+      importance: z.number().min(0).max(1).optional(),
+      eventDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+    }),
+    result: memorySchema,
+  },
+  'memories.delete': {
+    params: z.object({ id }),
+    result: z.object({ id: z.string() }),
+  },
+  /** "Forget everything about X": deletes every memory about the topic; returns what was forgotten. */
+  'memories.forget': {
+    params: z.object({ topic: z.string().trim().min(1).max(200) }),
+    result: z.object({ forgotten: z.array(memorySchema) }),
+  },
+  /** The memories a reply was given, and why. */
+  'memories.usedBy': {
+    params: z.object({ messageId: id }),
+    result: z.object({ memories: z.array(usedMemorySchema) }),
+  },
+  'memory.status': {
+    params: z.object({}).optional(),
+    result: daemonStatusSchema,
+  },
+  'settings.setPersona': {
+    params: personaSchema,
+    result: personaSchema,
+  },
+  'settings.getMemory': {
+    params: z.object({}).optional(),
+    result: z.object({ persona: personaSchema, tokensPerDay: z.number().int(), embedder: z.string() }),
+  },
+  'settings.setMemoryBudget': {
+    params: z.object({ tokensPerDay: z.number().int().min(0).max(100_000_000) }),
+    result: daemonStatusSchema,
   },
 } as const;
 

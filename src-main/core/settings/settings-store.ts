@@ -8,6 +8,7 @@ import {
   desktopSettingsSchema,
   modelRefSchema,
 } from '../protocol/entities.js';
+import { personaSchema, type Persona } from '../protocol/memory-entities.js';
 
 const providerConfigSchema = z.object({
   id: z.string(),
@@ -28,6 +29,37 @@ const settingsSchema = z.object({
 
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_PERSONA: Persona = {
+  name: 'Cell 0',
+  character:
+    'Calm, warm and direct. You remember what the owner told you before and use it quietly, ' +
+    'without reciting it. You say so when you are unsure, and you keep answers as short as they can be.',
+};
+
+const memorySettingsSchema = z.object({
+  /** What the memory daemon may spend on models per day; 0 turns its model work off. */
+  tokensPerDay: z.number().int().min(0),
+});
+
+export type MemorySettings = z.infer<typeof memorySettingsSchema>;
+
+export const DEFAULT_MEMORY_SETTINGS: MemorySettings = { tokensPerDay: 200_000 };
+
+/** Field by field, so one bad value in a hand-edited file does not reset its neighbours. */
+function tolerantObject<T extends Record<string, unknown>>(
+  schema: z.ZodObject,
+  raw: unknown,
+  defaults: T,
+): T {
+  const record = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  return Object.fromEntries(
+    Object.entries(defaults).map(([key, fallback]) => {
+      const field = schema.shape[key] as z.ZodType | undefined;
+      return [key, field?.safeParse(record[key]).success ? record[key] : fallback];
+    }),
+  ) as T;
+}
 
 /**
  * Non-secret settings in `settings.json`, through conf (electron-store's engine, which works
@@ -92,6 +124,30 @@ export class SettingsStore {
         }),
       ) as Settings['desktop'],
     };
+  }
+
+  /**
+   * The persona and the memory budget are kept beside `read()`'s fields rather than in them:
+   * provider and desktop code rewrites `read()`'s snapshot and need not know about memory.
+   */
+  persona(): Persona {
+    return tolerantObject(personaSchema, this.conf.store.persona, DEFAULT_PERSONA);
+  }
+
+  setPersona(persona: Persona): Persona {
+    const parsed = personaSchema.parse(persona);
+    this.conf.set('persona', parsed);
+    return parsed;
+  }
+
+  memory(): MemorySettings {
+    return tolerantObject(memorySettingsSchema, this.conf.store.memory, DEFAULT_MEMORY_SETTINGS);
+  }
+
+  setMemory(memory: MemorySettings): MemorySettings {
+    const parsed = memorySettingsSchema.parse(memory);
+    this.conf.set('memory', parsed);
+    return parsed;
   }
 
   write(settings: Settings): void {

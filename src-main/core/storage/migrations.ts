@@ -116,6 +116,84 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX audit_log_conversation ON audit_log(conversation_id, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'memory: message search, memories, vectors, daemon state',
+    sql: `
+      -- Full-text index over every message, kept in step by triggers.
+      CREATE VIRTUAL TABLE messages_fts USING fts5(
+        content, content='messages', content_rowid='rowid', tokenize='porter unicode61'
+      );
+      INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts(rowid, content) VALUES (new.rowid, new.content);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+        INSERT INTO messages_fts(rowid, content) VALUES (new.rowid, new.content);
+      END;
+
+      CREATE TABLE memories (
+        id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        importance REAL NOT NULL DEFAULT 0.5,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'active',
+        event_date TEXT,
+        sources TEXT NOT NULL DEFAULT '[]',
+        created_by TEXT NOT NULL,
+        superseded_by TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      );
+      CREATE INDEX memories_status ON memories(status, pinned);
+      CREATE VIRTUAL TABLE memories_fts USING fts5(
+        text, content='memories', content_rowid='rowid', tokenize='porter unicode61'
+      );
+      CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts(rowid, text) VALUES (new.rowid, new.text);
+      END;
+      CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+      END;
+      CREATE TRIGGER memories_fts_update AFTER UPDATE OF text ON memories BEGIN
+        INSERT INTO memories_fts(memories_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        INSERT INTO memories_fts(rowid, text) VALUES (new.rowid, new.text);
+      END;
+
+      -- Embeddings of memories and messages, per embedder (swapping embedders re-indexes in the background).
+      CREATE TABLE vectors (
+        owner_kind TEXT NOT NULL CHECK (owner_kind IN ('memory', 'message')),
+        owner_rowid INTEGER NOT NULL,
+        embedder TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (owner_kind, owner_rowid, embedder)
+      );
+
+      CREATE TABLE message_memories (
+        message_id TEXT NOT NULL,
+        memory_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        why TEXT NOT NULL,
+        PRIMARY KEY (message_id, memory_id)
+      );
+
+      CREATE TABLE conversation_summaries (
+        conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        upto_index INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- The daemon's cursors, spend per day and current task: what lets it resume after a crash.
+      CREATE TABLE memory_daemon_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

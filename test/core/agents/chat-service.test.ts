@@ -63,7 +63,11 @@ describe('chat', () => {
     expect(request?.body).toMatchObject({
       model: 'fake-small',
       stream: true,
-      messages: [{ role: 'user', content: 'Hello' }],
+      // The persona comes first, as the system prompt; then the conversation.
+      messages: [
+        { role: 'system', content: expect.stringContaining('You are Cell 0.') },
+        { role: 'user', content: 'Hello' },
+      ],
     });
   });
 
@@ -98,6 +102,7 @@ describe('chat', () => {
     await finalOf(second.assistantMessage.id);
     const last = fake.requests.filter((r) => r.path === '/v1/chat/completions').at(-1);
     expect((last?.body as { messages: unknown[] }).messages).toEqual([
+      { role: 'system', content: expect.stringContaining('You are Cell 0.') },
       { role: 'user', content: 'I am Ada' },
       { role: 'assistant', content: 'Nice to meet you, Ada.' },
       { role: 'user', content: 'Who am I?' },

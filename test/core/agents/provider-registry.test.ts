@@ -179,6 +179,7 @@ describe('providers', () => {
       };
       expect(seen.model).toBe('other-model');
       expect(seen.messages).toEqual([
+        { role: 'system', content: expect.stringContaining('You are Cell 0.') },
         { role: 'user', content: 'hi' },
         { role: 'assistant', content: 'from first' },
         { role: 'user', content: 'and you?' },

@@ -261,7 +261,7 @@ describe('Anthropic (Messages SSE events)', () => {
       new FakeAnthropic({
         apiKey: 'sk-ant-right',
         knownModels: ['claude-sonnet-4-5-20250929'],
-        contextLimitChars: 60,
+        contextLimitChars: 2000,
       }),
     );
     const t = await core();
@@ -277,7 +277,7 @@ describe('Anthropic (Messages SSE events)', () => {
 
     const long = await ask(
       t,
-      'A prompt that is far too long for the very small context window configured here.',
+      'A prompt that is far too long for the small context window configured here. '.repeat(30),
     );
     expect(long.error?.code).toBe('PROVIDER_CONTEXT_TOO_LONG');
 

@@ -1,0 +1,458 @@
+import type { Logger } from '../../logger.js';
+import type { Database } from '../../storage/database.js';
+import type { Embedder, Retrieval, RetrieveOptions, ScoredMemory, ScoredMessage } from '../types.js';
+import { dateCloseness, isoDay, mentionsTime, parseDateIntent, parseIsoDay, type DateIntent } from './dates.js';
+import { explain, matchedWords } from './explain.js';
+import { ftsQuery } from './fts-query.js';
+import {
+  DATE_MATCH_BOOST,
+  importanceFactor,
+  PINNED_FACTOR,
+  reciprocalRankFusion,
+  recencyFactor,
+  WHEN_DATED_FACTOR,
+  WHEN_MENTION_FACTOR,
+  type RankedList,
+} from './fusion.js';
+import { HashEmbedder } from './hash-embedder.js';
+import {
+  MEMORY_COLUMNS,
+  memoryFromRow,
+  RETRIEVABLE_STATUS_SQL,
+  RETRIEVABLE_STATUSES,
+  type MemoryRow,
+  type MessageRow,
+} from './rows.js';
+import { QueryWeights } from './query-weights.js';
+import { normalise } from './tokenize.js';
+import { VectorIndex } from './vector-index.js';
+import {
+  installInvalidationTriggers,
+  loadVectors,
+  pendingTexts,
+  removeOrphanVectors,
+  removeOtherEmbedders,
+  saveVectors,
+  textForEmbedding,
+  type OwnerKind,
+} from './vector-store.js';
+
+const EMBED_BATCH = 64;
+const DEFAULT_PENDING_LIMIT = 512;
+/** Candidates taken from each ranked list before fusion. */
+const MIN_DEPTH = 50;
+const LIST_WEIGHTS = { bm25: 1, vector: 1, date: 0.35 };
+const REBUILD_RETRY_MS = 30_000;
+
+interface IndexSet {
+  embedder: Embedder;
+  memory: VectorIndex;
+  message: VectorIndex;
+}
+
+function newIndexSet(embedder: Embedder): IndexSet {
+  return { embedder, memory: new VectorIndex(embedder.dims), message: new VectorIndex(embedder.dims) };
+}
+
+interface Candidate {
+  rowid: number;
+  fused: number;
+  lexical: boolean;
+}
+
+/**
+ * Ranks active memories and past messages for a query: BM25 over FTS5 and cosine over an
+ * in-memory vector index, fused by Reciprocal Rank Fusion, then weighed by recency, importance,
+ * pinning and the dates the query talks about.
+ */
+export class HybridRetrieval implements Retrieval {
+  private readonly db: Database;
+  private readonly logger: Logger;
+  private active: IndexSet;
+  /** An embedder being indexed in the background; `active` serves until it is complete. */
+  private building: { set: IndexSet; done: Promise<void> } | null = null;
+  private starting: Promise<void> | null = null;
+  private stopped = false;
+  private generation = 0;
+  private indexing: Promise<unknown> = Promise.resolve();
+  private wake: (() => void) | null = null;
+  private readonly weights: QueryWeights;
+
+  constructor(options: { db: Database; logger: Logger; embedder?: Embedder }) {
+    this.db = options.db;
+    this.logger = options.logger;
+    this.weights = new QueryWeights(options.db);
+    this.active = newIndexSet(options.embedder ?? new HashEmbedder());
+  }
+
+  /** The embedder answering queries now (the previous one while a swap is being indexed). */
+  get embedderId(): string {
+    return this.active.embedder.id;
+  }
+
+  /** The embedder being indexed in the background, if a swap is under way. */
+  get pendingEmbedderId(): string | null {
+    return this.building?.set.embedder.id ?? null;
+  }
+
+  /** Loads the active embedder's vectors; safe to call twice, and retrieve() calls it if nobody did. */
+  start(): Promise<void> {
+    this.stopped = false;
+    this.starting ??= (async () => {
+      await installInvalidationTriggers(this.db);
+      await removeOrphanVectors(this.db);
+      await loadVectors(this.db, this.active.embedder.id, 'memory', this.active.memory);
+      await loadVectors(this.db, this.active.embedder.id, 'message', this.active.message);
+    })().catch((err: unknown) => {
+      this.starting = null;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.generation++;
+    this.wake?.();
+    await this.building?.done.catch(() => undefined);
+    this.building = null;
+    await this.indexing.catch(() => undefined);
+    this.starting = null;
+    this.active = newIndexSet(this.active.embedder);
+  }
+
+  /**
+   * Switches to another embedder. Until every memory and message has a vector from it, queries
+   * keep using the current one; then the index flips and the old vectors are deleted. Resolves
+   * when the swap is scheduled, not when it is done (see `whenIndexed`).
+   */
+  setEmbedder(embedder: Embedder): void {
+    if (embedder.id === this.active.embedder.id) {
+      this.active.embedder = embedder;
+      this.generation++;
+      this.building = null;
+      return;
+    }
+    if (this.building?.set.embedder.id === embedder.id) return;
+    if (!this.starting) {
+      this.active = newIndexSet(embedder);
+      return;
+    }
+    const generation = ++this.generation;
+    const set = newIndexSet(embedder);
+    this.building = { set, done: this.rebuild(set, generation) };
+  }
+
+  /** Resolves once a pending embedder swap has completed (immediately when there is none). */
+  async whenIndexed(): Promise<void> {
+    await this.building?.done;
+  }
+
+  async indexPending(limit = DEFAULT_PENDING_LIMIT): Promise<number> {
+    await this.start();
+    return this.indexInto(this.active, limit);
+  }
+
+  async retrieve(
+    query: string,
+    options: RetrieveOptions,
+  ): Promise<{ memories: ScoredMemory[]; messages: ScoredMessage[] }> {
+    await this.start();
+    const k = Math.max(0, Math.floor(options.k));
+    if (k === 0 || query.trim() === '') return { memories: [], messages: [] };
+    const now = options.now ?? Date.now();
+    const hybrid = (options.mode ?? 'hybrid') === 'hybrid';
+    const depth = Math.max(MIN_DEPTH, k * 5);
+    const intent = parseDateIntent(query, now);
+    const match = ftsQuery(query);
+    const exclude = options.excludeConversationId ?? null;
+    const set = this.active;
+
+    const vectors = hybrid ? await this.embedQuery(set.embedder, query) : null;
+    const excludedRowids =
+      vectors && exclude
+        ? new Set(
+            (await this.db.all<{ rowid: number }>('SELECT rowid FROM messages WHERE conversation_id = ?', [exclude])).map(
+              (r) => r.rowid,
+            ),
+          )
+        : undefined;
+
+    const [memoryLexical, messageLexical, memoryDated, messageDated] = await Promise.all([
+      match ? this.bm25Memories(match, depth) : [],
+      match ? this.bm25Messages(match, depth, exclude) : [],
+      hybrid && intent.range ? this.datedMemories(intent, depth) : [],
+      hybrid && intent.range ? this.datedMessages(intent, depth, exclude) : [],
+    ]);
+    const memoryVector = vectors ? set.memory.search(vectors.memories, depth).map((h) => h.rowid) : [];
+    const messageVector = vectors
+      ? set.message.search(vectors.messages, depth, excludedRowids).map((h) => h.rowid)
+      : [];
+
+    const [memories, messages] = await Promise.all([
+      this.rankMemories(query, intent, now, k, set, memoryLexical, memoryVector, memoryDated),
+      this.rankMessages(query, intent, now, k, set, exclude, messageLexical, messageVector, messageDated),
+    ]);
+    return { memories, messages };
+  }
+
+  /** One query vector per corpus: the built-in embedder weighs words by their rarity in each. */
+  private async embedQuery(
+    embedder: Embedder,
+    query: string,
+  ): Promise<{ memories: Float32Array; messages: Float32Array } | null> {
+    const text = textForEmbedding(query);
+    try {
+      if (embedder instanceof HashEmbedder) {
+        const [memories, messages] = await Promise.all([
+          this.weights.forQuery('memories', text),
+          this.weights.forQuery('messages', text),
+        ]);
+        return { memories: embedder.embedOne(text, memories), messages: embedder.embedOne(text, messages) };
+      }
+      const [vector] = await embedder.embed([text]);
+      return vector ? { memories: vector, messages: vector } : null;
+    } catch (err) {
+      // A provider that is down must not take search with it: BM25 still answers.
+      this.logger.warn(`embedding the query with ${embedder.id} failed; searching by words only`, err);
+      return null;
+    }
+  }
+
+  private async bm25Memories(match: string, depth: number): Promise<number[]> {
+    const rows = await this.db.all<{ rowid: number }>(
+      `SELECT m.rowid AS rowid FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
+        WHERE memories_fts MATCH ? AND m.status = 'active' ORDER BY bm25(memories_fts) LIMIT ?`,
+      [match, depth],
+    );
+    return rows.map((r) => r.rowid);
+  }
+
+  private async bm25Messages(match: string, depth: number, exclude: string | null): Promise<number[]> {
+    const rows = await this.db.all<{ rowid: number }>(
+      `SELECT m.rowid AS rowid FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+        WHERE messages_fts MATCH ? AND m.status IN (${RETRIEVABLE_STATUS_SQL}) AND m.content <> ''
+          AND m.conversation_id IS NOT ?
+        ORDER BY bm25(messages_fts) LIMIT ?`,
+      [match, exclude, depth],
+    );
+    return rows.map((r) => r.rowid);
+  }
+
+  /** Memories dated inside the query's range, so "what happened last week?" finds them without shared words. */
+  private async datedMemories(intent: DateIntent, depth: number): Promise<number[]> {
+    const range = intent.range!;
+    const rows = await this.db.all<{ rowid: number }>(
+      `SELECT rowid FROM memories WHERE status = 'active' AND event_date >= ? AND event_date < ?
+        ORDER BY pinned DESC, importance DESC LIMIT ?`,
+      [isoDay(range.start), isoDay(range.end), depth],
+    );
+    return rows.map((r) => r.rowid);
+  }
+
+  private async datedMessages(intent: DateIntent, depth: number, exclude: string | null): Promise<number[]> {
+    const range = intent.range!;
+    const rows = await this.db.all<{ rowid: number }>(
+      `SELECT rowid FROM messages WHERE created_at >= ? AND created_at < ? AND status IN (${RETRIEVABLE_STATUS_SQL})
+        AND content <> '' AND conversation_id IS NOT ? ORDER BY created_at DESC LIMIT ?`,
+      [range.start, range.end, exclude, depth],
+    );
+    return rows.map((r) => r.rowid);
+  }
+
+  private fuse(lexical: number[], vector: number[], dated: number[]): Candidate[] {
+    const lists: RankedList[] = [
+      { rowids: lexical, weight: LIST_WEIGHTS.bm25 },
+      { rowids: vector, weight: LIST_WEIGHTS.vector },
+      { rowids: dated, weight: LIST_WEIGHTS.date },
+    ];
+    const lexicalSet = new Set(lexical);
+    return [...reciprocalRankFusion(lists)].map(([rowid, fused]) => ({
+      rowid,
+      fused,
+      lexical: lexicalSet.has(rowid),
+    }));
+  }
+
+  private async rankMemories(
+    query: string,
+    intent: DateIntent,
+    now: number,
+    k: number,
+    set: IndexSet,
+    lexical: number[],
+    vector: number[],
+    dated: number[],
+  ): Promise<ScoredMemory[]> {
+    const candidates = this.fuse(lexical, vector, dated);
+    if (candidates.length === 0) return [];
+    const rows = await this.db.all<MemoryRow>(
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE rowid IN (${candidates.map(() => '?').join(',')})`,
+      candidates.map((c) => c.rowid),
+    );
+    const byRowid = new Map(rows.map((r) => [r.rowid, r]));
+    const scored: (ScoredMemory & { rowid: number })[] = [];
+    for (const candidate of candidates) {
+      const row = byRowid.get(candidate.rowid);
+      if (!row || row.status !== 'active') {
+        // Deleted or retired since it was indexed: heal the in-memory index as we go.
+        set.memory.remove(candidate.rowid);
+        continue;
+      }
+      const memory = memoryFromRow(row);
+      let score = candidate.fused * recencyFactor(now - memory.updatedAt) * importanceFactor(memory.importance);
+      if (memory.pinned) score *= PINNED_FACTOR;
+      const eventDay = parseIsoDay(memory.eventDate);
+      let dateMatch: string | null = null;
+      if (intent.range) {
+        // A memory without an eventDate is dated, more loosely, by when it was made.
+        const closeness = eventDay !== null ? dateCloseness(eventDay, intent.range) : 0.5 * dateCloseness(memory.createdAt, intent.range);
+        score *= 1 + DATE_MATCH_BOOST * closeness;
+        if (closeness >= 0.5) dateMatch = memory.eventDate ?? isoDay(memory.createdAt);
+      }
+      if (intent.when && eventDay !== null) score *= WHEN_DATED_FACTOR;
+      const why = explain({
+        matched: candidate.lexical ? matchedWords(query, memory.text) : [],
+        dateMatch,
+        dated: intent.when ? memory.eventDate : null,
+        pinned: memory.pinned,
+      });
+      scored.push({ memory, score, why, rowid: candidate.rowid });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    return scored.slice(0, k).map(({ memory, score, why }) => ({ memory, score, why }));
+  }
+
+  private async rankMessages(
+    query: string,
+    intent: DateIntent,
+    now: number,
+    k: number,
+    set: IndexSet,
+    exclude: string | null,
+    lexical: number[],
+    vector: number[],
+    dated: number[],
+  ): Promise<ScoredMessage[]> {
+    const candidates = this.fuse(lexical, vector, dated);
+    if (candidates.length === 0) return [];
+    const rows = await this.db.all<MessageRow & { status: string }>(
+      `SELECT rowid, id, conversation_id, idx, role, content, status, created_at FROM messages
+        WHERE rowid IN (${candidates.map(() => '?').join(',')})`,
+      candidates.map((c) => c.rowid),
+    );
+    const byRowid = new Map(rows.map((r) => [r.rowid, r]));
+    const scored: ScoredMessage[] = [];
+    for (const candidate of candidates) {
+      const row = byRowid.get(candidate.rowid);
+      if (!row) {
+        set.message.remove(candidate.rowid);
+        continue;
+      }
+      if (row.conversation_id === exclude || row.content === '') continue;
+      if (!(RETRIEVABLE_STATUSES as readonly string[]).includes(row.status)) continue;
+      let score = candidate.fused * recencyFactor(now - row.created_at);
+      let dateMatch: string | null = null;
+      if (intent.range) {
+        const closeness = dateCloseness(row.created_at, intent.range);
+        score *= 1 + DATE_MATCH_BOOST * closeness;
+        if (closeness >= 0.5) dateMatch = isoDay(row.created_at);
+      }
+      if (intent.when && mentionsTime(row.content)) score *= WHEN_MENTION_FACTOR;
+      scored.push({
+        conversationId: row.conversation_id,
+        messageId: row.id,
+        index: row.idx,
+        role: row.role,
+        content: row.content,
+        createdAt: row.created_at,
+        score,
+        why: explain({
+          matched: candidate.lexical ? matchedWords(query, row.content) : [],
+          dateMatch,
+          dated: null,
+          pinned: false,
+        }),
+      });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    // "Thanks!" or "Talk soon!" said twenty times is one piece of context, not twenty.
+    const seen = new Set<string>();
+    const distinct: ScoredMessage[] = [];
+    for (const message of scored) {
+      const key = normalise(message.content).replace(/\s+/g, ' ').trim();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      distinct.push(message);
+      if (distinct.length === k) break;
+    }
+    return distinct;
+  }
+
+  /** Embeds up to `limit` owners missing a vector in `set`, memories first; serialised per instance. */
+  private indexInto(set: IndexSet, limit: number): Promise<number> {
+    const run = this.indexing.then(async () => {
+      let done = 0;
+      for (const kind of ['memory', 'message'] as const) {
+        while (done < limit) {
+          const batch = await pendingTexts(this.db, set.embedder.id, kind, Math.min(EMBED_BATCH, limit - done));
+          if (batch.length === 0) break;
+          await this.embedBatch(set, kind, batch);
+          done += batch.length;
+          if (batch.length < EMBED_BATCH) break;
+        }
+      }
+      return done;
+    });
+    this.indexing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async embedBatch(set: IndexSet, kind: OwnerKind, batch: { rowid: number; text: string }[]): Promise<void> {
+    const texts = batch.map((item) => textForEmbedding(item.text));
+    const vectors = await set.embedder.embed(texts);
+    if (vectors.length !== batch.length) {
+      throw new Error(`${set.embedder.id} returned ${vectors.length} vectors for ${batch.length} texts`);
+    }
+    const items = batch.map((item, i) => ({ rowid: item.rowid, text: texts[i]!, vector: vectors[i]! }));
+    await saveVectors(this.db, set.embedder.id, kind, items);
+    const index = kind === 'memory' ? set.memory : set.message;
+    for (const item of items) index.upsert(item.rowid, item.vector);
+  }
+
+  /** Background re-index for a new embedder: load what exists, embed the rest, then flip. */
+  private async rebuild(set: IndexSet, generation: number): Promise<void> {
+    const current = () => !this.stopped && this.generation === generation;
+    await this.start();
+    for (;;) {
+      if (!current()) return;
+      try {
+        if (set.memory.size === 0 && set.message.size === 0) {
+          await loadVectors(this.db, set.embedder.id, 'memory', set.memory);
+          await loadVectors(this.db, set.embedder.id, 'message', set.message);
+        }
+        while (current() && (await this.indexInto(set, EMBED_BATCH * 4)) > 0) {
+          // Yield between rounds so queries and writes interleave with a long re-index.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (!current()) return;
+        const previous = this.active.embedder.id;
+        this.active = set;
+        this.building = null;
+        this.logger.info(`memory search now uses ${set.embedder.id} (was ${previous})`);
+        await removeOtherEmbedders(this.db, set.embedder.id);
+        return;
+      } catch (err) {
+        this.logger.warn(`re-indexing memory with ${set.embedder.id} failed; retrying later`, err);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, REBUILD_RETRY_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+}

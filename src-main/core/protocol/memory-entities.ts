@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+export const MEMORY_KINDS = ['fact', 'preference', 'plan', 'event', 'note', 'summary'] as const;
+
+/** Where a memory came from: the messages it was extracted from (or "owner" for hand-made ones). */
+export const memorySourceSchema = z.object({ conversationId: z.string(), messageId: z.string() });
+
+export const memorySchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  kind: z.enum(MEMORY_KINDS),
+  /** 0..1: how much it matters; decays for stale memories, rises when used. */
+  importance: z.number().min(0).max(1),
+  pinned: z.boolean(),
+  /** 'retired' when a newer memory replaced it (kept for history, never retrieved). */
+  status: z.enum(['active', 'retired']),
+  /** The date the memory is about (ISO yyyy-mm-dd), for "when" questions; null when timeless. */
+  eventDate: z.string().nullable(),
+  sources: z.array(memorySourceSchema),
+  createdBy: z.enum(['daemon', 'agent', 'owner']),
+  supersededBy: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+
+export const searchHitSchema = z.object({
+  conversationId: z.string(),
+  conversationTitle: z.string(),
+  messageId: z.string(),
+  index: z.number().int(),
+  role: z.enum(['user', 'assistant']),
+  /** The matching part, with matches wrapped in \u0001 … \u0002 for the UI to highlight. */
+  snippet: z.string(),
+  createdAt: z.number(),
+});
+
+/** A memory a reply used, and why: what the owner expands under the reply. */
+export const usedMemorySchema = z.object({
+  memoryId: z.string(),
+  text: z.string(),
+  score: z.number(),
+  why: z.string(),
+});
+
+export const daemonStatusSchema = z.object({
+  state: z.enum(['idle', 'working', 'budget-exhausted', 'no-model', 'error']),
+  /** What it is doing, for people: "Extracting memories from “Trip planning”". */
+  task: z.string().nullable(),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  tokensToday: z.number().int().nonnegative(),
+  budgetPerDay: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  lastRunAt: z.number().nullable(),
+});
+
+export const personaSchema = z.object({
+  name: z.string().min(1).max(60),
+  character: z.string().max(4000),
+});
+
+export type MemoryKind = (typeof MEMORY_KINDS)[number];
+export type Memory = z.infer<typeof memorySchema>;
+export type MemorySource = z.infer<typeof memorySourceSchema>;
+export type SearchHit = z.infer<typeof searchHitSchema>;
+export type UsedMemory = z.infer<typeof usedMemorySchema>;
+export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
+export type Persona = z.infer<typeof personaSchema>;

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChatService } from '../../../src-main/core/agents/chat-service.js';
+import { ProviderRegistry } from '../../../src-main/core/agents/provider-registry.js';
+import { ConversationStore } from '../../../src-main/core/conversations/store.js';
+import { EventBus } from '../../../src-main/core/gateway/event-bus.js';
+import { IdentityService, keychainAccountFor } from '../../../src-main/core/identity/identity-service.js';
+import { Keychain } from '../../../src-main/core/identity/keychain.js';
+import { AuditLog } from '../../../src-main/core/kernel/audit/audit-log.js';
+import { silentLogger } from '../../../src-main/core/logger.js';
+import { MemoryService, type MemoryServiceTiming } from '../../../src-main/core/memory/memory-service.js';
+import { HybridRetrieval } from '../../../src-main/core/memory/retrieval/hybrid-retrieval.js';
+import type { Message } from '../../../src-main/core/protocol/entities.js';
+import type { EventFrame } from '../../../src-main/core/protocol/frames.js';
+import { SettingsStore } from '../../../src-main/core/settings/settings-store.js';
+import { StorageService } from '../../../src-main/core/storage/storage-service.js';
+
+/**
+ * The memory service on the real pieces it runs on (SQLite, settings, keychain-backed identity and
+ * audit log, HybridRetrieval), with a clock the test moves, and direct access to the service, which
+ * the protocol-level test core does not expose (runOnce, the store).
+ */
+export interface MemoryFixture {
+  dataDir: string;
+  keychainService: string;
+  storage: StorageService;
+  bus: EventBus;
+  events: EventFrame[];
+  settings: SettingsStore;
+  providers: ProviderRegistry;
+  conversations: ConversationStore;
+  memory: MemoryService;
+  chat: ChatService;
+  clock: { now: number };
+  /** Stops the services; the data directory stays. */
+  close(): Promise<void>;
+  /** Closes, then removes the data directory and this run's keychain entries. */
+  remove(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  dataDir?: string;
+  keychainService?: string;
+  timing?: MemoryServiceTiming;
+  contextTokens?: number;
+  start?: number;
+}
+
+export async function openMemoryFixture(options: FixtureOptions = {}): Promise<MemoryFixture> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cell0-memory-')));
+  const keychainService = options.keychainService ?? `Cell 0 test ${randomUUID()}`;
+  const clock = { now: options.start ?? Date.UTC(2024, 4, 8, 12) };
+  const now = () => clock.now;
+  const keychain = new Keychain(keychainService);
+  const storage = new StorageService(dataDir);
+  await storage.start();
+  const settings = new SettingsStore(dataDir);
+  await settings.start();
+  const bus = new EventBus();
+  const events: EventFrame[] = [];
+  bus.subscribe((frame) => events.push(frame));
+  const identity = new IdentityService({ keychain, db: storage.db, bus, logger: silentLogger });
+  await identity.start();
+  const audit = new AuditLog({ db: storage.db, identity, bus });
+  await audit.start();
+  const conversations = new ConversationStore(storage.db, now);
+  const providers = new ProviderRegistry(settings, keychain);
+  const retrieval = new HybridRetrieval({ db: storage.db, logger: silentLogger });
+  const memory = new MemoryService({
+    db: storage.db,
+    bus,
+    retrieval,
+    providers,
+    conversations,
+    settings,
+    audit,
+    logger: silentLogger,
+    now,
+    autoStart: false,
+    idleMs: 0,
+    ...options.timing,
+    ...(options.contextTokens ? { contextTokens: options.contextTokens } : {}),
+  });
+  await memory.start();
+  const chat = new ChatService(conversations, providers, bus, { memory, flushIntervalMs: 20 });
+  let closed = false;
+  let accounts: string[] = [];
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    const keys = await storage.db.all<{ public_key: string }>('SELECT public_key FROM identity_keys');
+    accounts = keys.map((r) => keychainAccountFor(r.public_key));
+    await chat.stop();
+    await memory.stop();
+    await audit.stop();
+    await identity.stop();
+    await settings.stop();
+    await storage.stop();
+  };
+  return {
+    dataDir,
+    keychainService,
+    storage,
+    bus,
+    events,
+    settings,
+    providers,
+    conversations,
+    memory,
+    chat,
+    clock,
+    close,
+    async remove() {
+      await close();
+      for (const account of accounts) await keychain.delete(account);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Points the default model at a fake OpenAI-compatible server (no key: it is on loopback). */
+export async function useModel(f: MemoryFixture, baseUrl: string): Promise<void> {
+  const existing = f.settings.read().providers[0];
+  await f.providers.save({
+    ...(existing ? { id: existing.id } : {}),
+    kind: 'openai-compatible',
+    name: 'Fake',
+    baseUrl,
+    defaultModel: 'fake-small',
+    makeDefault: true,
+  });
+}
+
+/** Stores a finished exchange at the fixture's clock, then moves the clock on a minute. */
+export async function addExchange(
+  f: MemoryFixture,
+  conversationId: string,
+  user: string,
+  assistant: string,
+): Promise<{ userMessage: Message; assistantMessage: Message }> {
+  const exchange = await f.conversations.appendExchange(conversationId, user, randomUUID(), {
+    providerId: 'fake',
+    model: 'fake-small',
+  });
+  await f.conversations.updateReply(exchange.assistantMessage.id, assistant, 'complete');
+  f.clock.now += 60_000;
+  return {
+    userMessage: exchange.userMessage,
+    assistantMessage: await f.conversations.message(exchange.assistantMessage.id),
+  };
+}
+
+/** Scripts the fake to answer one extraction request with these operations. */
+export function operationsReply(operations: object[]): {
+  tokens: string[];
+  usage: { input: number; output: number };
+} {
+  return { tokens: [JSON.stringify({ operations })], usage: { input: 400, output: 100 } };
+}
+
+export function eventsNamed<T>(f: MemoryFixture, name: string): T[] {
+  return f.events.filter((e) => e.event === name).map((e) => e.payload as T);
+}
+
+/** Resolves with the first event (seen already or still to come) that matches. */
+export function waitForEvent(
+  f: MemoryFixture,
+  predicate: (frame: EventFrame) => boolean,
+): Promise<EventFrame> {
+  const seen = f.events.find(predicate);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve) => {
+    const off = f.bus.subscribe((frame) => {
+      if (predicate(frame)) {
+        off();
+        resolve(frame);
+      }
+    });
+  });
+}
+
+/** Sends a message through the chat service and waits for the reply's final state. */
+export async function sendAndWait(f: MemoryFixture, conversationId: string, text: string): Promise<Message> {
+  const sent = await f.chat.send(conversationId, text, randomUUID());
+  const final = await waitForEvent(
+    f,
+    (e) =>
+      e.event === 'message.updated' &&
+      (e.payload as { message: Message }).message.id === sent.assistantMessage.id &&
+      (e.payload as { message: Message }).message.status !== 'streaming',
+  );
+  return (final.payload as { message: Message }).message;
+}
