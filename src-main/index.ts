@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import { app, dialog, shell } from 'electron';
 import { createCore, type Core } from './core/app.js';
 import { createLogger } from './core/logger.js';
 import { defaultDataDir } from './core/paths.js';
 import { RENDERER_CSP } from './core/security/csp.js';
 import { resolveAppPage } from './desktop/app-page.js';
-import { hardenSession, hardenWebContents } from './desktop/hardening.js';
+import { startDesktopShell, type DesktopShell } from './desktop/desktop-shell.js';
+import { hardenWebContents, type WebContentsPolicy } from './desktop/hardening.js';
 import { registerIpcTransport } from './desktop/ipc.js';
 import { holdQuitUntilStopped } from './desktop/quit-guard.js';
-import { createMainWindow, revealWindow } from './desktop/windows.js';
+import { trayIconDir } from './desktop/tray-icons.js';
+import { WindowRegistry } from './desktop/window-registry.js';
 
 // Built to out/main/index.js; the preload and the page sit beside it in out/.
 const mainDir = fileURLToPath(new URL('.', import.meta.url));
@@ -29,36 +31,65 @@ if (!app.requestSingleInstanceLock()) {
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
     isPackaged: app.isPackaged,
   });
+  const policy: WebContentsPolicy = {
+    appPageUrl: appPage.url,
+    openExternal: (url) => shell.openExternal(url),
+    onError: (message, err) => log.warn(message, err),
+  };
   let core: Core | null = null;
-  let mainWindow: BrowserWindow | null = null;
+  let desktopShell: DesktopShell | null = null;
   let disposeIpc = (): void => undefined;
-
-  app.on('web-contents-created', (_event, contents) =>
-    hardenWebContents(contents, {
-      appPageUrl: appPage.url,
-      openExternal: (url) => shell.openExternal(url),
-      onError: (message, err) => log.warn(message, err),
-    }),
-  );
-  app.on('second-instance', () => {
-    if (mainWindow) revealWindow(mainWindow);
+  // Set by the first quit attempt, even one made during start-up, so that from then on windows
+  // close for real instead of hiding to the tray, and the quit cannot be undone by a close.
+  let quitting = false;
+  app.on('before-quit', () => {
+    quitting = true;
   });
-  app.on('window-all-closed', () => app.quit());
+
+  // A backstop: the window registry hardens its windows, this catches any other web contents.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, policy));
+  // A second launch (from the menu, the dock, a login item) brings the running window back,
+  // from the tray too; whatever it was launched with is not acted on.
+  app.on('second-instance', () => {
+    desktopShell?.showMain();
+  });
+  app.on('window-all-closed', () => {
+    // Before the shell starts there is no window to keep: an error dialog path quits on its own.
+    if (!desktopShell?.keepsRunningWithoutWindows()) app.quit();
+  });
 
   const booted = app.whenReady().then(async () => {
-    hardenSession(session.defaultSession, appPage.kind === 'file' ? RENDERER_CSP : null, appPage.url);
+    const registry = new WindowRegistry({
+      appPage,
+      preloadPath: join(mainDir, '../preload/index.cjs'),
+      csp: appPage.kind === 'file' ? RENDERER_CSP : null,
+      policy,
+      onLoadError: (err) => log.error('the window could not load the app', err),
+    });
     // Built here, not at load: an unusable data directory fails construction, and that failure
     // belongs in the error dialog below like any other start-up failure.
     core = createCore({ dataDir, mode: 'desktop', logger: log });
     await core.start();
-    disposeIpc = registerIpcTransport({ router: core.router, bus: core.bus, appPageUrl: appPage.url });
-    mainWindow = createMainWindow({
-      appPage,
-      preloadPath: join(mainDir, '../preload/index.cjs'),
-      onLoadError: (err) => log.error('the window could not load the app', err),
+    disposeIpc = registerIpcTransport({
+      router: core.router,
+      bus: core.bus,
+      appPageUrl: appPage.url,
+      windows: registry,
     });
-    mainWindow.on('closed', () => {
-      mainWindow = null;
+    // A quit asked for during start-up is under way: no tray or window to put up and take down.
+    if (quitting) return;
+    desktopShell = await startDesktopShell({
+      core,
+      registry,
+      dataDir,
+      trayIconDir: trayIconDir({
+        isPackaged: app.isPackaged,
+        appPath: app.getAppPath(),
+        resourcesPath: process.resourcesPath,
+      }),
+      platform: process.platform,
+      isQuitting: () => quitting,
+      log,
     });
   });
 
@@ -68,6 +99,7 @@ if (!app.requestSingleInstanceLock()) {
       'Cell 0 could not start',
       `${err instanceof Error ? err.message : String(err)}\n\nData directory: ${dataDir}`,
     );
+    desktopShell?.dispose();
     await core?.stop().catch(() => undefined);
     app.exit(1);
   });
@@ -77,6 +109,8 @@ if (!app.requestSingleInstanceLock()) {
     async () => {
       // A quit during start-up waits for it, so the core is never stopped half-started.
       await booted.catch(() => undefined);
+      // The shell first: it releases the global shortcut and the tray, and saves the window state.
+      desktopShell?.dispose();
       disposeIpc();
       await core?.stop();
     },

@@ -7,9 +7,10 @@ import { isPermissionAllowed } from './permissions.js';
 /**
  * Session-wide rules. The UI needs no camera, microphone, location, notifications from the page
  * or any other browser permission, so every request and every check is answered no, but for
- * clipboard writes from the app's own page. The CSP
- * header doubles the meta tag of the built page; `csp` is null for the dev server, whose hot
- * reload needs an inline script a strict policy blocks.
+ * clipboard writes from the app's own page. Device access (HID, serial, USB) and screen capture
+ * are decided by handlers of their own, so they are refused there too.
+ * The CSP header doubles the meta tag of the built page; `csp` is null for the dev server, whose
+ * hot reload needs an inline script a strict policy blocks.
  */
 export function hardenSession(session: Session, csp: string | null, appPageUrl: string): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) =>
@@ -18,6 +19,8 @@ export function hardenSession(session: Session, csp: string | null, appPageUrl: 
   session.setPermissionCheckHandler((_contents, permission, _origin, details) =>
     isPermissionAllowed(permission, details.requestingUrl, appPageUrl),
   );
+  session.setDevicePermissionHandler(() => false);
+  session.setDisplayMediaRequestHandler((_request, callback) => callback(null));
   if (csp !== null) {
     session.webRequest.onHeadersReceived((details, callback) =>
       callback({ responseHeaders: withCspHeader(details.responseHeaders, csp) }),
@@ -32,11 +35,16 @@ export interface WebContentsPolicy {
   onError: (message: string, err: unknown) => void;
 }
 
+const hardened = new WeakSet<WebContents>();
+
 /**
  * Rules for every web contents the app creates: it stays on the app's page, opens no windows
- * of its own (web links go to the user's browser instead) and embeds no <webview>.
+ * of its own (web links go to the user's browser instead) and embeds no <webview>. Applied by
+ * the window registry and, as a backstop, to any web contents Electron creates; once is enough.
  */
 export function hardenWebContents(contents: WebContents, policy: WebContentsPolicy): void {
+  if (hardened.has(contents)) return;
+  hardened.add(contents);
   const stayOnAppPage = (event: { url: string; preventDefault(): void }): void => {
     if (!isAppPage(event.url, policy.appPageUrl)) event.preventDefault();
   };

@@ -1,4 +1,4 @@
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_FRAME_CHANNEL } from '../core/protocol/bridge.js';
 import type { EventFrame, ResponseFrame } from '../core/protocol/frames.js';
 import type { ConnectionContext, Router } from '../core/protocol/router.js';
@@ -9,6 +9,15 @@ export interface IpcTransportOptions {
   router: Router;
   bus: { subscribe(listener: (frame: EventFrame) => void): () => void };
   appPageUrl: string;
+  /**
+   * The app's own windows (the window registry). When given, events go to these alone and calls
+   * are taken only from their web contents; without it (the preload's tests) every window
+   * showing the app's page counts.
+   */
+  windows?: {
+    allWindows(): BrowserWindow[];
+    owns(contents: WebContents): boolean;
+  };
 }
 
 // The sender's frame is checked on every call instead of a token.
@@ -29,7 +38,8 @@ async function answer(
   raw: unknown,
   options: IpcTransportOptions,
 ): Promise<ResponseFrame> {
-  if (!isTrustedSender(senderFrameOf(event), options.appPageUrl)) {
+  const fromOurWindow = !options.windows || options.windows.owns(event.sender);
+  if (!fromOurWindow || !isTrustedSender(senderFrameOf(event), options.appPageUrl)) {
     return {
       type: 'res',
       id: null,
@@ -43,9 +53,9 @@ async function answer(
 
 /**
  * The desktop transport of the protocol: request frames arrive on IPC_FRAME_CHANNEL as JSON
- * text and are answered as JSON text; core events go to every window showing the app's page
- * on IPC_EVENT_CHANNEL. Frames cross as JSON, as over the WebSocket, so a client sees the same
- * values on either transport. Returns the disposer that takes both down.
+ * text and are answered as JSON text; core events go on IPC_EVENT_CHANNEL to every window (of
+ * the registry, when given) showing the app's page. Frames cross as JSON, as over the WebSocket,
+ * so a client sees the same values on either transport. Returns the disposer that takes both down.
  */
 export function registerIpcTransport(options: IpcTransportOptions): () => void {
   ipcMain.handle(IPC_FRAME_CHANNEL, async (event, raw: unknown) =>
@@ -54,7 +64,8 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
 
   const unsubscribe = options.bus.subscribe((frame) => {
     const json = JSON.stringify(frame);
-    for (const window of BrowserWindow.getAllWindows()) {
+    const windows = options.windows ? options.windows.allWindows() : BrowserWindow.getAllWindows();
+    for (const window of windows) {
       if (window.isDestroyed() || window.webContents.isDestroyed()) continue;
       if (!isAppPage(window.webContents.getURL(), options.appPageUrl)) continue;
       window.webContents.send(IPC_EVENT_CHANNEL, json);

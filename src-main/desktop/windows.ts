@@ -1,11 +1,11 @@
-import { BrowserWindow, type WebPreferences } from 'electron';
-import type { AppPage } from './app-page.js';
+import type { BrowserWindow, WebPreferences } from 'electron';
 
 /**
- * The page gets no Node, no Electron and no relaxed web rules: all it can reach is what the
- * sandboxed preload exposes (window.cell0.call/on).
+ * What every app window gets: no Node, no Electron and no relaxed web rules. All the page can
+ * reach is what the sandboxed preload exposes (window.cell0.call/on). A file dropped on the
+ * window must not replace the app's page, and spellcheck would fetch dictionaries from the web.
  */
-export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
+export function appWindowWebPreferences(preloadPath: string): WebPreferences {
   return {
     preload: preloadPath,
     contextIsolation: true,
@@ -17,35 +17,12 @@ export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     webviewTag: false,
+    navigateOnDragDrop: false,
     spellcheck: false,
   };
 }
 
-export interface MainWindowOptions {
-  appPage: AppPage;
-  preloadPath: string;
-  onLoadError: (err: unknown) => void;
-}
-
-export function createMainWindow({ appPage, preloadPath, onLoadError }: MainWindowOptions): BrowserWindow {
-  const window = new BrowserWindow({
-    title: 'Cell 0',
-    width: 1200,
-    height: 800,
-    minWidth: 720,
-    minHeight: 480,
-    // Shown once the first paint is ready, on the UI's own background, so it never flashes white.
-    show: false,
-    backgroundColor: '#0d1117',
-    webPreferences: mainWindowWebPreferences(preloadPath),
-  });
-  window.once('ready-to-show', () => window.show());
-  const loading = appPage.kind === 'file' ? window.loadFile(appPage.file) : window.loadURL(appPage.url);
-  loading.catch(onLoadError);
-  return window;
-}
-
-/** Brings a window to the front, whatever state the user left it in. */
+/** Brings a window to the front, whatever state the user left it in (minimised, hidden to the tray). */
 export function revealWindow(window: BrowserWindow): void {
   if (window.isDestroyed()) return;
   if (window.isMinimized()) window.restore();

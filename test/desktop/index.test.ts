@@ -25,7 +25,10 @@ import {
 
 // The real core boots behind the mocked Electron; the wrapper only records it, so the test can
 // see that the app started and stopped it, and keeps its logs quiet.
-const booted = vi.hoisted(() => ({ cores: [] as { options: CoreOptions; core: Core }[] }));
+const booted = vi.hoisted(() => ({
+  cores: [] as { options: CoreOptions; core: Core }[],
+  keychain: `Cell 0 test ${Math.random().toString(36).slice(2)}`,
+}));
 
 vi.mock('electron', () => import('../mocks/electron.js'));
 vi.mock('../../src-main/core/app.js', async (importOriginal) => {
@@ -33,7 +36,8 @@ vi.mock('../../src-main/core/app.js', async (importOriginal) => {
   return {
     ...actual,
     createCore(options: CoreOptions): Core {
-      const core = actual.createCore({ ...options, logger: silentLogger });
+      // A keychain service of the test's own: the test never touches the owner's secrets.
+      const core = actual.createCore({ ...options, logger: silentLogger, keychainService: booted.keychain });
       vi.spyOn(core, 'start');
       vi.spyOn(core, 'stop');
       booted.cores.push({ options, core });
@@ -124,6 +128,7 @@ describe('desktop entry: start-up', () => {
     expect(app.getPath('userData')).toBe(home);
     expect(app.getPath('sessionData')).toBe(join(home!, 'electron'));
     expect(booted.cores[0]!.options).toMatchObject({ dataDir: home, mode: 'desktop' });
+    expect(booted.cores[0]!.options.keychainService).toBeUndefined();
     expect(theCore().start).toHaveBeenCalledTimes(1);
   });
 
@@ -357,8 +362,19 @@ describe('desktop entry: quitting', () => {
     expect(BrowserWindow.getAllWindows()).toHaveLength(0);
   });
 
-  it('quits, stopping the core, when the last window is closed', async () => {
+  it('keeps running in the tray when the window is closed, as close-to-tray is on by default', async () => {
     const window = await bootToWindow();
+    expect(window.close()).toBe(false);
+    expect(window.isVisible()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(app.hasQuit()).toBe(false);
+    expect(theCore().stop).not.toHaveBeenCalled();
+  });
+
+  it('quits, stopping the core, when the window is closed with close-to-tray off', async () => {
+    const window = await bootToWindow();
+    const off = await invoke(window.webContents, request('settings.setDesktop', { closeToTray: false }));
+    expect(off.ok).toBe(true);
     window.close();
     await vi.waitFor(() => expect(app.hasQuit()).toBe(true));
     expect(theCore().stop).toHaveBeenCalledTimes(1);

@@ -4,7 +4,8 @@
  * events carry preventDefault and the emitter honours it (will-navigate, before-quit, close),
  * app.quit() runs before-quit -> close windows -> will-quit -> quit, closing the last window
  * emits window-all-closed (quits when nobody listens), ipcMain allows one handler per channel
- * and IPC payloads are structured-cloned.
+ * and IPC payloads are structured-cloned, screen refuses use before ready, a menu template item
+ * needs a label, a role or a type, a global shortcut another app holds cannot be registered.
  *
  * Use: vi.mock('electron', () => import('../mocks/electron.js')) and import this module for the
  * helpers; it is the same instance the code under test gets. Do not vi.resetModules(): the code
@@ -14,7 +15,7 @@
  * Test-only helpers are the members whose names say what a test does (emitReady, attemptNavigation).
  */
 import { EventEmitter } from 'node:events';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
 
 export interface ElectronEvent {
@@ -72,6 +73,21 @@ export interface WindowOpenDetails {
 
 export type WindowOpenHandler = (details: WindowOpenDetails) => { action: 'allow' | 'deny' };
 
+export interface LoadFileOptions {
+  query?: Record<string, string>;
+  search?: string;
+  hash?: string;
+}
+
+/** What Electron's loadFile builds with url.format: the file URL with its search and hash. */
+function fileUrlWith(filePath: string, { query, search, hash }: LoadFileOptions): string {
+  const url = pathToFileURL(filePath);
+  if (search !== undefined) url.search = search;
+  else if (query) url.search = new URLSearchParams(query).toString();
+  if (hash !== undefined) url.hash = hash;
+  return url.href;
+}
+
 let nextWebContentsId = 1;
 
 export class WebContents extends EventEmitter {
@@ -82,6 +98,7 @@ export class WebContents extends EventEmitter {
   readonly sent: { channel: string; args: unknown[] }[] = [];
   windowOpenHandler: WindowOpenHandler | null = null;
   private destroyed = false;
+  private loading = false;
 
   constructor(ses: Session) {
     super();
@@ -117,12 +134,18 @@ export class WebContents extends EventEmitter {
   async loadURL(url: string): Promise<void> {
     if (this.destroyed) throw new TypeError('Object has been destroyed');
     this.mainFrame.url = new URL(url).href;
+    this.loading = true;
     await Promise.resolve();
+    this.loading = false;
     this.emit('did-finish-load', electronEvent());
   }
 
-  async loadFile(filePath: string): Promise<void> {
-    await this.loadURL(pathToFileURL(filePath).href);
+  async loadFile(filePath: string, options: LoadFileOptions = {}): Promise<void> {
+    await this.loadURL(fileUrlWith(filePath, options));
+  }
+
+  isLoading(): boolean {
+    return this.loading;
   }
 
   // Test helpers --------------------------------------------------------------------------
@@ -173,6 +196,13 @@ export interface BrowserWindowConstructorOptions {
   [option: string]: unknown;
 }
 
+export interface Rectangle {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 const allWindows: BrowserWindow[] = [];
 
 export class BrowserWindow extends EventEmitter {
@@ -187,14 +217,31 @@ export class BrowserWindow extends EventEmitter {
   readonly webContents: WebContents;
   private visible: boolean;
   private minimized = false;
+  private maximized = false;
   private focused = false;
   private destroyed = false;
   private shownOnce = false;
+  private alwaysOnTop: boolean;
+  private bounds: Rectangle;
+  /** The bounds before maximize, which Electron reports as the normal bounds. */
+  private normalBounds: Rectangle;
 
   constructor(readonly options: BrowserWindowConstructorOptions = {}) {
     super();
     this.webContents = new WebContents(session.defaultSession);
     this.visible = options.show !== false;
+    this.alwaysOnTop = options.alwaysOnTop === true;
+    const width = typeof options.width === 'number' ? options.width : 800;
+    const height = typeof options.height === 'number' ? options.height : 600;
+    // Without x and y Electron centres the window on the primary display.
+    const area = screen.primary().workArea;
+    this.bounds = {
+      x: typeof options.x === 'number' ? options.x : Math.round(area.x + (area.width - width) / 2),
+      y: typeof options.y === 'number' ? options.y : Math.round(area.y + (area.height - height) / 2),
+      width,
+      height,
+    };
+    this.normalBounds = { ...this.bounds };
     allWindows.push(this);
     app.emit('web-contents-created', electronEvent(), this.webContents);
     app.emit('browser-window-created', electronEvent(), this);
@@ -209,8 +256,8 @@ export class BrowserWindow extends EventEmitter {
     }
   }
 
-  loadFile(filePath: string): Promise<void> {
-    return this.afterLoad(this.webContents.loadFile(filePath));
+  loadFile(filePath: string, options: LoadFileOptions = {}): Promise<void> {
+    return this.afterLoad(this.webContents.loadFile(filePath, options));
   }
 
   loadURL(url: string): Promise<void> {
@@ -225,8 +272,59 @@ export class BrowserWindow extends EventEmitter {
   }
 
   hide(): void {
+    const wasFocused = this.focused;
     this.visible = false;
     this.focused = false;
+    this.emit('hide');
+    if (wasFocused) this.emit('blur');
+  }
+
+  blur(): void {
+    if (!this.focused) return;
+    this.focused = false;
+    this.emit('blur');
+  }
+
+  getBounds(): Rectangle {
+    return { ...this.bounds };
+  }
+
+  getNormalBounds(): Rectangle {
+    return { ...(this.maximized ? this.normalBounds : this.bounds) };
+  }
+
+  setBounds(bounds: Partial<Rectangle>): void {
+    this.bounds = { ...this.bounds, ...bounds };
+    if (!this.maximized) this.normalBounds = { ...this.bounds };
+  }
+
+  maximize(): void {
+    if (this.maximized) return;
+    this.normalBounds = { ...this.bounds };
+    this.maximized = true;
+    this.bounds = { ...screen.getDisplayMatching(this.bounds).workArea };
+    this.emit('maximize');
+    this.emit('resize');
+  }
+
+  unmaximize(): void {
+    if (!this.maximized) return;
+    this.maximized = false;
+    this.bounds = { ...this.normalBounds };
+    this.emit('unmaximize');
+    this.emit('resize');
+  }
+
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+
+  setAlwaysOnTop(flag: boolean, _level?: string): void {
+    this.alwaysOnTop = flag;
+  }
+
+  isAlwaysOnTop(): boolean {
+    return this.alwaysOnTop;
   }
 
   isVisible(): boolean {
@@ -245,6 +343,16 @@ export class BrowserWindow extends EventEmitter {
   minimize(): void {
     this.minimized = true;
     this.focused = false;
+  }
+
+  // Test helpers --------------------------------------------------------------------------
+
+  /** The user drags or resizes the window: Electron emits 'move' and/or 'resize'. */
+  moveByUser(bounds: Partial<Rectangle>): void {
+    const before = this.bounds;
+    this.setBounds(bounds);
+    if (before.x !== this.bounds.x || before.y !== this.bounds.y) this.emit('move');
+    if (before.width !== this.bounds.width || before.height !== this.bounds.height) this.emit('resize');
   }
 
   restore(): void {
@@ -300,6 +408,10 @@ class App extends EventEmitter {
   readonly calls: string[] = [];
   /** Set once the app has quit (quit completed or exit called); null while running. */
   exitCode: number | null = null;
+  /** What setLoginItemSettings was last given (the OS's login items, as the app set them). */
+  loginItemSettings: { openAtLogin: boolean; openAsHidden?: boolean; args?: string[] } = {
+    openAtLogin: false,
+  };
   private readonly paths = new Map<string, string>(DEFAULT_PATHS);
   private ready = false;
   private sessionDataSet = false;
@@ -320,6 +432,7 @@ class App extends EventEmitter {
     this.singleInstanceLockGranted = true;
     this.calls.length = 0;
     this.exitCode = null;
+    this.loginItemSettings = { openAtLogin: false };
     this.ready = false;
     this.sessionDataSet = false;
     this.quitting = false;
@@ -330,6 +443,11 @@ class App extends EventEmitter {
 
   getName(): string {
     return 'Cell 0';
+  }
+
+  /** The app's folder (where its package.json is): the repository, for the sources under test. */
+  getAppPath(): string {
+    return fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
   }
 
   getVersion(): string {
@@ -348,6 +466,14 @@ class App extends EventEmitter {
     // sessionData follows userData until it is set on its own.
     if (name === 'userData' && !this.sessionDataSet) this.paths.set('sessionData', path);
     if (name === 'sessionData') this.sessionDataSet = true;
+  }
+
+  setLoginItemSettings(settings: { openAtLogin?: boolean; openAsHidden?: boolean; args?: string[] }): void {
+    this.loginItemSettings = { ...settings, openAtLogin: settings.openAtLogin ?? false };
+  }
+
+  getLoginItemSettings(): { openAtLogin: boolean } {
+    return { openAtLogin: this.loginItemSettings.openAtLogin };
   }
 
   requestSingleInstanceLock(): boolean {
@@ -416,6 +542,11 @@ class App extends EventEmitter {
     this.resolveReady();
   }
 
+  /** macOS: the user clicks the dock icon (hasVisibleWindows as Electron reports it). */
+  activate(hasVisibleWindows = BrowserWindow.getAllWindows().some((window) => window.isVisible())): void {
+    this.emit('activate', electronEvent(), hasVisibleWindows);
+  }
+
   /** What the first instance sees when the user launches the app again. */
   launchSecondInstance(argv: string[] = ['cell0'], workingDirectory = '/'): void {
     this.emit('second-instance', electronEvent(), argv, workingDirectory, {});
@@ -454,10 +585,31 @@ type HeadersReceivedListener = (
   callback: (response: HeadersReceivedResponse) => void,
 ) => void;
 
+export interface DevicePermissionDetails {
+  deviceType: 'hid' | 'serial' | 'usb';
+  origin: string;
+  device: Record<string, unknown>;
+}
+type DevicePermissionHandler = (details: DevicePermissionDetails) => boolean;
+export interface DisplayMediaRequest {
+  frame: WebFrameMain | null;
+  securityOrigin: string;
+  videoRequested: boolean;
+  audioRequested: boolean;
+  userGesture: boolean;
+}
+export type DisplayMediaStreams = { video?: unknown; audio?: unknown } | null;
+type DisplayMediaRequestHandler = (
+  request: DisplayMediaRequest,
+  callback: (streams: DisplayMediaStreams) => void,
+) => void;
+
 export class Session {
   permissionRequestHandler: PermissionRequestHandler | null = null;
   permissionCheckHandler: PermissionCheckHandler | null = null;
   headersReceivedListener: HeadersReceivedListener | null = null;
+  devicePermissionHandler: DevicePermissionHandler | null = null;
+  displayMediaRequestHandler: DisplayMediaRequestHandler | null = null;
 
   readonly webRequest = {
     onHeadersReceived: (
@@ -477,6 +629,16 @@ export class Session {
     this.permissionRequestHandler = null;
     this.permissionCheckHandler = null;
     this.headersReceivedListener = null;
+    this.devicePermissionHandler = null;
+    this.displayMediaRequestHandler = null;
+  }
+
+  setDevicePermissionHandler(handler: DevicePermissionHandler | null): void {
+    this.devicePermissionHandler = handler;
+  }
+
+  setDisplayMediaRequestHandler(handler: DisplayMediaRequestHandler | null): void {
+    this.displayMediaRequestHandler = handler;
   }
 
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
@@ -515,6 +677,31 @@ export class Session {
       isMainFrame: true,
       ...(requestingUrl !== undefined ? { requestingUrl } : {}),
     });
+  }
+
+  /**
+   * A page asks for a HID, serial or USB device it was granted before. Without a handler the
+   * grants made through device selection stand, which this mock models as "granted".
+   */
+  checkDevicePermission(details: DevicePermissionDetails): boolean {
+    return this.devicePermissionHandler ? this.devicePermissionHandler(details) : true;
+  }
+
+  /**
+   * getDisplayMedia: resolves to what the handler granted. Without a handler Electron rejects the
+   * request (there is no picker), which this mock reports as null.
+   */
+  requestDisplayMedia(contents: WebContents): Promise<DisplayMediaStreams> {
+    const handler = this.displayMediaRequestHandler;
+    if (!handler) return Promise.resolve(null);
+    const request: DisplayMediaRequest = {
+      frame: contents.mainFrame,
+      securityOrigin: contents.mainFrame.origin,
+      videoRequested: true,
+      audioRequested: false,
+      userGesture: true,
+    };
+    return new Promise((resolve) => handler(request, resolve));
   }
 
   /** A response arrives; resolves to the headers the page will see. */
@@ -607,6 +794,392 @@ class IpcRenderer extends EventEmitter {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Menus and the tray
+
+export interface MenuItemConstructorOptions {
+  label?: string;
+  type?: 'normal' | 'separator' | 'submenu' | 'checkbox' | 'radio' | 'header' | 'palette';
+  role?: string;
+  id?: string;
+  enabled?: boolean;
+  visible?: boolean;
+  checked?: boolean;
+  toolTip?: string;
+  sublabel?: string;
+  accelerator?: string;
+  click?: (menuItem: MenuItem, window: BrowserWindow | undefined, event: Record<string, unknown>) => void;
+  submenu?: MenuItemConstructorOptions[] | Menu;
+}
+
+export class MenuItem {
+  readonly label: string;
+  readonly type: NonNullable<MenuItemConstructorOptions['type']>;
+  readonly role: string | undefined;
+  readonly id: string | undefined;
+  readonly submenu: Menu | null;
+  readonly toolTip: string;
+  enabled: boolean;
+  visible: boolean;
+  checked: boolean;
+  private readonly onClick: MenuItemConstructorOptions['click'];
+
+  constructor(options: MenuItemConstructorOptions) {
+    if (options.label === undefined && options.role === undefined && options.type === undefined) {
+      throw new TypeError('Invalid template for MenuItem: must have at least one of label, role or type');
+    }
+    this.submenu =
+      options.submenu === undefined
+        ? null
+        : options.submenu instanceof Menu
+          ? options.submenu
+          : Menu.buildFromTemplate(options.submenu);
+    this.type = options.type ?? (this.submenu ? 'submenu' : 'normal');
+    this.label = options.label ?? '';
+    this.role = options.role;
+    this.id = options.id;
+    this.toolTip = options.toolTip ?? '';
+    this.enabled = options.enabled ?? true;
+    this.visible = options.visible ?? true;
+    this.checked = options.checked ?? false;
+    this.onClick = options.click;
+  }
+
+  /** What a click on the item does; Electron offers no click on a disabled or hidden item. */
+  click(): void {
+    if (!this.enabled || !this.visible) throw new Error(`menu item "${this.label}" cannot be clicked`);
+    this.onClick?.(this, undefined, { triggeredByAccelerator: false });
+  }
+}
+
+export class Menu {
+  static applicationMenu: Menu | null = null;
+
+  static buildFromTemplate(template: (MenuItemConstructorOptions | MenuItem)[]): Menu {
+    const menu = new Menu();
+    for (const item of template) menu.append(item instanceof MenuItem ? item : new MenuItem(item));
+    return menu;
+  }
+
+  static setApplicationMenu(menu: Menu | null): void {
+    Menu.applicationMenu = menu;
+  }
+
+  readonly items: MenuItem[] = [];
+
+  append(item: MenuItem): void {
+    this.items.push(item);
+  }
+
+  getMenuItemById(id: string): MenuItem | null {
+    for (const item of this.items) {
+      if (item.id === id) return item;
+      const inner = item.submenu?.getMenuItemById(id);
+      if (inner) return inner;
+    }
+    return null;
+  }
+
+  // Test helpers --------------------------------------------------------------------------
+
+  /** The item reached by following labels through submenus, or null. */
+  find(...labels: string[]): MenuItem | null {
+    const [first, ...rest] = labels;
+    const item = this.items.find((candidate) => candidate.label === first) ?? null;
+    if (!item || rest.length === 0) return item;
+    return item.submenu?.find(...rest) ?? null;
+  }
+}
+
+/** An image given as a path (Electron also takes a NativeImage; the edge passes paths). */
+export type TrayImage = string;
+
+const allTrays: Tray[] = [];
+
+export class Tray extends EventEmitter {
+  image: TrayImage;
+  toolTip = '';
+  contextMenu: Menu | null = null;
+  private destroyed = false;
+
+  constructor(image: TrayImage) {
+    super();
+    if (!app.isReady()) throw new Error('Cannot create Tray before app is ready');
+    this.image = image;
+    allTrays.push(this);
+  }
+
+  setImage(image: TrayImage): void {
+    this.assertAlive();
+    this.image = image;
+  }
+
+  setToolTip(toolTip: string): void {
+    this.assertAlive();
+    this.toolTip = toolTip;
+  }
+
+  setContextMenu(menu: Menu | null): void {
+    this.assertAlive();
+    this.contextMenu = menu;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  private assertAlive(): void {
+    if (this.destroyed) throw new TypeError('Object has been destroyed');
+  }
+
+  // Test helpers --------------------------------------------------------------------------
+
+  /** A left click on the icon (Windows, and Linux desktops that report it). */
+  clickByUser(): void {
+    this.emit('click', electronEvent(), { x: 0, y: 0, width: 16, height: 16 }, { x: 8, y: 8 });
+  }
+}
+
+/** Every tray created since the last reset, destroyed ones included. */
+export function createdTrays(): readonly Tray[] {
+  return allTrays;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+export interface NotificationConstructorOptions {
+  title?: string;
+  body?: string;
+  subtitle?: string;
+  silent?: boolean;
+  icon?: string;
+  urgency?: 'normal' | 'critical' | 'low';
+  timeoutType?: 'default' | 'never';
+}
+
+const allNotifications: Notification[] = [];
+
+export class Notification extends EventEmitter {
+  /** What isSupported answers; a test sets false to play a desktop without a notification server. */
+  static supported = true;
+
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+
+  title: string;
+  body: string;
+  shown = false;
+  closed = false;
+
+  constructor(readonly options: NotificationConstructorOptions = {}) {
+    super();
+    this.title = options.title ?? '';
+    this.body = options.body ?? '';
+  }
+
+  show(): void {
+    this.shown = true;
+    allNotifications.push(this);
+    this.emit('show', electronEvent());
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', electronEvent());
+  }
+
+  // Test helpers --------------------------------------------------------------------------
+
+  clickByUser(): void {
+    if (!this.shown) throw new Error('a notification that was never shown cannot be clicked');
+    this.emit('click', electronEvent());
+  }
+}
+
+/** Every notification shown since the last reset, in order. */
+export function shownNotifications(): readonly Notification[] {
+  return allNotifications;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Global shortcuts
+
+const MODIFIERS: ReadonlySet<string> = new Set([
+  'command',
+  'cmd',
+  'control',
+  'ctrl',
+  'commandorcontrol',
+  'cmdorctrl',
+  'alt',
+  'option',
+  'altgr',
+  'shift',
+  'super',
+  'meta',
+]);
+
+/** Electron refuses an accelerator it cannot parse: empty parts, or no key after the modifiers. */
+function parseAccelerator(accelerator: string): boolean {
+  const parts = accelerator.split('+');
+  if (parts.some((part) => part.trim() === '')) return false;
+  const key = parts.at(-1)!.toLowerCase();
+  return !MODIFIERS.has(key) && parts.slice(0, -1).every((part) => MODIFIERS.has(part.toLowerCase()));
+}
+
+class GlobalShortcut {
+  readonly registered = new Map<string, () => void>();
+  /** Accelerators another application holds: registering them fails, as on a real desktop. */
+  readonly takenByOtherApps = new Set<string>();
+
+  /** @internal */
+  reset(): void {
+    this.registered.clear();
+    this.takenByOtherApps.clear();
+  }
+
+  register(accelerator: string, callback: () => void): boolean {
+    if (!app.isReady()) throw new Error('globalShortcut cannot be used before the app is ready');
+    if (!parseAccelerator(accelerator)) throw new TypeError(`conversion failure: ${accelerator}`);
+    if (this.takenByOtherApps.has(accelerator) || this.registered.has(accelerator)) return false;
+    this.registered.set(accelerator, callback);
+    return true;
+  }
+
+  isRegistered(accelerator: string): boolean {
+    return this.registered.has(accelerator);
+  }
+
+  unregister(accelerator: string): void {
+    this.registered.delete(accelerator);
+  }
+
+  unregisterAll(): void {
+    this.registered.clear();
+  }
+
+  // Test helpers --------------------------------------------------------------------------
+
+  /** The user presses the accelerator anywhere on the desktop. */
+  press(accelerator: string): void {
+    this.registered.get(accelerator)?.();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Screen and theme
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface Display {
+  id: number;
+  bounds: Rectangle;
+  workArea: Rectangle;
+  scaleFactor: number;
+}
+
+/** One 1920x1080 display with a 40 px taskbar at the bottom. */
+function defaultDisplays(): Display[] {
+  return [
+    {
+      id: 1,
+      bounds: { x: 0, y: 0, width: 1920, height: 1080 },
+      workArea: { x: 0, y: 0, width: 1920, height: 1040 },
+      scaleFactor: 1,
+    },
+  ];
+}
+
+function distanceToRect(point: Point, rect: Rectangle): number {
+  const dx = Math.max(rect.x - point.x, 0, point.x - (rect.x + rect.width));
+  const dy = Math.max(rect.y - point.y, 0, point.y - (rect.y + rect.height));
+  return Math.hypot(dx, dy);
+}
+
+function overlap(a: Rectangle, b: Rectangle): number {
+  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return width > 0 && height > 0 ? width * height : 0;
+}
+
+class Screen extends EventEmitter {
+  /** The displays attached, primary first; a test replaces them to play a monitor change. */
+  displays: Display[] = defaultDisplays();
+  cursor: Point = { x: 960, y: 540 };
+
+  /** @internal */
+  reset(): void {
+    this.removeAllListeners();
+    this.displays = defaultDisplays();
+    this.cursor = { x: 960, y: 540 };
+  }
+
+  /** @internal the primary display, without the ready check (window construction uses it). */
+  primary(): Display {
+    return this.displays[0]!;
+  }
+
+  private assertReady(): void {
+    if (!app.isReady()) throw new Error("The 'screen' module can't be used before the app 'ready' event");
+  }
+
+  getAllDisplays(): Display[] {
+    this.assertReady();
+    return structuredClone(this.displays);
+  }
+
+  getPrimaryDisplay(): Display {
+    this.assertReady();
+    return structuredClone(this.primary());
+  }
+
+  getCursorScreenPoint(): Point {
+    this.assertReady();
+    return { ...this.cursor };
+  }
+
+  getDisplayNearestPoint(point: Point): Display {
+    this.assertReady();
+    const nearest = [...this.displays].sort(
+      (a, b) => distanceToRect(point, a.bounds) - distanceToRect(point, b.bounds),
+    )[0]!;
+    return structuredClone(nearest);
+  }
+
+  /** The display the rectangle overlaps most (the primary when it overlaps none). */
+  getDisplayMatching(rect: Rectangle): Display {
+    const best = [...this.displays].sort((a, b) => overlap(rect, b.bounds) - overlap(rect, a.bounds))[0]!;
+    return structuredClone(overlap(rect, best.bounds) > 0 ? best : this.primary());
+  }
+}
+
+class NativeTheme extends EventEmitter {
+  themeSource: 'system' | 'light' | 'dark' = 'system';
+  /** What the OS prefers; with themeSource 'system' the app follows it. */
+  osPrefersDark = false;
+
+  get shouldUseDarkColors(): boolean {
+    return this.themeSource === 'system' ? this.osPrefersDark : this.themeSource === 'dark';
+  }
+
+  /** @internal */
+  reset(): void {
+    this.removeAllListeners();
+    this.themeSource = 'system';
+    this.osPrefersDark = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // contextBridge, shell, dialog
 
 class ContextBridge {
@@ -627,6 +1200,9 @@ export const ipcRenderer = new IpcRenderer();
 export const contextBridge = new ContextBridge();
 export const shell = { openExternal: vi.fn(async (_url: string): Promise<void> => undefined) };
 export const dialog = { showErrorBox: vi.fn((_title: string, _content: string): void => undefined) };
+export const globalShortcut = new GlobalShortcut();
+export const screen = new Screen();
+export const nativeTheme = new NativeTheme();
 
 /** The web contents whose page the preload runs in (for preload tests). */
 export const preloadHost = new WebContents(session.defaultSession);
@@ -647,6 +1223,15 @@ export function resetElectronMock(): void {
   preloadHost.mainFrame.url = '';
   shell.openExternal.mockClear();
   dialog.showErrorBox.mockClear();
+  for (const tray of allTrays) tray.removeAllListeners();
+  allTrays.length = 0;
+  for (const notification of allNotifications) notification.removeAllListeners();
+  allNotifications.length = 0;
+  Notification.supported = true;
+  Menu.applicationMenu = null;
+  globalShortcut.reset();
+  screen.reset();
+  nativeTheme.reset();
 }
 
 /** All windows ever created, including closed ones, in creation order. */
@@ -654,4 +1239,20 @@ export function createdWindows(): readonly BrowserWindow[] {
   return allWindows;
 }
 
-export default { app, BrowserWindow, session, ipcMain, ipcRenderer, contextBridge, shell, dialog };
+export default {
+  app,
+  BrowserWindow,
+  session,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  shell,
+  dialog,
+  Tray,
+  Menu,
+  MenuItem,
+  Notification,
+  globalShortcut,
+  screen,
+  nativeTheme,
+};

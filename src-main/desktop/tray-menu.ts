@@ -1,0 +1,69 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import type { AgentsStatus } from '../core/protocol/entities.js';
+import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
+import { shorten } from './shorten.js';
+
+/** What the tray's menu items do; the tray wires these to the core and the windows. */
+export interface TrayActions {
+  open(): void;
+  newChat(): void;
+  quickPrompt(): void;
+  respond(requestId: string, decision: 'allow-once' | 'deny'): void;
+  showRequest(request: PermissionRequest): void;
+  pause(): void;
+  resume(): void;
+  quit(): void;
+}
+
+/** More would make a menu taller than a screen; the rest are one click away in the window. */
+export const MAX_LISTED_REQUESTS = 8;
+const LABEL_CHARS = 48;
+
+/** "shell: git status --short" in one short line: what a person needs to recognise the request. */
+export function requestLabel(request: Pick<PermissionRequest, 'tool' | 'display'>): string {
+  return shorten(`${request.tool}: ${request.display}`, LABEL_CHARS);
+}
+
+function requestItem(request: PermissionRequest, actions: TrayActions): MenuItemConstructorOptions {
+  return {
+    label: requestLabel(request),
+    submenu: [
+      { label: 'Allow once', click: () => actions.respond(request.id, 'allow-once') },
+      { label: 'Deny', click: () => actions.respond(request.id, 'deny') },
+      { type: 'separator' },
+      // Wider grants (always, this conversation) need the full card: the tray shows too little.
+      { label: 'Show in conversation', click: () => actions.showRequest(request) },
+    ],
+  };
+}
+
+/** The tray's context menu for a status and the pending requests (oldest first). */
+export function trayMenuTemplate(
+  status: AgentsStatus,
+  pending: readonly PermissionRequest[],
+  actions: TrayActions,
+): MenuItemConstructorOptions[] {
+  const template: MenuItemConstructorOptions[] = [
+    { label: 'Open Cell 0', click: () => actions.open() },
+    { label: 'New chat', click: () => actions.newChat() },
+    { label: 'Quick prompt…', click: () => actions.quickPrompt() },
+  ];
+  if (pending.length > 0) {
+    template.push(
+      { type: 'separator' },
+      { label: `Waiting for you (${pending.length})`, enabled: false },
+      ...pending.slice(0, MAX_LISTED_REQUESTS).map((request) => requestItem(request, actions)),
+    );
+    const hidden = pending.length - MAX_LISTED_REQUESTS;
+    if (hidden > 0) template.push({ label: `${hidden} more in Cell 0…`, click: () => actions.open() });
+  }
+  template.push(
+    { type: 'separator' },
+    status.paused
+      ? { label: 'Resume all agents', click: () => actions.resume() }
+      : { label: 'Pause all agents', click: () => actions.pause() },
+    { type: 'separator' },
+    { label: 'Quit Cell 0', click: () => actions.quit() },
+  );
+  return template;
+}
