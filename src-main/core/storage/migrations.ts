@@ -194,6 +194,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE memory_daemon_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 5,
+    name: 'memory: index event dates for "when" questions',
+    sql: `CREATE INDEX memories_event_date ON memories(event_date) WHERE event_date IS NOT NULL;`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

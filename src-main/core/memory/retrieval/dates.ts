@@ -44,7 +44,8 @@ MONTH_ALIASES.sept = 8;
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-const MONTH_RE = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const MONTH_RE =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const DAY_RE = '(\\d{1,2})(?:st|nd|rd|th)?';
 const YEAR_RE = '((?:19|20)\\d{2})';
 
@@ -138,7 +139,11 @@ const RULES: readonly (readonly [RegExp, Rule])[] = [
     (m, now) => {
       const n = parseCount(m[1]!.replace(/ of$/, ''));
       const unitDays = { day: 1, week: 7, month: 30, year: 365 }[m[2]!.toLowerCase() as 'day'];
-      return { start: addDays(now, -Math.round(n * unitDays)), end: addDays(startOfDay(now), 1), label: m[0] };
+      return {
+        start: addDays(now, -Math.round(n * unitDays)),
+        end: addDays(startOfDay(now), 1),
+        label: m[0],
+      };
     },
   ],
   [

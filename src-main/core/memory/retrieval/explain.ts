@@ -33,7 +33,8 @@ export interface Evidence {
 export function explain(evidence: Evidence): string {
   const reasons: string[] = [];
   if (evidence.dateMatch) reasons.push(`about ${evidence.dateMatch}`);
-  if (evidence.matched.length > 0) reasons.push(`matches ${evidence.matched.map((w) => `“${w}”`).join(', ')}`);
+  if (evidence.matched.length > 0)
+    reasons.push(`matches ${evidence.matched.map((w) => `“${w}”`).join(', ')}`);
   else reasons.push('similar meaning');
   if (evidence.dated && !evidence.dateMatch) reasons.push(`dated ${evidence.dated}`);
   const top = reasons.slice(0, 2);

@@ -33,13 +33,13 @@ export function recencyFactor(ageMs: number, halfLifeDays = 90, floor = 0.95): n
   return floor + (1 - floor) * Math.pow(0.5, age / halfLifeDays);
 }
 
-/** importance 0..1 -> 0.8..1.2. */
+/** importance 0..1 -> 0.9..1.1: a tie-breaker, like recency. */
 export function importanceFactor(importance: number): number {
-  return 0.8 + 0.4 * Math.min(1, Math.max(0, importance));
+  return 0.9 + 0.2 * Math.min(1, Math.max(0, importance));
 }
 
 /** What the owner pinned should win a close call, not beat a clearly better match. */
-export const PINNED_FACTOR = 1.35;
+export const PINNED_FACTOR = 1.25;
 
 /** Full weight for an item dated inside the query's range. */
 export const DATE_MATCH_BOOST = 0.6;

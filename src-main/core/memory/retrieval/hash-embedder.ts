@@ -32,7 +32,8 @@ export class HashEmbedder implements Embedder {
    */
   embedOne(text: string, termWeight?: (stem: string) => number): Float32Array {
     const features = new Map<string, number>();
-    const add = (feature: string, weight: number) => features.set(feature, (features.get(feature) ?? 0) + weight);
+    const add = (feature: string, weight: number) =>
+      features.set(feature, (features.get(feature) ?? 0) + weight);
     const tokens = tokenize(text);
     let previous: { stem: string; weight: number } | null = null;
     for (const token of tokens) {

@@ -1,8 +1,16 @@
 import type { Logger } from '../../logger.js';
 import type { Database } from '../../storage/database.js';
+import type { Memory } from '../../protocol/memory-entities.js';
 import type { Embedder, Retrieval, RetrieveOptions, ScoredMemory, ScoredMessage } from '../types.js';
-import { dateCloseness, isoDay, mentionsTime, parseDateIntent, parseIsoDay, type DateIntent } from './dates.js';
-import { explain, matchedWords } from './explain.js';
+import {
+  dateCloseness,
+  isoDay,
+  mentionsTime,
+  parseDateIntent,
+  parseIsoDay,
+  type DateIntent,
+} from './dates.js';
+import { explain, matchedWords, type Evidence } from './explain.js';
 import { ftsQuery } from './fts-query.js';
 import {
   DATE_MATCH_BOOST,
@@ -27,9 +35,11 @@ import { QueryWeights } from './query-weights.js';
 import { normalise } from './tokenize.js';
 import { VectorIndex } from './vector-index.js';
 import {
-  installInvalidationTriggers,
+  changedPending,
+  installChangeTracking,
+  latestChange,
   loadVectors,
-  pendingTexts,
+  scanPending,
   removeOrphanVectors,
   removeOtherEmbedders,
   saveVectors,
@@ -43,15 +53,37 @@ const DEFAULT_PENDING_LIMIT = 512;
 const MIN_DEPTH = 50;
 const LIST_WEIGHTS = { bm25: 1, vector: 1, date: 0.35 };
 const REBUILD_RETRY_MS = 30_000;
+/** FTS hits fetched per result wanted, before retired memories and excluded messages are dropped. */
+const FTS_OVERFETCH = 4;
+
+/** How far indexing has come for one owner kind: the first full scan, then the change log. */
+interface Progress {
+  scanAfter: number;
+  scanned: boolean;
+  seq: number;
+}
 
 interface IndexSet {
   embedder: Embedder;
   memory: VectorIndex;
   message: VectorIndex;
+  progress: Record<OwnerKind, Progress>;
 }
 
-function newIndexSet(embedder: Embedder): IndexSet {
-  return { embedder, memory: new VectorIndex(embedder.dims), message: new VectorIndex(embedder.dims) };
+function freshProgress(seq: number): Record<OwnerKind, Progress> {
+  return {
+    memory: { scanAfter: Number.MIN_SAFE_INTEGER, scanned: false, seq },
+    message: { scanAfter: Number.MIN_SAFE_INTEGER, scanned: false, seq },
+  };
+}
+
+function newIndexSet(embedder: Embedder, seq = 0): IndexSet {
+  return {
+    embedder,
+    memory: new VectorIndex(embedder.dims),
+    message: new VectorIndex(embedder.dims),
+    progress: freshProgress(seq),
+  };
 }
 
 interface Candidate {
@@ -99,8 +131,9 @@ export class HybridRetrieval implements Retrieval {
   start(): Promise<void> {
     this.stopped = false;
     this.starting ??= (async () => {
-      await installInvalidationTriggers(this.db);
+      await installChangeTracking(this.db);
       await removeOrphanVectors(this.db);
+      this.active.progress = freshProgress(await latestChange(this.db));
       await loadVectors(this.db, this.active.embedder.id, 'memory', this.active.memory);
       await loadVectors(this.db, this.active.embedder.id, 'message', this.active.message);
     })().catch((err: unknown) => {
@@ -141,6 +174,8 @@ export class HybridRetrieval implements Retrieval {
     const generation = ++this.generation;
     const set = newIndexSet(embedder);
     this.building = { set, done: this.rebuild(set, generation) };
+    // Surface nothing here: rebuild() logs and retries its own failures.
+    this.building.done.catch(() => undefined);
   }
 
   /** Resolves once a pending embedder swap has completed (immediately when there is none). */
@@ -168,22 +203,16 @@ export class HybridRetrieval implements Retrieval {
     const exclude = options.excludeConversationId ?? null;
     const set = this.active;
 
-    const vectors = hybrid ? await this.embedQuery(set.embedder, query) : null;
-    const excludedRowids =
-      vectors && exclude
-        ? new Set(
-            (await this.db.all<{ rowid: number }>('SELECT rowid FROM messages WHERE conversation_id = ?', [exclude])).map(
-              (r) => r.rowid,
-            ),
-          )
-        : undefined;
-
-    const [memoryLexical, messageLexical, memoryDated, messageDated] = await Promise.all([
-      match ? this.bm25Memories(match, depth) : [],
-      match ? this.bm25Messages(match, depth, exclude) : [],
-      hybrid && intent.range ? this.datedMemories(intent, depth) : [],
-      hybrid && intent.range ? this.datedMessages(intent, depth, exclude) : [],
-    ]);
+    // Everything that waits on SQLite is started together; the vector search runs on this thread.
+    const [vectors, excludedRowids, memoryLexical, messageLexical, memoryDated, messageDated] =
+      await Promise.all([
+        hybrid ? this.embedQuery(set.embedder, query) : null,
+        hybrid && exclude ? this.rowidsOfConversation(exclude) : undefined,
+        match ? this.bm25Memories(match, depth) : [],
+        match ? this.bm25Messages(match, depth, exclude) : [],
+        hybrid && intent.range ? this.datedMemories(intent, depth) : [],
+        hybrid && intent.range ? this.datedMessages(intent, depth, exclude) : [],
+      ]);
     const memoryVector = vectors ? set.memory.search(vectors.memories, depth).map((h) => h.rowid) : [];
     const messageVector = vectors
       ? set.message.search(vectors.messages, depth, excludedRowids).map((h) => h.rowid)
@@ -194,6 +223,14 @@ export class HybridRetrieval implements Retrieval {
       this.rankMessages(query, intent, now, k, set, exclude, messageLexical, messageVector, messageDated),
     ]);
     return { memories, messages };
+  }
+
+  private async rowidsOfConversation(conversationId: string): Promise<Set<number>> {
+    const rows = await this.db.all<{ rowid: number }>(
+      'SELECT rowid FROM messages WHERE conversation_id = ?',
+      [conversationId],
+    );
+    return new Set(rows.map((r) => r.rowid));
   }
 
   /** One query vector per corpus: the built-in embedder weighs words by their rarity in each. */
@@ -219,43 +256,57 @@ export class HybridRetrieval implements Retrieval {
     }
   }
 
+  /**
+   * FTS5 ranks inside a subquery (its ORDER BY rank LIMIT is what keeps this fast); filtering
+   * by status after it means a pile of retired matches could crowd out live ones, hence the
+   * generous inner limit. Joining first makes SQLite run the MATCH once per memory instead.
+   */
   private async bm25Memories(match: string, depth: number): Promise<number[]> {
     const rows = await this.db.all<{ rowid: number }>(
-      `SELECT m.rowid AS rowid FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
-        WHERE memories_fts MATCH ? AND m.status = 'active' ORDER BY bm25(memories_fts) LIMIT ?`,
-      [match, depth],
+      `SELECT m.rowid AS rowid FROM (
+         SELECT rowid, rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?
+       ) f JOIN memories m ON m.rowid = f.rowid
+       WHERE m.status = 'active' ORDER BY f.rank LIMIT ?`,
+      [match, depth * FTS_OVERFETCH, depth],
     );
     return rows.map((r) => r.rowid);
   }
 
   private async bm25Messages(match: string, depth: number, exclude: string | null): Promise<number[]> {
     const rows = await this.db.all<{ rowid: number }>(
-      `SELECT m.rowid AS rowid FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-        WHERE messages_fts MATCH ? AND m.status IN (${RETRIEVABLE_STATUS_SQL}) AND m.content <> ''
-          AND m.conversation_id IS NOT ?
-        ORDER BY bm25(messages_fts) LIMIT ?`,
-      [match, exclude, depth],
+      `SELECT m.rowid AS rowid FROM (
+         SELECT rowid, rank FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?
+       ) f JOIN messages m ON m.rowid = f.rowid
+       WHERE m.status IN (${RETRIEVABLE_STATUS_SQL}) AND m.content <> '' AND m.conversation_id IS NOT ?
+       ORDER BY f.rank LIMIT ?`,
+      [match, depth * FTS_OVERFETCH, exclude, depth],
     );
     return rows.map((r) => r.rowid);
   }
 
-  /** Memories dated inside the query's range, so "what happened last week?" finds them without shared words. */
+  /**
+   * Memories dated inside the query's range, so "what happened last week?" finds them without
+   * shared words. event_date has no index (the schema is the migrations'), so no ORDER BY: the
+   * scan stops at the first `depth` rows found.
+   */
   private async datedMemories(intent: DateIntent, depth: number): Promise<number[]> {
     const range = intent.range!;
     const rows = await this.db.all<{ rowid: number }>(
-      `SELECT rowid FROM memories WHERE status = 'active' AND event_date >= ? AND event_date < ?
-        ORDER BY pinned DESC, importance DESC LIMIT ?`,
+      `SELECT rowid FROM memories WHERE event_date >= ? AND event_date < ? AND status = 'active' LIMIT ?`,
       [isoDay(range.start), isoDay(range.end), depth],
     );
     return rows.map((r) => r.rowid);
   }
 
+  /** Messages of the range, found through the conversations active then (indexed) rather than a scan. */
   private async datedMessages(intent: DateIntent, depth: number, exclude: string | null): Promise<number[]> {
     const range = intent.range!;
     const rows = await this.db.all<{ rowid: number }>(
-      `SELECT rowid FROM messages WHERE created_at >= ? AND created_at < ? AND status IN (${RETRIEVABLE_STATUS_SQL})
-        AND content <> '' AND conversation_id IS NOT ? ORDER BY created_at DESC LIMIT ?`,
-      [range.start, range.end, exclude, depth],
+      `SELECT m.rowid AS rowid FROM conversations c JOIN messages m ON m.conversation_id = c.id
+        WHERE c.updated_at >= ? AND c.created_at < ? AND c.id IS NOT ?
+          AND m.created_at >= ? AND m.created_at < ? AND m.status IN (${RETRIEVABLE_STATUS_SQL}) AND m.content <> ''
+        ORDER BY m.created_at DESC LIMIT ?`,
+      [range.start, range.end, exclude, range.start, range.end, depth],
     );
     return rows.map((r) => r.rowid);
   }
@@ -291,7 +342,7 @@ export class HybridRetrieval implements Retrieval {
       candidates.map((c) => c.rowid),
     );
     const byRowid = new Map(rows.map((r) => [r.rowid, r]));
-    const scored: (ScoredMemory & { rowid: number })[] = [];
+    const scored: { memory: Memory; score: number; evidence: () => Evidence }[] = [];
     for (const candidate of candidates) {
       const row = byRowid.get(candidate.rowid);
       if (!row || row.status !== 'active') {
@@ -300,27 +351,34 @@ export class HybridRetrieval implements Retrieval {
         continue;
       }
       const memory = memoryFromRow(row);
-      let score = candidate.fused * recencyFactor(now - memory.updatedAt) * importanceFactor(memory.importance);
+      let score =
+        candidate.fused * recencyFactor(now - memory.updatedAt) * importanceFactor(memory.importance);
       if (memory.pinned) score *= PINNED_FACTOR;
       const eventDay = parseIsoDay(memory.eventDate);
       let dateMatch: string | null = null;
       if (intent.range) {
         // A memory without an eventDate is dated, more loosely, by when it was made.
-        const closeness = eventDay !== null ? dateCloseness(eventDay, intent.range) : 0.5 * dateCloseness(memory.createdAt, intent.range);
+        const closeness =
+          eventDay !== null
+            ? dateCloseness(eventDay, intent.range)
+            : 0.5 * dateCloseness(memory.createdAt, intent.range);
         score *= 1 + DATE_MATCH_BOOST * closeness;
         if (closeness >= 0.5) dateMatch = memory.eventDate ?? isoDay(memory.createdAt);
       }
       if (intent.when && eventDay !== null) score *= WHEN_DATED_FACTOR;
-      const why = explain({
+      // `why` (which re-tokenises the text) is worked out only for the k that are returned.
+      const evidence = () => ({
         matched: candidate.lexical ? matchedWords(query, memory.text) : [],
         dateMatch,
         dated: intent.when ? memory.eventDate : null,
         pinned: memory.pinned,
       });
-      scored.push({ memory, score, why, rowid: candidate.rowid });
+      scored.push({ memory, score, evidence });
     }
     scored.sort((a, b) => b.score - a.score);
-    return scored.slice(0, k).map(({ memory, score, why }) => ({ memory, score, why }));
+    return scored
+      .slice(0, k)
+      .map(({ memory, score, evidence }) => ({ memory, score, why: explain(evidence()) }));
   }
 
   private async rankMessages(
@@ -342,7 +400,7 @@ export class HybridRetrieval implements Retrieval {
       candidates.map((c) => c.rowid),
     );
     const byRowid = new Map(rows.map((r) => [r.rowid, r]));
-    const scored: ScoredMessage[] = [];
+    const scored: { message: Omit<ScoredMessage, 'why'>; evidence: () => Evidence }[] = [];
     for (const candidate of candidates) {
       const row = byRowid.get(candidate.rowid);
       if (!row) {
@@ -360,14 +418,16 @@ export class HybridRetrieval implements Retrieval {
       }
       if (intent.when && mentionsTime(row.content)) score *= WHEN_MENTION_FACTOR;
       scored.push({
-        conversationId: row.conversation_id,
-        messageId: row.id,
-        index: row.idx,
-        role: row.role,
-        content: row.content,
-        createdAt: row.created_at,
-        score,
-        why: explain({
+        message: {
+          conversationId: row.conversation_id,
+          messageId: row.id,
+          index: row.idx,
+          role: row.role,
+          content: row.content,
+          createdAt: row.created_at,
+          score,
+        },
+        evidence: () => ({
           matched: candidate.lexical ? matchedWords(query, row.content) : [],
           dateMatch,
           dated: null,
@@ -375,31 +435,44 @@ export class HybridRetrieval implements Retrieval {
         }),
       });
     }
-    scored.sort((a, b) => b.score - a.score);
+    scored.sort((a, b) => b.message.score - a.message.score);
     // "Thanks!" or "Talk soon!" said twenty times is one piece of context, not twenty.
     const seen = new Set<string>();
     const distinct: ScoredMessage[] = [];
-    for (const message of scored) {
+    for (const { message, evidence } of scored) {
       const key = normalise(message.content).replace(/\s+/g, ' ').trim();
       if (seen.has(key)) continue;
       seen.add(key);
-      distinct.push(message);
+      distinct.push({ ...message, why: explain(evidence()) });
       if (distinct.length === k) break;
     }
     return distinct;
   }
 
-  /** Embeds up to `limit` owners missing a vector in `set`, memories first; serialised per instance. */
+  /**
+   * Embeds up to `limit` owners missing a vector in `set`, memories first: what changed since
+   * the last call, then (once per set) a full scan for anything older. Serialised per instance.
+   */
   private indexInto(set: IndexSet, limit: number): Promise<number> {
     const run = this.indexing.then(async () => {
       let done = 0;
       for (const kind of ['memory', 'message'] as const) {
+        const progress = set.progress[kind];
         while (done < limit) {
-          const batch = await pendingTexts(this.db, set.embedder.id, kind, Math.min(EMBED_BATCH, limit - done));
-          if (batch.length === 0) break;
-          await this.embedBatch(set, kind, batch);
-          done += batch.length;
-          if (batch.length < EMBED_BATCH) break;
+          const size = Math.min(EMBED_BATCH, limit - done);
+          const changed = await changedPending(this.db, set.embedder.id, kind, progress.seq, size);
+          if (changed.seq !== progress.seq) {
+            await this.embedBatch(set, kind, changed.items);
+            progress.seq = changed.seq;
+            done += changed.items.length;
+            continue;
+          }
+          if (progress.scanned) break;
+          const scan = await scanPending(this.db, set.embedder.id, kind, progress.scanAfter, size);
+          await this.embedBatch(set, kind, scan.items);
+          if (scan.reached === null) progress.scanned = true;
+          else progress.scanAfter = scan.reached;
+          done += scan.items.length;
         }
       }
       return done;
@@ -408,7 +481,12 @@ export class HybridRetrieval implements Retrieval {
     return run;
   }
 
-  private async embedBatch(set: IndexSet, kind: OwnerKind, batch: { rowid: number; text: string }[]): Promise<void> {
+  private async embedBatch(
+    set: IndexSet,
+    kind: OwnerKind,
+    batch: { rowid: number; text: string }[],
+  ): Promise<void> {
+    if (batch.length === 0) return;
     const texts = batch.map((item) => textForEmbedding(item.text));
     const vectors = await set.embedder.embed(texts);
     if (vectors.length !== batch.length) {
@@ -428,6 +506,7 @@ export class HybridRetrieval implements Retrieval {
       if (!current()) return;
       try {
         if (set.memory.size === 0 && set.message.size === 0) {
+          set.progress = freshProgress(await latestChange(this.db));
           await loadVectors(this.db, set.embedder.id, 'memory', set.memory);
           await loadVectors(this.db, set.embedder.id, 'message', set.message);
         }

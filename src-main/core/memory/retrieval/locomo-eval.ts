@@ -41,7 +41,15 @@ export async function ingestSample(db: Database, sample: LocomoSample): Promise<
         await db.run(
           `INSERT INTO messages (id, conversation_id, idx, role, content, status, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, 'complete', ?, ?)`,
-          [id, conversationId, idx, turn.speaker === sample.speakerA ? 'user' : 'assistant', `${turn.speaker}: ${turn.text}`, at, at],
+          [
+            id,
+            conversationId,
+            idx,
+            turn.speaker === sample.speakerA ? 'user' : 'assistant',
+            `${turn.speaker}: ${turn.text}`,
+            at,
+            at,
+          ],
         );
         if (turn.diaId) diaIdByMessage.set(id, turn.diaId);
         messages++;
@@ -52,7 +60,11 @@ export async function ingestSample(db: Database, sample: LocomoSample): Promise<
 }
 
 /** Fraction of `evidence` found among the first `cutoff` retrieved dia_ids. */
-export function evidenceRecall(evidence: readonly string[], retrieved: readonly (string | null)[], cutoff: number): number {
+export function evidenceRecall(
+  evidence: readonly string[],
+  retrieved: readonly (string | null)[],
+  cutoff: number,
+): number {
   if (evidence.length === 0) return 0;
   const top = new Set(retrieved.slice(0, cutoff));
   return evidence.filter((e) => top.has(e)).length / evidence.length;
@@ -98,11 +110,17 @@ function average(sum: RecallFigures): RecallFigures {
  * other conversations, no model call), for BM25 alone and the hybrid in the same run. Each sample
  * gets its own database: a LoCoMo sample is one person's history.
  */
-export async function evaluateLocomo(samples: readonly LocomoSample[], options: EvaluateOptions): Promise<LocomoReport> {
+export async function evaluateLocomo(
+  samples: readonly LocomoSample[],
+  options: EvaluateOptions,
+): Promise<LocomoReport> {
   const k = options.k ?? 10;
   const modes: EvalMode[] = ['bm25', 'hybrid'];
   const sums = Object.fromEntries(
-    modes.map((m) => [m, { overall: { questions: 0, r5: 0, r10: 0 }, byCategory: {} as Record<string, RecallFigures> }]),
+    modes.map((m) => [
+      m,
+      { overall: { questions: 0, r5: 0, r10: 0 }, byCategory: {} as Record<string, RecallFigures> },
+    ]),
   ) as Record<EvalMode, { overall: RecallFigures; byCategory: Record<string, RecallFigures> }>;
   const latencies: number[] = [];
   let skipped = 0;
@@ -110,7 +128,11 @@ export async function evaluateLocomo(samples: readonly LocomoSample[], options: 
   let done = 0;
   for (const sample of samples) {
     const { db, close } = await options.openDatabase();
-    const retrieval = new HybridRetrieval({ db, logger: options.logger, ...(options.embedder ? { embedder: options.embedder } : {}) });
+    const retrieval = new HybridRetrieval({
+      db,
+      logger: options.logger,
+      ...(options.embedder ? { embedder: options.embedder } : {}),
+    });
     try {
       const ingested = await ingestSample(db, sample);
       await retrieval.start();

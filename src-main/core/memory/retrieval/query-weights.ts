@@ -45,15 +45,22 @@ export class QueryWeights {
     await this.install();
     const n = await this.rows(corpus, Date.now());
     const stems = [...new Set(tokenize(query).map((t) => t.stem))];
-    const frequencies = await Promise.all(
-      stems.map((stem) =>
-        this.db.get<{ doc: number }>(`SELECT doc FROM temp.retrieval_vocab_${corpus} WHERE term = ?`, [stem]),
-      ),
-    );
+    // One statement of equality lookups (fts5vocab serves `term = ?` from its index; an IN list
+    // would scan the whole vocabulary).
+    const rows =
+      stems.length === 0
+        ? []
+        : await this.db.all<{ term: string; doc: number }>(
+            stems
+              .map(() => `SELECT term, doc FROM temp.retrieval_vocab_${corpus} WHERE term = ?`)
+              .join(' UNION ALL '),
+            stems,
+          );
+    const frequency = new Map(rows.map((r) => [r.term, r.doc]));
     const max = Math.log(1 + (n + 0.5) / 0.5);
     const weights = new Map<string, number>();
-    stems.forEach((stem, i) => {
-      const df = Math.min(n, frequencies[i]?.doc ?? 0);
+    stems.forEach((stem) => {
+      const df = Math.min(n, frequency.get(stem) ?? 0);
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       weights.set(stem, Math.max(MIN_WEIGHT, Math.min(1, idf / max)));
     });

@@ -1,4 +1,9 @@
-import { MEMORY_KINDS, type Memory, type MemoryKind, type MemorySource } from '../../protocol/memory-entities.js';
+import {
+  MEMORY_KINDS,
+  type Memory,
+  type MemoryKind,
+  type MemorySource,
+} from '../../protocol/memory-entities.js';
 
 /** Statuses of messages worth retrieving: finished (or cut short) replies, never drafts or failures. */
 export const RETRIEVABLE_STATUSES = ['complete', 'stopped', 'interrupted'] as const;
