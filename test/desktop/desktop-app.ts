@@ -75,6 +75,8 @@ export async function bootApp(options: { dataDir?: string; before?: () => void }
   booted.cores.length = 0;
   const home = options.dataDir ?? (await freshHome());
   vi.stubEnv('CELL0_HOME', home);
+  // Linux launch-at-login writes an XDG autostart entry: keep it inside the test's folder.
+  vi.stubEnv('XDG_CONFIG_HOME', join(home, 'xdg-config'));
   vi.stubEnv('ELECTRON_RENDERER_URL', undefined);
   options.before?.();
   await import(/* @vite-ignore */ `${entryPath}?shell=${++boots}`);

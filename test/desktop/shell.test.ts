@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -225,18 +226,25 @@ describe('closing, quitting and launching again', () => {
 describe('desktop settings', () => {
   it('launch at login and the theme follow the setting, at start and on change', async () => {
     const { client, home } = await bootApp();
-    expect(app.loginItemSettings.openAtLogin).toBe(false);
+    // Electron's login items on macOS and Windows; an XDG autostart entry on Linux.
+    const autostart = join(home, 'xdg-config', 'autostart', 'cell0.desktop');
+    const launchesAtLogin = () =>
+      process.platform === 'linux' ? existsSync(autostart) : app.loginItemSettings.openAtLogin;
+    expect(launchesAtLogin()).toBe(false);
     expect(nativeTheme.themeSource).toBe('system');
 
     await client.call('settings.setDesktop', { launchAtLogin: true, theme: 'dark' });
-    expect(app.loginItemSettings.openAtLogin).toBe(true);
+    expect(launchesAtLogin()).toBe(true);
+    if (process.platform === 'linux') expect(readFileSync(autostart, 'utf8')).toMatch(/^Exec=".+"$/m);
     expect(nativeTheme.themeSource).toBe('dark');
     await quitAndWait();
 
     // The next start applies what was saved.
     await bootApp({ dataDir: home });
-    expect(app.loginItemSettings.openAtLogin).toBe(true);
+    expect(launchesAtLogin()).toBe(true);
     expect(nativeTheme.themeSource).toBe('dark');
+
+    await client.call('settings.setDesktop', { launchAtLogin: false }).catch(() => undefined);
   });
 });
 
