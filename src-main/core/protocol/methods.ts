@@ -232,7 +232,10 @@ export const methods = {
   },
   /** Full-text search over every message of every conversation (Ctrl/Cmd+K). */
   'search.messages': {
-    params: z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(100).optional() }),
+    params: z.object({
+      query: z.string().trim().min(1).max(500),
+      limit: z.number().int().min(1).max(100).optional(),
+    }),
     result: z.object({ hits: z.array(searchHitSchema) }),
   },
   'conversations.export': {
@@ -253,7 +256,11 @@ export const methods = {
       text: z.string().trim().min(1).max(2000),
       kind: z.enum(MEMORY_KINDS).optional(),
       pinned: z.boolean().optional(),
-      eventDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+      eventDate: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .nullable()
+        .optional(),
     }),
     result: memorySchema,
   },
@@ -264,7 +271,11 @@ export const methods = {
       kind: z.enum(MEMORY_KINDS).optional(),
       pinned: z.boolean().optional(),
       importance: z.number().min(0).max(1).optional(),
-      eventDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
+      eventDate: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .nullable()
+        .optional(),
     }),
     result: memorySchema,
   },
