@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import type { MemoryKind } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
 import { createMemory } from './actions.js';
-import { isMemoryKind, KIND_LABELS, MEMORY_KIND_LIST } from './memory-format.js';
+import { MemoryKindDateFields } from './MemoryKindDateFields.js';
 
 /** "Add a memory": something the owner wants Cell 0 to know without saying it in a chat. */
 export function AddMemory() {
@@ -81,26 +81,7 @@ export function AddMemory() {
         onChange={(e) => setText(e.target.value)}
       />
       <div className="memory-editor-row">
-        <label className="memory-field">
-          <span>Kind</span>
-          <select
-            className="select"
-            value={kind}
-            onChange={(e) => {
-              if (isMemoryKind(e.target.value)) setKind(e.target.value);
-            }}
-          >
-            {MEMORY_KIND_LIST.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="memory-field">
-          <span>Date it is about</span>
-          <input type="date" value={eventDate} onChange={(e) => setEventDate(e.target.value)} />
-        </label>
+        <MemoryKindDateFields kind={kind} eventDate={eventDate} onKind={setKind} onEventDate={setEventDate} />
         <label className="checkbox">
           <input type="checkbox" checked={pinned} onChange={(e) => setPinned(e.target.checked)} />
           Pinned

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { Memory, MemoryKind } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
 import { updateMemory } from './actions.js';
-import { isMemoryKind, KIND_LABELS, MEMORY_KIND_LIST } from './memory-format.js';
+import { MemoryKindDateFields } from './MemoryKindDateFields.js';
 
 /** Edits text, kind and date in place; Esc or Cancel leaves the memory as it was. */
 export function MemoryEditor({ memory, onDone }: { memory: Memory; onDone(): void }) {
@@ -70,26 +70,7 @@ export function MemoryEditor({ memory, onDone }: { memory: Memory; onDone(): voi
         }}
       />
       <div className="memory-editor-row">
-        <label className="memory-field">
-          <span>Kind</span>
-          <select
-            className="select"
-            value={kind}
-            onChange={(e) => {
-              if (isMemoryKind(e.target.value)) setKind(e.target.value);
-            }}
-          >
-            {MEMORY_KIND_LIST.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="memory-field">
-          <span>Date it is about</span>
-          <input type="date" value={eventDate} onChange={(e) => setEventDate(e.target.value)} />
-        </label>
+        <MemoryKindDateFields kind={kind} eventDate={eventDate} onKind={setKind} onEventDate={setEventDate} />
         <span className="status-spacer" />
         <button type="button" className="button button-small" onClick={onDone}>
           Cancel
