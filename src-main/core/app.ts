@@ -11,6 +11,8 @@ import { Kernel } from './kernel/kernel.js';
 import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
 import { createHandlers } from './handlers.js';
+import { SwarmService } from './swarms/swarm-service.js';
+import type { SwarmBudget } from './protocol/swarm-entities.js';
 import { ConversationStore } from './conversations/store.js';
 import { EventBus } from './gateway/event-bus.js';
 import { Keychain } from './identity/keychain.js';
@@ -39,6 +41,8 @@ export interface CoreOptions {
   bwrapPath?: string;
   /** Memory daemon timing (tests run it faster or by hand). */
   memory?: MemoryServiceTiming;
+  /** Default swarm budget (tests shrink it). */
+  swarmBudget?: Partial<SwarmBudget>;
 }
 
 export interface Service {
@@ -99,9 +103,23 @@ export function createCore(options: CoreOptions): Core {
     logger,
     ...(options.memory ?? {}),
   });
-  const chat = new ChatService(conversations, providers, bus, {
+  const swarms: SwarmService = new SwarmService({
+    db: storage.db,
+    bus,
+    providers,
+    conversations,
+    audit,
+    logger,
+    gate,
+    // Tests without the kernel hand workers plain tools; otherwise every call goes through the kernel.
+    ...(options.tools ? { tools: options.tools } : { kernel }),
+    ...(options.swarmBudget ? { budget: options.swarmBudget } : {}),
+    chatBusy: (conversationId: string): boolean => chat.isStreaming(conversationId),
+  });
+  const chat: ChatService = new ChatService(conversations, providers, bus, {
     kernel,
     memory,
+    swarms,
     gate,
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
@@ -109,7 +127,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.budget ? { budget: options.budget } : {}),
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
   });
-  const monitor = new AgentsMonitor({ bus, chat, kernel, permissions, gate });
+  const monitor = new AgentsMonitor({ bus, chat, swarms, kernel, permissions, gate });
 
   const services: Service[] = [
     { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
@@ -126,6 +144,7 @@ export function createCore(options: CoreOptions): Core {
     { name: 'permissions', start: () => permissions.start(), stop: () => permissions.stop() },
     { name: 'kernel', start: () => kernel.start(), stop: () => kernel.stop() },
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
+    { name: 'swarms', start: () => swarms.start(), stop: () => swarms.stop() },
     { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
     { name: 'memory', start: () => memory.start(), stop: () => memory.stop() },
   ];
@@ -146,6 +165,7 @@ export function createCore(options: CoreOptions): Core {
       gate,
       monitor,
       memory,
+      swarms,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -16,6 +16,8 @@ import { kernelHandlers } from './kernel/kernel-handlers.js';
 import type { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handlers } from './protocol/router.js';
+import { swarmHandlers } from './swarms/swarm-handlers.js';
+import type { SwarmService } from './swarms/swarm-service.js';
 
 export interface HandlerDeps {
   mode: 'desktop' | 'serve';
@@ -32,6 +34,7 @@ export interface HandlerDeps {
   gate: PauseGate;
   monitor: AgentsMonitor;
   memory: MemoryService;
+  swarms: SwarmService;
 }
 
 /** Binds every protocol method to the service that does the work; each feature owns its part. */
@@ -53,5 +56,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...identityHandlers(deps),
     ...kernelHandlers(deps),
     ...memoryHandlers(deps),
+    ...swarmHandlers(deps),
   };
 }

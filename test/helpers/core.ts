@@ -35,7 +35,7 @@ let frameId = 0;
 export async function startTestCore(
   options: Pick<
     CoreOptions,
-    'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools' | 'budget' | 'bwrapPath'
+    'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools' | 'budget' | 'bwrapPath' | 'swarmBudget'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -59,6 +59,7 @@ export async function startTestCore(
       ...(options.tools ? { tools: options.tools } : {}),
       ...(options.budget ? { budget: options.budget } : {}),
       ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+      ...(options.swarmBudget ? { swarmBudget: options.swarmBudget } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

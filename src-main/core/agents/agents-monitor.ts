@@ -2,6 +2,7 @@ import type { EventBus } from '../gateway/event-bus.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { PermissionEngine } from '../kernel/permissions/permission-engine.js';
 import type { AgentsStatus } from '../protocol/entities.js';
+import type { SwarmService } from '../swarms/swarm-service.js';
 import type { ChatService } from './chat-service.js';
 import type { PauseGate } from './pause-gate.js';
 
@@ -11,6 +12,8 @@ const WATCHED = new Set([
   'tool.updated',
   'permission.requested',
   'permission.resolved',
+  'swarm.updated',
+  'swarm.event',
 ]);
 
 /**
@@ -25,6 +28,7 @@ export class AgentsMonitor {
     private readonly deps: {
       bus: EventBus;
       chat: ChatService;
+      swarms?: SwarmService;
       kernel: Kernel;
       permissions: PermissionEngine;
       gate: PauseGate;
@@ -34,7 +38,7 @@ export class AgentsMonitor {
   status(): AgentsStatus {
     return {
       paused: this.deps.gate.paused,
-      runningReplies: this.deps.chat.runningCount(),
+      runningReplies: this.deps.chat.runningCount() + (this.deps.swarms?.activeAgents() ?? 0),
       runningTools: this.deps.kernel.runningCount(),
       pendingPermissions: this.deps.permissions.pending().length,
     };

@@ -2,6 +2,7 @@ import { stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
 import type { Kernel } from '../kernel/kernel.js';
 import { kernelTools } from '../kernel/tools/tool-set.js';
 import type { MemoryService } from '../memory/memory-service.js';
+import type { SwarmService } from '../swarms/swarm-service.js';
 import type { PauseGate } from './pause-gate.js';
 import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
@@ -26,6 +27,8 @@ export interface ChatServiceOptions {
   kernel?: Kernel;
   /** Assembles each reply's context (persona, memories, turns within a budget) and offers the memory tools. */
   memory?: MemoryService;
+  /** Offers `propose_swarm` and keeps a conversation with a running swarm from starting a reply. */
+  swarms?: SwarmService;
   /** "Pause all agents": replies wait here before each model call. */
   gate?: PauseGate;
   /** Tools offered without the kernel: their calls are only surfaced as events (tests). */
@@ -126,10 +129,10 @@ export class ChatService {
   ): Promise<{ userMessage: Message; assistantMessage: Message }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
-    if (this.active.has(conversationId)) {
+    if (this.active.has(conversationId) || this.options.swarms?.isBusy(conversationId)) {
       throw new Cell0Error(
         'BUSY',
-        'A reply is still streaming in this conversation. Stop it or wait for it to finish.',
+        'A reply or a swarm is still running in this conversation. Stop it or wait for it to finish.',
       );
     }
     // Claim the slot before any await, so two quick sends cannot both start a reply.
@@ -167,6 +170,11 @@ export class ChatService {
 
   runningCount(): number {
     return this.active.size;
+  }
+
+  /** Whether a reply is streaming in the conversation. */
+  isStreaming(conversationId: string): boolean {
+    return this.active.has(conversationId);
   }
 
   /** Stops every running reply (the "stop all agents" control). */
@@ -315,7 +323,8 @@ export class ChatService {
       ? kernelTools(this.options.kernel, { ...ctx, signal, beforeCall })
       : {};
     const memory = this.options.memory ? this.options.memory.tools({ ...ctx, beforeCall }) : {};
-    const tools = { ...kernel, ...memory };
+    const swarms = this.options.swarms ? this.options.swarms.tools({ ...ctx, signal, beforeCall }) : {};
+    const tools = { ...kernel, ...memory, ...swarms };
     return Object.keys(tools).length > 0 ? tools : undefined;
   }
 

@@ -20,6 +20,7 @@ export function kernelHandlers({
   permissions,
   audit,
   chat,
+  swarms,
   gate,
   monitor,
 }: HandlerDeps): Pick<Handlers, KernelMethods> {
@@ -50,7 +51,8 @@ export function kernelHandlers({
     },
     'agents.stopAll': async () => {
       const killedTools = kernel.stopAll();
-      const stoppedReplies = await chat.stopAll();
+      const [replies, runs] = await Promise.all([chat.stopAll(), swarms.stopAll()]);
+      const stoppedReplies = replies + runs;
       return { stoppedReplies, killedTools };
     },
   };

@@ -14,6 +14,7 @@ import {
   permissionRuleSchema,
   toolCallSchema,
 } from './kernel-entities.js';
+import { swarmEvents } from './swarm-methods.js';
 import { daemonStatusSchema, memorySchema, usedMemorySchema } from './memory-entities.js';
 
 /** Every event the core pushes to clients. */
@@ -74,6 +75,7 @@ export const events = {
     messageId: z.string().nullable(),
     permissionRequestId: z.string().nullable(),
   }),
+  ...swarmEvents,
 } as const;
 
 export type Events = typeof events;

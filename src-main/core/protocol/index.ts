@@ -6,3 +6,5 @@ export * from './events.js';
 export * from './bridge.js';
 export * from './kernel-entities.js';
 export * from './memory-entities.js';
+export * from './swarm-entities.js';
+export * from './swarm-methods.js';

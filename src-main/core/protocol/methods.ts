@@ -31,6 +31,7 @@ import {
   searchHitSchema,
   usedMemorySchema,
 } from './memory-entities.js';
+import { swarmMethods } from './swarm-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -309,6 +310,7 @@ export const methods = {
     params: z.object({ tokensPerDay: z.number().int().min(0).max(100_000_000) }),
     result: daemonStatusSchema,
   },
+  ...swarmMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -199,6 +199,33 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'memory: index event dates for "when" questions',
     sql: `CREATE INDEX memories_event_date ON memories(event_date) WHERE event_date IS NOT NULL;`,
   },
+  {
+    version: 6,
+    name: 'swarms: runs, their agents and every event (for replay)',
+    sql: `
+      CREATE TABLE swarm_runs (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX swarm_runs_conversation ON swarm_runs(conversation_id, created_at);
+      CREATE TABLE swarm_agents (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES swarm_runs(id) ON DELETE CASCADE,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX swarm_agents_run ON swarm_agents(run_id);
+      CREATE TABLE swarm_events (
+        run_id TEXT NOT NULL REFERENCES swarm_runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { TOOL_NAMES } from '../protocol/kernel-entities.js';
+
+/** What the coordinator must answer: the subtasks and what each waits for. */
+export const planSchema = z.object({
+  subtasks: z
+    .array(
+      z.object({
+        id: z.string().trim().min(1).max(40),
+        title: z.string().trim().min(1).max(120),
+        /** The worker's role, e.g. "Researcher" or "Test writer". */
+        role: z.string().trim().min(1).max(60),
+        instructions: z.string().trim().min(1).max(8_000),
+        dependsOn: z.array(z.string().trim().min(1).max(40)),
+        /** The kernel tools the worker may use (every call still goes through permissions). */
+        tools: z.array(z.enum(TOOL_NAMES)),
+      }),
+    )
+    .min(1),
+});
+export type Plan = z.infer<typeof planSchema>;
+export type Subtask = Plan['subtasks'][number];
+
+/** Why a plan cannot run; fed back to the coordinator for one more try. */
+export class PlanError extends Error {}
+
+/**
+ * Checks what the schema cannot: unique ids, known dependencies, no cycles, and a size the budget
+ * allows. Returns the subtasks in an order where every dependency comes first.
+ */
+export function validatePlan(plan: Plan, maxSubtasks: number): Subtask[] {
+  const { subtasks } = plan;
+  if (subtasks.length > maxSubtasks) {
+    throw new PlanError(
+      `The plan has ${subtasks.length} subtasks; the budget allows at most ${maxSubtasks}. Merge some.`,
+    );
+  }
+  const byId = new Map<string, Subtask>();
+  for (const s of subtasks) {
+    if (byId.has(s.id)) throw new PlanError(`Two subtasks have the id "${s.id}". Ids must be unique.`);
+    byId.set(s.id, s);
+  }
+  for (const s of subtasks) {
+    for (const dep of s.dependsOn) {
+      if (dep === s.id) throw new PlanError(`Subtask "${s.id}" depends on itself.`);
+      if (!byId.has(dep))
+        throw new PlanError(`Subtask "${s.id}" depends on "${dep}", which is not in the plan.`);
+    }
+  }
+  // Kahn's algorithm: whatever is left once no subtask is free is a cycle.
+  const ordered: Subtask[] = [];
+  const remaining = new Map(subtasks.map((s) => [s.id, new Set(s.dependsOn)]));
+  while (remaining.size > 0) {
+    const free = [...remaining].filter(([, deps]) => deps.size === 0).map(([id]) => id);
+    if (free.length === 0) {
+      throw new PlanError(`The dependencies form a cycle among: ${[...remaining.keys()].join(', ')}.`);
+    }
+    for (const id of free) {
+      remaining.delete(id);
+      ordered.push(byId.get(id)!);
+      for (const deps of remaining.values()) deps.delete(id);
+    }
+  }
+  return ordered;
+}
+
+/** Pulls the JSON object out of a model's answer (bare, or in a ```json fence, or with prose around it). */
+export function extractJson(text: string): unknown {
+  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
+  const candidate = fenced?.[1] ?? text;
+  const start = candidate.indexOf('{');
+  const end = candidate.lastIndexOf('}');
+  if (start < 0 || end < start) throw new PlanError('The answer holds no JSON object.');
+  try {
+    return JSON.parse(candidate.slice(start, end + 1));
+  } catch (err) {
+    throw new PlanError(`The JSON does not parse: ${(err as Error).message}`);
+  }
+}
+
+/** Parses and validates a coordinator's answer into ordered subtasks. */
+export function parsePlan(text: string, maxSubtasks: number): Subtask[] {
+  const parsed = planSchema.safeParse(extractJson(text));
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new PlanError(`The plan does not match the schema: ${issues}`);
+  }
+  return validatePlan(parsed.data, maxSubtasks);
+}
+
+export const reviewSchema = z.object({ approved: z.boolean(), notes: z.string().max(8_000) });
+export type Review = z.infer<typeof reviewSchema>;
+
+/** A reviewer that answers badly approves by default: its notes say why, the draft stands. */
+export function parseReview(text: string): Review {
+  try {
+    const parsed = reviewSchema.safeParse(extractJson(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through
+  }
+  return { approved: true, notes: `The review was not in the expected form: ${text.slice(0, 500)}` };
+}

@@ -1,0 +1,479 @@
+import { randomUUID } from 'node:crypto';
+import { tool, type ToolSet } from 'ai';
+import { z } from 'zod';
+import type { PauseGate } from '../agents/pause-gate.js';
+import type { ProviderRegistry } from '../agents/provider-registry.js';
+import type { ConversationStore } from '../conversations/store.js';
+import { DEFAULT_TITLE } from '../conversations/store.js';
+import type { EventBus } from '../gateway/event-bus.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Logger } from '../logger.js';
+import type { Message, ModelRef } from '../protocol/entities.js';
+import { Cell0Error } from '../protocol/errors.js';
+import {
+  DEFAULT_SWARM_BUDGET,
+  type SwarmAgent,
+  type SwarmBudget,
+  type SwarmEvent,
+  type SwarmProposal,
+  type SwarmRun,
+} from '../protocol/swarm-entities.js';
+import type { Database } from '../storage/database.js';
+import { SwarmExecution } from './swarm-execution.js';
+import { SwarmStore } from './swarm-store.js';
+
+export interface SwarmServiceOptions {
+  db: Database;
+  bus: EventBus;
+  providers: ProviderRegistry;
+  conversations: ConversationStore;
+  audit: Pick<AuditLog, 'append'>;
+  logger: Logger;
+  kernel?: Kernel;
+  gate?: PauseGate;
+  /** Tools offered to workers without the kernel (tests). */
+  tools?: ToolSet;
+  /** Whether a chat reply is streaming in the conversation (a swarm then waits its turn). */
+  chatBusy?: (conversationId: string) => boolean;
+  /** Defaults for every run; each run may override them. */
+  budget?: Partial<SwarmBudget>;
+  agentSteps?: number;
+  flushMs?: number;
+}
+
+interface PendingProposal {
+  proposal: SwarmProposal;
+  decide: (run: SwarmRun | null) => void;
+}
+
+/** How a run ended, as the conversation's message shows it. */
+function hostContent(run: SwarmRun, agents: SwarmAgent[]): string {
+  if (run.status === 'done' && run.finalAnswer) return run.finalAnswer;
+  const finished = agents.filter((a) => a.role === 'worker' && a.status === 'done');
+  const lines = [
+    run.status === 'stopped'
+      ? 'The swarm was stopped.'
+      : `The swarm failed: ${run.error?.message ?? 'unknown error'}`,
+  ];
+  if (finished.length > 0) {
+    lines.push('', 'What the workers finished:');
+    for (const a of finished) lines.push('', `**${a.title}**`, a.output.trim());
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Swarms: starts runs from the chat (or an agent's accepted proposal), keeps the live ones, and
+ * serves stored runs and their events for replay.
+ */
+export class SwarmService {
+  private readonly store: SwarmStore;
+  private readonly live = new Map<string, SwarmExecution>();
+  private readonly proposals = new Map<string, PendingProposal>();
+  private readonly defaults: SwarmBudget;
+  private stopping = false;
+
+  constructor(private readonly options: SwarmServiceOptions) {
+    this.store = new SwarmStore(options.db);
+    this.defaults = { ...DEFAULT_SWARM_BUDGET, ...options.budget };
+  }
+
+  /** Runs that were going when the app stopped end as failed, with why; their events stay for replay. */
+  async start(): Promise<void> {
+    for (const run of await this.store.unfinished()) {
+      const seq = await this.store.lastSeq(run.id);
+      const error = {
+        code: 'AGENT_FAILED' as const,
+        message: 'Interrupted: Cell 0 stopped while this swarm ran.',
+      };
+      const ended: SwarmRun = { ...run, status: 'failed', error, endedAt: Date.now() };
+      const agents = (await this.store.agents(run.id)).map((a) =>
+        ['done', 'failed', 'stopped'].includes(a.status)
+          ? a
+          : { ...a, status: 'stopped' as const, endedAt: ended.endedAt },
+      );
+      const event: SwarmEvent = {
+        runId: run.id,
+        seq: seq + 1,
+        at: Date.now(),
+        type: 'run.status',
+        status: 'failed',
+        error,
+      };
+      await this.store.saveRun(ended);
+      await this.store.write(agents, [event]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const p of this.proposals.values()) p.decide(null);
+    this.proposals.clear();
+    const running = [...this.live.values()];
+    for (const execution of running) execution.stop();
+    await Promise.allSettled(running.map((e) => e.done));
+  }
+
+  /** The owner's `/swarm` from the chat: stores the task and the run's message, then runs it. */
+  async startFromChat(params: {
+    conversationId: string;
+    task: string;
+    clientMessageId: string;
+    budget?: Partial<SwarmBudget> | undefined;
+  }): Promise<{ run: SwarmRun; userMessage: Message; assistantMessage: Message }> {
+    const { conversations, bus } = this.options;
+    const resent = await conversations.findExchange(params.conversationId, params.clientMessageId);
+    if (resent) {
+      const run = await this.store.runByMessage(resent.assistantMessage.id);
+      if (run) return { run, ...resent };
+      throw new Cell0Error('BUSY', 'That message was already sent as a chat message, not a swarm.');
+    }
+    this.assertFree(params.conversationId);
+    const before = await conversations.get(params.conversationId);
+    const resolved = await this.options.providers.resolve(before.modelRef);
+    const modelRef = { providerId: resolved.provider.id, model: resolved.model };
+    const exchange = await conversations.appendExchange(
+      params.conversationId,
+      params.task,
+      params.clientMessageId,
+      modelRef,
+    );
+    bus.emit('message.created', { message: exchange.userMessage });
+    bus.emit('message.created', { message: exchange.assistantMessage });
+    if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
+      await conversations.rename(
+        params.conversationId,
+        `Swarm: ${params.task.trim().split('\n')[0]!.slice(0, 50)}`,
+      );
+    }
+    bus.emit('conversation.updated', { conversation: await conversations.get(params.conversationId) });
+    const execution = await this.launch({
+      conversationId: params.conversationId,
+      messageId: exchange.assistantMessage.id,
+      task: params.task,
+      modelRef,
+      budget: params.budget,
+      hostOwned: true,
+    });
+    return { run: structuredClone(execution.run), ...exchange };
+  }
+
+  private assertFree(conversationId: string): void {
+    if (this.stopping) throw new Cell0Error('BUSY', 'Cell 0 is shutting down.');
+    if (this.options.chatBusy?.(conversationId) || this.isBusy(conversationId)) {
+      throw new Cell0Error(
+        'BUSY',
+        'A reply or a swarm is still running in this conversation. Stop it or wait for it to finish.',
+      );
+    }
+  }
+
+  /** Whether a swarm started from the chat is running in the conversation. */
+  isBusy(conversationId: string): boolean {
+    for (const e of this.live.values()) if (e.run.conversationId === conversationId) return true;
+    return false;
+  }
+
+  /** Agents at work now, across every live run (for the tray and status bar). */
+  activeAgents(): number {
+    let n = 0;
+    for (const e of this.live.values()) n += e.activeAgents();
+    return n;
+  }
+
+  private async launch(params: {
+    conversationId: string;
+    messageId: string;
+    task: string;
+    modelRef: ModelRef;
+    budget: Partial<SwarmBudget> | undefined;
+    hostOwned: boolean;
+  }): Promise<SwarmExecution> {
+    const run: SwarmRun = {
+      id: randomUUID(),
+      conversationId: params.conversationId,
+      messageId: params.messageId,
+      task: params.task,
+      status: 'planning',
+      providerId: params.modelRef.providerId,
+      model: params.modelRef.model,
+      budget: { ...this.defaults, ...params.budget },
+      usage: { agents: 0, tokens: 0, costUsd: 0, toolCalls: 0 },
+      finalAnswer: null,
+      error: null,
+      createdAt: Date.now(),
+      endedAt: null,
+    };
+    await this.store.saveRun(run);
+    await this.options.audit.append({
+      actor: 'owner',
+      kind: 'tool.call',
+      tool: 'swarm',
+      args: { task: params.task, budget: run.budget },
+      outcome: `swarm ${run.id} started`,
+      conversationId: params.conversationId,
+    });
+    const { providers, kernel, tools, gate, logger, bus } = this.options;
+    const execution = new SwarmExecution(run, {
+      store: this.store,
+      bus,
+      resolve: (model) => providers.resolve({ providerId: run.providerId, model }),
+      ...(kernel ? { kernel } : {}),
+      ...(tools ? { tools } : {}),
+      ...(gate ? { gate } : {}),
+      logger,
+      agentSteps: this.options.agentSteps ?? 12,
+      flushMs: this.options.flushMs ?? 100,
+    });
+    this.live.set(run.id, execution);
+    bus.emit('swarm.updated', { run: structuredClone(run) });
+    void execution.done
+      .then(async (ended) => {
+        await this.options.audit.append({
+          actor: 'swarm',
+          kind: 'tool.result',
+          tool: 'swarm',
+          args: null,
+          outcome: `swarm ${ended.id} ${ended.status}${ended.error ? `: ${ended.error.message}` : ''}`,
+          conversationId: ended.conversationId,
+        });
+        if (params.hostOwned) await this.finishHostMessage(execution);
+      })
+      .catch((err: unknown) => logger.warn('swarm end could not be recorded', err))
+      .finally(() => this.live.delete(run.id));
+    return execution;
+  }
+
+  /** The run's answer (or why it ended, with what finished) becomes its message in the conversation. */
+  private async finishHostMessage(execution: SwarmExecution): Promise<void> {
+    const { run } = execution;
+    const { conversations, bus } = this.options;
+    const content = hostContent(run, [...execution.agents.values()]);
+    const status = run.status === 'done' ? 'complete' : run.status === 'stopped' ? 'stopped' : 'error';
+    const { inputTokens, outputTokens } = execution.totals();
+    await conversations.updateReply(
+      run.messageId,
+      content,
+      status,
+      run.status === 'failed' ? run.error : null,
+      {
+        inputTokens,
+        outputTokens,
+        costUsd: run.usage.costUsd,
+      },
+    );
+    await conversations.touch(run.conversationId);
+    bus.emit('message.updated', { message: await conversations.message(run.messageId) });
+    bus.emit('conversation.updated', { conversation: await conversations.get(run.conversationId) });
+  }
+
+  private execution(runId: string): SwarmExecution {
+    const e = this.live.get(runId);
+    if (!e) throw new Cell0Error('NOT_FOUND', 'That swarm is not running.');
+    return e;
+  }
+
+  async list(conversationId: string | undefined, limit = 100): Promise<SwarmRun[]> {
+    const stored = await this.store.runs(conversationId, limit);
+    // The live state is ahead of the last flush.
+    return stored.map((r) => (this.live.has(r.id) ? structuredClone(this.live.get(r.id)!.run) : r));
+  }
+
+  async get(runId: string): Promise<{ run: SwarmRun; agents: SwarmAgent[] }> {
+    const live = this.live.get(runId);
+    if (live)
+      return {
+        run: structuredClone(live.run),
+        agents: [...live.agents.values()].map((a) => structuredClone(a)),
+      };
+    return { run: await this.store.run(runId), agents: await this.store.agents(runId) };
+  }
+
+  async events(
+    runId: string,
+    afterSeq = 0,
+    limit = 5_000,
+  ): Promise<{ events: SwarmEvent[]; hasMore: boolean }> {
+    await this.store.run(runId);
+    // Events of a live run are written in batches: flush first, so a replay sees all of them.
+    await this.live.get(runId)?.flush();
+    const events = await this.store.events(runId, afterSeq, limit + 1);
+    return { events: events.slice(0, limit), hasMore: events.length > limit };
+  }
+
+  async stopRun(runId: string): Promise<boolean> {
+    const e = this.live.get(runId);
+    if (!e) {
+      await this.store.run(runId);
+      return false;
+    }
+    e.stop();
+    await this.options.audit.append({
+      actor: 'owner',
+      kind: 'agent.stop',
+      tool: 'swarm',
+      args: null,
+      outcome: `swarm ${runId} stopped`,
+      conversationId: e.run.conversationId,
+    });
+    await e.done;
+    return true;
+  }
+
+  async stopAgent(runId: string, agentId: string): Promise<boolean> {
+    const e = this.execution(runId);
+    if (!e.agents.has(agentId)) throw new Cell0Error('NOT_FOUND', 'That agent is not part of this swarm.');
+    const stopped = e.stopAgent(agentId);
+    if (stopped) {
+      await this.options.audit.append({
+        actor: 'owner',
+        kind: 'agent.stop',
+        tool: 'swarm',
+        args: { agentId },
+        outcome: `swarm ${runId}: agent ${e.agents.get(agentId)!.title} stopped`,
+        conversationId: e.run.conversationId,
+      });
+    }
+    return stopped;
+  }
+
+  /** Stops every live run (the "stop all agents" control). */
+  async stopAll(): Promise<number> {
+    const running = [...this.live.values()];
+    for (const e of running) e.stop();
+    await Promise.allSettled(running.map((e) => e.done));
+    return running.length;
+  }
+
+  pause(runId: string): SwarmRun {
+    const e = this.execution(runId);
+    e.pause();
+    return structuredClone(e.run);
+  }
+
+  resume(runId: string): SwarmRun {
+    const e = this.execution(runId);
+    e.resume();
+    return structuredClone(e.run);
+  }
+
+  pendingProposals(conversationId?: string): SwarmProposal[] {
+    return [...this.proposals.values()]
+      .map((p) => p.proposal)
+      .filter((p) => !conversationId || p.conversationId === conversationId);
+  }
+
+  async respond(proposalId: string, accept: boolean): Promise<SwarmRun | null> {
+    const pending = this.proposals.get(proposalId);
+    if (!pending) throw new Cell0Error('NOT_FOUND', 'That proposal was already answered or withdrawn.');
+    this.proposals.delete(proposalId);
+    const { proposal } = pending;
+    await this.options.audit.append({
+      actor: 'owner',
+      kind: accept ? 'permission.grant' : 'permission.deny',
+      tool: 'propose_swarm',
+      args: { task: proposal.task },
+      outcome: accept ? 'swarm accepted' : 'swarm declined',
+      conversationId: proposal.conversationId,
+    });
+    let run: SwarmRun | null = null;
+    if (accept) {
+      const conversation = await this.options.conversations.get(proposal.conversationId);
+      const resolved = await this.options.providers.resolve(conversation.modelRef);
+      const execution = await this.launch({
+        conversationId: proposal.conversationId,
+        messageId: proposal.messageId,
+        task: proposal.task,
+        modelRef: { providerId: resolved.provider.id, model: resolved.model },
+        budget: undefined,
+        hostOwned: false,
+      });
+      run = structuredClone(execution.run);
+      pending.decide(run);
+    } else {
+      pending.decide(null);
+    }
+    this.options.bus.emit('swarm.proposalResolved', { proposalId, accepted: accept, runId: run?.id ?? null });
+    return run;
+  }
+
+  /**
+   * `propose_swarm`: an agent asks the owner to run a task as a swarm. The call waits for the
+   * owner; if accepted it waits for the run and returns its answer to the agent.
+   */
+  tools(ctx: {
+    conversationId: string;
+    messageId: string;
+    signal: AbortSignal;
+    beforeCall: () => void;
+  }): ToolSet {
+    return {
+      propose_swarm: tool({
+        description:
+          'Propose running a large task as a swarm: a coordinator splits it into subtasks that worker agents do in parallel, and a reviewer checks the result. The owner is asked first. Returns the swarm’s final answer, or that the owner declined.',
+        inputSchema: z.object({
+          task: z
+            .string()
+            .min(1)
+            .max(20_000)
+            .describe('The whole task, self-contained: the swarm sees nothing else.'),
+          reason: z
+            .string()
+            .max(2_000)
+            .optional()
+            .describe('Why a swarm suits this task better than one agent.'),
+        }),
+        execute: async ({ task, reason }) => {
+          ctx.beforeCall();
+          const decision = await this.propose(ctx, task, reason ?? null);
+          if (!decision) return 'The owner declined to run a swarm. Carry on without one.';
+          const e = this.live.get(decision.id);
+          // Stopping the reply that proposed it stops the swarm too.
+          const stop = () => e?.stop();
+          ctx.signal.addEventListener('abort', stop, { once: true });
+          const ended = e ? await e.done : await this.store.run(decision.id);
+          if (ended.status === 'done') return ended.finalAnswer ?? '';
+          return `The swarm ended ${ended.status}${ended.error ? `: ${ended.error.message}` : ''}.`;
+        },
+      }),
+    };
+  }
+
+  private propose(
+    ctx: { conversationId: string; messageId: string; signal: AbortSignal },
+    task: string,
+    reason: string | null,
+  ): Promise<SwarmRun | null> {
+    if (this.stopping) return Promise.resolve(null);
+    const proposal: SwarmProposal = {
+      id: randomUUID(),
+      conversationId: ctx.conversationId,
+      messageId: ctx.messageId,
+      task,
+      reason,
+      createdAt: Date.now(),
+    };
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        if (this.proposals.delete(proposal.id)) {
+          this.options.bus.emit('swarm.proposalResolved', {
+            proposalId: proposal.id,
+            accepted: false,
+            runId: null,
+          });
+        }
+        resolve(null);
+      };
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      this.proposals.set(proposal.id, {
+        proposal,
+        decide: (run) => {
+          ctx.signal.removeEventListener('abort', onAbort);
+          resolve(run);
+        },
+      });
+      this.options.bus.emit('swarm.proposed', { proposal });
+    });
+  }
+}

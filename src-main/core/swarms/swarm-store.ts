@@ -1,0 +1,108 @@
+import type { Database } from '../storage/database.js';
+import { Cell0Error } from '../protocol/errors.js';
+import {
+  swarmAgentSchema,
+  swarmEventSchema,
+  swarmRunSchema,
+  type SwarmAgent,
+  type SwarmEvent,
+  type SwarmRun,
+} from '../protocol/swarm-entities.js';
+
+const END_STATES = new Set(['done', 'failed', 'stopped']);
+
+/**
+ * Runs, agents and events in SQLite. Runs and agents are saved whole (they change often but are
+ * small); events are append-only and numbered per run, which is what replay reads.
+ */
+export class SwarmStore {
+  constructor(private readonly db: Database) {}
+
+  async saveRun(run: SwarmRun): Promise<void> {
+    await this.db.transaction(() =>
+      this.db.run(
+        `INSERT INTO swarm_runs (id, conversation_id, message_id, status, data, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+        [run.id, run.conversationId, run.messageId, run.status, JSON.stringify(run), run.createdAt],
+      ),
+    );
+  }
+
+  /** Saves agents and appends events in one transaction (the run's periodic flush). */
+  async write(agents: SwarmAgent[], events: SwarmEvent[]): Promise<void> {
+    if (agents.length === 0 && events.length === 0) return;
+    await this.db.transaction(async () => {
+      for (const agent of agents) {
+        await this.db.run(
+          `INSERT INTO swarm_agents (id, run_id, data) VALUES (?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
+          [agent.id, agent.runId, JSON.stringify(agent)],
+        );
+      }
+      // Many rows per statement: a busy run writes dozens of events a second.
+      for (let i = 0; i < events.length; i += 200) {
+        const batch = events.slice(i, i + 200);
+        await this.db.run(
+          `INSERT OR IGNORE INTO swarm_events (run_id, seq, data) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}`,
+          batch.flatMap((e) => [e.runId, e.seq, JSON.stringify(e)]),
+        );
+      }
+    });
+  }
+
+  async run(id: string): Promise<SwarmRun> {
+    const row = await this.db.get<{ data: string }>('SELECT data FROM swarm_runs WHERE id = ?', [id]);
+    if (!row) throw new Cell0Error('NOT_FOUND', 'There is no such swarm run.');
+    return swarmRunSchema.parse(JSON.parse(row.data));
+  }
+
+  async runByMessage(messageId: string): Promise<SwarmRun | null> {
+    const row = await this.db.get<{ data: string }>('SELECT data FROM swarm_runs WHERE message_id = ?', [
+      messageId,
+    ]);
+    return row ? swarmRunSchema.parse(JSON.parse(row.data)) : null;
+  }
+
+  async runs(conversationId: string | undefined, limit: number): Promise<SwarmRun[]> {
+    const rows = conversationId
+      ? await this.db.all<{ data: string }>(
+          'SELECT data FROM swarm_runs WHERE conversation_id = ? ORDER BY created_at DESC LIMIT ?',
+          [conversationId, limit],
+        )
+      : await this.db.all<{ data: string }>('SELECT data FROM swarm_runs ORDER BY created_at DESC LIMIT ?', [
+          limit,
+        ]);
+    return rows.map((r) => swarmRunSchema.parse(JSON.parse(r.data)));
+  }
+
+  async agents(runId: string): Promise<SwarmAgent[]> {
+    const rows = await this.db.all<{ data: string }>(
+      'SELECT data FROM swarm_agents WHERE run_id = ? ORDER BY rowid',
+      [runId],
+    );
+    return rows.map((r) => swarmAgentSchema.parse(JSON.parse(r.data)));
+  }
+
+  async events(runId: string, afterSeq: number, limit: number): Promise<SwarmEvent[]> {
+    const rows = await this.db.all<{ data: string }>(
+      'SELECT data FROM swarm_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      [runId, afterSeq, limit],
+    );
+    return rows.map((r) => swarmEventSchema.parse(JSON.parse(r.data)));
+  }
+
+  /** Runs that were going when the app stopped: they cannot resume their model calls, so they end as failed. */
+  async unfinished(): Promise<SwarmRun[]> {
+    const rows = await this.db.all<{ data: string; status: string }>('SELECT data, status FROM swarm_runs');
+    return rows.filter((r) => !END_STATES.has(r.status)).map((r) => swarmRunSchema.parse(JSON.parse(r.data)));
+  }
+
+  async lastSeq(runId: string): Promise<number> {
+    const row = await this.db.get<{ seq: number | null }>(
+      'SELECT MAX(seq) AS seq FROM swarm_events WHERE run_id = ?',
+      [runId],
+    );
+    return row?.seq ?? 0;
+  }
+}

@@ -1,0 +1,505 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeOpenAI } from '../../fixtures/fake-openai.js';
+import { swarmResponder, type SwarmScript } from '../../fixtures/swarm-script.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { StorageService } from '../../../src-main/core/storage/storage-service.js';
+import type { EventFrame } from '../../../src-main/core/protocol/frames.js';
+import type { Message } from '../../../src-main/core/protocol/entities.js';
+import type { SwarmEvent, SwarmRun } from '../../../src-main/core/protocol/swarm-entities.js';
+
+let fake: FakeOpenAI;
+let t: TestCore;
+
+beforeEach(async () => {
+  fake = new FakeOpenAI();
+  await fake.start();
+  t = await startTestCore({ flushIntervalMs: 20 });
+  await t.call('providers.save', {
+    kind: 'openai-compatible',
+    name: 'Fake',
+    baseUrl: fake.baseUrl,
+    defaultModel: 'fake-small',
+  });
+});
+
+afterEach(async () => {
+  await t.close();
+  await fake.stop();
+});
+
+const swarmEvents = (runId: string) =>
+  t.events
+    .filter((f) => f.event === 'swarm.event')
+    .map((f) => (f.payload as { event: SwarmEvent }).event)
+    .filter((e) => e.runId === runId);
+
+function ended(runId: string): Promise<SwarmRun> {
+  return t
+    .waitFor((f) => {
+      if (f.event !== 'swarm.updated') return false;
+      const { run } = f.payload as { run: SwarmRun };
+      return run.id === runId && ['done', 'failed', 'stopped'].includes(run.status);
+    }, 20_000)
+    .then((f) => (f.payload as { run: SwarmRun }).run);
+}
+
+function hostMessage(messageId: string): Promise<Message> {
+  return t
+    .waitFor((f) => {
+      if (f.event !== 'message.updated') return false;
+      const { message } = f.payload as { message: Message };
+      return message.id === messageId && message.status !== 'streaming';
+    }, 20_000)
+    .then((f) => (f.payload as { message: Message }).message);
+}
+
+async function startSwarm(script: SwarmScript, task = 'Compare three things.', budget?: object) {
+  const responder = swarmResponder(script);
+  fake.responder = responder.respond;
+  const conv = await t.call('conversations.create', {});
+  const started = await t.call('swarm.start', {
+    conversationId: conv.id,
+    task,
+    clientMessageId: 'swarm-1',
+    ...(budget ? { budget } : {}),
+  });
+  return { conv, ...started, calls: responder.calls };
+}
+
+const agentByTitle = (runId: string, title: string) =>
+  swarmEvents(runId)
+    .filter((e) => e.type === 'agent.spawned')
+    .map((e) => (e as Extract<SwarmEvent, { type: 'agent.spawned' }>).agent)
+    .find((a) => a.title === title)!;
+
+const statusesOf = (runId: string, agentId: string) =>
+  swarmEvents(runId)
+    .filter((e) => e.type === 'agent.status' && e.agentId === agentId)
+    .map((e) => (e as Extract<SwarmEvent, { type: 'agent.status' }>).status);
+
+describe('swarm runtime', () => {
+  it('plans, runs independent subtasks in parallel, passes results on, reviews and lands the answer', async () => {
+    const { run, userMessage, assistantMessage } = await startSwarm({
+      plan: [
+        { id: 'a', title: 'Gather A' },
+        { id: 'b', title: 'Gather B' },
+        { id: 'c', title: 'Compare', dependsOn: ['a', 'b'] },
+      ],
+      workers: {
+        a: { replies: [{ tokens: ['Alpha ', 'facts.'], delayMs: 40 }] },
+        b: { replies: [{ tokens: ['Beta ', 'facts.'], delayMs: 40 }] },
+        c: { replies: [{ tokens: ['A beats B.'] }] },
+      },
+      merge: 'Final: A beats B.',
+    });
+    expect(userMessage).toMatchObject({ role: 'user', content: 'Compare three things.' });
+    expect(assistantMessage.status).toBe('streaming');
+    expect(run.status).toBe('planning');
+
+    const end = await ended(run.id);
+    expect(end).toMatchObject({ status: 'done', finalAnswer: 'Final: A beats B.', error: null });
+    expect(end.usage.agents).toBe(5); // coordinator, three workers, reviewer
+    expect(end.usage.tokens).toBeGreaterThan(0);
+    const message = await hostMessage(assistantMessage.id);
+    expect(message).toMatchObject({ status: 'complete', content: 'Final: A beats B.' });
+
+    const a = agentByTitle(run.id, 'Gather A');
+    const b = agentByTitle(run.id, 'Gather B');
+    const c = agentByTitle(run.id, 'Compare');
+    expect(c.dependsOn.sort()).toEqual([a.id, b.id].sort());
+    // A and B ran side by side: both were thinking before either finished.
+    const order = swarmEvents(run.id)
+      .filter((e) => e.type === 'agent.status')
+      .map((e) => {
+        const s = e as Extract<SwarmEvent, { type: 'agent.status' }>;
+        return `${s.agentId}:${s.status}`;
+      });
+    const firstDone = Math.min(order.indexOf(`${a.id}:done`), order.indexOf(`${b.id}:done`));
+    expect(order.indexOf(`${a.id}:thinking`)).toBeLessThan(firstDone);
+    expect(order.indexOf(`${b.id}:thinking`)).toBeLessThan(firstDone);
+    // C started only after both, and got their results.
+    expect(order.indexOf(`${c.id}:thinking`)).toBeGreaterThan(order.indexOf(`${a.id}:done`));
+    expect(order.indexOf(`${c.id}:thinking`)).toBeGreaterThan(order.indexOf(`${b.id}:done`));
+    const cRequest = fake.requests.find((r) => JSON.stringify(r.body).includes('Subtask id: c.'));
+    expect(JSON.stringify(cRequest?.body)).toContain('Alpha facts.');
+    expect(JSON.stringify(cRequest?.body)).toContain('Beta facts.');
+    // Messages between agents: delegations, results passed on, the review and the final answer.
+    const kinds = swarmEvents(run.id)
+      .filter((e) => e.type === 'agent.message')
+      .map((e) => (e as Extract<SwarmEvent, { type: 'agent.message' }>).kind);
+    expect(kinds.filter((k) => k === 'delegate')).toHaveLength(3);
+    expect(kinds).toEqual(expect.arrayContaining(['task', 'result', 'review', 'final']));
+  });
+
+  it('stores every event, so a finished run replays exactly as it went live', async () => {
+    const { run } = await startSwarm({
+      plan: [{ id: 'only', title: 'Only step' }],
+      workers: { only: { replies: [{ tokens: ['Done.'] }] } },
+    });
+    await ended(run.id);
+    const live = swarmEvents(run.id);
+    const stored = await t.call('swarm.events', { runId: run.id });
+    expect(stored.hasMore).toBe(false);
+    expect(stored.events).toEqual(live);
+    expect(stored.events.map((e) => e.seq)).toEqual(live.map((_, i) => i + 1));
+    const paged = await t.call('swarm.events', { runId: run.id, afterSeq: 3, limit: 2 });
+    expect(paged.events.map((e) => e.seq)).toEqual([4, 5]);
+    expect(paged.hasMore).toBe(true);
+
+    // Survives a restart: the run, its agents and its events are on disk.
+    await t.restart();
+    const again = await t.call('swarm.get', { runId: run.id });
+    expect(again.run.status).toBe('done');
+    expect(again.agents.map((a) => a.role)).toEqual(['coordinator', 'worker', 'reviewer']);
+    expect(again.agents.every((a) => a.status === 'done')).toBe(true);
+    expect((await t.call('swarm.events', { runId: run.id })).events).toEqual(live);
+    const { runs } = await t.call('swarm.list', { conversationId: run.conversationId });
+    expect(runs.map((r) => r.id)).toEqual([run.id]);
+  });
+
+  it('retries a failing worker once, then marks it failed and carries on with what it has', async () => {
+    const { run, assistantMessage } = await startSwarm({
+      plan: [
+        { id: 'flaky', title: 'Flaky' },
+        { id: 'broken', title: 'Broken' },
+        { id: 'sum', title: 'Sum up', dependsOn: ['flaky', 'broken'] },
+      ],
+      workers: {
+        flaky: { replies: [{ status: 500 }, { tokens: ['Second try worked.'] }] },
+        broken: { replies: [{ status: 500 }] },
+        sum: { replies: [{ tokens: ['Summed.'] }] },
+      },
+      merge: 'Partial answer.',
+    });
+    const end = await ended(run.id);
+    expect(end.status).toBe('done');
+    const { agents } = await t.call('swarm.get', { runId: run.id });
+    const flaky = agents.find((a) => a.title === 'Flaky')!;
+    const broken = agents.find((a) => a.title === 'Broken')!;
+    expect(flaky).toMatchObject({ status: 'done', attempt: 2, output: 'Second try worked.' });
+    expect(broken).toMatchObject({ status: 'failed', attempt: 2 });
+    expect(broken.error?.code).toBe('PROVIDER_SERVER_ERROR');
+    expect(statusesOf(run.id, flaky.id)).toEqual(['thinking', 'retrying', 'thinking', 'done']);
+    // The dependent ran with the one result and a note about the failure.
+    const sumRequest = fake.requests.find((r) => JSON.stringify(r.body).includes('Subtask id: sum.'));
+    expect(JSON.stringify(sumRequest?.body)).toContain('Second try worked.');
+    expect(JSON.stringify(sumRequest?.body)).toContain('not available');
+    expect(end.usage.agents).toBe(7); // coordinator, 3 workers, 2 retries, reviewer
+    expect((await hostMessage(assistantMessage.id)).content).toBe('Partial answer.');
+  });
+
+  it('stops the whole swarm when a budget is spent, with the reason', async () => {
+    const { run, assistantMessage } = await startSwarm(
+      {
+        plan: [
+          { id: 'big', title: 'Big' },
+          { id: 'small', title: 'Small', dependsOn: ['big'] },
+        ],
+        workers: {
+          big: { replies: [{ tokens: ['Lots.'], usage: { input: 5_000, output: 10 } }] },
+          small: { replies: [{ tokens: ['Never.'] }] },
+        },
+      },
+      'A task',
+      { tokens: 2_000 },
+    );
+    const end = await ended(run.id);
+    expect(end.status).toBe('failed');
+    expect(end.error).toMatchObject({ code: 'BUDGET_EXHAUSTED' });
+    expect(end.error?.message).toContain('2,000 tokens');
+    const message = await hostMessage(assistantMessage.id);
+    expect(message.status).toBe('error');
+    expect(message.error?.code).toBe('BUDGET_EXHAUSTED');
+    expect(fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: small.'))).toBe(false);
+  });
+
+  it('refuses a plan bigger than the agent budget, asks again, and runs the second plan', async () => {
+    let planned = 0;
+    const responder = swarmResponder({
+      plan: [{ id: 'x', title: 'X' }],
+      workers: { x: { replies: [{ tokens: ['X done.'] }] } },
+    });
+    fake.responder = (body) => {
+      const system = JSON.stringify(body);
+      if (system.includes('Split the owner') && planned++ === 0) {
+        const subtasks = ['p', 'q', 'r', 's'].map((id) => ({
+          id,
+          title: id,
+          role: 'W',
+          instructions: 'go',
+          dependsOn: [id === 'p' ? 's' : 'p'],
+          tools: [],
+        }));
+        return { tokens: [JSON.stringify({ subtasks })] };
+      }
+      return responder.respond(body);
+    };
+    const conv = await t.call('conversations.create', {});
+    const { run } = await t.call('swarm.start', {
+      conversationId: conv.id,
+      task: 'Plan me',
+      clientMessageId: 'p1',
+      budget: { maxAgents: 4 },
+    });
+    const end = await ended(run.id);
+    expect(end.status).toBe('done');
+    const replan = fake.requests.filter((r) => JSON.stringify(r.body).includes('Split the owner'))[1];
+    expect(JSON.stringify(replan?.body)).toContain('The plan has 4 subtasks; the budget allows at most 2');
+  });
+
+  it('fails with a clear reason when the coordinator never answers with a usable plan', async () => {
+    const { run } = await startSwarm({ plan: 'I would rather not plan.', workers: {} });
+    const end = await ended(run.id);
+    expect(end.status).toBe('failed');
+    expect(end.error?.code).toBe('AGENT_FAILED');
+    expect(end.error?.message).toContain('could not make a usable plan');
+  });
+
+  it('has the reviewer send a draft back once and lands the revision', async () => {
+    const { run, assistantMessage } = await startSwarm({
+      plan: [{ id: 'w', title: 'W' }],
+      workers: { w: { replies: [{ tokens: ['Fact.'] }] } },
+      merge: 'Draft.',
+      review: { approved: false, notes: 'Cite the fact.' },
+      revised: 'Revised with the fact.',
+    });
+    expect((await ended(run.id)).finalAnswer).toBe('Revised with the fact.');
+    expect((await hostMessage(assistantMessage.id)).content).toBe('Revised with the fact.');
+    const revise = swarmEvents(run.id).find((e) => e.type === 'agent.message' && e.kind === 'revise');
+    expect(revise).toMatchObject({ text: 'Cite the fact.' });
+  });
+
+  it('stops one worker while the others carry on', async () => {
+    const { run } = await startSwarm({
+      plan: [
+        { id: 'slow', title: 'Slow' },
+        { id: 'quick', title: 'Quick' },
+      ],
+      workers: {
+        slow: { replies: [{ tokens: Array.from({ length: 200 }, () => 'tick '), delayMs: 25 }] },
+        quick: { replies: [{ tokens: ['Quick result.'] }] },
+      },
+      merge: 'Answer without the slow part.',
+    });
+    const slowText = await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return e?.type === 'agent.text' && agentByTitle(run.id, 'Slow')?.id === e.agentId;
+    });
+    const slowId = (slowText.payload as { event: Extract<SwarmEvent, { type: 'agent.text' }> }).event.agentId;
+    expect(await t.call('swarm.stopAgent', { runId: run.id, agentId: slowId })).toEqual({ stopped: true });
+    const end = await ended(run.id);
+    expect(end).toMatchObject({ status: 'done', finalAnswer: 'Answer without the slow part.' });
+    const { agents } = await t.call('swarm.get', { runId: run.id });
+    expect(agents.find((a) => a.id === slowId)).toMatchObject({ status: 'stopped', attempt: 1 });
+    expect(agents.find((a) => a.title === 'Quick')?.status).toBe('done');
+    const merge = fake.requests.find((r) => JSON.stringify(r.body).includes('write the final answer'));
+    expect(JSON.stringify(merge?.body)).toContain('was stopped');
+  });
+
+  it('stops the whole swarm: agents stop, the message keeps what finished', async () => {
+    const { run, assistantMessage } = await startSwarm({
+      plan: [
+        { id: 'done1', title: 'Done early' },
+        { id: 'endless', title: 'Endless', dependsOn: ['done1'] },
+      ],
+      workers: {
+        done1: { replies: [{ tokens: ['Early result.'] }] },
+        endless: { replies: [{ tokens: Array.from({ length: 400 }, () => 'x '), delayMs: 25 }] },
+      },
+    });
+    await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return e?.type === 'agent.text' && agentByTitle(run.id, 'Endless')?.id === e.agentId;
+    });
+    expect(await t.call('swarm.stop', { runId: run.id })).toEqual({ stopped: true });
+    const end = (await t.call('swarm.get', { runId: run.id })).run;
+    expect(end.status).toBe('stopped');
+    const message = await hostMessage(assistantMessage.id);
+    expect(message.status).toBe('stopped');
+    expect(message.content).toContain('Early result.');
+    const { agents } = await t.call('swarm.get', { runId: run.id });
+    expect(agents.every((a) => ['done', 'stopped'].includes(a.status))).toBe(true);
+    // The conversation is free again.
+    fake.responder = null;
+    await expect(
+      t.call('chat.send', { conversationId: run.conversationId, text: 'Thanks', clientMessageId: 'after' }),
+    ).resolves.toBeTruthy();
+  });
+
+  it('pauses before the next model call and resumes', async () => {
+    const { run } = await startSwarm({
+      plan: [
+        { id: 'one', title: 'One', dependsOn: [] },
+        { id: 'two', title: 'Two', dependsOn: ['one'] },
+      ],
+      workers: {
+        one: { replies: [{ tokens: Array.from({ length: 10 }, () => 'w '), delayMs: 20 }] },
+        two: { replies: [{ tokens: ['Two.'] }] },
+      },
+    });
+    await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return (
+        e?.type === 'agent.status' && e.status === 'thinking' && agentByTitle(run.id, 'One')?.id === e.agentId
+      );
+    });
+    const paused = await t.call('swarm.pause', { runId: run.id });
+    expect(paused.run.status).toBe('paused');
+    const one = agentByTitle(run.id, 'One');
+    await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return e?.type === 'agent.status' && e.agentId === one.id && e.status === 'done';
+    });
+    // While paused, the next agent does not call the model.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: two.'))).toBe(false);
+    expect((await t.call('swarm.resume', { runId: run.id })).run.status).toBe('running');
+    expect((await ended(run.id)).status).toBe('done');
+  });
+
+  it('keeps a conversation with a running swarm from starting a chat reply, and a resend from starting twice', async () => {
+    const { run, conv } = await startSwarm({
+      plan: [{ id: 'w', title: 'W' }],
+      workers: { w: { replies: [{ tokens: Array.from({ length: 30 }, () => 'a '), delayMs: 10 }] } },
+    });
+    await expect(
+      t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: 'x' }),
+    ).rejects.toMatchObject({ code: 'BUSY' });
+    const again = await t.call('swarm.start', {
+      conversationId: conv.id,
+      task: 'Compare three things.',
+      clientMessageId: 'swarm-1',
+    });
+    expect(again.run.id).toBe(run.id);
+    await ended(run.id);
+    expect((await t.call('swarm.list', { conversationId: conv.id })).runs).toHaveLength(1);
+  });
+
+  it('a graceful shutdown stops running swarms and keeps their events', async () => {
+    const { run, assistantMessage } = await startSwarm({
+      plan: [{ id: 'w', title: 'W' }],
+      workers: { w: { replies: [{ tokens: Array.from({ length: 400 }, () => 'a '), delayMs: 20 }] } },
+    });
+    await t.waitFor(
+      (f) => f.event === 'swarm.event' && (f.payload as { event: SwarmEvent }).event.type === 'agent.text',
+    );
+    await t.restart();
+    const { run: after, agents } = await t.call('swarm.get', { runId: run.id });
+    expect(after.status).toBe('stopped');
+    expect(agents.every((a) => ['done', 'failed', 'stopped'].includes(a.status))).toBe(true);
+    const { events } = await t.call('swarm.events', { runId: run.id });
+    expect(events.at(-1)).toMatchObject({ type: 'run.status', status: 'stopped' });
+    const page = await t.call('messages.page', { conversationId: run.conversationId, offset: 0, limit: 5 });
+    expect(page.messages.find((m) => m.id === assistantMessage.id)?.status).toBe('stopped');
+  });
+
+  it('after a crash, a run left going on disk ends as failed with why, its events kept', async () => {
+    const { run } = await startSwarm({
+      plan: [{ id: 'w', title: 'W' }],
+      workers: { w: { replies: [{ tokens: ['ok'] }] } },
+    });
+    await ended(run.id);
+    const before = (await t.call('swarm.events', { runId: run.id })).events.length;
+    // What a crash mid-run leaves behind: the run and an agent still marked as going.
+    await t.core.stop();
+    const storage = new StorageService(t.dataDir);
+    await storage.start();
+    const stored = (await storage.db.get<{ data: string }>('SELECT data FROM swarm_runs WHERE id = ?', [
+      run.id,
+    ]))!;
+    await storage.db.run('UPDATE swarm_runs SET status = ?, data = ? WHERE id = ?', [
+      'running',
+      JSON.stringify({ ...JSON.parse(stored.data), status: 'running', endedAt: null }),
+      run.id,
+    ]);
+    await storage.db.run(
+      `UPDATE swarm_agents SET data = json_set(data, '$.status', 'thinking') WHERE run_id = ? AND json_extract(data, '$.role') = 'worker'`,
+      [run.id],
+    );
+    await storage.stop();
+    await t.restart();
+    const { run: after, agents } = await t.call('swarm.get', { runId: run.id });
+    expect(after.status).toBe('failed');
+    expect(after.error?.message).toContain('Interrupted');
+    expect(agents.find((a) => a.role === 'worker')?.status).toBe('stopped');
+    const { events } = await t.call('swarm.events', { runId: run.id });
+    expect(events).toHaveLength(before + 1);
+    expect(events.at(-1)).toMatchObject({ type: 'run.status', status: 'failed', seq: before + 1 });
+  });
+
+  it('rejects bad input with stable codes', async () => {
+    await expect(t.call('swarm.get', { runId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.call('swarm.stopAgent', { runId: 'nope', agentId: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const conv = await t.call('conversations.create', {});
+    await expect(
+      t.call('swarm.start', { conversationId: conv.id, task: '  ', clientMessageId: 'e' }),
+    ).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+    await expect(
+      t.call('swarm.start', {
+        conversationId: conv.id,
+        task: 'x',
+        clientMessageId: 'e',
+        budget: { maxAgents: 1 },
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+    await expect(
+      t.call('swarm.start', { conversationId: 'missing', task: 'x', clientMessageId: 'e' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('proposals', () => {
+  it('an agent proposes a swarm; the owner accepts; the answer comes back to the agent', async () => {
+    const responder = swarmResponder({
+      plan: [{ id: 'w', title: 'W' }],
+      workers: { w: { replies: [{ tokens: ['Worker fact.'] }] } },
+      merge: 'Swarm answer.',
+    });
+    let asked = 0;
+    fake.responder = (body) => {
+      const swarm = responder.respond(body);
+      if (swarm) return swarm;
+      // The chat agent: first it proposes, then it answers with the tool's result.
+      return asked++ === 0
+        ? { toolCalls: [{ name: 'propose_swarm', input: { task: 'Research it', reason: 'Big job' } }] }
+        : { tokens: ['The swarm said so.'] };
+    };
+    const conv = await t.call('conversations.create', {});
+    const sent = await t.call('chat.send', {
+      conversationId: conv.id,
+      text: 'Research it',
+      clientMessageId: 'c',
+    });
+    const proposed = await t.waitFor((f: EventFrame) => f.event === 'swarm.proposed');
+    const { proposal } = proposed.payload as { proposal: { id: string; task: string; reason: string } };
+    expect(proposal).toMatchObject({ task: 'Research it', reason: 'Big job' });
+    expect((await t.call('swarm.proposals', { conversationId: conv.id })).proposals).toHaveLength(1);
+    const { run } = await t.call('swarm.respond', { proposalId: proposal.id, accept: true });
+    expect(run?.messageId).toBe(sent.assistantMessage.id);
+    const reply = await hostMessage(sent.assistantMessage.id);
+    expect(reply).toMatchObject({ status: 'complete', content: 'The swarm said so.' });
+    const toolResult = fake.requests.at(-1)!;
+    expect(JSON.stringify(toolResult.body)).toContain('Swarm answer.');
+    await expect(t.call('swarm.respond', { proposalId: proposal.id, accept: true })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('a declined proposal tells the agent, and no swarm runs', async () => {
+    let asked = 0;
+    fake.responder = () =>
+      asked++ === 0
+        ? { toolCalls: [{ name: 'propose_swarm', input: { task: 'Big' } }] }
+        : { tokens: ['Fine, alone then.'] };
+    const conv = await t.call('conversations.create', {});
+    const sent = await t.call('chat.send', { conversationId: conv.id, text: 'Go', clientMessageId: 'c' });
+    const proposed = await t.waitFor((f) => f.event === 'swarm.proposed');
+    const { proposal } = proposed.payload as { proposal: { id: string } };
+    expect(await t.call('swarm.respond', { proposalId: proposal.id, accept: false })).toEqual({ run: null });
+    expect((await hostMessage(sent.assistantMessage.id)).content).toBe('Fine, alone then.');
+    expect(JSON.stringify(fake.requests.at(-1)!.body)).toContain('declined');
+    expect((await t.call('swarm.list', {})).runs).toHaveLength(0);
+  });
+});
