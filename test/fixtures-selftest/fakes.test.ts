@@ -3,6 +3,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import {
   APICallError,
+  embedMany,
   generateText,
   streamText,
   tool,
@@ -465,6 +466,57 @@ describe('mid-stream errors before any output', () => {
       const error = await apiError(createOpenAI({ baseURL: fake.baseUrl, apiKey: 'k' }).chat('fake-small'));
       expect(error.message).toBe('The server had an error');
       expect(error.statusCode).toBe(500); // synthesised by the SDK from the error type
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('FakeOpenAI embeddings with the real AI SDK embedding models', () => {
+  it('answers /v1/embeddings in OpenAI’s format: one unit vector per input, similar texts close', async () => {
+    const fake = new FakeOpenAI({ apiKey: 'sk-embed', embeddingDims: 32 });
+    await fake.start();
+    try {
+      const openai = createOpenAI({ baseURL: fake.baseUrl, apiKey: 'sk-embed' }).embedding('fake-embed');
+      const { embeddings, usage } = await embedMany({
+        model: openai,
+        values: ['the cat sat on the mat', 'a cat sat on a mat', 'quarterly tax return'],
+        maxRetries: 0,
+      });
+      expect(embeddings.map((e) => e.length)).toEqual([32, 32, 32]);
+      const dot = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
+      expect(dot(embeddings[0]!, embeddings[0]!)).toBeCloseTo(1, 5);
+      expect(dot(embeddings[0]!, embeddings[1]!)).toBeGreaterThan(dot(embeddings[0]!, embeddings[2]!));
+      expect(usage.tokens).toBe(15); // words: 6 + 6 + 3
+      const compatible = createOpenAICompatible({ name: 'x', baseURL: fake.baseUrl, apiKey: 'sk-embed' });
+      const again = await embedMany({
+        model: compatible.embeddingModel('fake-embed'),
+        values: ['the cat sat on the mat'],
+        maxRetries: 0,
+      });
+      // Deterministic: the same text gives the same vector through either client.
+      expect(again.embeddings[0]).toEqual(embeddings[0]);
+      expect(fake.embeddedTexts).toHaveLength(4);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('refuses an unknown model with 404 model_not_found and fails on demand', async () => {
+    const fake = new FakeOpenAI();
+    await fake.start();
+    try {
+      const model = (id: string) => createOpenAI({ baseURL: fake.baseUrl, apiKey: 'x' }).embedding(id);
+      const missing = await embedMany({ model: model('gpt-fake'), values: ['hi'], maxRetries: 0 }).catch(
+        (err: unknown) => err,
+      );
+      expect(APICallError.isInstance(missing) && missing.statusCode).toBe(404);
+      expect((missing as APICallError).responseBody).toContain('model_not_found');
+      fake.embeddingsFailWith = 503;
+      const down = await embedMany({ model: model('fake-embed'), values: ['hi'], maxRetries: 0 }).catch(
+        (err: unknown) => err,
+      );
+      expect(APICallError.isInstance(down) && down.statusCode).toBe(503);
     } finally {
       await fake.stop();
     }
