@@ -11,6 +11,9 @@ type MemoryMethods =
   | 'memories.forget'
   | 'memories.usedBy'
   | 'memory.status'
+  | 'memory.embedding'
+  | 'memory.embeddingModels'
+  | 'settings.setMemoryEmbedder'
   | 'settings.setPersona'
   | 'settings.getMemory'
   | 'settings.setMemoryBudget';
@@ -38,6 +41,11 @@ export function memoryHandlers({ memory }: HandlerDeps): Pick<Handlers, MemoryMe
     'memories.forget': async ({ topic }) => ({ forgotten: await memory.store.forget(topic) }),
     'memories.usedBy': async ({ messageId }) => ({ memories: await memory.store.usedBy(messageId) }),
     'memory.status': () => memory.status(),
+    'memory.embedding': () => memory.embedding(),
+    'memory.embeddingModels': async ({ providerId }) => ({
+      models: await memory.embeddingModels(providerId),
+    }),
+    'settings.setMemoryEmbedder': (choice) => memory.chooseEmbedder(choice),
     'settings.setPersona': (persona) => memory.setPersona(persona),
     'settings.getMemory': () => memory.memorySettings(),
     'settings.setMemoryBudget': ({ tokensPerDay }) => memory.setBudget(tokensPerDay),

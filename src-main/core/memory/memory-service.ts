@@ -5,11 +5,12 @@ import type { EventBus } from '../gateway/event-bus.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../protocol/entities.js';
-import type { DaemonStatus, Persona } from '../protocol/memory-entities.js';
+import type { DaemonStatus, EmbedderChoice, EmbeddingStatus, Persona } from '../protocol/memory-entities.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { Database } from '../storage/database.js';
 import { ContextBuilder } from './context.js';
 import { exportConversation, type ExportedFile } from './conversation-export.js';
+import { EmbedderSwitch, isSwappable } from './embedder-switch.js';
 import { MemoryDaemon } from './memory-daemon.js';
 import { MemoryStore } from './memory-store.js';
 import { memoryTools, type MemoryToolContext } from './memory-tools.js';
@@ -28,7 +29,7 @@ export interface MemoryServiceDeps extends MemoryServiceTiming {
   db: Database;
   bus: EventBus;
   retrieval: Retrieval;
-  providers: Pick<ProviderRegistry, 'resolve'>;
+  providers: Pick<ProviderRegistry, 'resolve' | 'require' | 'endpoint' | 'models'>;
   conversations: ConversationStore;
   settings: SettingsStore;
   audit: Pick<AuditLog, 'append'>;
@@ -51,6 +52,8 @@ export class MemoryService {
   private readonly daemon: MemoryDaemon;
   private readonly context: ContextBuilder;
   private readonly now: () => number;
+  /** Null for a retrieval whose embedder cannot be swapped (it then keeps its own). */
+  private readonly embedders: EmbedderSwitch | null;
 
   constructor(private readonly deps: MemoryServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -74,6 +77,16 @@ export class MemoryService {
       tickMs: deps.tickMs ?? 30_000,
       idleMs: deps.idleMs ?? 120_000,
     });
+    this.embedders = isSwappable(deps.retrieval)
+      ? new EmbedderSwitch({
+          db: deps.db,
+          bus: deps.bus,
+          retrieval: deps.retrieval,
+          providers: deps.providers,
+          settings: deps.settings,
+          logger: deps.logger,
+        })
+      : null;
     this.context = new ContextBuilder({
       db: deps.db,
       store: this.store,
@@ -87,10 +100,13 @@ export class MemoryService {
   }
 
   async start(): Promise<void> {
+    // Before the daemon's first step, so it indexes for the chosen embedder.
+    await this.embedders?.start();
     await this.daemon.start();
   }
 
   async stop(): Promise<void> {
+    await this.embedders?.stop();
     await this.daemon.stop();
     // Retrieval is handed to this service alone; an implementation that indexes in the background
     // (HybridRetrieval) must finish before the database closes.
@@ -155,6 +171,30 @@ export class MemoryService {
       tokensPerDay: this.deps.settings.memory().tokensPerDay,
       embedder: typeof embedderId === 'string' ? embedderId : DEFAULT_EMBEDDER,
     };
+  }
+
+  embedding(): EmbeddingStatus {
+    if (this.embedders) return this.embedders.status();
+    const embedderId = (this.deps.retrieval as Partial<{ embedderId: string }>).embedderId;
+    const activeId = typeof embedderId === 'string' ? embedderId : DEFAULT_EMBEDDER;
+    return {
+      choice: { kind: 'built-in' },
+      activeId,
+      activeLabel: activeId,
+      state: 'ready',
+      progress: null,
+      error: null,
+    };
+  }
+
+  chooseEmbedder(choice: EmbedderChoice): Promise<EmbeddingStatus> {
+    if (!this.embedders) throw new Error('This memory search cannot change its embedder.');
+    return this.embedders.choose(choice);
+  }
+
+  embeddingModels(providerId: string): Promise<string[]> {
+    if (!this.embedders) throw new Error('This memory search cannot change its embedder.');
+    return this.embedders.candidates(providerId);
   }
 
   async setBudget(tokensPerDay: number): Promise<DaemonStatus> {

@@ -30,6 +30,12 @@ export const ERROR_CODES = [
   'BUDGET_EXHAUSTED',
   'TOOL_FAILED',
   'AGENT_FAILED',
+  /** Memory search was pointed at a provider that is not configured. */
+  'EMBEDDER_PROVIDER_UNKNOWN',
+  /** The provider does not know that embedding model. */
+  'EMBEDDER_MODEL_UNKNOWN',
+  /** The provider has no embeddings API at all (Anthropic). */
+  'EMBEDDINGS_UNSUPPORTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,7 +15,12 @@ import {
   toolCallSchema,
 } from './kernel-entities.js';
 import { swarmEvents } from './swarm-methods.js';
-import { daemonStatusSchema, memorySchema, usedMemorySchema } from './memory-entities.js';
+import {
+  daemonStatusSchema,
+  embeddingStatusSchema,
+  memorySchema,
+  usedMemorySchema,
+} from './memory-entities.js';
 
 /** Every event the core pushes to clients. */
 export const events = {
@@ -60,6 +65,8 @@ export const events = {
   'memory.updated': z.object({ memory: memorySchema }),
   'memory.deleted': z.object({ id: z.string() }),
   'memory.status': z.object({ status: daemonStatusSchema }),
+  /** The memory embedder changed state or a re-index made progress. */
+  'memory.embedding': z.object({ status: embeddingStatusSchema }),
   /** Which memories a reply was given (sent when its context is assembled). */
   'message.memories': z.object({
     conversationId: z.string(),

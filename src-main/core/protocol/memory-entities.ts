@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorShapeSchema } from './frames.js';
 
 export const MEMORY_KINDS = ['fact', 'preference', 'plan', 'event', 'note', 'summary'] as const;
 
@@ -58,6 +59,35 @@ export const personaSchema = z.object({
   character: z.string().max(4000),
 });
 
+/** Where memory search gets its vectors: the built-in embedder, or a provider's embedding model. */
+export const embedderChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('built-in') }),
+  z.object({
+    kind: z.literal('provider'),
+    providerId: z.string().min(1).max(64),
+    model: z.string().trim().min(1).max(200),
+  }),
+]);
+
+/**
+ * The embedder as the owner should see it. `ready`: the chosen one answers searches. `reindexing`:
+ * a new one is embedding everything in the background while the previous one answers. `failed`:
+ * that re-index hit an error; the previous vectors keep answering and it is retried. `fallback`:
+ * the chosen provider could not be used (no key, keychain locked, provider removed), so the
+ * built-in one answers; the choice itself is kept.
+ */
+export const embeddingStatusSchema = z.object({
+  choice: embedderChoiceSchema,
+  /** Stored beside each vector: "hash-384-v1", "openai:text-embedding-3-small". */
+  activeId: z.string(),
+  /** For people: "Built-in (no download)", "OpenAI · text-embedding-3-small". */
+  activeLabel: z.string(),
+  state: z.enum(['ready', 'reindexing', 'failed', 'fallback']),
+  /** Memories and messages that have a vector from the new embedder, while re-indexing. */
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  error: errorShapeSchema.nullable(),
+});
+
 export type MemoryKind = (typeof MEMORY_KINDS)[number];
 export type Memory = z.infer<typeof memorySchema>;
 export type MemorySource = z.infer<typeof memorySourceSchema>;
@@ -65,3 +95,5 @@ export type SearchHit = z.infer<typeof searchHitSchema>;
 export type UsedMemory = z.infer<typeof usedMemorySchema>;
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
 export type Persona = z.infer<typeof personaSchema>;
+export type EmbedderChoice = z.infer<typeof embedderChoiceSchema>;
+export type EmbeddingStatus = z.infer<typeof embeddingStatusSchema>;

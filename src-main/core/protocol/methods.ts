@@ -26,6 +26,8 @@ import {
 import {
   MEMORY_KINDS,
   daemonStatusSchema,
+  embedderChoiceSchema,
+  embeddingStatusSchema,
   memorySchema,
   personaSchema,
   searchHitSchema,
@@ -297,6 +299,24 @@ export const methods = {
   'memory.status': {
     params: z.object({}).optional(),
     result: daemonStatusSchema,
+  },
+  /** Which embedder memory search uses, and how far a switch to another one has come. */
+  'memory.embedding': {
+    params: z.object({}).optional(),
+    result: embeddingStatusSchema,
+  },
+  /**
+   * Chooses the embedder (a provider's model is tried once before it is accepted) and starts the
+   * background re-index. Choosing the same one again retries a failed or fallen-back one now.
+   */
+  'settings.setMemoryEmbedder': {
+    params: embedderChoiceSchema,
+    result: embeddingStatusSchema,
+  },
+  /** A provider's models that look like embedding models (any other name may still be typed). */
+  'memory.embeddingModels': {
+    params: z.object({ providerId: id }),
+    result: z.object({ models: z.array(z.string()) }),
   },
   'settings.setPersona': {
     params: personaSchema,

@@ -8,7 +8,7 @@ import {
   desktopSettingsSchema,
   modelRefSchema,
 } from '../protocol/entities.js';
-import { personaSchema, type Persona } from '../protocol/memory-entities.js';
+import { embedderChoiceSchema, personaSchema, type Persona } from '../protocol/memory-entities.js';
 
 const providerConfigSchema = z.object({
   id: z.string(),
@@ -40,11 +40,19 @@ export const DEFAULT_PERSONA: Persona = {
 const memorySettingsSchema = z.object({
   /** What the memory daemon may spend on models per day; 0 turns its model work off. */
   tokensPerDay: z.number().int().min(0),
+  /**
+   * Where memory search gets its vectors. Kept as chosen even while it cannot be used (a locked
+   * keychain, a provider that is down): the core falls back and says why, and the choice returns.
+   */
+  embedder: embedderChoiceSchema,
 });
 
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;
 
-export const DEFAULT_MEMORY_SETTINGS: MemorySettings = { tokensPerDay: 200_000 };
+export const DEFAULT_MEMORY_SETTINGS: MemorySettings = {
+  tokensPerDay: 200_000,
+  embedder: { kind: 'built-in' },
+};
 
 /** Field by field, so one bad value in a hand-edited file does not reset its neighbours. */
 function tolerantObject<T extends Record<string, unknown>>(

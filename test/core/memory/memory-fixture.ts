@@ -32,6 +32,7 @@ export interface MemoryFixture {
   providers: ProviderRegistry;
   conversations: ConversationStore;
   memory: MemoryService;
+  retrieval: HybridRetrieval;
   chat: ChatService;
   clock: { now: number };
   /** Stops the services; the data directory stays. */
@@ -109,6 +110,7 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
     providers,
     conversations,
     memory,
+    retrieval,
     chat,
     clock,
     close,

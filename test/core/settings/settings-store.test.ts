@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SettingsStore } from '../../../src-main/core/settings/settings-store.js';
+import { DEFAULT_MEMORY_SETTINGS, SettingsStore } from '../../../src-main/core/settings/settings-store.js';
 import { DEFAULT_DESKTOP_SETTINGS } from '../../../src-main/core/protocol/entities.js';
 import { tempDir } from '../../helpers/core.js';
 
@@ -81,6 +81,44 @@ describe('settings', () => {
         onboardingDone: true,
         desktop: { ...DEFAULT_DESKTOP_SETTINGS, theme: 'dark' },
       });
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('keeps the memory embedder choice (built-in by default) beside the budget, across a restart', async () => {
+    const dir = await tempDir();
+    try {
+      const a = new SettingsStore(dir.path);
+      await a.start();
+      expect(a.memory()).toEqual({ tokensPerDay: 200_000, embedder: { kind: 'built-in' } });
+      const choice = { kind: 'provider' as const, providerId: 'ollama', model: 'nomic-embed-text' };
+      a.setMemory({ ...a.memory(), embedder: choice });
+      const b = new SettingsStore(dir.path);
+      await b.start();
+      expect(b.memory()).toEqual({ tokensPerDay: 200_000, embedder: choice });
+      // The provider list does not know about it, and rewriting that list leaves it alone.
+      b.update((s) => ({ ...s, providers: [ollama] }));
+      expect(b.memory().embedder).toEqual(choice);
+      expect(() =>
+        b.setMemory({ ...b.memory(), embedder: { kind: 'provider', providerId: '', model: 'x' } }),
+      ).toThrow();
+      expect(b.memory().embedder).toEqual(choice);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('reads a malformed embedder choice as built-in without resetting the budget', async () => {
+    const dir = await tempDir();
+    try {
+      await writeFile(
+        join(dir.path, 'settings.json'),
+        JSON.stringify({ memory: { tokensPerDay: 5000, embedder: { kind: 'provider', model: 42 } } }),
+      );
+      const store = new SettingsStore(dir.path);
+      await store.start();
+      expect(store.memory()).toEqual({ ...DEFAULT_MEMORY_SETTINGS, tokensPerDay: 5000 });
     } finally {
       await dir.remove();
     }
