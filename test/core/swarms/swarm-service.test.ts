@@ -450,6 +450,88 @@ describe('swarm runtime', () => {
   });
 });
 
+describe('workers and the kernel', () => {
+  it("a worker's tool call goes through permissions and the sandbox; its request shows on its node", async () => {
+    const { run, assistantMessage } = await startSwarm({
+      plan: [{ id: 'writer', title: 'Write the note', tools: ['shell'] }],
+      workers: {
+        writer: {
+          replies: [
+            {
+              toolCalls: [
+                { name: 'shell', input: { command: 'echo swarm > note.txt', reason: 'Save the note' } },
+              ],
+            },
+          ],
+          afterTool: { tokens: ['Note written.'] },
+        },
+      },
+      merge: 'The note is saved.',
+    });
+    const asked = await t.waitFor((f) => f.event === 'permission.requested', 20_000);
+    const { request } = asked.payload as {
+      request: {
+        id: string;
+        messageId: string;
+        conversationId: string;
+        toolCallId: string;
+        workspace: string;
+      };
+    };
+    // In the conversation, under the swarm's message…
+    expect(request).toMatchObject({ conversationId: run.conversationId, messageId: assistantMessage.id });
+    // …and on the worker's node.
+    const onNode = await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return e?.type === 'agent.permission' && e.requestId === request.id;
+    });
+    const event = (onNode.payload as { event: Extract<SwarmEvent, { type: 'agent.permission' }> }).event;
+    const writer = agentByTitle(run.id, 'Write the note');
+    expect(event).toMatchObject({ agentId: writer.id, toolCallId: request.toolCallId });
+    expect(event.display).toContain('echo swarm > note.txt');
+    await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return e?.type === 'agent.status' && e.agentId === writer.id && e.status === 'permission';
+    });
+    await t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' });
+    expect((await ended(run.id)).status).toBe('done');
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(`${request.workspace}/note.txt`, 'utf8')).toBe('swarm\n');
+    const result = swarmEvents(run.id).find((e) => e.type === 'agent.toolResult');
+    expect(result).toMatchObject({ agentId: writer.id, status: 'done' });
+    const { agents } = await t.call('swarm.get', { runId: run.id });
+    expect(agents.find((a) => a.id === writer.id)).toMatchObject({
+      toolCalls: 1,
+      status: 'done',
+      output: 'Note written.',
+    });
+    const audit = (await t.call('audit.list', { limit: 20 })).records.map((r) => r.kind);
+    expect(audit).toEqual(expect.arrayContaining(['permission.grant', 'tool.call', 'tool.result']));
+  });
+
+  it('a worker only gets the tools its subtask names', async () => {
+    const { run } = await startSwarm({
+      plan: [
+        { id: 'thinker', title: 'Think', tools: [] },
+        { id: 'reader', title: 'Read', tools: ['read_file'] },
+      ],
+      workers: {
+        thinker: { replies: [{ tokens: ['Thought.'] }] },
+        reader: { replies: [{ tokens: ['Read.'] }] },
+      },
+    });
+    await ended(run.id);
+    const toolsOf = (id: string) => {
+      const req = fake.requests.find((r) => JSON.stringify(r.body).includes(`Subtask id: ${id}.`));
+      return ((req?.body as { tools?: { function: { name: string } }[] }).tools ?? []).map(
+        (x) => x.function.name,
+      );
+    };
+    expect(toolsOf('thinker')).toEqual([]);
+    expect(toolsOf('reader')).toEqual(['read_file']);
+  });
+});
+
 describe('proposals', () => {
   it('an agent proposes a swarm; the owner accepts; the answer comes back to the agent', async () => {
     const responder = swarmResponder({
