@@ -1,4 +1,4 @@
-import type { DaemonStatus } from '../../src-main/core/protocol/index.js';
+import type { DaemonStatus, EmbeddingStatus } from '../../src-main/core/protocol/index.js';
 
 export type StatusTone = 'normal' | 'busy' | 'warning' | 'error' | 'muted';
 
@@ -57,4 +57,34 @@ export function describeDaemonStatus(status: DaemonStatus): DaemonStatusWording 
     case 'error':
       return { label: 'Memory: error', tone: 'error', progress: null, title };
   }
+}
+
+/**
+ * A re-index for a new embedder is the memory work the owner asked for: while it runs (or is
+ * stuck) it takes the status bar item, unless the daemon is busy with a countable task of its own.
+ */
+export function describeMemoryStatus(
+  daemon: DaemonStatus,
+  embedding: EmbeddingStatus | null,
+): DaemonStatusWording {
+  const base = describeDaemonStatus(daemon);
+  if (!embedding || (embedding.state !== 'reindexing' && embedding.state !== 'failed')) return base;
+  if (daemon.state === 'working' && embedding.state === 'reindexing') return base;
+  const p = embedding.progress;
+  const counted = p !== null && p.total > 0;
+  const count = counted ? ` ${p.done}/${p.total}` : '';
+  if (embedding.state === 'failed') {
+    return {
+      label: `Memory: re-index failed${count}`,
+      tone: 'error',
+      progress: null,
+      title: `${embedding.error?.message ?? 'Re-indexing failed.'}\nSearches keep using ${embedding.activeLabel}.\n${base.title}`,
+    };
+  }
+  return {
+    label: `Memory: re-indexing${count}`,
+    tone: 'busy',
+    progress: counted ? Math.min(1, p.done / p.total) : null,
+    title: `Embedding memories for the new embedder; searches use ${embedding.activeLabel} meanwhile.\n${base.title}`,
+  };
 }

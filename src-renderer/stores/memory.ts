@@ -1,5 +1,10 @@
 import { create } from 'zustand';
-import type { DaemonStatus, Memory, UsedMemory } from '../../src-main/core/protocol/index.js';
+import type {
+  DaemonStatus,
+  EmbeddingStatus,
+  Memory,
+  UsedMemory,
+} from '../../src-main/core/protocol/index.js';
 
 export type ListStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -80,6 +85,8 @@ export function applyDeleted(list: MemoryList, id: string): MemoryList {
 interface MemoryStore {
   list: MemoryList;
   daemon: DaemonStatus | null;
+  /** The embedder memory search uses, and a re-index under way. */
+  embedding: EmbeddingStatus | null;
   /** By message id. */
   used: Record<string, UsedEntry>;
   /** Starts a new filter; returns its seq for the answer to quote. */
@@ -90,12 +97,14 @@ interface MemoryStore {
   updated(memory: Memory): void;
   deleted(id: string): void;
   setDaemon(status: DaemonStatus): void;
+  setEmbedding(status: EmbeddingStatus): void;
   setUsed(messageId: string, entry: UsedEntry): void;
 }
 
 export const useMemory = create<MemoryStore>()((set, get) => ({
   list: EMPTY_LIST,
   daemon: null,
+  embedding: null,
   used: {},
   startList: (query, includeRetired) => {
     const seq = get().list.seq + 1;
@@ -121,5 +130,6 @@ export const useMemory = create<MemoryStore>()((set, get) => ({
     if (list !== get().list) set({ list });
   },
   setDaemon: (daemon) => set({ daemon }),
+  setEmbedding: (embedding) => set({ embedding }),
   setUsed: (messageId, entry) => set({ used: { ...get().used, [messageId]: entry } }),
 }));

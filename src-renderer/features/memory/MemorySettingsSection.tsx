@@ -5,11 +5,12 @@ import { client } from '../../app/client-instance.js';
 import { errorMessage } from '../../lib/client.js';
 import { budgetLine } from '../../lib/memory-status-wording.js';
 import { useMemory } from '../../stores/memory.js';
+import { EmbedderSettings } from './EmbedderSettings.js';
 import { PersonaForm } from './PersonaForm.js';
 
 type MemorySettings = MethodResult<'settings.getMemory'>;
 
-/** Settings → Memory & persona: who Cell 0 is, and what its memory daemon may spend. */
+/** Settings → Memory & persona: who Cell 0 is, what its memory daemon may spend, and its embedder. */
 export function MemorySettingsSection() {
   const [settings, setSettings] = useState<MemorySettings | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -38,9 +39,7 @@ export function MemorySettingsSection() {
       <>
         <PersonaForm initial={settings.persona} />
         <BudgetForm initial={settings.tokensPerDay} />
-        <p className="memory-embedder">
-          <span className="muted">Embedder in use:</span> <span className="mono">{settings.embedder}</span>
-        </p>
+        <EmbedderSettings />
       </>
     );
   } else if (error) {

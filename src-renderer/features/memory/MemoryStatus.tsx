@@ -1,13 +1,14 @@
 import { Brain } from 'lucide-react';
-import { describeDaemonStatus } from '../../lib/memory-status-wording.js';
+import { describeMemoryStatus } from '../../lib/memory-status-wording.js';
 import { useMemory } from '../../stores/memory.js';
 import { useUi } from '../../stores/ui.js';
 
 /** The memory daemon in the status bar: what it is doing, in words; a click opens the Memory view. */
 export function MemoryStatus() {
   const status = useMemory((s) => s.daemon);
+  const embedding = useMemory((s) => s.embedding);
   if (!status) return null;
-  const wording = describeDaemonStatus(status);
+  const wording = describeMemoryStatus(status, embedding);
   return (
     <button
       type="button"

@@ -1,4 +1,9 @@
-import type { Memory, MethodParams } from '../../../src-main/core/protocol/index.js';
+import type {
+  EmbedderChoice,
+  EmbeddingStatus,
+  Memory,
+  MethodParams,
+} from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
 import { errorMessage } from '../../lib/client.js';
 import { useMemory } from '../../stores/memory.js';
@@ -83,4 +88,23 @@ export async function loadDaemonStatus(): Promise<void> {
   } catch (err) {
     console.warn('cell0: could not load the memory daemon status', err);
   }
+}
+
+export async function loadEmbedding(): Promise<void> {
+  try {
+    useMemory.getState().setEmbedding(await client().call('memory.embedding', {}));
+  } catch (err) {
+    console.warn('cell0: could not load the memory embedder status', err);
+  }
+}
+
+/** Errors (an unknown model, a refused key) are the caller's to show where the choice was made. */
+export async function chooseEmbedder(choice: EmbedderChoice): Promise<EmbeddingStatus> {
+  const status = await client().call('settings.setMemoryEmbedder', choice);
+  useMemory.getState().setEmbedding(status);
+  return status;
+}
+
+export async function embeddingModels(providerId: string): Promise<string[]> {
+  return (await client().call('memory.embeddingModels', { providerId })).models;
 }

@@ -1,0 +1,97 @@
+import type { EmbedderChoice, EmbeddingStatus, Provider } from '../../../src-main/core/protocol/index.js';
+
+export const BUILT_IN_VALUE = 'built-in';
+
+/** One entry of the "Vectors from" menu: the built-in embedder, or a provider (Anthropic disabled). */
+export interface EmbedderSource {
+  value: string;
+  label: string;
+  disabled: boolean;
+}
+
+/** Anthropic has no embeddings API: it is listed, disabled, so its absence is explained rather than odd. */
+export function embedderSources(providers: readonly Provider[]): EmbedderSource[] {
+  return [
+    { value: BUILT_IN_VALUE, label: 'Built-in (no download)', disabled: false },
+    ...providers.map((p) =>
+      p.kind === 'anthropic'
+        ? { value: p.id, label: `${p.name} (no embeddings API)`, disabled: true }
+        : { value: p.id, label: p.name, disabled: false },
+    ),
+  ];
+}
+
+export function hasAnthropic(providers: readonly Provider[]): boolean {
+  return providers.some((p) => p.kind === 'anthropic');
+}
+
+/** What the form sends, or null while it is incomplete. */
+export function choiceFrom(source: string, model: string): EmbedderChoice | null {
+  if (source === BUILT_IN_VALUE) return { kind: 'built-in' };
+  const trimmed = model.trim();
+  if (source === '' || trimmed === '') return null;
+  return { kind: 'provider', providerId: source, model: trimmed };
+}
+
+export function sameChoice(a: EmbedderChoice, b: EmbedderChoice): boolean {
+  if (a.kind === 'built-in' || b.kind === 'built-in') return a.kind === b.kind;
+  return a.providerId === b.providerId && a.model === b.model;
+}
+
+export interface EmbeddingWording {
+  /** One line: what answers searches now and what is happening. */
+  summary: string;
+  /** done / total while re-indexing; null otherwise. */
+  progress: { done: number; total: number; fraction: number } | null;
+  tone: 'normal' | 'busy' | 'warning' | 'error';
+  /** Whether "Retry" makes sense (a failed re-index, or a provider that could not be used). */
+  retry: boolean;
+}
+
+function progressOf(status: EmbeddingStatus): EmbeddingWording['progress'] {
+  const p = status.progress;
+  if (!p) return null;
+  return { ...p, fraction: p.total > 0 ? Math.min(1, p.done / p.total) : 1 };
+}
+
+export function describeEmbedding(status: EmbeddingStatus): EmbeddingWording {
+  const chosen = status.choice.kind === 'provider' ? status.choice.model : 'the built-in embedder';
+  switch (status.state) {
+    case 'ready':
+      return {
+        summary: status.error
+          ? `Searching by words only for now: ${status.error.message}`
+          : `Memory search uses ${status.activeLabel}.`,
+        progress: null,
+        tone: status.error ? 'warning' : 'normal',
+        retry: false,
+      };
+    case 'reindexing': {
+      const progress = progressOf(status);
+      const count = progress ? ` ${progress.done} of ${progress.total}` : '';
+      // A re-index back to the built-in embedder because the chosen provider cannot be used.
+      const why = status.error ? ` ${chosen} cannot be used now: ${status.error.message}` : '';
+      const target = status.error ? 'the built-in embedder' : chosen;
+      return {
+        summary: `Re-indexing memories for ${target}:${count || ' counting…'} Searches use ${status.activeLabel} until it is done.${why}`,
+        progress,
+        tone: 'busy',
+        retry: false,
+      };
+    }
+    case 'failed':
+      return {
+        summary: `Re-indexing for ${chosen} failed: ${status.error?.message ?? 'unknown error'} Your memories are safe; searches keep using ${status.activeLabel}, and it is retried in a while.`,
+        progress: progressOf(status),
+        tone: 'error',
+        retry: true,
+      };
+    case 'fallback':
+      return {
+        summary: `${chosen} cannot be used now: ${status.error?.message ?? 'unknown error'} Searches use ${status.activeLabel} meanwhile; your choice is kept.`,
+        progress: progressOf(status),
+        tone: 'warning',
+        retry: true,
+      };
+  }
+}
