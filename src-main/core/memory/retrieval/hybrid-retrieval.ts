@@ -11,7 +11,8 @@ import {
   type DateIntent,
 } from './dates.js';
 import { explain, matchedWords, type Evidence } from './explain.js';
-import { ftsQuery } from './fts-query.js';
+import { CorpusTerms } from './corpus-terms.js';
+import { ftsQuery, queryWords } from './fts-query.js';
 import {
   DATE_MATCH_BOOST,
   importanceFactor,
@@ -31,7 +32,7 @@ import {
   type MemoryRow,
   type MessageRow,
 } from './rows.js';
-import { QueryWeights } from './query-weights.js';
+import { queryWeights } from './query-weights.js';
 import { normalise } from './tokenize.js';
 import { VectorIndex } from './vector-index.js';
 import {
@@ -53,7 +54,7 @@ const DEFAULT_PENDING_LIMIT = 512;
 const MIN_DEPTH = 50;
 const LIST_WEIGHTS = { bm25: 1, vector: 1, date: 0.35 };
 const REBUILD_RETRY_MS = 30_000;
-/** FTS hits fetched per result wanted, before retired memories and excluded messages are dropped. */
+/** FTS hits fetched per result wanted, before drafts and excluded messages are dropped. */
 const FTS_OVERFETCH = 4;
 
 /** How far indexing has come for one owner kind: the first full scan, then the change log. */
@@ -108,12 +109,13 @@ export class HybridRetrieval implements Retrieval {
   private generation = 0;
   private indexing: Promise<unknown> = Promise.resolve();
   private wake: (() => void) | null = null;
-  private readonly weights: QueryWeights;
+  /** Term statistics and BM25 over memories, in memory; loaded by start(), refreshed per query. */
+  private terms: CorpusTerms;
 
   constructor(options: { db: Database; logger: Logger; embedder?: Embedder }) {
     this.db = options.db;
     this.logger = options.logger;
-    this.weights = new QueryWeights(options.db);
+    this.terms = new CorpusTerms(options.db);
     this.active = newIndexSet(options.embedder ?? new HashEmbedder());
   }
 
@@ -134,6 +136,7 @@ export class HybridRetrieval implements Retrieval {
       await installChangeTracking(this.db);
       await removeOrphanVectors(this.db);
       this.active.progress = freshProgress(await latestChange(this.db));
+      await this.terms.load();
       await loadVectors(this.db, this.active.embedder.id, 'memory', this.active.memory);
       await loadVectors(this.db, this.active.embedder.id, 'message', this.active.message);
     })().catch((err: unknown) => {
@@ -152,6 +155,7 @@ export class HybridRetrieval implements Retrieval {
     await this.indexing.catch(() => undefined);
     this.starting = null;
     this.active = newIndexSet(this.active.embedder);
+    this.terms = new CorpusTerms(this.db);
   }
 
   /**
@@ -185,6 +189,8 @@ export class HybridRetrieval implements Retrieval {
 
   async indexPending(limit = DEFAULT_PENDING_LIMIT): Promise<number> {
     await this.start();
+    // Tokenising what was written belongs to ingest, not to the next query.
+    await this.terms.refresh();
     return this.indexInto(this.active, limit);
   }
 
@@ -195,34 +201,53 @@ export class HybridRetrieval implements Retrieval {
     await this.start();
     const k = Math.max(0, Math.floor(options.k));
     if (k === 0 || query.trim() === '') return { memories: [], messages: [] };
+    await this.terms.refresh();
     const now = options.now ?? Date.now();
     const hybrid = (options.mode ?? 'hybrid') === 'hybrid';
     const depth = Math.max(MIN_DEPTH, k * 5);
     const intent = parseDateIntent(query, now);
+    const words = queryWords(query);
     const match = ftsQuery(query);
     const exclude = options.excludeConversationId ?? null;
     const set = this.active;
+    const dated = hybrid && intent.range !== null;
 
-    // Everything that waits on SQLite is started together; the vector search runs on this thread.
-    const [vectors, excludedRowids, memoryLexical, messageLexical, memoryDated, messageDated] =
-      await Promise.all([
-        hybrid ? this.embedQuery(set.embedder, query) : null,
-        hybrid && exclude ? this.rowidsOfConversation(exclude) : undefined,
-        match ? this.bm25Memories(match, depth) : [],
-        match ? this.bm25Messages(match, depth, exclude) : [],
-        hybrid && intent.range ? this.datedMemories(intent, depth) : [],
-        hybrid && intent.range ? this.datedMessages(intent, depth, exclude) : [],
-      ]);
+    // Everything that waits on SQLite is queued first; the searches held in memory (vectors and
+    // BM25 over memories) run on this thread meanwhile.
+    const messageInputs = Promise.all([
+      hybrid && exclude ? this.rowidsOfConversation(exclude) : undefined,
+      match ? this.bm25Messages(match, depth, exclude) : [],
+      dated ? this.datedMessages(intent, depth, exclude) : [],
+    ]);
+    const memoryDated = dated ? this.datedMemories(intent, depth) : Promise.resolve([]);
+    // Both are awaited below; until then a failure must not count as unhandled.
+    messageInputs.catch(() => undefined);
+    memoryDated.catch(() => undefined);
+
+    const vectors = hybrid ? await this.embedQuery(set.embedder, query) : null;
+    const memoryLexical = this.terms.memory.search(words, depth);
     const memoryVector = vectors ? set.memory.search(vectors.memories, depth).map((h) => h.rowid) : [];
+    const memories = memoryDated.then((memoryDatedRows) =>
+      this.rankMemories(query, intent, now, k, set, memoryLexical, memoryVector, memoryDatedRows),
+    );
+    memories.catch(() => undefined);
+
+    const [excludedRowids, messageLexical, messageDated] = await messageInputs;
     const messageVector = vectors
       ? set.message.search(vectors.messages, depth, excludedRowids).map((h) => h.rowid)
       : [];
-
-    const [memories, messages] = await Promise.all([
-      this.rankMemories(query, intent, now, k, set, memoryLexical, memoryVector, memoryDated),
-      this.rankMessages(query, intent, now, k, set, exclude, messageLexical, messageVector, messageDated),
-    ]);
-    return { memories, messages };
+    const messages = await this.rankMessages(
+      query,
+      intent,
+      now,
+      k,
+      set,
+      exclude,
+      messageLexical,
+      messageVector,
+      messageDated,
+    );
+    return { memories: await memories, messages };
   }
 
   private async rowidsOfConversation(conversationId: string): Promise<Set<number>> {
@@ -241,11 +266,10 @@ export class HybridRetrieval implements Retrieval {
     const text = textForEmbedding(query);
     try {
       if (embedder instanceof HashEmbedder) {
-        const [memories, messages] = await Promise.all([
-          this.weights.forQuery('memories', text),
-          this.weights.forQuery('messages', text),
-        ]);
-        return { memories: embedder.embedOne(text, memories), messages: embedder.embedOne(text, messages) };
+        return {
+          memories: embedder.embedOne(text, queryWeights(this.terms.memory, text)),
+          messages: embedder.embedOne(text, queryWeights(this.terms.message, text)),
+        };
       }
       const [vector] = await embedder.embed([text]);
       return vector ? { memories: vector, messages: vector } : null;
@@ -258,20 +282,9 @@ export class HybridRetrieval implements Retrieval {
 
   /**
    * FTS5 ranks inside a subquery (its ORDER BY rank LIMIT is what keeps this fast); filtering
-   * by status after it means a pile of retired matches could crowd out live ones, hence the
-   * generous inner limit. Joining first makes SQLite run the MATCH once per memory instead.
+   * by status after it means a pile of drafts could crowd out finished replies, hence the
+   * generous inner limit. Joining first makes SQLite run the MATCH once per message instead.
    */
-  private async bm25Memories(match: string, depth: number): Promise<number[]> {
-    const rows = await this.db.all<{ rowid: number }>(
-      `SELECT m.rowid AS rowid FROM (
-         SELECT rowid, rank FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?
-       ) f JOIN memories m ON m.rowid = f.rowid
-       WHERE m.status = 'active' ORDER BY f.rank LIMIT ?`,
-      [match, depth * FTS_OVERFETCH, depth],
-    );
-    return rows.map((r) => r.rowid);
-  }
-
   private async bm25Messages(match: string, depth: number, exclude: string | null): Promise<number[]> {
     const rows = await this.db.all<{ rowid: number }>(
       `SELECT m.rowid AS rowid FROM (

@@ -11,9 +11,10 @@ const LOAD_PAGE = 5000;
 /**
  * Per-connection (TEMP) triggers and a TEMP change log, so the schema stays the migrations' and
  * only this app's own writes are watched (it holds the only connection). When a text changes,
- * a memory is retired or an owner deleted, its vectors go; every insert or change is logged in
- * `retrieval_changes` with a rising seq, so `indexPending` looks only at what changed since it
- * last looked instead of scanning every row for a missing vector.
+ * a memory is retired or an owner deleted, its vectors go; every insert, change or delete is
+ * logged in `retrieval_changes` with a rising seq, so `indexPending` looks only at what changed
+ * since it last looked instead of scanning every row for a missing vector, and the term indexes
+ * (corpus-terms.ts) stay current without re-reading the tables.
  */
 export async function installChangeTracking(db: Database): Promise<void> {
   const drop = (kind: OwnerKind) =>
@@ -35,7 +36,7 @@ export async function installChangeTracking(db: Database): Promise<void> {
       BEGIN DELETE FROM vectors WHERE new.status <> 'active' AND owner_kind = 'memory' AND owner_rowid = old.rowid;
         ${log('memory', 'new')} END;
     CREATE TEMP TRIGGER IF NOT EXISTS retrieval_memory_deleted AFTER DELETE ON memories
-      BEGIN ${drop('memory')} END;
+      BEGIN ${drop('memory')} ${log('memory', 'old')} END;
     CREATE TEMP TRIGGER IF NOT EXISTS retrieval_message_inserted AFTER INSERT ON messages
       BEGIN ${log('message', 'new')} END;
     CREATE TEMP TRIGGER IF NOT EXISTS retrieval_message_content AFTER UPDATE OF content ON messages
@@ -43,7 +44,7 @@ export async function installChangeTracking(db: Database): Promise<void> {
     CREATE TEMP TRIGGER IF NOT EXISTS retrieval_message_status AFTER UPDATE OF status ON messages
       BEGIN ${log('message', 'new')} END;
     CREATE TEMP TRIGGER IF NOT EXISTS retrieval_message_deleted AFTER DELETE ON messages
-      BEGIN ${drop('message')} END;
+      BEGIN ${drop('message')} ${log('message', 'old')} END;
   `);
 }
 
