@@ -110,6 +110,20 @@ describe('hybrid retrieval', () => {
     expect(await retrieval.indexPending()).toBe(0);
   });
 
+  it('matches words written, edited or deleted since the last query, before any indexing', async () => {
+    await store.addMemory({ id: 'kiln', text: 'The pottery kiln is booked for Saturday' });
+    let result = await retrieval.retrieve('pottery kiln', { k: 5, now: store.base, mode: 'bm25' });
+    expect(ids(result)).toEqual(['kiln']);
+    await store.db.run("UPDATE memories SET text = 'The violin lesson moved to Friday' WHERE id = 'kiln'");
+    result = await retrieval.retrieve('pottery kiln', { k: 5, now: store.base, mode: 'bm25' });
+    expect(ids(result)).toEqual([]);
+    result = await retrieval.retrieve('violin', { k: 5, now: store.base, mode: 'bm25' });
+    expect(ids(result)).toEqual(['kiln']);
+    await store.db.run("DELETE FROM memories WHERE id = 'kiln'");
+    result = await retrieval.retrieve('violin', { k: 5, now: store.base, mode: 'bm25' });
+    expect(ids(result)).toEqual([]);
+  });
+
   it('leaves out the excluded conversation and unfinished or empty messages', async () => {
     await store.addMessage({ conversationId: 'now', id: 'here', content: 'Let us plan the Lisbon trip' });
     await store.addMessage({ conversationId: 'past', id: 'there', content: 'The Lisbon trip was lovely' });
