@@ -67,14 +67,13 @@ export function describeEmbedding(status: EmbeddingStatus): EmbeddingWording {
         retry: false,
       };
     case 'reindexing': {
-      const progress = progressOf(status);
-      const count = progress ? ` ${progress.done} of ${progress.total}` : '';
       // A re-index back to the built-in embedder because the chosen provider cannot be used.
       const why = status.error ? ` ${chosen} cannot be used now: ${status.error.message}` : '';
       const target = status.error ? 'the built-in embedder' : chosen;
+      // The count is shown beside the progress bar, not repeated here.
       return {
-        summary: `Re-indexing memories for ${target}:${count || ' counting…'} Searches use ${status.activeLabel} until it is done.${why}`,
-        progress,
+        summary: `Re-indexing memories for ${target}. Searches use ${status.activeLabel} until it is done.${why}`,
+        progress: progressOf(status),
         tone: 'busy',
         retry: false,
       };

@@ -63,8 +63,9 @@ describe('embedder settings model', () => {
   it('shows re-index progress as done of total', () => {
     const w = describeEmbedding(status({ state: 'reindexing', progress: { done: 30, total: 120 } }));
     expect(w.progress).toEqual({ done: 30, total: 120, fraction: 0.25 });
-    expect(w.summary).toContain('nomic-embed-text: 30 of 120');
-    expect(w.summary).toContain('Built-in (no download) until it is done');
+    expect(w.summary).toBe(
+      'Re-indexing memories for nomic-embed-text. Searches use Built-in (no download) until it is done.',
+    );
     expect(w.retry).toBe(false);
   });
 
