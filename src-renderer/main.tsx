@@ -22,6 +22,7 @@ import './styles/permissions.css';
 import './styles/audit.css';
 import './styles/search.css';
 import './styles/memory.css';
+import './styles/swarms.css';
 import './styles/quick-prompt.css';
 
 // Read before the transport: in serve mode it rewrites the address to drop an access token.

@@ -7,6 +7,7 @@ import { shouldShowOnboarding } from '../features/onboarding/onboarding-model.js
 import { SearchPaletteHost } from '../features/search/SearchPaletteHost.js';
 import { Sidebar } from '../features/conversations/Sidebar.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
+import { SwarmsView } from '../features/swarms/SwarmsView.js';
 import { useConnection } from '../stores/connection.js';
 import { useSettings } from '../stores/settings.js';
 import { useUi } from '../stores/ui.js';
@@ -39,10 +40,11 @@ export function App() {
   else if (view === 'settings') main = <SettingsView />;
   else if (view === 'audit') main = <AuditView />;
   else if (view === 'memory') main = <MemoryView />;
+  else if (view === 'swarms') main = <SwarmsView />;
   else main = <ConversationView />;
 
   return (
-    <div className={inspectorOpen ? 'app with-inspector' : 'app'}>
+    <div className={inspectorOpen && view === 'chat' ? 'app with-inspector' : 'app'}>
       <Sidebar />
       <main className="main">
         {notice && (

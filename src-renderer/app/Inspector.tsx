@@ -1,15 +1,12 @@
 import { X } from 'lucide-react';
 import { ConversationAudit } from '../features/audit/ConversationAudit.js';
 import { InspectorMemories } from '../features/memory/InspectorMemories.js';
+import { InspectorSwarm } from '../features/swarms/InspectorSwarm.js';
 import { ConversationToolRuns } from '../features/tools/ConversationToolRuns.js';
 import { useMessages } from '../stores/messages.js';
 import { useUi } from '../stores/ui.js';
 
-const COMING = [
-  ['Swarm graph', 'the live graph of agents while a swarm works on this conversation'],
-] as const;
-
-/** Follows the conversation: its tool runs and its audit records; what is not built yet says so. */
+/** Follows the conversation: its swarm's graph, the memories used, its tool runs and audit records. */
 export function Inspector() {
   const conversationId = useMessages((s) => s.conversationId);
   return (
@@ -27,6 +24,10 @@ export function Inspector() {
       </header>
       {conversationId && (
         <>
+          <section className="inspector-section" aria-labelledby="inspector-swarm">
+            <h3 id="inspector-swarm">Swarm</h3>
+            <InspectorSwarm conversationId={conversationId} />
+          </section>
           <section className="inspector-section" aria-labelledby="inspector-memories">
             <h3 id="inspector-memories">Memories used</h3>
             <InspectorMemories />
@@ -41,16 +42,6 @@ export function Inspector() {
           </section>
         </>
       )}
-      <section className="inspector-section" aria-labelledby="inspector-coming">
-        <h3 id="inspector-coming">Coming later</h3>
-        <ul className="inspector-list">
-          {COMING.map(([name, what]) => (
-            <li key={name}>
-              <strong>{name}</strong> — {what}
-            </li>
-          ))}
-        </ul>
-      </section>
     </aside>
   );
 }

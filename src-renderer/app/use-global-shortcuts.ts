@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { errorMessage } from '../lib/client.js';
 import { stopStreaming } from '../features/chat/actions.js';
 import { createConversation } from '../features/conversations/actions.js';
+import { stopConversationSwarm } from '../features/swarms/actions.js';
+import { useMessages } from '../stores/messages.js';
 import { useUi } from '../stores/ui.js';
 
 export function newChat(): void {
@@ -10,7 +12,7 @@ export function newChat(): void {
   });
 }
 
-/** Ctrl/Cmd+N new chat, Ctrl/Cmd+, settings, Esc stops the reply being written. */
+/** Ctrl/Cmd+N new chat, Ctrl/Cmd+, settings, Esc stops the reply being written (or the swarm). */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent): void {
@@ -22,7 +24,8 @@ export function useGlobalShortcuts(): void {
         e.preventDefault();
         useUi.getState().setView('settings');
       } else if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]')) {
-        void stopStreaming();
+        const { conversationId } = useMessages.getState();
+        void stopConversationSwarm(conversationId).then((was) => (was ? undefined : stopStreaming()));
       }
     }
     window.addEventListener('keydown', onKeyDown);

@@ -1,10 +1,11 @@
-import { ArrowUp, Square, X } from 'lucide-react';
+import { ArrowUp, Network, Square, X } from 'lucide-react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useConnection } from '../../stores/connection.js';
 import { canChat } from '../../lib/model-ref.js';
 import { runningConversationCount } from '../../lib/running-replies.js';
 import { useRunningReplies } from '../../stores/running-replies.js';
 import { StopAllButton } from '../kernel/StopAllButton.js';
+import { parseSwarmCommand, startSwarm, stopConversationSwarm } from '../swarms/actions.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
 import { useSettings } from '../../stores/settings.js';
@@ -15,6 +16,7 @@ const MAX_HEIGHT_PX = 280;
 
 export function Composer() {
   const [text, setText] = useState('');
+  const [asSwarm, setAsSwarm] = useState(false);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const conversationId = useMessages((s) => s.conversationId);
   const busy = useMessages((s) => s.streaming || s.pending.length > 0);
@@ -47,7 +49,10 @@ export function Composer() {
     if (!canSend) return;
     const value = text;
     setText('');
-    const sent = await sendMessage(value);
+    // `/swarm <task>` or the swarm toggle runs the task as a swarm instead of one reply.
+    const swarmTask = parseSwarmCommand(value) ?? (asSwarm ? value : null);
+    const sent = swarmTask !== null ? await startSwarm(swarmTask) : await sendMessage(value);
+    if (sent && swarmTask !== null) setAsSwarm(false);
     // Give the words back on failure, unless the person already started typing something else.
     if (!sent) setText((current) => (current === '' ? value : current));
   }
@@ -106,6 +111,18 @@ export function Composer() {
             }
           }}
         />
+        <button
+          type="button"
+          className={asSwarm ? 'composer-toggle on' : 'composer-toggle'}
+          data-testid="composer-swarm-toggle"
+          aria-pressed={asSwarm}
+          aria-label="Run as swarm"
+          title="Run as swarm: agents split the task and work side by side (or type /swarm and a task)"
+          disabled={inputDisabled}
+          onClick={() => setAsSwarm((v) => !v)}
+        >
+          <Network size={15} aria-hidden />
+        </button>
         {busy ? (
           <button
             type="button"
@@ -113,7 +130,9 @@ export function Composer() {
             data-testid="stop-button"
             aria-label="Stop the reply (Esc)"
             title="Stop (Esc)"
-            onClick={() => void stopStreaming()}
+            onClick={() =>
+              void stopConversationSwarm(conversationId).then((was) => (was ? undefined : stopStreaming()))
+            }
           >
             <Square size={14} aria-hidden fill="currentColor" />
           </button>
@@ -122,8 +141,8 @@ export function Composer() {
             type="submit"
             className="composer-button"
             data-testid="send-button"
-            aria-label="Send (Enter)"
-            title="Send (Enter)"
+            aria-label={asSwarm ? 'Start the swarm (Enter)' : 'Send (Enter)'}
+            title={asSwarm ? 'Start the swarm (Enter)' : 'Send (Enter)'}
             disabled={!canSend}
           >
             <ArrowUp size={16} aria-hidden />

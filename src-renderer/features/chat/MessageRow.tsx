@@ -6,6 +6,8 @@ import { useMessages, type PendingMessage } from '../../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { MessageMemories } from '../memory/MessageMemories.js';
+import { MessageProposals } from '../swarms/ProposalCard.js';
+import { SwarmHostCard } from '../swarms/SwarmHostCard.js';
 import { ReplyToolActivity } from '../tools/ReplyToolActivity.js';
 import { retryFrom } from './actions.js';
 import { RetryNoticeView, ToolCallCard } from './LiveActivityView.js';
@@ -87,6 +89,7 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
   return (
     <div className={streaming ? 'assistant-body streaming' : 'assistant-body'}>
       <ModelLine message={message} />
+      <SwarmHostCard messageId={message.id} />
       <ReplyToolActivity messageId={message.id} />
       {message.content !== '' && <MarkdownContent text={message.content} />}
       {/* A request the kernel has not reported on (yet); its full card replaces this one when it does. */}
@@ -121,6 +124,7 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
           )}
         </div>
       )}
+      <MessageProposals messageId={message.id} />
       {!streaming && message.usage && <UsageLine message={message} />}
       <MessageMemories message={message} />
     </div>

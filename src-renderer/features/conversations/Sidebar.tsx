@@ -1,4 +1,4 @@
-import { Brain, Plus, ScrollText, Search, Settings } from 'lucide-react';
+import { Brain, Network, Plus, ScrollText, Search, Settings } from 'lucide-react';
 import { newChat } from '../../app/use-global-shortcuts.js';
 import { modKey } from '../../lib/platform.js';
 import { useConversations } from '../../stores/conversations.js';
@@ -49,6 +49,16 @@ export function Sidebar() {
           ))}
         </ul>
       </nav>
+      <button
+        type="button"
+        className={view === 'swarms' ? 'nav-item active' : 'nav-item'}
+        data-testid="nav-swarms"
+        aria-current={view === 'swarms' ? 'page' : undefined}
+        onClick={() => useUi.getState().setView('swarms')}
+      >
+        <Network size={15} aria-hidden />
+        <span>Swarms</span>
+      </button>
       <button
         type="button"
         className={view === 'memory' ? 'nav-item active' : 'nav-item'}

@@ -192,3 +192,15 @@ export function conversationRun(runs: Readonly<Record<string, SwarmRun>>, conver
   }
   return best;
 }
+
+/** Stops the conversation's running swarm; false when none runs there (a chat reply may). */
+export async function stopConversationSwarm(conversationId: string | null): Promise<boolean> {
+  const run = conversationRun(useSwarms.getState().runs, conversationId);
+  if (!run || ENDED_RUN.has(run.status)) return false;
+  try {
+    await stopSwarm(run.id);
+  } catch (err) {
+    useMessages.getState().setSendError(`Could not stop the swarm: ${errorMessage(err)}`);
+  }
+  return true;
+}

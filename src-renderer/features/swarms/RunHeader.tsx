@@ -1,0 +1,138 @@
+import { Pause, Play, Square } from 'lucide-react';
+import { useState } from 'react';
+import type { SwarmRun } from '../../../src-main/core/protocol/index.js';
+import { errorMessage } from '../../lib/client.js';
+import { formatCost, formatTokens } from '../../lib/usage-format.js';
+import { useSwarms } from '../../stores/swarms.js';
+import { pauseSwarm, resumeSwarm, stopSwarm } from './actions.js';
+import { RUN_STATUS, formatDuration } from './swarm-format.js';
+import { ENDED_RUN, agentProgress, emptyRunState } from './swarm-state.js';
+import { useNow } from './use-now.js';
+
+function Meter(props: { label: string; value: number; max: number; text: string }) {
+  const { label, value, max, text } = props;
+  const ratio = max > 0 ? Math.min(1, value / max) : 0;
+  return (
+    <div className="swarm-meter" data-testid="swarm-meter" data-label={label}>
+      <span className="swarm-meter-label">{label}</span>
+      <progress
+        className={ratio >= 0.9 ? 'swarm-meter-bar near' : 'swarm-meter-bar'}
+        max={1}
+        value={ratio}
+        aria-label={`${label}: ${text}`}
+      />
+      <span className="swarm-meter-text">{text}</span>
+    </div>
+  );
+}
+
+/** Status, task, spend against the budget, and the run's controls. */
+export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: string; live: boolean }) {
+  const state = useSwarms((s) => s.states[stateKey]) ?? emptyRunState(run.id);
+  const status = live ? run.status : state.status;
+  const ended = ENDED_RUN.has(status);
+  const now = useNow(live && !ended, state.lastAt ?? run.createdAt);
+  const usage = state.lastSeq > 0 ? state.usage : run.usage;
+  const { done, total } = agentProgress(state);
+  const start = state.startedAt ?? run.createdAt;
+  const endAt = live ? (run.endedAt ?? (ended ? (state.endedAt ?? now) : now)) : (state.endedAt ?? now);
+  const elapsed = endAt - start;
+  const [error, setError] = useState<string | null>(null);
+  const { budget } = run;
+  const Icon = RUN_STATUS[status].icon;
+  const act = (f: () => Promise<void>) => {
+    setError(null);
+    f().catch((err: unknown) => setError(errorMessage(err)));
+  };
+
+  return (
+    <header className="swarm-run-header" data-testid="swarm-run-header" data-status={status}>
+      <div className="swarm-run-title-row">
+        <span className={`swarm-run-status status-${status}`} data-testid="swarm-run-status">
+          <Icon size={13} aria-hidden />
+          {RUN_STATUS[status].label}
+        </span>
+        <h2 className="swarm-run-task" title={run.task}>
+          {run.task}
+        </h2>
+        <span className="swarm-run-progress muted" data-testid="swarm-run-progress">
+          {done}/{total} agents done
+        </span>
+        {live && !ended && (
+          <>
+            {status === 'paused' ? (
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => act(() => resumeSwarm(run.id))}
+              >
+                <Play size={13} aria-hidden />
+                Resume
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => act(() => pauseSwarm(run.id))}
+              >
+                <Pause size={13} aria-hidden />
+                Pause
+              </button>
+            )}
+            <button
+              type="button"
+              className="button button-small button-danger-outline"
+              data-testid="swarm-stop"
+              onClick={() => act(() => stopSwarm(run.id))}
+            >
+              <Square size={11} aria-hidden fill="currentColor" />
+              Stop swarm
+            </button>
+          </>
+        )}
+      </div>
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+      {live && run.error && status === 'failed' && (
+        <p className="inline-error" role="alert">
+          {run.error.message}
+        </p>
+      )}
+      <div className="swarm-meters">
+        <Meter
+          label="Agents"
+          value={usage.agents}
+          max={budget.maxAgents}
+          text={`${usage.agents} / ${budget.maxAgents}`}
+        />
+        <Meter
+          label="Tokens"
+          value={usage.tokens}
+          max={budget.tokens}
+          text={`${formatTokens(usage.tokens)} / ${formatTokens(budget.tokens)}`}
+        />
+        <Meter
+          label="Cost"
+          value={usage.costUsd}
+          max={budget.costUsd}
+          text={`${formatCost(usage.costUsd)} / ${formatCost(budget.costUsd)}`}
+        />
+        <Meter
+          label="Tool calls"
+          value={usage.toolCalls}
+          max={budget.toolCalls}
+          text={`${usage.toolCalls} / ${budget.toolCalls}`}
+        />
+        <Meter
+          label="Time"
+          value={elapsed}
+          max={budget.wallTimeMs}
+          text={`${formatDuration(elapsed)} / ${formatDuration(budget.wallTimeMs)}`}
+        />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,104 @@
+import { swarmResponder } from '../fixtures/swarm-script.js';
+import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+
+const words = (n: number, word: string) => Array.from({ length: n }, () => `${word} `);
+
+test('a swarm started with /swarm runs on the live graph, a worker stopped from its node ends stopped, the answer lands, and the run replays', async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  cell0.fake.responder = swarmResponder({
+    plan: [
+      { id: 'a', title: 'Gather A' },
+      { id: 'b', title: 'Gather B' },
+      { id: 'slow', title: 'Slow part' },
+      { id: 'c', title: 'Compare', dependsOn: ['a', 'b'] },
+    ],
+    workers: {
+      a: { replies: [{ tokens: ['Alpha ', 'facts.'] }] },
+      b: { replies: [{ tokens: ['Beta ', 'facts.'] }] },
+      // Long enough to be stopped from its node while it writes.
+      slow: { replies: [{ tokens: words(400, 'slowly'), delayMs: 100 }] },
+      c: { replies: [{ tokens: ['A beats B.'] }] },
+    },
+    merge: 'Final: A beats B.',
+    delayMs: 40,
+  }).respond;
+
+  await send(page, '/swarm Compare A and B');
+
+  // The host reply shows the run's card, and the inspector opens on its live graph.
+  const card = page.getByTestId('swarm-card');
+  await expect(card).toBeVisible();
+  const graph = page.getByTestId('inspector-swarm').getByTestId('swarm-graph');
+  const node = (title: string) =>
+    graph.getByTestId('swarm-node').filter({ has: page.getByRole('button', { name: new RegExp(title) }) });
+  await expect(node('Coordinator')).toBeVisible();
+  await expect(node('Slow part')).toHaveAttribute('data-status', 'thinking');
+  await expect(graph.getByTestId('swarm-node')).toHaveCount(5);
+
+  // Stop one worker from its node: it ends stopped, the run goes on without it.
+  await node('Slow part').getByTestId('swarm-node-stop').click();
+  await expect(node('Slow part')).toHaveAttribute('data-status', 'stopped');
+  await expect(node('Slow part').getByTestId('swarm-node-status')).toHaveText(/Stopped/);
+
+  await expect(card).toHaveAttribute('data-status', 'done');
+  await expect(lastReply(page)).toHaveAttribute('data-status', 'complete');
+  await expect(lastReply(page)).toContainText('Final: A beats B.');
+  await expect(graph.getByTestId('swarm-node')).toHaveCount(6); // the reviewer came last
+  await expect(graph.locator('[data-testid="swarm-node"][data-status="done"]')).toHaveCount(5);
+  await expect(card.getByTestId('swarm-card-progress')).toHaveText('6/6 agents done');
+
+  // A past run, opened from the sidebar's swarms list.
+  await page.getByTestId('nav-swarms').click();
+  const row = page.getByTestId('swarm-run-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await row.click();
+  const run = page.getByTestId('swarm-run');
+  const runGraph = run.getByTestId('swarm-graph');
+  await expect(runGraph.getByTestId('swarm-node')).toHaveCount(6);
+  await expect(run.getByTestId('swarm-run-status')).toHaveText(/Done/);
+
+  // Clicking a node shows its transcript; the timeline says whom Compare waited on.
+  await runGraph
+    .getByTestId('swarm-node')
+    .getByRole('button', { name: /Gather A/ })
+    .click();
+  await expect(run.getByTestId('swarm-agent-panel')).toBeVisible();
+  await expect(run.getByTestId('swarm-agent-transcript')).toContainText('Alpha facts.');
+  await expect(run.getByTestId('swarm-lane')).toHaveCount(6);
+  const compareLane = run
+    .getByTestId('swarm-lane')
+    .filter({ has: page.getByRole('button', { name: 'Compare', exact: true }) });
+  await expect(compareLane.getByTestId('swarm-waited-on')).toHaveText('← Gather A, Gather B');
+  await page.keyboard.press('Escape');
+  await expect(run.getByTestId('swarm-agent-panel')).toBeHidden();
+
+  // Replay: the graph starts empty and rebuilds from the stored events, ending as the run did.
+  await run.getByTestId('swarm-replay').click();
+  await expect(run).toHaveAttribute('data-replaying', 'true');
+  await run.getByTestId('swarm-replay-speed-16').click();
+  await expect(run.getByTestId('swarm-replay-speed-16')).toHaveAttribute('aria-checked', 'true');
+  await expect(run.getByTestId('swarm-replay-bar')).toHaveAttribute('data-finished', 'true', {
+    timeout: 30_000,
+  });
+  await expect(runGraph.getByTestId('swarm-node')).toHaveCount(6);
+  await expect(runGraph.locator('[data-testid="swarm-node"][data-status="done"]')).toHaveCount(5);
+  await expect(runGraph.locator('[data-testid="swarm-node"][data-status="stopped"]')).toHaveCount(1);
+
+  // Scrubbed back to the start, no agent has finished yet; restart plays it to the same end.
+  await run.getByTestId('swarm-replay-scrub').focus();
+  await page.keyboard.press('Home');
+  await expect(runGraph.locator('[data-testid="swarm-node"][data-status="done"]')).toHaveCount(0);
+  await run.getByTestId('swarm-replay-restart').click();
+  await expect(run.getByTestId('swarm-replay-bar')).toHaveAttribute('data-finished', 'true', {
+    timeout: 30_000,
+  });
+  await expect(runGraph.locator('[data-testid="swarm-node"][data-status="done"]')).toHaveCount(5);
+  await run.getByTestId('swarm-replay-close').click();
+  await expect(run).toHaveAttribute('data-replaying', 'false');
+});
