@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useSwarms } from '../../stores/swarms.js';
 import { AGENT_STATUS, formatDuration } from './swarm-format.js';
@@ -33,15 +33,18 @@ export function SwarmTimeline({ stateKey, live }: { stateKey: string; live: bool
   const order = useSwarms((s) => s.states[stateKey]?.order);
   const startedAt = useSwarms((s) => s.states[stateKey]?.startedAt ?? null);
   const endedAt = useSwarms((s) => s.states[stateKey]?.endedAt ?? null);
-  const lastAt = useSwarms((s) => s.states[stateKey]?.lastAt ?? 0);
+  // Live, the lanes move with a one-second clock, not with each event (dozens a second);
+  // a replay's clock is its last event, in half-second steps.
+  const lastAt = useSwarms((s) => (live ? 0 : Math.ceil((s.states[stateKey]?.lastAt ?? 0) / 500) * 500));
   const running = useSwarms((s) => {
     const st = s.states[stateKey];
     return !!st && !ENDED_RUN.has(st.status);
   });
   const now = useNow(live && running, lastAt);
+  const end = endedAt ?? (startedAt === null ? 0 : Math.max(now, startedAt));
+  const span = startedAt === null ? 0 : Math.max(1000, end - startedAt);
+  const range = useMemo<Range>(() => ({ start: startedAt ?? 0, span }), [startedAt, span]);
   if (!order || order.length === 0 || startedAt === null) return null;
-  const end = endedAt ?? Math.max(now, lastAt);
-  const range: Range = { start: startedAt, span: Math.max(1000, end - startedAt) };
   return (
     <section className="swarm-timeline" data-testid="swarm-timeline" aria-label="Timeline of the run">
       <div className="swarm-timeline-scale" aria-hidden>
