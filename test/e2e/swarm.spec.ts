@@ -102,3 +102,58 @@ test('a swarm started with /swarm runs on the live graph, a worker stopped from 
   await run.getByTestId('swarm-replay-close').click();
   await expect(run).toHaveAttribute('data-replaying', 'false');
 });
+
+test("a worker's permission request shows on its node and as the conversation's card; allowing it on the node answers both", async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  cell0.fake.responder = swarmResponder({
+    plan: [{ id: 'look', title: 'Look around', tools: ['shell'] }],
+    workers: {
+      look: {
+        replies: [
+          {
+            tokens: ['Checking. '],
+            toolCalls: [
+              { name: 'shell', input: { command: 'echo swarm-was-here', reason: 'See the workspace' } },
+            ],
+          },
+        ],
+        afterTool: { tokens: ['It printed swarm-was-here.'] },
+      },
+    },
+    merge: 'The worker ran echo.',
+  }).respond;
+
+  // The toggle, rather than the command, runs the message as a swarm.
+  await page.getByTestId('composer-swarm-toggle').click();
+  await expect(page.getByTestId('composer-swarm-toggle')).toHaveAttribute('aria-pressed', 'true');
+  await send(page, 'Look around the workspace');
+
+  const graph = page.getByTestId('inspector-swarm').getByTestId('swarm-graph');
+  const worker = graph.locator('[data-testid="swarm-node"][data-role="worker"]');
+  await expect(worker).toHaveAttribute('data-status', 'permission');
+  await expect(worker.getByTestId('swarm-node-permission')).toContainText('echo swarm-was-here');
+  const card = page.getByTestId('permission-card');
+  await expect(card).toHaveAttribute('data-state', 'pending');
+  await expect(card.getByTestId('permission-display')).toContainText('echo swarm-was-here');
+
+  await worker.getByTestId('swarm-node-allow').click();
+  await expect(card).toHaveAttribute('data-state', 'allowed');
+  await expect(worker).toHaveAttribute('data-status', 'done');
+  await expect(worker.getByTestId('swarm-node-permission')).toHaveCount(0);
+  await expect(page.getByTestId('swarm-card')).toHaveAttribute('data-status', 'done');
+  await expect(lastReply(page)).toContainText('The worker ran echo.');
+  await expect(page.getByTestId('composer-swarm-toggle')).toHaveAttribute('aria-pressed', 'false');
+
+  // The node's panel lists the call with its final state.
+  await worker
+    .getByRole('button', { name: /Look around/ })
+    .first()
+    .click();
+  await expect(page.getByTestId('swarm-agent-tool')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('swarm-agent-transcript')).toContainText('It printed swarm-was-here.');
+});
