@@ -157,3 +157,42 @@ test("a worker's permission request shows on its node and as the conversation's 
   await expect(page.getByTestId('swarm-agent-tool')).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('swarm-agent-transcript')).toContainText('It printed swarm-was-here.');
 });
+
+test('an agent proposes a swarm: the card shows its task and its reason as untrusted text; Start swarm runs it in that reply', async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  cell0.fake.responder = swarmResponder({
+    plan: [{ id: 'one', title: 'Survey' }],
+    workers: { one: { replies: [{ tokens: ['Surveyed.'] }] } },
+    merge: 'Survey merged.',
+  }).respond;
+  cell0.fake.script(
+    {
+      tokens: ['This is big. '],
+      toolCalls: [
+        {
+          name: 'propose_swarm',
+          input: { task: 'Survey the market', reason: '<b>Trust me</b>, it is faster' },
+        },
+      ],
+    },
+    { tokens: ['The swarm found: Survey merged.'] },
+  );
+  await send(page, 'Research the market');
+
+  const proposal = page.getByTestId('swarm-proposal');
+  await expect(proposal).toContainText('Survey the market');
+  // Shown as the model's words, literally: no markup is rendered from it.
+  await expect(proposal).toContainText('<b>Trust me</b>, it is faster');
+  await expect(proposal).toContainText('written by the model');
+  await proposal.getByTestId('swarm-proposal-start').click();
+  await expect(proposal).toHaveCount(0);
+
+  const card = lastReply(page).getByTestId('swarm-card');
+  await expect(card).toHaveAttribute('data-status', 'done');
+  await expect(lastReply(page)).toContainText('The swarm found: Survey merged.');
+});
