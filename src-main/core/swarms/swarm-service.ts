@@ -71,6 +71,8 @@ export class SwarmService {
   private readonly store: SwarmStore;
   private readonly live = new Map<string, SwarmExecution>();
   private readonly proposals = new Map<string, PendingProposal>();
+  /** Each live run's end, recorded (audit, its message): what stopping waits for. */
+  private readonly completions = new Map<string, Promise<void>>();
   private readonly defaults: SwarmBudget;
   private stopping = false;
 
@@ -112,7 +114,7 @@ export class SwarmService {
     this.proposals.clear();
     const running = [...this.live.values()];
     for (const execution of running) execution.stop();
-    await Promise.allSettled(running.map((e) => e.done));
+    await Promise.allSettled([...this.completions.values()]);
   }
 
   /** The owner's `/swarm` from the chat: stores the task and the run's message, then runs it. */
@@ -228,7 +230,7 @@ export class SwarmService {
     });
     this.live.set(run.id, execution);
     bus.emit('swarm.updated', { run: structuredClone(run) });
-    void execution.done
+    const completed = execution.done
       .then(async (ended) => {
         await this.options.audit.append({
           actor: 'swarm',
@@ -241,7 +243,11 @@ export class SwarmService {
         if (params.hostOwned) await this.finishHostMessage(execution);
       })
       .catch((err: unknown) => logger.warn('swarm end could not be recorded', err))
-      .finally(() => this.live.delete(run.id));
+      .finally(() => {
+        this.live.delete(run.id);
+        this.completions.delete(run.id);
+      });
+    this.completions.set(run.id, completed);
     return execution;
   }
 
@@ -264,6 +270,8 @@ export class SwarmService {
       },
     );
     await conversations.touch(run.conversationId);
+    // The conversation is free before anyone hears the run ended.
+    this.live.delete(run.id);
     bus.emit('message.updated', { message: await conversations.message(run.messageId) });
     bus.emit('conversation.updated', { conversation: await conversations.get(run.conversationId) });
   }
@@ -317,7 +325,7 @@ export class SwarmService {
       outcome: `swarm ${runId} stopped`,
       conversationId: e.run.conversationId,
     });
-    await e.done;
+    await this.completions.get(runId);
     return true;
   }
 
@@ -342,7 +350,7 @@ export class SwarmService {
   async stopAll(): Promise<number> {
     const running = [...this.live.values()];
     for (const e of running) e.stop();
-    await Promise.allSettled(running.map((e) => e.done));
+    await Promise.allSettled([...this.completions.values()]);
     return running.length;
   }
 
