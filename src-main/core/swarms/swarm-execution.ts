@@ -715,11 +715,8 @@ export class SwarmExecution {
     this.flushing = this.flushing
       .catch(() => undefined)
       .then(async () => {
-        if (runChanged) {
-          await this.deps.store.saveRun(run);
-          this.deps.bus.emit('swarm.updated', { run });
-        }
-        await this.deps.store.write(agents, events);
+        await this.deps.store.write(agents, events, runChanged ? run : null);
+        if (runChanged) this.deps.bus.emit('swarm.updated', { run });
       });
     return this.flushing;
   }

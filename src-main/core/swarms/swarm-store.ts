@@ -29,18 +29,29 @@ export class SwarmStore {
     );
   }
 
-  /** Saves agents and appends events in one transaction (the run's periodic flush). */
-  async write(agents: SwarmAgent[], events: SwarmEvent[]): Promise<void> {
-    if (agents.length === 0 && events.length === 0) return;
+  /**
+   * Saves the run (when given) and agents and appends events in one transaction: the run's
+   * periodic flush. Many rows per statement, since every statement is a trip to SQLite's thread
+   * and a busy run changes hundreds of agents and events a second.
+   */
+  async write(agents: SwarmAgent[], events: SwarmEvent[], run: SwarmRun | null = null): Promise<void> {
+    if (agents.length === 0 && events.length === 0 && !run) return;
     await this.db.transaction(async () => {
-      for (const agent of agents) {
+      if (run) {
+        await this.db.run('UPDATE swarm_runs SET status = ?, data = ? WHERE id = ?', [
+          run.status,
+          JSON.stringify(run),
+          run.id,
+        ]);
+      }
+      for (let i = 0; i < agents.length; i += 200) {
+        const batch = agents.slice(i, i + 200);
         await this.db.run(
-          `INSERT INTO swarm_agents (id, run_id, data) VALUES (?, ?, ?)
+          `INSERT INTO swarm_agents (id, run_id, data) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}
            ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
-          [agent.id, agent.runId, JSON.stringify(agent)],
+          batch.flatMap((a) => [a.id, a.runId, JSON.stringify(a)]),
         );
       }
-      // Many rows per statement: a busy run writes dozens of events a second.
       for (let i = 0; i < events.length; i += 200) {
         const batch = events.slice(i, i + 200);
         await this.db.run(
