@@ -40,7 +40,6 @@ const GOAL_P95_MS = 33;
 interface PageGlobals {
   location: { hash: string };
   document: { querySelectorAll(selector: string): { length: number } };
-  requestAnimationFrame(callback: (now: number) => void): number;
   __frames: number[];
   __stop: boolean;
 }
@@ -272,18 +271,18 @@ async function frameTimes(
   );
   log(`ui: ${agents} agents on the graph; measuring ${MEASURE_SECONDS} s at ${EVENTS_PER_SECOND} events/s`);
 
-  await page.evaluate(() => {
-    const w = globalThis as unknown as PageGlobals;
-    w.__frames = [];
-    w.__stop = false;
+  // A string, not a function: tsx would wrap named functions in a helper the page does not have.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
     let last = performance.now();
-    const tick = (now: number) => {
-      w.__frames.push(now - last);
+    const tick = (now) => {
+      window.__frames.push(now - last);
       last = now;
-      if (!w.__stop) w.requestAnimationFrame(tick);
+      if (!window.__stop) requestAnimationFrame(tick);
     };
-    w.requestAnimationFrame(tick);
-  });
+    requestAnimationFrame(tick);
+  })()`);
   const tail = events.slice(lastSpawn + 1).filter((e) => e.type !== 'run.status' && e.type !== 'run.final');
   const total = EVENTS_PER_SECOND * MEASURE_SECONDS;
   const started = performance.now();
