@@ -14,6 +14,8 @@ export const planSchema = z.object({
         dependsOn: z.array(z.string().trim().min(1).max(40)),
         /** The kernel tools the worker may use (every call still goes through permissions). */
         tools: z.array(z.enum(TOOL_NAMES)),
+        /** Another model of the run's provider for this worker (one the provider lists); default: the run's. */
+        model: z.string().trim().min(1).max(200).optional(),
       }),
     )
     .min(1),
@@ -28,8 +30,17 @@ export class PlanError extends Error {}
  * Checks what the schema cannot: unique ids, known dependencies, no cycles, and a size the budget
  * allows. Returns the subtasks in an order where every dependency comes first.
  */
-export function validatePlan(plan: Plan, maxSubtasks: number): Subtask[] {
+export function validatePlan(plan: Plan, maxSubtasks: number, models: readonly string[] = []): Subtask[] {
   const { subtasks } = plan;
+  for (const s of subtasks) {
+    if (s.model !== undefined && !models.includes(s.model)) {
+      throw new PlanError(
+        models.length > 0
+          ? `Subtask "${s.id}" asks for the model "${s.model}", which is not one of: ${models.join(', ')}.`
+          : `Subtask "${s.id}" asks for a model, but only the run's model is available; leave "model" out.`,
+      );
+    }
+  }
   if (subtasks.length > maxSubtasks) {
     throw new PlanError(
       `The plan has ${subtasks.length} subtasks; the budget allows at most ${maxSubtasks}. Merge some.`,
@@ -79,7 +90,7 @@ export function extractJson(text: string): unknown {
 }
 
 /** Parses and validates a coordinator's answer into ordered subtasks. */
-export function parsePlan(text: string, maxSubtasks: number): Subtask[] {
+export function parsePlan(text: string, maxSubtasks: number, models: readonly string[] = []): Subtask[] {
   const parsed = planSchema.safeParse(extractJson(text));
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -88,7 +99,7 @@ export function parsePlan(text: string, maxSubtasks: number): Subtask[] {
       .join('; ');
     throw new PlanError(`The plan does not match the schema: ${issues}`);
   }
-  return validatePlan(parsed.data, maxSubtasks);
+  return validatePlan(parsed.data, maxSubtasks, models);
 }
 
 export const reviewSchema = z.object({ approved: z.boolean(), notes: z.string().max(8_000) });

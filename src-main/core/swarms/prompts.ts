@@ -2,15 +2,30 @@ import type { Subtask } from './plan.js';
 
 /** What the coordinator, workers and reviewer are told. Plain text: every provider understands it. */
 
-export function plannerSystem(maxSubtasks: number, toolNames: readonly string[]): string {
+export function plannerSystem(
+  maxSubtasks: number,
+  toolNames: readonly string[],
+  models: readonly string[],
+): string {
+  const modelChoice =
+    models.length > 0
+      ? [
+          `Each worker runs on ${models[0]} unless you give it another "model" from this list: ${models.join(', ')}`,
+          '(a smaller model for simple subtasks, a stronger one for hard ones).',
+        ]
+      : [];
   return [
     "You are the coordinator of a swarm of AI agents working on the owner's computer.",
     `Split the owner's task into subtasks for worker agents: between 1 and ${maxSubtasks}, as few as do the job well.`,
     'Subtasks that do not depend on each other run in parallel; a subtask receives the results of the subtasks it depends on.',
     'Give each worker a role, clear self-contained instructions, and only the tools it needs',
     `(available: ${toolNames.join(', ')}; an empty list means it only thinks and writes).`,
+    ...modelChoice,
     'Answer with one JSON object and nothing else, in this form:',
     '{"subtasks": [{"id": "short-id", "title": "a few words", "role": "Researcher", "instructions": "…", "dependsOn": ["other-id"], "tools": ["read_file"]}]}',
+    ...(models.length > 0
+      ? ['("model" is optional: add "model": "name" to a subtask to choose its model.)']
+      : []),
   ].join('\n');
 }
 

@@ -32,6 +32,8 @@ export interface ExecutionDeps {
   bus: EventBus;
   /** Resolves a model of the run's provider (its endpoint and key). */
   resolve: (model: string) => Promise<ResolvedModel>;
+  /** The chat models the run's provider lists (workers may be given one of them); [] if unknown. */
+  models: () => Promise<string[]>;
   kernel?: Kernel;
   /** Tools offered without the kernel (tests): their calls only surface as events. */
   tools?: ToolSet;
@@ -230,16 +232,20 @@ export class SwarmExecution {
   private async plan(coordinator: SwarmAgent): Promise<Subtask[]> {
     const maxSubtasks = Math.max(1, this.run.budget.maxAgents - 2);
     const toolNames = this.availableTools();
+    const listed = await this.deps.models().catch(() => []);
+    // The run's own model first, then the other chat models the provider lists.
+    const models =
+      listed.length > 0 ? [this.run.model, ...listed.filter((m) => m !== this.run.model)].slice(0, 30) : [];
     let problem: string | null = null;
     for (let attempt = 1; ; attempt++) {
       const text = await this.runAgent(
         coordinator,
-        prompts.plannerSystem(maxSubtasks, toolNames),
+        prompts.plannerSystem(maxSubtasks, toolNames, models),
         prompts.plannerPrompt(this.run.task, problem),
         undefined,
       );
       try {
-        return parsePlan(text, maxSubtasks);
+        return parsePlan(text, maxSubtasks, models);
       } catch (err) {
         if (!(err instanceof PlanError) || attempt >= 2) throw err;
         problem = err.message;
@@ -260,6 +266,7 @@ export class SwarmExecution {
         subtaskId: subtask.id,
         dependsOn: deps.map((d) => d.agent.id),
         parentId: coordinator.id,
+        model: subtask.model ?? this.run.model,
       });
       const worker: Worker = { subtask, agent, deps, result: null, finished: false };
       bySubtask.set(subtask.id, worker);
@@ -333,6 +340,8 @@ export class SwarmExecution {
           this.setAgentStatus(agent, 'retrying', shape);
           agent.attempt = attempt + 1;
           agent.output = '';
+          // A model the provider refuses gets no second chance: the retry runs on the run's model.
+          if (shape.code === 'PROVIDER_MODEL_NOT_FOUND') agent.model = this.run.model;
           this.countAgent();
         }
       }
@@ -610,13 +619,14 @@ export class SwarmExecution {
     subtaskId: string | null;
     dependsOn: string[];
     parentId: string | null;
+    model?: string;
   }): SwarmAgent {
     const agent: SwarmAgent = {
       id: randomUUID(),
       runId: this.run.id,
       ...spec,
       providerId: this.run.providerId,
-      model: this.run.model,
+      model: spec.model ?? this.run.model,
       status: 'waiting',
       attempt: 1,
       tokens: 0,

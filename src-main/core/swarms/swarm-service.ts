@@ -221,6 +221,8 @@ export class SwarmService {
       store: this.store,
       bus,
       resolve: (model) => providers.resolve({ providerId: run.providerId, model }),
+      models: async () =>
+        (await providers.models({ id: run.providerId })).map((m) => m.id).filter((id) => !/embed/i.test(id)),
       ...(kernel ? { kernel } : {}),
       ...(tools ? { tools } : {}),
       ...(gate ? { gate } : {}),

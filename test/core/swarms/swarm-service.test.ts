@@ -509,6 +509,54 @@ describe('workers and the kernel', () => {
     expect(audit).toEqual(expect.arrayContaining(['permission.grant', 'tool.call', 'tool.result']));
   });
 
+  it("the coordinator may give a worker another of the provider's models; one it does not list is refused", async () => {
+    let planned = 0;
+    const responder = swarmResponder({
+      plan: [
+        { id: 'hard', title: 'Hard part', model: 'fake-large' },
+        { id: 'easy', title: 'Easy part' },
+      ],
+      workers: { hard: { replies: [{ tokens: ['Deep.'] }] }, easy: { replies: [{ tokens: ['Quick.'] }] } },
+    });
+    fake.responder = (body) => {
+      if (JSON.stringify(body).includes('Split the owner') && planned++ === 0) {
+        const subtasks = [
+          {
+            id: 'x',
+            title: 'X',
+            role: 'W',
+            instructions: 'go',
+            dependsOn: [],
+            tools: [],
+            model: 'gpt-imaginary',
+          },
+        ];
+        return { tokens: [JSON.stringify({ subtasks })] };
+      }
+      return responder.respond(body);
+    };
+    const conv = await t.call('conversations.create', {});
+    const { run } = await t.call('swarm.start', {
+      conversationId: conv.id,
+      task: 'Mixed',
+      clientMessageId: 'm',
+    });
+    expect((await ended(run.id)).status).toBe('done');
+    const plans = fake.requests.filter((r) => JSON.stringify(r.body).includes('Split the owner'));
+    expect(JSON.stringify(plans[0]?.body)).toContain('fake-small, fake-large');
+    expect(JSON.stringify(plans[1]?.body)).toContain('asks for the model \\"gpt-imaginary\\"');
+    const modelOf = (id: string) =>
+      (
+        fake.requests.find((r) => JSON.stringify(r.body).includes(`Subtask id: ${id}.`))?.body as {
+          model: string;
+        }
+      ).model;
+    expect(modelOf('hard')).toBe('fake-large');
+    expect(modelOf('easy')).toBe('fake-small');
+    const { agents } = await t.call('swarm.get', { runId: run.id });
+    expect(agents.find((a) => a.title === 'Hard part')?.model).toBe('fake-large');
+  });
+
   it('a worker only gets the tools its subtask names', async () => {
     const { run } = await startSwarm({
       plan: [
