@@ -111,6 +111,7 @@ export function createCore(options: CoreOptions): Core {
     audit,
     logger,
     gate,
+    settings,
     // Tests without the kernel hand workers plain tools; otherwise every call goes through the kernel.
     ...(options.tools ? { tools: options.tools } : { kernel }),
     ...(options.swarmBudget ? { budget: options.swarmBudget } : {}),

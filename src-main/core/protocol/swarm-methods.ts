@@ -65,6 +65,15 @@ export const swarmMethods = {
     params: z.object({ conversationId: id.optional() }).optional(),
     result: z.object({ proposals: z.array(swarmProposalSchema) }),
   },
+  /** What a swarm may spend unless its start says otherwise. */
+  'settings.getSwarmBudget': {
+    params: z.object({}).optional(),
+    result: swarmBudgetSchema,
+  },
+  'settings.setSwarmBudget': {
+    params: swarmBudgetSchema,
+    result: swarmBudgetSchema,
+  },
   /** The owner's answer to a proposal; accepting starts the run. */
   'swarm.respond': {
     params: z.object({ proposalId: id, accept: z.boolean() }),

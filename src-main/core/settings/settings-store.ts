@@ -9,6 +9,7 @@ import {
   modelRefSchema,
 } from '../protocol/entities.js';
 import { embedderChoiceSchema, personaSchema, type Persona } from '../protocol/memory-entities.js';
+import { DEFAULT_SWARM_BUDGET, swarmBudgetSchema, type SwarmBudget } from '../protocol/swarm-entities.js';
 
 const providerConfigSchema = z.object({
   id: z.string(),
@@ -150,6 +151,17 @@ export class SettingsStore {
 
   memory(): MemorySettings {
     return tolerantObject(memorySettingsSchema, this.conf.store.memory, DEFAULT_MEMORY_SETTINGS);
+  }
+
+  /** What a swarm may spend unless its start says otherwise. */
+  swarmBudget(): SwarmBudget {
+    return tolerantObject(swarmBudgetSchema, this.conf.store.swarmBudget, DEFAULT_SWARM_BUDGET);
+  }
+
+  setSwarmBudget(budget: SwarmBudget): SwarmBudget {
+    const parsed = swarmBudgetSchema.parse(budget);
+    this.conf.set('swarmBudget', parsed);
+    return parsed;
   }
 
   setMemory(memory: MemorySettings): MemorySettings {

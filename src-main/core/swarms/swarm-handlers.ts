@@ -13,6 +13,8 @@ type SwarmHandlers = Pick<
   | 'swarm.resume'
   | 'swarm.proposals'
   | 'swarm.respond'
+  | 'settings.getSwarmBudget'
+  | 'settings.setSwarmBudget'
 >;
 
 export function swarmHandlers({ swarms }: { swarms: SwarmService }): SwarmHandlers {
@@ -27,5 +29,7 @@ export function swarmHandlers({ swarms }: { swarms: SwarmService }): SwarmHandle
     'swarm.resume': ({ runId }) => ({ run: swarms.resume(runId) }),
     'swarm.proposals': (p) => ({ proposals: swarms.pendingProposals(p?.conversationId) }),
     'swarm.respond': async ({ proposalId, accept }) => ({ run: await swarms.respond(proposalId, accept) }),
+    'settings.getSwarmBudget': () => swarms.defaultBudget(),
+    'settings.setSwarmBudget': (budget) => swarms.setDefaultBudget(budget),
   };
 }

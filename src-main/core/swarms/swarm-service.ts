@@ -20,6 +20,7 @@ import {
   type SwarmRun,
 } from '../protocol/swarm-entities.js';
 import type { Database } from '../storage/database.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import { SwarmExecution } from './swarm-execution.js';
 import { SwarmStore } from './swarm-store.js';
 
@@ -36,7 +37,9 @@ export interface SwarmServiceOptions {
   tools?: ToolSet;
   /** Whether a chat reply is streaming in the conversation (a swarm then waits its turn). */
   chatBusy?: (conversationId: string) => boolean;
-  /** Defaults for every run; each run may override them. */
+  /** Where the owner's default budget is kept. */
+  settings?: Pick<SettingsStore, 'swarmBudget' | 'setSwarmBudget'>;
+  /** Overrides the stored default budget (tests). */
   budget?: Partial<SwarmBudget>;
   agentSteps?: number;
   flushMs?: number;
@@ -73,12 +76,20 @@ export class SwarmService {
   private readonly proposals = new Map<string, PendingProposal>();
   /** Each live run's end, recorded (audit, its message): what stopping waits for. */
   private readonly completions = new Map<string, Promise<void>>();
-  private readonly defaults: SwarmBudget;
   private stopping = false;
 
   constructor(private readonly options: SwarmServiceOptions) {
     this.store = new SwarmStore(options.db);
-    this.defaults = { ...DEFAULT_SWARM_BUDGET, ...options.budget };
+  }
+
+  /** The owner's default budget (Settings), with any test override on top. */
+  defaultBudget(): SwarmBudget {
+    return { ...(this.options.settings?.swarmBudget() ?? DEFAULT_SWARM_BUDGET), ...this.options.budget };
+  }
+
+  setDefaultBudget(budget: SwarmBudget): SwarmBudget {
+    if (!this.options.settings) throw new Cell0Error('INTERNAL', 'Settings are not available.');
+    return this.options.settings.setSwarmBudget(budget);
   }
 
   /** Runs that were going when the app stopped end as failed, with why; their events stay for replay. */
@@ -200,7 +211,7 @@ export class SwarmService {
       status: 'planning',
       providerId: params.modelRef.providerId,
       model: params.modelRef.model,
-      budget: { ...this.defaults, ...params.budget },
+      budget: { ...this.defaultBudget(), ...params.budget },
       usage: { agents: 0, tokens: 0, costUsd: 0, toolCalls: 0 },
       finalAnswer: null,
       error: null,

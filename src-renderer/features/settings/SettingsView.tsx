@@ -5,6 +5,7 @@ import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
 import { DesktopSection } from './DesktopSection.js';
 import { ModelsSection } from './ModelsSection.js';
+import { SwarmBudgetSection } from './SwarmBudgetSection.js';
 
 export function SettingsView() {
   return (
@@ -39,6 +40,7 @@ export function SettingsView() {
         <ModelsSection />
         <PermissionsSection />
         <MemorySettingsSection />
+        <SwarmBudgetSection />
         <IdentitySection />
         <DesktopSection />
       </div>

@@ -427,6 +427,25 @@ describe('swarm runtime', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run.status', status: 'failed', seq: before + 1 });
   });
 
+  it("the owner's default budget is kept in Settings, applies to the next run, and a start may override it", async () => {
+    const defaults = await t.call('settings.getSwarmBudget');
+    expect(defaults).toMatchObject({ maxAgents: 12, concurrency: 3 });
+    const saved = await t.call('settings.setSwarmBudget', { ...defaults, maxAgents: 6, costUsd: 0.5 });
+    expect(saved).toMatchObject({ maxAgents: 6, costUsd: 0.5 });
+    await expect(t.call('settings.setSwarmBudget', { ...defaults, concurrency: 0 })).rejects.toMatchObject({
+      code: 'BAD_PARAMS',
+    });
+    await t.restart();
+    expect(await t.call('settings.getSwarmBudget')).toEqual(saved);
+    const { run } = await startSwarm(
+      { plan: [{ id: 'w', title: 'W' }], workers: { w: { replies: [{ tokens: ['ok'] }] } } },
+      'Budgeted',
+      { toolCalls: 3 },
+    );
+    expect(run.budget).toEqual({ ...saved, toolCalls: 3 });
+    await ended(run.id);
+  });
+
   it('rejects bad input with stable codes', async () => {
     await expect(t.call('swarm.get', { runId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(t.call('swarm.stopAgent', { runId: 'nope', agentId: 'x' })).rejects.toMatchObject({
