@@ -1,5 +1,6 @@
 import type { Message } from '../core/protocol/entities.js';
 import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
+import type { SwarmProposal } from '../core/protocol/swarm-entities.js';
 import { shorten } from './shorten.js';
 
 /** Where a click on a notification or a tray item takes the window (the `ui.navigate` payload). */
@@ -27,6 +28,19 @@ export function permissionNotice(request: PermissionRequest): Notice {
       conversationId: request.conversationId,
       messageId: request.messageId,
       permissionRequestId: request.id,
+    },
+  };
+}
+
+/** An agent asks to run a task as a swarm: it waits for the owner, like a permission request. */
+export function proposalNotice(proposal: SwarmProposal): Notice {
+  return {
+    title: 'An agent proposes a swarm',
+    body: shorten(proposal.task, BODY_CHARS),
+    target: {
+      conversationId: proposal.conversationId,
+      messageId: proposal.messageId,
+      permissionRequestId: null,
     },
   };
 }

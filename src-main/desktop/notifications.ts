@@ -1,6 +1,13 @@
 import { Notification } from 'electron';
 import type { LocalClient } from '../core/gateway/local-client.js';
-import { LONG_RUN_MS, permissionNotice, replyNotice, type NavigateTarget, type Notice } from './notices.js';
+import {
+  LONG_RUN_MS,
+  permissionNotice,
+  proposalNotice,
+  replyNotice,
+  type NavigateTarget,
+  type Notice,
+} from './notices.js';
 
 export interface NotifierOptions {
   client: LocalClient;
@@ -15,7 +22,7 @@ export interface NotifierOptions {
 
 /**
  * Desktop notifications for what needs the owner while they are elsewhere: a permission request,
- * and a long reply that finished. Returns the disposer.
+ * an agent's swarm proposal, and a long reply (or swarm) that finished. Returns the disposer.
  */
 export function startNotifications(options: NotifierOptions): () => void {
   const now = options.now ?? Date.now;
@@ -45,6 +52,9 @@ export function startNotifications(options: NotifierOptions): () => void {
   const unsubscribes = [
     options.client.on('permission.requested', ({ request }) =>
       show(`permission:${request.id}`, permissionNotice(request)),
+    ),
+    options.client.on('swarm.proposed', ({ proposal }) =>
+      show(`proposal:${proposal.id}`, proposalNotice(proposal)),
     ),
     options.client.on('message.updated', ({ message }) => {
       const notice = replyNotice(message, now(), options.longRunMs ?? LONG_RUN_MS);

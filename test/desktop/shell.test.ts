@@ -88,6 +88,28 @@ describe('notifications', () => {
     ]);
   });
 
+  it("an agent's swarm proposal notifies the owner away from the window; a click opens its card", async () => {
+    const { main, core } = await bootApp();
+    main.blur();
+    const proposal = {
+      id: 'prop-1',
+      conversationId: 'conv-3',
+      messageId: 'msg-3',
+      task: 'Survey the three libraries and compare them',
+      reason: null,
+      createdAt: Date.now(),
+    };
+    core.bus.emit('swarm.proposed', { proposal });
+    core.bus.emit('swarm.proposed', { proposal });
+    expect(shownNotifications().map((n) => [n.title, n.body])).toEqual([
+      ['An agent proposes a swarm', 'Survey the three libraries and compare them'],
+    ]);
+    shownNotifications()[0]!.clickByUser();
+    expect(navigationsOf(main.webContents)).toEqual([
+      { conversationId: 'conv-3', messageId: 'msg-3', permissionRequestId: null },
+    ]);
+  });
+
   it('stays quiet while the owner is looking at the window', async () => {
     const { main, core } = await bootApp();
     expect(main.isFocused()).toBe(true);
