@@ -318,7 +318,7 @@ export class SwarmExecution {
             agent,
             prompts.workerSystem(subtask),
             prompts.workerPrompt(this.run.task, subtask, inputs),
-            this.toolsFor(agent, subtask.tools),
+            (signal) => this.toolsFor(agent, subtask.tools, signal),
           );
           w.result = clip(text.trim() || '(no text)', MAX_RESULT_CHARS);
           this.setAgentStatus(agent, 'done');
@@ -417,7 +417,8 @@ export class SwarmExecution {
     agent: SwarmAgent,
     system: string,
     prompt: string,
-    tools: ToolSet | undefined,
+    /** The agent's tools, bound to its turn: stopping the agent cancels its pending calls and permission requests. */
+    toolsOf: ((signal: AbortSignal) => ToolSet | undefined) | undefined,
   ): Promise<string> {
     const controller = new AbortController();
     this.controllers.set(agent.id, controller);
@@ -429,6 +430,7 @@ export class SwarmExecution {
       this.setAgentStatus(agent, 'thinking');
       agent.startedAt ??= Date.now();
       const resolved = await this.deps.resolve(agent.model);
+      const tools = toolsOf?.(signal);
       let text = '';
       const result = streamText({
         model: languageModel(resolved.endpoint, resolved.model),
@@ -471,14 +473,14 @@ export class SwarmExecution {
   }
 
   /** The kernel's tools this worker was given, each call counted against the run's budget and shown on its node. */
-  private toolsFor(agent: SwarmAgent, names: readonly ToolName[]): ToolSet | undefined {
+  private toolsFor(agent: SwarmAgent, names: readonly ToolName[], signal: AbortSignal): ToolSet | undefined {
     let base: ToolSet;
     if (this.deps.tools) base = this.deps.tools;
     else if (this.deps.kernel) {
       base = kernelTools(this.deps.kernel, {
         conversationId: this.run.conversationId,
         messageId: this.run.messageId,
-        signal: this.runController.signal,
+        signal,
         beforeCall: () => undefined,
       });
     } else return undefined;

@@ -576,6 +576,37 @@ describe('workers and the kernel', () => {
     expect(agents.find((a) => a.title === 'Hard part')?.model).toBe('fake-large');
   });
 
+  it('stopping a worker that waits for permission withdraws its request; the run goes on', async () => {
+    const { run } = await startSwarm({
+      plan: [
+        { id: 'asker', title: 'Asker', tools: ['shell'] },
+        { id: 'other', title: 'Other' },
+      ],
+      workers: {
+        asker: { replies: [{ toolCalls: [{ name: 'shell', input: { command: 'touch never' } }] }] },
+        other: { replies: [{ tokens: ['Other result.'] }] },
+      },
+      merge: 'Answer from the other worker.',
+    });
+    const asked = await t.waitFor((f) => f.event === 'permission.requested', 20_000);
+    const { request } = asked.payload as { request: { id: string } };
+    const asker = agentByTitle(run.id, 'Asker');
+    await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return e?.type === 'agent.status' && e.agentId === asker.id && e.status === 'permission';
+    });
+    await t.call('swarm.stopAgent', { runId: run.id, agentId: asker.id });
+    const resolved = await t.waitFor(
+      (f) =>
+        f.event === 'permission.resolved' && (f.payload as { requestId: string }).requestId === request.id,
+    );
+    expect(resolved.payload).toMatchObject({ decision: 'cancelled' });
+    expect((await t.call('permissions.pending')).requests).toEqual([]);
+    expect((await ended(run.id)).finalAnswer).toBe('Answer from the other worker.');
+    const { agents } = await t.call('swarm.get', { runId: run.id });
+    expect(agents.find((a) => a.id === asker.id)?.status).toBe('stopped');
+  });
+
   it('a worker only gets the tools its subtask names', async () => {
     const { run } = await startSwarm({
       plan: [
