@@ -185,10 +185,13 @@ export class ChatService {
     return running.length;
   }
 
-  /** Cancels the streaming reply; its partial text is kept and marked stopped. */
+  /**
+   * Cancels the streaming reply; its partial text is kept and marked stopped. A swarm started from
+   * the chat is the conversation's running reply too: Stop (and Esc) stops it.
+   */
   async stopReply(conversationId: string): Promise<boolean> {
     const reply = this.active.get(conversationId);
-    if (!reply) return false;
+    if (!reply) return (await this.options.swarms?.stopInConversation(conversationId)) ?? false;
     reply.controller.abort();
     await reply.done;
     return true;

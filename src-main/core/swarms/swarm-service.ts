@@ -359,6 +359,13 @@ export class SwarmService {
     return stopped;
   }
 
+  /** Stops the runs going in a conversation (its Stop button while a swarm's message streams). */
+  async stopInConversation(conversationId: string): Promise<boolean> {
+    const runs = [...this.live.values()].filter((e) => e.run.conversationId === conversationId);
+    const stopped = await Promise.all(runs.map((e) => this.stopRun(e.run.id)));
+    return stopped.some(Boolean);
+  }
+
   /** Stops every live run (the "stop all agents" control). */
   async stopAll(): Promise<number> {
     const running = [...this.live.values()];

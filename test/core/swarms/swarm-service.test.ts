@@ -326,6 +326,21 @@ describe('swarm runtime', () => {
     ).resolves.toBeTruthy();
   });
 
+  it("the conversation's Stop stops the swarm running in it", async () => {
+    const { run, conv, assistantMessage } = await startSwarm({
+      plan: [{ id: 'long', title: 'Long' }],
+      workers: { long: { replies: [{ tokens: Array.from({ length: 400 }, () => 'y '), delayMs: 20 }] } },
+    });
+    await t.waitFor((f) => {
+      const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
+      return e?.type === 'agent.text';
+    });
+    expect(await t.call('chat.stop', { conversationId: conv.id })).toEqual({ stopped: true });
+    expect((await t.call('swarm.get', { runId: run.id })).run.status).toBe('stopped');
+    expect((await hostMessage(assistantMessage.id)).status).toBe('stopped');
+    expect(await t.call('chat.stop', { conversationId: conv.id })).toEqual({ stopped: false });
+  });
+
   it('pauses before the next model call and resumes', async () => {
     const { run } = await startSwarm({
       plan: [
