@@ -1,6 +1,5 @@
 import { Maximize2 } from 'lucide-react';
 import { useEffect } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { useSwarms } from '../../stores/swarms.js';
 import { conversationRun, fetchMissingEvents, openSwarmRun } from './actions.js';
 import { AgentPanel } from './AgentPanel.js';
@@ -13,12 +12,13 @@ export function InspectorSwarm({ conversationId }: { conversationId: string }) {
   const run = useSwarms((s) => conversationRun(s.runs, conversationId));
   const runId = run?.id ?? null;
   const hasState = useSwarms((s) => (runId ? !!s.states[runId] : false));
-  const progress = useSwarms(
-    useShallow((s) => {
-      const st = runId ? s.states[runId] : undefined;
-      return st ? agentProgress(st) : null;
-    }),
-  );
+  // A string, so the selector's answer compares by value.
+  const progress = useSwarms((s) => {
+    const st = runId ? s.states[runId] : undefined;
+    if (!st) return null;
+    const { done, total } = agentProgress(st);
+    return `${done}/${total}`;
+  });
   useEffect(() => {
     if (runId && !hasState) void fetchMissingEvents(runId);
   }, [runId, hasState]);
@@ -39,11 +39,7 @@ export function InspectorSwarm({ conversationId }: { conversationId: string }) {
     >
       <div className="inspector-swarm-head">
         <span className={`swarm-run-status status-${run.status}`}>{RUN_STATUS[run.status].label}</span>
-        {progress && (
-          <span className="muted">
-            {progress.done}/{progress.total} done
-          </span>
-        )}
+        {progress && <span className="muted">{progress} done</span>}
         <button
           type="button"
           className="icon-button"

@@ -3,10 +3,10 @@ import { useState } from 'react';
 import type { SwarmRun } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
 import { formatCost, formatTokens } from '../../lib/usage-format.js';
-import { useSwarms } from '../../stores/swarms.js';
 import { pauseSwarm, resumeSwarm, stopSwarm } from './actions.js';
 import { RUN_STATUS, formatDuration } from './swarm-format.js';
 import { ENDED_RUN, agentProgress, emptyRunState } from './swarm-state.js';
+import { useBeatState } from './use-beat-state.js';
 import { useNow } from './use-now.js';
 
 function Meter(props: { label: string; value: number; max: number; text: string }) {
@@ -28,7 +28,7 @@ function Meter(props: { label: string; value: number; max: number; text: string 
 
 /** Status, task, spend against the budget, and the run's controls. */
 export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: string; live: boolean }) {
-  const state = useSwarms((s) => s.states[stateKey]) ?? emptyRunState(run.id);
+  const state = useBeatState(stateKey) ?? emptyRunState(run.id);
   const status = live ? run.status : state.status;
   const ended = ENDED_RUN.has(status);
   const now = useNow(live && !ended, state.lastAt ?? run.createdAt);

@@ -1,6 +1,7 @@
-import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { memo, useEffect, useRef } from 'react';
 import { useSwarms } from '../../stores/swarms.js';
+import { pulse } from './flow-beat.js';
 import { ACTIVE_AGENT } from './swarm-state.js';
 
 export interface SwarmEdgeData extends Record<string, unknown> {
@@ -11,31 +12,36 @@ export interface SwarmEdgeData extends Record<string, unknown> {
 export type SwarmEdgeType = Edge<SwarmEdgeData, 'swarm'>;
 
 /**
- * Delegation, dependency, review or message. Dashes run while the target agent works; each message
- * along it replays a one-off pulse (keyed by the message count), so no timer has to clear it.
+ * Delegation, dependency, review or message. While the target agent works its dashes march;
+ * each message flashes it (both on the graph's shared beat, see flow-beat.ts).
  */
 export const SwarmEdge = memo(function SwarmEdge(props: EdgeProps<SwarmEdgeType>) {
   const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd } = props;
   const stateKey = data?.stateKey ?? '';
   const edgeId = data?.edgeId ?? '';
-  const edge = useSwarms((s) => s.states[stateKey]?.edges[edgeId]);
+  const kind = useSwarms((s) => s.states[stateKey]?.edges[edgeId]?.kind ?? 'message');
+  const messages = useSwarms((s) => s.states[stateKey]?.edges[edgeId]?.messages ?? 0);
   const flowing = useSwarms((s) => {
     const e = s.states[stateKey]?.edges[edgeId];
     const target = e ? s.states[stateKey]?.agents[e.to]?.agent.status : undefined;
     return target !== undefined && ACTIVE_AGENT.has(target);
   });
+  const ref = useRef<SVGPathElement>(null);
+  useEffect(() => {
+    if (messages > 0 && ref.current) pulse(ref.current);
+  }, [messages]);
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  const kind = edge?.kind ?? 'message';
+  // A plain path rather than BaseEdge: the graph is read-only, so no wide hit area is needed.
   return (
-    <>
-      <BaseEdge
-        path={path}
-        {...(markerEnd ? { markerEnd } : {})}
-        className={`swarm-edge swarm-edge-${kind}${flowing ? ' flowing' : ''}`}
-      />
-      {edge && edge.messages > 0 && (
-        <path key={edge.messages} d={path} className="swarm-edge-pulse" fill="none" aria-hidden />
-      )}
-    </>
+    <path
+      ref={ref}
+      d={path}
+      fill="none"
+      markerEnd={markerEnd}
+      className={`react-flow__edge-path swarm-edge swarm-edge-${kind}${flowing ? ' flowing' : ''}`}
+      data-testid="swarm-edge"
+      data-kind={kind}
+      data-flowing={flowing ? 'true' : undefined}
+    />
   );
 });

@@ -1,7 +1,6 @@
 import { Network } from 'lucide-react';
 import { memo } from 'react';
 import { formatCost, formatTokens } from '../../lib/usage-format.js';
-import { useShallow } from 'zustand/react/shallow';
 import { useSwarms } from '../../stores/swarms.js';
 import { openSwarmRun } from './actions.js';
 import { RUN_STATUS } from './swarm-format.js';
@@ -16,13 +15,14 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
     const runId = s.byMessage[messageId];
     return runId ? s.runs[runId] : undefined;
   });
-  const done = useSwarms(
-    useShallow((s) => {
-      const runId = s.byMessage[messageId];
-      const st = runId ? s.states[runId] : undefined;
-      return st ? agentProgress(st) : null;
-    }),
-  );
+  // A string, so the selector's answer compares by value.
+  const done = useSwarms((s) => {
+    const runId = s.byMessage[messageId];
+    const st = runId ? s.states[runId] : undefined;
+    if (!st) return null;
+    const { done, total } = agentProgress(st);
+    return `${done}/${total}`;
+  });
   if (!run) return null;
   const Icon = RUN_STATUS[run.status].icon;
   const live = !ENDED_RUN.has(run.status);
@@ -42,7 +42,7 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
       </span>
       {done && (
         <span className="swarm-card-progress" data-testid="swarm-card-progress">
-          {done.done}/{done.total} agents done
+          {done} agents done
         </span>
       )}
       <span className="swarm-card-usage muted">

@@ -23,6 +23,7 @@ export function SwarmRunView({ runId }: { runId: string }) {
       className="swarm-run"
       data-testid="swarm-run"
       data-run-id={runId}
+      data-swarm-run={runId}
       data-replaying={replaying ? 'true' : 'false'}
     >
       <RunHeader run={run} stateKey={stateKey} live={live} />

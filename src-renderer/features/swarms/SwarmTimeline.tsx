@@ -1,19 +1,8 @@
-import { memo, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { memo, useMemo, type CSSProperties } from 'react';
 import { useSwarms } from '../../stores/swarms.js';
 import { AGENT_STATUS, formatDuration } from './swarm-format.js';
-import { ENDED_RUN, waitedOn, type SwarmRunState, type TimelineSegment } from './swarm-state.js';
-
-/** Per segment, the titles of whom it waited on ('' for none): a lane re-renders only when these change. */
-function laneWaits(state: SwarmRunState | undefined, agentId: string): string[] {
-  const view = state?.agents[agentId];
-  if (!state || !view) return [];
-  return view.segments.map((seg) =>
-    waitedOn(state, agentId, seg)
-      .map((id) => state.agents[id]!.agent.title)
-      .join(', '),
-  );
-}
+import { ENDED_RUN, laneWaits, type AgentView, type TimelineSegment } from './swarm-state.js';
+import { useBeatState } from './use-beat-state.js';
 import { useNow } from './use-now.js';
 
 const PHASE_LABEL = { waiting: 'waiting', working: 'working', permission: 'waiting for permission' } as const;
@@ -23,6 +12,13 @@ interface Range {
   span: number;
 }
 
+/** The live scale: 10 s, then half as long again each time the run outgrows it. */
+export function timelineSpan(elapsed: number): number {
+  let span = 10_000;
+  while (span < elapsed * 1.05) span = Math.round(span * 1.5);
+  return span;
+}
+
 const pct = (range: Range, t: number) => `${(((t - range.start) / range.span) * 100).toFixed(3)}%`;
 
 /**
@@ -30,41 +26,56 @@ const pct = (range: Range, t: number) => `${(((t - range.start) / range.span) * 
  * how it ended, and whom each wait was for.
  */
 export function SwarmTimeline({ stateKey, live }: { stateKey: string; live: boolean }) {
-  const order = useSwarms((s) => s.states[stateKey]?.order);
-  const startedAt = useSwarms((s) => s.states[stateKey]?.startedAt ?? null);
-  const endedAt = useSwarms((s) => s.states[stateKey]?.endedAt ?? null);
-  // Live, the lanes move with a one-second clock, not with each event (dozens a second);
-  // a replay's clock is its last event, in half-second steps.
-  const lastAt = useSwarms((s) => (live ? 0 : Math.ceil((s.states[stateKey]?.lastAt ?? 0) / 500) * 500));
-  const running = useSwarms((s) => {
-    const st = s.states[stateKey];
-    return !!st && !ENDED_RUN.has(st.status);
-  });
-  const now = useNow(live && running, lastAt);
-  const end = endedAt ?? (startedAt === null ? 0 : Math.max(now, startedAt));
-  const span = startedAt === null ? 0 : Math.max(1000, end - startedAt);
+  const state = useBeatState(stateKey);
+  const startedAt = state?.startedAt ?? null;
+  const endedAt = state?.endedAt ?? null;
+  const running = !!state && !ENDED_RUN.has(state.status);
+  // Live, open stretches grow with a one-second clock; a replay's clock is its last event.
+  const now = useNow(live && running, state?.lastAt ?? 0);
+  const elapsed = startedAt === null ? 0 : Math.max(0, (endedAt ?? now) - startedAt);
+  // A finished run fills the width; a running one grows into a scale that steps up now and
+  // then, so finished stretches stay put and only the open ones grow (through --now).
+  const span = endedAt !== null ? Math.max(1000, elapsed) : timelineSpan(elapsed);
   const range = useMemo<Range>(() => ({ start: startedAt ?? 0, span }), [startedAt, span]);
-  if (!order || order.length === 0 || startedAt === null) return null;
+  if (!state || state.order.length === 0 || startedAt === null) return null;
+  const nowPct = `${Math.min(100, (elapsed / span) * 100).toFixed(3)}%`;
   return (
-    <section className="swarm-timeline" data-testid="swarm-timeline" aria-label="Timeline of the run">
+    <section
+      className="swarm-timeline"
+      data-testid="swarm-timeline"
+      aria-label="Timeline of the run"
+      style={{ '--now': nowPct } as CSSProperties}
+    >
       <div className="swarm-timeline-scale" aria-hidden>
         <span>0 s</span>
         <span>{formatDuration(range.span)}</span>
       </div>
       <ol className="swarm-lanes">
-        {order.map((id) => (
-          <Lane key={id} stateKey={stateKey} agentId={id} range={range} end={end} />
+        {state.order.map((id) => (
+          <Lane
+            key={id}
+            stateKey={stateKey}
+            agentId={id}
+            view={state.agents[id]!}
+            waits={laneWaits(state, id)}
+            range={range}
+          />
         ))}
       </ol>
     </section>
   );
 }
 
-const Lane = memo(function Lane(props: { stateKey: string; agentId: string; range: Range; end: number }) {
-  const { stateKey, agentId, range, end } = props;
-  const view = useSwarms((s) => s.states[stateKey]?.agents[agentId]);
-  const waits = useSwarms(useShallow((s) => laneWaits(s.states[stateKey], agentId)));
-  if (!view) return null;
+const Lane = memo(function Lane(props: {
+  stateKey: string;
+  agentId: string;
+  view: AgentView;
+  /** laneWaits: per segment, whom it waited on. */
+  waits: string;
+  range: Range;
+}) {
+  const { stateKey, agentId, view, range } = props;
+  const waits = props.waits.split('\n');
   const { agent } = view;
   return (
     <li className="swarm-lane" data-testid="swarm-lane" data-agent-id={agentId} data-status={agent.status}>
@@ -78,7 +89,7 @@ const Lane = memo(function Lane(props: { stateKey: string; agentId: string; rang
       </button>
       <div className="swarm-lane-track">
         {view.segments.map((seg, i) => (
-          <Segment key={i} seg={seg} on={waits[i] ?? ''} range={range} end={end} />
+          <Segment key={i} seg={seg} on={waits[i] ?? ''} range={range} />
         ))}
         {agent.endedAt !== null && (
           <span
@@ -95,17 +106,28 @@ const Lane = memo(function Lane(props: { stateKey: string; agentId: string; rang
   );
 });
 
-function Segment(props: { seg: TimelineSegment; on: string; range: Range; end: number }) {
-  const { seg, on, range, end } = props;
-  const segEnd = seg.end ?? end;
+function Segment(props: { seg: TimelineSegment; on: string; range: Range }) {
+  const { seg, on, range } = props;
   const what = on !== '' ? `waiting on ${on}` : PHASE_LABEL[seg.phase];
-  const label = `${what}, ${formatDuration(seg.start - range.start)} to ${formatDuration(segEnd - range.start)}`;
+  const from = formatDuration(seg.start - range.start);
+  const label =
+    seg.end === null
+      ? `${what} since ${from}`
+      : `${what}, ${from} to ${formatDuration(seg.end - range.start)}`;
+  const left = pct(range, seg.start);
   return (
     <span
       className={`swarm-seg swarm-seg-${seg.phase}`}
       data-testid="swarm-segment"
       data-phase={seg.phase}
-      style={{ left: pct(range, seg.start), width: pct({ start: 0, span: range.span }, segEnd - seg.start) }}
+      style={{
+        left,
+        // An open stretch reaches "now", which the timeline sets once a second for all lanes.
+        width:
+          seg.end === null
+            ? `calc(var(--now) - ${left})`
+            : pct({ start: 0, span: range.span }, seg.end - seg.start),
+      }}
       title={label}
     >
       {on !== '' && (

@@ -75,6 +75,8 @@ export interface SwarmRunState {
   edgeOrder: readonly string[];
   /** Bumped only when agents or edges are added: the graph lays itself out again only then. */
   structure: number;
+  /** Bumped when an agent is added or ends: what `waitedOn` reads, so lanes cache on it. */
+  ends: number;
 }
 
 export const ENDED_AGENT: ReadonlySet<SwarmAgentStatus> = new Set(['done', 'failed', 'stopped']);
@@ -98,6 +100,7 @@ export function emptyRunState(runId: string): SwarmRunState {
     edges: {},
     edgeOrder: [],
     structure: 0,
+    ends: 0,
   };
 }
 
@@ -205,10 +208,12 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
         edges,
         edgeOrder,
         structure: state.structure + 1,
+        ends: state.ends + 1,
       };
     }
-    case 'agent.status':
-      return withAgent(state, event.agentId, (view) => {
+    case 'agent.status': {
+      const before = state.agents[event.agentId]?.agent.endedAt;
+      const next = withAgent(state, event.agentId, (view) => {
         const { status } = event;
         const ended = ENDED_AGENT.has(status);
         const retrying = status === 'retrying';
@@ -228,6 +233,9 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
           segments: nextSegments(view.segments, phaseOf(status), event.at),
         };
       });
+      const after = next.agents[event.agentId]?.agent.endedAt;
+      return after === before ? next : { ...next, ends: next.ends + 1 };
+    }
     case 'agent.text':
       return withAgent(state, event.agentId, (view) => ({
         ...view,
@@ -329,4 +337,27 @@ export function waitedOn(state: SwarmRunState, agentId: string, segment: Timelin
     const otherEnd = other.endedAt ?? Number.POSITIVE_INFINITY;
     return otherEnd > segment.start && other.createdAt <= end;
   });
+}
+
+const waitsCache = new WeakMap<readonly TimelineSegment[], { ends: number; text: string }>();
+
+/**
+ * Per segment of an agent's lane, the titles of whom it waited on, as one string (segments split
+ * by a newline, titles by ", "): cheap to compare, and cached until its segments change or an
+ * agent is added or ends, since every lane asks on every update.
+ */
+export function laneWaits(state: SwarmRunState | undefined, agentId: string): string {
+  const view = state?.agents[agentId];
+  if (!state || !view) return '';
+  const cached = waitsCache.get(view.segments);
+  if (cached && cached.ends === state.ends) return cached.text;
+  const text = view.segments
+    .map((seg) =>
+      waitedOn(state, agentId, seg)
+        .map((id) => state.agents[id]!.agent.title)
+        .join(', '),
+    )
+    .join('\n');
+  waitsCache.set(view.segments, { ends: state.ends, text });
+  return text;
 }

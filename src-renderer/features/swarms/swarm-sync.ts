@@ -5,9 +5,12 @@ import { useSwarms } from '../../stores/swarms.js';
 import { fetchMissingEvents, loadConversationSwarms, loadRun, loadRunList, openSwarmRun } from './actions.js';
 import { ENDED_RUN } from './swarm-state.js';
 
-/** `#swarm=<run id>` opens that run full-size (a link, or a benchmark loading a run). */
+/**
+ * `swarm=<run id>` in the address's hash (alone, `#swarm=…`, or beside the serve token,
+ * `#token=…&swarm=…`) opens that run full-size: a link, or a benchmark loading a run.
+ */
 export function swarmIdFromHash(hash: string): string | null {
-  const m = /^#swarm=([\w-]{1,64})$/.exec(hash);
+  const m = /(?:^#|&)swarm=([\w-]{1,64})(?:&|$)/.exec(hash);
   return m ? m[1]! : null;
 }
 

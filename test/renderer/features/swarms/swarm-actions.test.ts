@@ -33,6 +33,9 @@ describe('swarm commands and routes', () => {
 
   it('opens a run from #swarm=<id> only', () => {
     expect(swarmIdFromHash('#swarm=3f2a-b')).toBe('3f2a-b');
+    expect(swarmIdFromHash('#token=abc&swarm=3f2a-b')).toBe('3f2a-b');
+    expect(swarmIdFromHash('#&swarm=3f2a-b')).toBe('3f2a-b');
+    expect(swarmIdFromHash('#noswarm=3f2a-b')).toBeNull();
     expect(swarmIdFromHash('#quick')).toBeNull();
     expect(swarmIdFromHash('#swarm=<script>')).toBeNull();
   });

@@ -5,8 +5,10 @@ import {
   applySwarmEvents,
   edgeBusy,
   emptyRunState,
+  laneWaits,
   waitedOn,
 } from '../../../../src-renderer/features/swarms/swarm-state.js';
+import { timelineSpan } from '../../../../src-renderer/features/swarms/SwarmTimeline.js';
 import { replayTo } from '../../../../src-renderer/features/swarms/replay-model.js';
 import { applyEventBatch } from '../../../../src-renderer/stores/swarms.js';
 
@@ -173,6 +175,28 @@ describe('swarm graph reducer', () => {
     const coordWait = final.agents['coord']!.segments.find((s) => s.phase === 'waiting')!;
     expect(waitedOn(final, 'coord', coordWait)).toEqual(expect.arrayContaining(['a', 'b']));
     expect(waitedOn(final, 'a', final.agents['a']!.segments[0]!)).toEqual([]);
+  });
+
+  it('gives each lane its waits as one comparable string, recomputed only when an agent ends', () => {
+    const coord = final.agents['coord']!.segments.map((seg) =>
+      waitedOn(final, 'coord', seg)
+        .map((id) => final.agents[id]!.agent.title)
+        .join(', '),
+    );
+    expect(laneWaits(final, 'coord')).toBe(coord.join('\n'));
+    expect(laneWaits(final, 'coord')).toBe(laneWaits(final, 'coord'));
+    // Mid-run, b waits on a; once a ends the cached answer is not reused.
+    const before = applySwarmEvents(emptyRunState('r'), RUN.slice(0, 20));
+    expect(laneWaits(before, 'b')).toBe('a');
+    expect(laneWaits(final, 'b')).toBe('a\n');
+    expect(before.ends).toBeLessThan(final.ends);
+  });
+
+  it('grows the live timeline in steps, so finished stretches keep their place between steps', () => {
+    expect(timelineSpan(0)).toBe(10_000);
+    expect(timelineSpan(9_000)).toBe(10_000);
+    expect(timelineSpan(12_000)).toBe(15_000);
+    expect(timelineSpan(60_000)).toBeGreaterThanOrEqual(63_000);
   });
 
   it('marks an edge busy while its target works', () => {

@@ -1,0 +1,14 @@
+import { useCallback, useSyncExternalStore } from 'react';
+import { useSwarms } from '../../stores/swarms.js';
+import { onBeat } from './flow-beat.js';
+import type { SwarmRunState } from './swarm-state.js';
+
+/**
+ * A run's state at the graph's beat (four times a second) rather than at every event, for views
+ * that need not follow dozens of events a second (the timeline's 200 lanes, the run's meters):
+ * their changes then land together in the beat's frame.
+ */
+export function useBeatState(stateKey: string): SwarmRunState | undefined {
+  const get = useCallback(() => useSwarms.getState().states[stateKey], [stateKey]);
+  return useSyncExternalStore(onBeat, get);
+}
