@@ -2,6 +2,7 @@ import { memo, useMemo, type CSSProperties } from 'react';
 import { useSwarms } from '../../stores/swarms.js';
 import { AGENT_STATUS, formatDuration } from './swarm-format.js';
 import { ENDED_RUN, laneWaits, type AgentView, type TimelineSegment } from './swarm-state.js';
+import { timelineSpan } from './timeline-scale.js';
 import { useBeatState } from './use-beat-state.js';
 import { useNow } from './use-now.js';
 
@@ -10,13 +11,6 @@ const PHASE_LABEL = { waiting: 'waiting', working: 'working', permission: 'waiti
 interface Range {
   start: number;
   span: number;
-}
-
-/** The live scale: 10 s, then half as long again each time the run outgrows it. */
-export function timelineSpan(elapsed: number): number {
-  let span = 10_000;
-  while (span < elapsed * 1.05) span = Math.round(span * 1.5);
-  return span;
 }
 
 const pct = (range: Range, t: number) => `${(((t - range.start) / range.span) * 100).toFixed(3)}%`;

@@ -3,16 +3,8 @@ import type { Client } from '../../lib/client.js';
 import { useMessages } from '../../stores/messages.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { fetchMissingEvents, loadConversationSwarms, loadRun, loadRunList, openSwarmRun } from './actions.js';
+import { swarmIdFromHash } from './swarm-route.js';
 import { ENDED_RUN } from './swarm-state.js';
-
-/**
- * `swarm=<run id>` in the address's hash (alone, `#swarm=…`, or beside the serve token,
- * `#token=…&swarm=…`) opens that run full-size: a link, or a benchmark loading a run.
- */
-export function swarmIdFromHash(hash: string): string | null {
-  const m = /(?:^#|&)swarm=([\w-]{1,64})(?:&|$)/.exec(hash);
-  return m ? m[1]! : null;
-}
 
 /** On each (re)connect: events sent while the link was down are lost, so each live graph catches up. */
 export async function refetchSwarms(): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SwarmRun } from '../../../../src-main/core/protocol/index.js';
 import { conversationRun, parseSwarmCommand } from '../../../../src-renderer/features/swarms/actions.js';
-import { swarmIdFromHash } from '../../../../src-renderer/features/swarms/swarm-sync.js';
+import { swarmIdFromHash } from '../../../../src-renderer/features/swarms/swarm-route.js';
 
 function run(id: string, patch: Partial<SwarmRun>): SwarmRun {
   return {

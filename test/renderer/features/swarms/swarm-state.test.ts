@@ -8,7 +8,7 @@ import {
   laneWaits,
   waitedOn,
 } from '../../../../src-renderer/features/swarms/swarm-state.js';
-import { timelineSpan } from '../../../../src-renderer/features/swarms/SwarmTimeline.js';
+import { timelineSpan } from '../../../../src-renderer/features/swarms/timeline-scale.js';
 import { replayTo } from '../../../../src-renderer/features/swarms/replay-model.js';
 import { applyEventBatch } from '../../../../src-renderer/stores/swarms.js';
 
