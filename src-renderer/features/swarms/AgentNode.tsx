@@ -8,7 +8,7 @@ import { useSwarms } from '../../stores/swarms.js';
 import { answerPermission } from '../permissions/actions.js';
 import { stopAgent } from './actions.js';
 import { AGENT_STATUS, ROLE, formatCompact, formatDuration } from './swarm-format.js';
-import { ACTIVE_AGENT, ENDED_AGENT } from './swarm-state.js';
+import { ACTIVE_AGENT, ENDED_AGENT, liveTokens } from './swarm-state.js';
 import { useNow } from './use-now.js';
 
 export interface AgentNodeData extends Record<string, unknown> {
@@ -36,6 +36,7 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
   const now = useNow(live && running && view.agent.startedAt !== null, lastAt);
   if (!view) return null;
   const { agent, permission } = view;
+  const shown = liveTokens(view);
   const status = AGENT_STATUS[agent.status];
   const role = ROLE[agent.role];
   const StatusIcon = status.icon;
@@ -81,8 +82,16 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
         <span className="swarm-node-model" title={agent.model}>
           {agent.model}
         </span>
-        <span title={`${agent.tokens.toLocaleString('en-US')} tokens`}>
-          {formatCompact(agent.tokens)} tok
+        <span
+          title={
+            shown.estimated
+              ? `about ${shown.tokens.toLocaleString('en-US')} tokens (counted when the step ends)`
+              : `${shown.tokens.toLocaleString('en-US')} tokens`
+          }
+          data-testid="swarm-node-tokens"
+        >
+          {shown.estimated ? '~' : ''}
+          {formatCompact(shown.tokens)} tok
         </span>
         <span>{formatCost(agent.costUsd)}</span>
         {elapsed !== null && <span>{formatDuration(elapsed)}</span>}

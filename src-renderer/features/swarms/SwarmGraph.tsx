@@ -28,10 +28,12 @@ const ariaLabelConfig = { 'controls.ariaLabel': 'Graph zoom controls' };
  */
 function FitOnGrowth({ bounds }: { bounds: Rect | null }) {
   const flow = useReactFlow();
-  const sized = useStore((s) => s.width > 0 && s.height > 0);
+  // The pane's size as one string (compared by value): a pane that grows or shrinks (the run's
+  // header changing when it ends, a resized window) fits the graph again.
+  const size = useStore((s) => (s.width > 0 && s.height > 0 ? `${s.width}x${s.height}` : ''));
   useEffect(() => {
-    if (sized && bounds) void flow.fitBounds(bounds, { padding: 0.08 });
-  }, [bounds, sized, flow]);
+    if (size && bounds) void flow.fitBounds(bounds, { padding: 0.08 });
+  }, [bounds, size, flow]);
   return null;
 }
 

@@ -37,6 +37,17 @@ export interface AgentView {
   tools: SwarmToolCallView[];
   permission: SwarmPermissionView | null;
   segments: TimelineSegment[];
+  /**
+   * Characters streamed since the agent's last usage report: providers count tokens only when a
+   * step ends, so the node shows an estimate (~4 characters a token) meanwhile.
+   */
+  streamedChars: number;
+}
+
+/** The agent's tokens as the node shows them: the reported count plus an estimate of what is streaming. */
+export function liveTokens(view: AgentView): { tokens: number; estimated: boolean } {
+  const pending = Math.ceil(view.streamedChars / 4);
+  return { tokens: view.agent.tokens + pending, estimated: pending > 0 };
 }
 
 export type EdgeKind = 'delegation' | 'dependency' | 'review' | 'message';
@@ -201,6 +212,7 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
             agent,
             tools: [],
             permission: null,
+            streamedChars: 0,
             segments: phase ? [{ phase, start: event.at, end: null }] : [],
           },
         },
@@ -240,6 +252,7 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
       return withAgent(state, event.agentId, (view) => ({
         ...view,
         agent: { ...view.agent, output: view.agent.output + event.text },
+        streamedChars: view.streamedChars + event.text.length,
       }));
     case 'agent.toolCall':
       return withAgent(state, event.agentId, (view) => ({
@@ -269,6 +282,7 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
       const next = withAgent(state, event.agentId, (view) => ({
         ...view,
         agent: { ...view.agent, tokens: event.tokens, costUsd: event.costUsd, toolCalls: event.toolCalls },
+        streamedChars: 0,
       }));
       return { ...next, usage: event.run };
     }

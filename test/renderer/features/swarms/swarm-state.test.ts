@@ -6,6 +6,7 @@ import {
   edgeBusy,
   emptyRunState,
   laneWaits,
+  liveTokens,
   waitedOn,
 } from '../../../../src-renderer/features/swarms/swarm-state.js';
 import { timelineSpan } from '../../../../src-renderer/features/swarms/timeline-scale.js';
@@ -145,6 +146,17 @@ describe('swarm graph reducer', () => {
   it('takes usage totals for the agent and the run', () => {
     expect(final.agents['a']!.agent).toMatchObject({ tokens: 120, costUsd: 0.01 });
     expect(final.usage).toEqual({ agents: 3, tokens: 300, costUsd: 0.02, toolCalls: 0 });
+  });
+
+  it('estimates tokens from streamed text until the provider reports the count', () => {
+    const upTo = (seq: number) => applySwarmEvents(emptyRunState('r'), RUN.slice(0, seq));
+    // The coordinator streamed 15 characters and has no report yet: about 4 tokens.
+    const planned = upTo(seqOf((e) => e.type === 'run.planned'));
+    expect(liveTokens(planned.agents['coord']!)).toEqual({ tokens: 4, estimated: true });
+    // A report replaces the estimate with the count.
+    const reported = upTo(seqOf((e) => e.type === 'agent.usage'));
+    expect(liveTokens(reported.agents['a']!)).toEqual({ tokens: 120, estimated: false });
+    expect(liveTokens(final.agents['a']!)).toEqual({ tokens: 123, estimated: true });
   });
 
   it('shows a pending permission on the agent until the call goes on, and tracks tool call statuses', () => {
