@@ -224,7 +224,7 @@ export class SwarmService {
       kind: 'tool.call',
       tool: 'swarm',
       args: { task: params.task, budget: run.budget },
-      outcome: `swarm ${run.id} started`,
+      outcome: `started (run ${run.id.slice(0, 8)})`,
       conversationId: params.conversationId,
     });
     const { providers, kernel, tools, gate, logger, bus } = this.options;
@@ -250,7 +250,7 @@ export class SwarmService {
           kind: 'tool.result',
           tool: 'swarm',
           args: null,
-          outcome: `swarm ${ended.id} ${ended.status}${ended.error ? `: ${ended.error.message}` : ''}`,
+          outcome: `${ended.status} (run ${ended.id.slice(0, 8)})${ended.error ? `: ${ended.error.message}` : ''}`,
           conversationId: ended.conversationId,
         });
         if (params.hostOwned) await this.finishHostMessage(execution);
@@ -335,7 +335,7 @@ export class SwarmService {
       kind: 'agent.stop',
       tool: 'swarm',
       args: null,
-      outcome: `swarm ${runId} stopped`,
+      outcome: `stopped by the owner (run ${runId.slice(0, 8)})`,
       conversationId: e.run.conversationId,
     });
     await this.completions.get(runId);
@@ -352,7 +352,7 @@ export class SwarmService {
         kind: 'agent.stop',
         tool: 'swarm',
         args: { agentId },
-        outcome: `swarm ${runId}: agent ${e.agents.get(agentId)!.title} stopped`,
+        outcome: `agent stopped: ${e.agents.get(agentId)!.title} (run ${runId.slice(0, 8)})`,
         conversationId: e.run.conversationId,
       });
     }
@@ -402,7 +402,7 @@ export class SwarmService {
       kind: accept ? 'permission.grant' : 'permission.deny',
       tool: 'propose_swarm',
       args: { task: proposal.task },
-      outcome: accept ? 'swarm accepted' : 'swarm declined',
+      outcome: accept ? 'accepted' : 'declined',
       conversationId: proposal.conversationId,
     });
     let run: SwarmRun | null = null;
