@@ -2,10 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core/app.js';
 import { silentLogger } from '../../src-main/core/logger.js';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
 import type { MethodName, MethodParams, MethodResult } from '../../src-main/core/protocol/methods.js';
+import { FakeOpenAI } from '../fixtures/fake-openai.js';
 
 export async function tempDir(prefix = 'cell0-test-'): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
@@ -107,4 +109,37 @@ export async function startTestCore(
     },
   };
   return handle;
+}
+
+/**
+ * For a test file whose every test talks to a fake OpenAI-compatible server: before each test, a
+ * started fake and a core with it saved as the provider; after each, both stopped. Read `fake`
+ * and `t` inside the tests (they are new each time).
+ */
+export function coreWithFakeProvider(): { readonly fake: FakeOpenAI; readonly t: TestCore } {
+  let fake: FakeOpenAI;
+  let t: TestCore;
+  beforeEach(async () => {
+    fake = new FakeOpenAI();
+    await fake.start();
+    t = await startTestCore({ flushIntervalMs: 20 });
+    await t.call('providers.save', {
+      kind: 'openai-compatible',
+      name: 'Fake',
+      baseUrl: fake.baseUrl,
+      defaultModel: 'fake-small',
+    });
+  });
+  afterEach(async () => {
+    await t.close();
+    await fake.stop();
+  });
+  return {
+    get fake() {
+      return fake;
+    },
+    get t() {
+      return t;
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import type { Message } from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
 import { waitForConnection } from '../../app/wait-for-connection.js';
 import { isClientError, errorMessage } from '../../lib/client.js';
@@ -81,38 +82,52 @@ async function sendOnce(conversationId: string, text: string, clientMessageId: s
   }
 }
 
-/** Returns false when the message was not sent; the reason is in the store's sendError. */
-export async function sendMessage(text: string): Promise<boolean> {
-  const trimmed = text.trim();
-  if (!trimmed) return true;
+/**
+ * The owner's message as the composer sends it, by chat or as a swarm (`deliver` makes the call):
+ * into the open conversation (made first if there is none), shown as pending until the core has
+ * stored it. Returns the call's result, or null with the reason in the store's sendError.
+ */
+export async function submitExchange<T extends { userMessage: Message; assistantMessage: Message }>(
+  text: string,
+  deliver: (conversationId: string, clientMessageId: string) => Promise<T>,
+  describeError: (err: unknown) => string,
+): Promise<T | null> {
   const store = useMessages.getState();
   store.setSendError(null);
   let conversationId = store.conversationId;
   try {
-    if (!conversationId) {
-      // Typing into the empty window should just work, without pressing New chat first.
-      conversationId = (await createConversation()).id;
-    }
+    // Typing into the empty window should just work, without pressing New chat first.
+    conversationId ??= (await createConversation()).id;
   } catch (err) {
-    useMessages.getState().setSendError(describeSendError(err));
-    return false;
+    useMessages.getState().setSendError(describeError(err));
+    return null;
   }
   const clientMessageId = crypto.randomUUID();
-  useMessages
-    .getState()
-    .addPending({ clientMessageId, conversationId, text: trimmed, createdAt: Date.now() });
+  useMessages.getState().addPending({ clientMessageId, conversationId, text, createdAt: Date.now() });
   try {
-    const { userMessage, assistantMessage } = await sendOnce(conversationId, trimmed, clientMessageId);
-    useMessages.getState().upsertMessages(conversationId, [userMessage, assistantMessage]);
-    return true;
+    const result = await deliver(conversationId, clientMessageId);
+    useMessages.getState().upsertMessages(conversationId, [result.userMessage, result.assistantMessage]);
+    return result;
   } catch (err) {
     if (useMessages.getState().conversationId === conversationId) {
-      useMessages.getState().setSendError(describeSendError(err));
+      useMessages.getState().setSendError(describeError(err));
     }
-    return false;
+    return null;
   } finally {
     useMessages.getState().removePending(clientMessageId);
   }
+}
+
+/** Returns false when the message was not sent; the reason is in the store's sendError. */
+export async function sendMessage(text: string): Promise<boolean> {
+  const trimmed = text.trim();
+  if (!trimmed) return true;
+  const sent = await submitExchange(
+    trimmed,
+    (conversationId, clientMessageId) => sendOnce(conversationId, trimmed, clientMessageId),
+    describeSendError,
+  );
+  return sent !== null;
 }
 
 export async function stopStreaming(): Promise<void> {

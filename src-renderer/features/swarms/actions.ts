@@ -4,7 +4,7 @@ import { errorMessage, isClientError } from '../../lib/client.js';
 import { useMessages } from '../../stores/messages.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { useUi } from '../../stores/ui.js';
-import { createConversation } from '../conversations/actions.js';
+import { submitExchange } from '../chat/actions.js';
 import { applySwarmEvents, emptyRunState, ENDED_RUN } from './swarm-state.js';
 
 const EVENTS_PAGE = 5_000;
@@ -113,41 +113,22 @@ export async function startSwarm(task: string): Promise<boolean> {
     messages.setSendError('Say what the swarm should do: /swarm <task>.');
     return false;
   }
-  messages.setSendError(null);
-  let conversationId = messages.conversationId;
-  try {
-    conversationId ??= (await createConversation()).id;
-  } catch (err) {
-    useMessages.getState().setSendError(errorMessage(err));
-    return false;
-  }
-  const clientMessageId = crypto.randomUUID();
-  useMessages
-    .getState()
-    .addPending({ clientMessageId, conversationId, text: trimmed, createdAt: Date.now() });
-  try {
-    const { run, userMessage, assistantMessage } = await client().call('swarm.start', {
-      conversationId,
-      task: trimmed,
-      clientMessageId,
-    });
-    useSwarms.getState().upsertRuns([run]);
-    useMessages.getState().upsertMessages(conversationId, [userMessage, assistantMessage]);
-    // The inspector follows the conversation: during a swarm it shows the live graph.
-    if (!useUi.getState().inspectorOpen) useUi.getState().toggleInspector();
-    return true;
-  } catch (err) {
-    if (useMessages.getState().conversationId === conversationId) {
-      const message =
+  const started = await submitExchange(
+    trimmed,
+    (conversationId, clientMessageId) =>
+      client().call('swarm.start', { conversationId, task: trimmed, clientMessageId }),
+    (err) =>
+      `The swarm did not start: ${
         isClientError(err) && err.code === 'PROVIDER_NOT_CONFIGURED'
           ? 'No model is connected yet. Open Settings to connect one, then try again.'
-          : errorMessage(err);
-      useMessages.getState().setSendError(`The swarm did not start: ${message}`);
-    }
-    return false;
-  } finally {
-    useMessages.getState().removePending(clientMessageId);
-  }
+          : errorMessage(err)
+      }`,
+  );
+  if (!started) return false;
+  useSwarms.getState().upsertRuns([started.run]);
+  // The inspector follows the conversation: during a swarm it shows the live graph.
+  if (!useUi.getState().inspectorOpen) useUi.getState().toggleInspector();
+  return true;
 }
 
 function noteRun(run: SwarmRun): void {

@@ -1,34 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { safeFilename } from '../../../src-main/core/memory/conversation-export.js';
 import type { Message } from '../../../src-main/core/protocol/entities.js';
-import { FakeOpenAI } from '../../fixtures/fake-openai.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { coreWithFakeProvider } from '../../helpers/core.js';
 
-let fake: FakeOpenAI;
-let t: TestCore;
-
-beforeEach(async () => {
-  fake = new FakeOpenAI();
-  await fake.start();
-  t = await startTestCore({ flushIntervalMs: 20 });
-  await t.call('providers.save', {
-    kind: 'openai-compatible',
-    name: 'Fake',
-    baseUrl: fake.baseUrl,
-    defaultModel: 'fake-small',
-  });
-});
-
-afterEach(async () => {
-  await t.close();
-  await fake.stop();
-});
+const env = coreWithFakeProvider();
 
 async function exchange(conversationId: string, text: string, reply: string): Promise<Message> {
-  fake.script({ tokens: [reply] });
-  const sent = await t.call('chat.send', { conversationId, text, clientMessageId: randomUUID() });
-  const final = await t.waitFor(
+  env.fake.script({ tokens: [reply] });
+  const sent = await env.t.call('chat.send', { conversationId, text, clientMessageId: randomUUID() });
+  const final = await env.t.waitFor(
     (f) =>
       f.event === 'message.updated' &&
       (f.payload as { message: Message }).message.id === sent.assistantMessage.id,
@@ -38,13 +19,13 @@ async function exchange(conversationId: string, text: string, reply: string): Pr
 
 describe('search across conversations', () => {
   it('finds matches in two conversations, best first, with titles and marked snippets', async () => {
-    const trip = await t.call('conversations.create', { title: 'Trip to Lisbon' });
-    const food = await t.call('conversations.create', { title: 'Dinner ideas' });
+    const trip = await env.t.call('conversations.create', { title: 'Trip to Lisbon' });
+    const food = await env.t.call('conversations.create', { title: 'Dinner ideas' });
     await exchange(trip.id, 'Which pastries should I try in Lisbon?', 'Pastéis de nata, without a doubt.');
     await exchange(food.id, 'A recipe with pastries for dessert?', 'Try a simple apple pastry.');
     await exchange(food.id, 'Something with rice', 'Risotto works well.');
 
-    const { hits } = await t.call('search.messages', { query: 'pastries' });
+    const { hits } = await env.t.call('search.messages', { query: 'pastries' });
     // Stemmed: the reply's "pastry" matches "pastries" too; the rice exchange does not match.
     expect(hits).toHaveLength(3);
     expect([...new Set(hits.map((h) => h.conversationTitle))].sort()).toEqual([
@@ -65,33 +46,33 @@ describe('search across conversations', () => {
       index: 1,
       snippet: 'Try a simple apple \u0001pastry\u0002.',
     });
-    const { hits: stemmed } = await t.call('search.messages', { query: 'pastry' });
+    const { hits: stemmed } = await env.t.call('search.messages', { query: 'pastry' });
     expect(stemmed.map((h) => h.messageId).sort()).toEqual(hits.map((h) => h.messageId).sort());
 
-    const { hits: both } = await t.call('search.messages', { query: 'Lisbon pastries' });
+    const { hits: both } = await env.t.call('search.messages', { query: 'Lisbon pastries' });
     expect(both.map((h) => h.conversationId)).toEqual([trip.id]);
   });
 
   it('treats FTS syntax in a query as plain words, never as an error', async () => {
-    const conv = await t.call('conversations.create', { title: 'Code' });
+    const conv = await env.t.call('conversations.create', { title: 'Code' });
     await exchange(conv.id, 'How do I use NEAR in SQLite with "quotes" and a * star?', 'Carefully.');
     for (const query of ['"', 'NEAR(', '*', 'quotes"', 'a OR', 'NOT', 'content:star', '(', '^near', '-']) {
-      const { hits } = await t.call('search.messages', { query });
+      const { hits } = await env.t.call('search.messages', { query });
       expect(Array.isArray(hits)).toBe(true);
     }
-    expect((await t.call('search.messages', { query: 'NEAR(' })).hits).toHaveLength(1);
-    expect((await t.call('search.messages', { query: '"quotes' })).hits).toHaveLength(1);
-    expect((await t.call('search.messages', { query: '*' })).hits).toEqual([]);
+    expect((await env.t.call('search.messages', { query: 'NEAR(' })).hits).toHaveLength(1);
+    expect((await env.t.call('search.messages', { query: '"quotes' })).hits).toHaveLength(1);
+    expect((await env.t.call('search.messages', { query: '*' })).hits).toEqual([]);
   });
 });
 
 describe('export', () => {
   it('writes Markdown with the title, each message with role and time, the model, and code blocks intact', async () => {
-    const conv = await t.call('conversations.create', { title: 'Bash: loops / "tips"' });
+    const conv = await env.t.call('conversations.create', { title: 'Bash: loops / "tips"' });
     const code = 'Use this:\n\n```bash\nfor f in *.txt; do\n  echo "$f"\ndone\n```\n\nThat is all.';
     await exchange(conv.id, 'How do I loop over files?', code);
 
-    const file = await t.call('conversations.export', { id: conv.id, format: 'markdown' });
+    const file = await env.t.call('conversations.export', { id: conv.id, format: 'markdown' });
     expect(file.filename).toBe('Bash-loops-tips.md');
     expect(file.mimeType).toBe('text/markdown');
     expect(file.content.startsWith('# Bash: loops / "tips"\n')).toBe(true);
@@ -101,9 +82,9 @@ describe('export', () => {
   });
 
   it('writes versioned JSON with the conversation and its messages', async () => {
-    const conv = await t.call('conversations.create', { title: 'Plans' });
+    const conv = await env.t.call('conversations.create', { title: 'Plans' });
     await exchange(conv.id, 'Remind me of the plan', 'The plan is simple.');
-    const file = await t.call('conversations.export', { id: conv.id, format: 'json' });
+    const file = await env.t.call('conversations.export', { id: conv.id, format: 'json' });
     expect(file).toMatchObject({ filename: 'Plans.json', mimeType: 'application/json' });
     const data = JSON.parse(file.content) as {
       format: string;

@@ -1,40 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeOpenAI } from '../../fixtures/fake-openai.js';
+import { describe, expect, it } from 'vitest';
 import { swarmResponder, type SwarmScript } from '../../fixtures/swarm-script.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { coreWithFakeProvider } from '../../helpers/core.js';
 import { StorageService } from '../../../src-main/core/storage/storage-service.js';
 import type { EventFrame } from '../../../src-main/core/protocol/frames.js';
 import type { Message } from '../../../src-main/core/protocol/entities.js';
 import type { SwarmEvent, SwarmRun } from '../../../src-main/core/protocol/swarm-entities.js';
 
-let fake: FakeOpenAI;
-let t: TestCore;
-
-beforeEach(async () => {
-  fake = new FakeOpenAI();
-  await fake.start();
-  t = await startTestCore({ flushIntervalMs: 20 });
-  await t.call('providers.save', {
-    kind: 'openai-compatible',
-    name: 'Fake',
-    baseUrl: fake.baseUrl,
-    defaultModel: 'fake-small',
-  });
-});
-
-afterEach(async () => {
-  await t.close();
-  await fake.stop();
-});
+const env = coreWithFakeProvider();
 
 const swarmEvents = (runId: string) =>
-  t.events
+  env.t.events
     .filter((f) => f.event === 'swarm.event')
     .map((f) => (f.payload as { event: SwarmEvent }).event)
     .filter((e) => e.runId === runId);
 
 function ended(runId: string): Promise<SwarmRun> {
-  return t
+  return env.t
     .waitFor((f) => {
       if (f.event !== 'swarm.updated') return false;
       const { run } = f.payload as { run: SwarmRun };
@@ -44,7 +25,7 @@ function ended(runId: string): Promise<SwarmRun> {
 }
 
 function hostMessage(messageId: string): Promise<Message> {
-  return t
+  return env.t
     .waitFor((f) => {
       if (f.event !== 'message.updated') return false;
       const { message } = f.payload as { message: Message };
@@ -55,9 +36,9 @@ function hostMessage(messageId: string): Promise<Message> {
 
 async function startSwarm(script: SwarmScript, task = 'Compare three things.', budget?: object) {
   const responder = swarmResponder(script);
-  fake.responder = responder.respond;
-  const conv = await t.call('conversations.create', {});
-  const started = await t.call('swarm.start', {
+  env.fake.responder = responder.respond;
+  const conv = await env.t.call('conversations.create', {});
+  const started = await env.t.call('swarm.start', {
     conversationId: conv.id,
     task,
     clientMessageId: 'swarm-1',
@@ -120,7 +101,7 @@ describe('swarm runtime', () => {
     // C started only after both, and got their results.
     expect(order.indexOf(`${c.id}:thinking`)).toBeGreaterThan(order.indexOf(`${a.id}:done`));
     expect(order.indexOf(`${c.id}:thinking`)).toBeGreaterThan(order.indexOf(`${b.id}:done`));
-    const cRequest = fake.requests.find((r) => JSON.stringify(r.body).includes('Subtask id: c.'));
+    const cRequest = env.fake.requests.find((r) => JSON.stringify(r.body).includes('Subtask id: c.'));
     expect(JSON.stringify(cRequest?.body)).toContain('Alpha facts.');
     expect(JSON.stringify(cRequest?.body)).toContain('Beta facts.');
     // Messages between agents: delegations, results passed on, the review and the final answer.
@@ -138,22 +119,22 @@ describe('swarm runtime', () => {
     });
     await ended(run.id);
     const live = swarmEvents(run.id);
-    const stored = await t.call('swarm.events', { runId: run.id });
+    const stored = await env.t.call('swarm.events', { runId: run.id });
     expect(stored.hasMore).toBe(false);
     expect(stored.events).toEqual(live);
     expect(stored.events.map((e) => e.seq)).toEqual(live.map((_, i) => i + 1));
-    const paged = await t.call('swarm.events', { runId: run.id, afterSeq: 3, limit: 2 });
+    const paged = await env.t.call('swarm.events', { runId: run.id, afterSeq: 3, limit: 2 });
     expect(paged.events.map((e) => e.seq)).toEqual([4, 5]);
     expect(paged.hasMore).toBe(true);
 
     // Survives a restart: the run, its agents and its events are on disk.
-    await t.restart();
-    const again = await t.call('swarm.get', { runId: run.id });
+    await env.t.restart();
+    const again = await env.t.call('swarm.get', { runId: run.id });
     expect(again.run.status).toBe('done');
     expect(again.agents.map((a) => a.role)).toEqual(['coordinator', 'worker', 'reviewer']);
     expect(again.agents.every((a) => a.status === 'done')).toBe(true);
-    expect((await t.call('swarm.events', { runId: run.id })).events).toEqual(live);
-    const { runs } = await t.call('swarm.list', { conversationId: run.conversationId });
+    expect((await env.t.call('swarm.events', { runId: run.id })).events).toEqual(live);
+    const { runs } = await env.t.call('swarm.list', { conversationId: run.conversationId });
     expect(runs.map((r) => r.id)).toEqual([run.id]);
   });
 
@@ -173,7 +154,7 @@ describe('swarm runtime', () => {
     });
     const end = await ended(run.id);
     expect(end.status).toBe('done');
-    const { agents } = await t.call('swarm.get', { runId: run.id });
+    const { agents } = await env.t.call('swarm.get', { runId: run.id });
     const flaky = agents.find((a) => a.title === 'Flaky')!;
     const broken = agents.find((a) => a.title === 'Broken')!;
     expect(flaky).toMatchObject({ status: 'done', attempt: 2, output: 'Second try worked.' });
@@ -181,7 +162,7 @@ describe('swarm runtime', () => {
     expect(broken.error?.code).toBe('PROVIDER_SERVER_ERROR');
     expect(statusesOf(run.id, flaky.id)).toEqual(['thinking', 'retrying', 'thinking', 'done']);
     // The dependent ran with the one result and a note about the failure.
-    const sumRequest = fake.requests.find((r) => JSON.stringify(r.body).includes('Subtask id: sum.'));
+    const sumRequest = env.fake.requests.find((r) => JSON.stringify(r.body).includes('Subtask id: sum.'));
     expect(JSON.stringify(sumRequest?.body)).toContain('Second try worked.');
     expect(JSON.stringify(sumRequest?.body)).toContain('not available');
     expect(end.usage.agents).toBe(7); // coordinator, 3 workers, 2 retries, reviewer
@@ -210,7 +191,7 @@ describe('swarm runtime', () => {
     const message = await hostMessage(assistantMessage.id);
     expect(message.status).toBe('error');
     expect(message.error?.code).toBe('BUDGET_EXHAUSTED');
-    expect(fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: small.'))).toBe(false);
+    expect(env.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: small.'))).toBe(false);
   });
 
   it('refuses a plan bigger than the agent budget, asks again, and runs the second plan', async () => {
@@ -219,7 +200,7 @@ describe('swarm runtime', () => {
       plan: [{ id: 'x', title: 'X' }],
       workers: { x: { replies: [{ tokens: ['X done.'] }] } },
     });
-    fake.responder = (body) => {
+    env.fake.responder = (body) => {
       const system = JSON.stringify(body);
       if (system.includes('Split the owner') && planned++ === 0) {
         const subtasks = ['p', 'q', 'r', 's'].map((id) => ({
@@ -234,8 +215,8 @@ describe('swarm runtime', () => {
       }
       return responder.respond(body);
     };
-    const conv = await t.call('conversations.create', {});
-    const { run } = await t.call('swarm.start', {
+    const conv = await env.t.call('conversations.create', {});
+    const { run } = await env.t.call('swarm.start', {
       conversationId: conv.id,
       task: 'Plan me',
       clientMessageId: 'p1',
@@ -243,7 +224,7 @@ describe('swarm runtime', () => {
     });
     const end = await ended(run.id);
     expect(end.status).toBe('done');
-    const replan = fake.requests.filter((r) => JSON.stringify(r.body).includes('Split the owner'))[1];
+    const replan = env.fake.requests.filter((r) => JSON.stringify(r.body).includes('Split the owner'))[1];
     expect(JSON.stringify(replan?.body)).toContain('The plan has 4 subtasks; the budget allows at most 2');
   });
 
@@ -281,18 +262,20 @@ describe('swarm runtime', () => {
       },
       merge: 'Answer without the slow part.',
     });
-    const slowText = await t.waitFor((f) => {
+    const slowText = await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.text' && agentByTitle(run.id, 'Slow')?.id === e.agentId;
     });
     const slowId = (slowText.payload as { event: Extract<SwarmEvent, { type: 'agent.text' }> }).event.agentId;
-    expect(await t.call('swarm.stopAgent', { runId: run.id, agentId: slowId })).toEqual({ stopped: true });
+    expect(await env.t.call('swarm.stopAgent', { runId: run.id, agentId: slowId })).toEqual({
+      stopped: true,
+    });
     const end = await ended(run.id);
     expect(end).toMatchObject({ status: 'done', finalAnswer: 'Answer without the slow part.' });
-    const { agents } = await t.call('swarm.get', { runId: run.id });
+    const { agents } = await env.t.call('swarm.get', { runId: run.id });
     expect(agents.find((a) => a.id === slowId)).toMatchObject({ status: 'stopped', attempt: 1 });
     expect(agents.find((a) => a.title === 'Quick')?.status).toBe('done');
-    const merge = fake.requests.find((r) => JSON.stringify(r.body).includes('write the final answer'));
+    const merge = env.fake.requests.find((r) => JSON.stringify(r.body).includes('write the final answer'));
     expect(JSON.stringify(merge?.body)).toContain('was stopped');
   });
 
@@ -307,22 +290,26 @@ describe('swarm runtime', () => {
         endless: { replies: [{ tokens: Array.from({ length: 400 }, () => 'x '), delayMs: 25 }] },
       },
     });
-    await t.waitFor((f) => {
+    await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.text' && agentByTitle(run.id, 'Endless')?.id === e.agentId;
     });
-    expect(await t.call('swarm.stop', { runId: run.id })).toEqual({ stopped: true });
-    const end = (await t.call('swarm.get', { runId: run.id })).run;
+    expect(await env.t.call('swarm.stop', { runId: run.id })).toEqual({ stopped: true });
+    const end = (await env.t.call('swarm.get', { runId: run.id })).run;
     expect(end.status).toBe('stopped');
     const message = await hostMessage(assistantMessage.id);
     expect(message.status).toBe('stopped');
     expect(message.content).toContain('Early result.');
-    const { agents } = await t.call('swarm.get', { runId: run.id });
+    const { agents } = await env.t.call('swarm.get', { runId: run.id });
     expect(agents.every((a) => ['done', 'stopped'].includes(a.status))).toBe(true);
     // The conversation is free again.
-    fake.responder = null;
+    env.fake.responder = null;
     await expect(
-      t.call('chat.send', { conversationId: run.conversationId, text: 'Thanks', clientMessageId: 'after' }),
+      env.t.call('chat.send', {
+        conversationId: run.conversationId,
+        text: 'Thanks',
+        clientMessageId: 'after',
+      }),
     ).resolves.toBeTruthy();
   });
 
@@ -331,14 +318,14 @@ describe('swarm runtime', () => {
       plan: [{ id: 'long', title: 'Long' }],
       workers: { long: { replies: [{ tokens: Array.from({ length: 400 }, () => 'y '), delayMs: 20 }] } },
     });
-    await t.waitFor((f) => {
+    await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.text';
     });
-    expect(await t.call('chat.stop', { conversationId: conv.id })).toEqual({ stopped: true });
-    expect((await t.call('swarm.get', { runId: run.id })).run.status).toBe('stopped');
+    expect(await env.t.call('chat.stop', { conversationId: conv.id })).toEqual({ stopped: true });
+    expect((await env.t.call('swarm.get', { runId: run.id })).run.status).toBe('stopped');
     expect((await hostMessage(assistantMessage.id)).status).toBe('stopped');
-    expect(await t.call('chat.stop', { conversationId: conv.id })).toEqual({ stopped: false });
+    expect(await env.t.call('chat.stop', { conversationId: conv.id })).toEqual({ stopped: false });
   });
 
   it('pauses before the next model call and resumes', async () => {
@@ -352,23 +339,23 @@ describe('swarm runtime', () => {
         two: { replies: [{ tokens: ['Two.'] }] },
       },
     });
-    await t.waitFor((f) => {
+    await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return (
         e?.type === 'agent.status' && e.status === 'thinking' && agentByTitle(run.id, 'One')?.id === e.agentId
       );
     });
-    const paused = await t.call('swarm.pause', { runId: run.id });
+    const paused = await env.t.call('swarm.pause', { runId: run.id });
     expect(paused.run.status).toBe('paused');
     const one = agentByTitle(run.id, 'One');
-    await t.waitFor((f) => {
+    await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.status' && e.agentId === one.id && e.status === 'done';
     });
     // While paused, the next agent does not call the model.
     await new Promise((r) => setTimeout(r, 150));
-    expect(fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: two.'))).toBe(false);
-    expect((await t.call('swarm.resume', { runId: run.id })).run.status).toBe('running');
+    expect(env.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: two.'))).toBe(false);
+    expect((await env.t.call('swarm.resume', { runId: run.id })).run.status).toBe('running');
     expect((await ended(run.id)).status).toBe('done');
   });
 
@@ -378,16 +365,16 @@ describe('swarm runtime', () => {
       workers: { w: { replies: [{ tokens: Array.from({ length: 30 }, () => 'a '), delayMs: 10 }] } },
     });
     await expect(
-      t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: 'x' }),
+      env.t.call('chat.send', { conversationId: conv.id, text: 'hi', clientMessageId: 'x' }),
     ).rejects.toMatchObject({ code: 'BUSY' });
-    const again = await t.call('swarm.start', {
+    const again = await env.t.call('swarm.start', {
       conversationId: conv.id,
       task: 'Compare three things.',
       clientMessageId: 'swarm-1',
     });
     expect(again.run.id).toBe(run.id);
     await ended(run.id);
-    expect((await t.call('swarm.list', { conversationId: conv.id })).runs).toHaveLength(1);
+    expect((await env.t.call('swarm.list', { conversationId: conv.id })).runs).toHaveLength(1);
   });
 
   it('a graceful shutdown stops running swarms and keeps their events', async () => {
@@ -395,16 +382,20 @@ describe('swarm runtime', () => {
       plan: [{ id: 'w', title: 'W' }],
       workers: { w: { replies: [{ tokens: Array.from({ length: 400 }, () => 'a '), delayMs: 20 }] } },
     });
-    await t.waitFor(
+    await env.t.waitFor(
       (f) => f.event === 'swarm.event' && (f.payload as { event: SwarmEvent }).event.type === 'agent.text',
     );
-    await t.restart();
-    const { run: after, agents } = await t.call('swarm.get', { runId: run.id });
+    await env.t.restart();
+    const { run: after, agents } = await env.t.call('swarm.get', { runId: run.id });
     expect(after.status).toBe('stopped');
     expect(agents.every((a) => ['done', 'failed', 'stopped'].includes(a.status))).toBe(true);
-    const { events } = await t.call('swarm.events', { runId: run.id });
+    const { events } = await env.t.call('swarm.events', { runId: run.id });
     expect(events.at(-1)).toMatchObject({ type: 'run.status', status: 'stopped' });
-    const page = await t.call('messages.page', { conversationId: run.conversationId, offset: 0, limit: 5 });
+    const page = await env.t.call('messages.page', {
+      conversationId: run.conversationId,
+      offset: 0,
+      limit: 5,
+    });
     expect(page.messages.find((m) => m.id === assistantMessage.id)?.status).toBe('stopped');
   });
 
@@ -414,10 +405,10 @@ describe('swarm runtime', () => {
       workers: { w: { replies: [{ tokens: ['ok'] }] } },
     });
     await ended(run.id);
-    const before = (await t.call('swarm.events', { runId: run.id })).events.length;
+    const before = (await env.t.call('swarm.events', { runId: run.id })).events.length;
     // What a crash mid-run leaves behind: the run and an agent still marked as going.
-    await t.core.stop();
-    const storage = new StorageService(t.dataDir);
+    await env.t.core.stop();
+    const storage = new StorageService(env.t.dataDir);
     await storage.start();
     const stored = (await storage.db.get<{ data: string }>('SELECT data FROM swarm_runs WHERE id = ?', [
       run.id,
@@ -432,26 +423,28 @@ describe('swarm runtime', () => {
       [run.id],
     );
     await storage.stop();
-    await t.restart();
-    const { run: after, agents } = await t.call('swarm.get', { runId: run.id });
+    await env.t.restart();
+    const { run: after, agents } = await env.t.call('swarm.get', { runId: run.id });
     expect(after.status).toBe('failed');
     expect(after.error?.message).toContain('Interrupted');
     expect(agents.find((a) => a.role === 'worker')?.status).toBe('stopped');
-    const { events } = await t.call('swarm.events', { runId: run.id });
+    const { events } = await env.t.call('swarm.events', { runId: run.id });
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({ type: 'run.status', status: 'failed', seq: before + 1 });
   });
 
   it("the owner's default budget is kept in Settings, applies to the next run, and a start may override it", async () => {
-    const defaults = await t.call('settings.getSwarmBudget');
+    const defaults = await env.t.call('settings.getSwarmBudget');
     expect(defaults).toMatchObject({ maxAgents: 12, concurrency: 3 });
-    const saved = await t.call('settings.setSwarmBudget', { ...defaults, maxAgents: 6, costUsd: 0.5 });
+    const saved = await env.t.call('settings.setSwarmBudget', { ...defaults, maxAgents: 6, costUsd: 0.5 });
     expect(saved).toMatchObject({ maxAgents: 6, costUsd: 0.5 });
-    await expect(t.call('settings.setSwarmBudget', { ...defaults, concurrency: 0 })).rejects.toMatchObject({
+    await expect(
+      env.t.call('settings.setSwarmBudget', { ...defaults, concurrency: 0 }),
+    ).rejects.toMatchObject({
       code: 'BAD_PARAMS',
     });
-    await t.restart();
-    expect(await t.call('settings.getSwarmBudget')).toEqual(saved);
+    await env.t.restart();
+    expect(await env.t.call('settings.getSwarmBudget')).toEqual(saved);
     const { run } = await startSwarm(
       { plan: [{ id: 'w', title: 'W' }], workers: { w: { replies: [{ tokens: ['ok'] }] } } },
       'Budgeted',
@@ -462,16 +455,16 @@ describe('swarm runtime', () => {
   });
 
   it('rejects bad input with stable codes', async () => {
-    await expect(t.call('swarm.get', { runId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(t.call('swarm.stopAgent', { runId: 'nope', agentId: 'x' })).rejects.toMatchObject({
+    await expect(env.t.call('swarm.get', { runId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(env.t.call('swarm.stopAgent', { runId: 'nope', agentId: 'x' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    const conv = await t.call('conversations.create', {});
+    const conv = await env.t.call('conversations.create', {});
     await expect(
-      t.call('swarm.start', { conversationId: conv.id, task: '  ', clientMessageId: 'e' }),
+      env.t.call('swarm.start', { conversationId: conv.id, task: '  ', clientMessageId: 'e' }),
     ).rejects.toMatchObject({ code: 'BAD_PARAMS' });
     await expect(
-      t.call('swarm.start', {
+      env.t.call('swarm.start', {
         conversationId: conv.id,
         task: 'x',
         clientMessageId: 'e',
@@ -479,7 +472,7 @@ describe('swarm runtime', () => {
       }),
     ).rejects.toMatchObject({ code: 'BAD_PARAMS' });
     await expect(
-      t.call('swarm.start', { conversationId: 'missing', task: 'x', clientMessageId: 'e' }),
+      env.t.call('swarm.start', { conversationId: 'missing', task: 'x', clientMessageId: 'e' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -502,7 +495,7 @@ describe('workers and the kernel', () => {
       },
       merge: 'The note is saved.',
     });
-    const asked = await t.waitFor((f) => f.event === 'permission.requested', 20_000);
+    const asked = await env.t.waitFor((f) => f.event === 'permission.requested', 20_000);
     const { request } = asked.payload as {
       request: {
         id: string;
@@ -515,7 +508,7 @@ describe('workers and the kernel', () => {
     // In the conversation, under the swarm's message…
     expect(request).toMatchObject({ conversationId: run.conversationId, messageId: assistantMessage.id });
     // …and on the worker's node.
-    const onNode = await t.waitFor((f) => {
+    const onNode = await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.permission' && e.requestId === request.id;
     });
@@ -523,23 +516,23 @@ describe('workers and the kernel', () => {
     const writer = agentByTitle(run.id, 'Write the note');
     expect(event).toMatchObject({ agentId: writer.id, toolCallId: request.toolCallId });
     expect(event.display).toContain('echo swarm > note.txt');
-    await t.waitFor((f) => {
+    await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.status' && e.agentId === writer.id && e.status === 'permission';
     });
-    await t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' });
+    await env.t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' });
     expect((await ended(run.id)).status).toBe('done');
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(`${request.workspace}/note.txt`, 'utf8')).toBe('swarm\n');
     const result = swarmEvents(run.id).find((e) => e.type === 'agent.toolResult');
     expect(result).toMatchObject({ agentId: writer.id, status: 'done' });
-    const { agents } = await t.call('swarm.get', { runId: run.id });
+    const { agents } = await env.t.call('swarm.get', { runId: run.id });
     expect(agents.find((a) => a.id === writer.id)).toMatchObject({
       toolCalls: 1,
       status: 'done',
       output: 'Note written.',
     });
-    const audit = (await t.call('audit.list', { limit: 20 })).records.map((r) => r.kind);
+    const audit = (await env.t.call('audit.list', { limit: 20 })).records.map((r) => r.kind);
     expect(audit).toEqual(expect.arrayContaining(['permission.grant', 'tool.call', 'tool.result']));
   });
 
@@ -552,7 +545,7 @@ describe('workers and the kernel', () => {
       ],
       workers: { hard: { replies: [{ tokens: ['Deep.'] }] }, easy: { replies: [{ tokens: ['Quick.'] }] } },
     });
-    fake.responder = (body) => {
+    env.fake.responder = (body) => {
       if (JSON.stringify(body).includes('Split the owner') && planned++ === 0) {
         const subtasks = [
           {
@@ -569,25 +562,25 @@ describe('workers and the kernel', () => {
       }
       return responder.respond(body);
     };
-    const conv = await t.call('conversations.create', {});
-    const { run } = await t.call('swarm.start', {
+    const conv = await env.t.call('conversations.create', {});
+    const { run } = await env.t.call('swarm.start', {
       conversationId: conv.id,
       task: 'Mixed',
       clientMessageId: 'm',
     });
     expect((await ended(run.id)).status).toBe('done');
-    const plans = fake.requests.filter((r) => JSON.stringify(r.body).includes('Split the owner'));
+    const plans = env.fake.requests.filter((r) => JSON.stringify(r.body).includes('Split the owner'));
     expect(JSON.stringify(plans[0]?.body)).toContain('fake-small, fake-large');
     expect(JSON.stringify(plans[1]?.body)).toContain('asks for the model \\"gpt-imaginary\\"');
     const modelOf = (id: string) =>
       (
-        fake.requests.find((r) => JSON.stringify(r.body).includes(`Subtask id: ${id}.`))?.body as {
+        env.fake.requests.find((r) => JSON.stringify(r.body).includes(`Subtask id: ${id}.`))?.body as {
           model: string;
         }
       ).model;
     expect(modelOf('hard')).toBe('fake-large');
     expect(modelOf('easy')).toBe('fake-small');
-    const { agents } = await t.call('swarm.get', { runId: run.id });
+    const { agents } = await env.t.call('swarm.get', { runId: run.id });
     expect(agents.find((a) => a.title === 'Hard part')?.model).toBe('fake-large');
   });
 
@@ -603,22 +596,22 @@ describe('workers and the kernel', () => {
       },
       merge: 'Answer from the other worker.',
     });
-    const asked = await t.waitFor((f) => f.event === 'permission.requested', 20_000);
+    const asked = await env.t.waitFor((f) => f.event === 'permission.requested', 20_000);
     const { request } = asked.payload as { request: { id: string } };
     const asker = agentByTitle(run.id, 'Asker');
-    await t.waitFor((f) => {
+    await env.t.waitFor((f) => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.status' && e.agentId === asker.id && e.status === 'permission';
     });
-    await t.call('swarm.stopAgent', { runId: run.id, agentId: asker.id });
-    const resolved = await t.waitFor(
+    await env.t.call('swarm.stopAgent', { runId: run.id, agentId: asker.id });
+    const resolved = await env.t.waitFor(
       (f) =>
         f.event === 'permission.resolved' && (f.payload as { requestId: string }).requestId === request.id,
     );
     expect(resolved.payload).toMatchObject({ decision: 'cancelled' });
-    expect((await t.call('permissions.pending')).requests).toEqual([]);
+    expect((await env.t.call('permissions.pending')).requests).toEqual([]);
     expect((await ended(run.id)).finalAnswer).toBe('Answer from the other worker.');
-    const { agents } = await t.call('swarm.get', { runId: run.id });
+    const { agents } = await env.t.call('swarm.get', { runId: run.id });
     expect(agents.find((a) => a.id === asker.id)?.status).toBe('stopped');
   });
 
@@ -635,7 +628,7 @@ describe('workers and the kernel', () => {
     });
     await ended(run.id);
     const toolsOf = (id: string) => {
-      const req = fake.requests.find((r) => JSON.stringify(r.body).includes(`Subtask id: ${id}.`));
+      const req = env.fake.requests.find((r) => JSON.stringify(r.body).includes(`Subtask id: ${id}.`));
       return ((req?.body as { tools?: { function: { name: string } }[] }).tools ?? []).map(
         (x) => x.function.name,
       );
@@ -653,7 +646,7 @@ describe('proposals', () => {
       merge: 'Swarm answer.',
     });
     let asked = 0;
-    fake.responder = (body) => {
+    env.fake.responder = (body) => {
       const swarm = responder.respond(body);
       if (swarm) return swarm;
       // The chat agent: first it proposes, then it answers with the tool's result.
@@ -661,40 +654,44 @@ describe('proposals', () => {
         ? { toolCalls: [{ name: 'propose_swarm', input: { task: 'Research it', reason: 'Big job' } }] }
         : { tokens: ['The swarm said so.'] };
     };
-    const conv = await t.call('conversations.create', {});
-    const sent = await t.call('chat.send', {
+    const conv = await env.t.call('conversations.create', {});
+    const sent = await env.t.call('chat.send', {
       conversationId: conv.id,
       text: 'Research it',
       clientMessageId: 'c',
     });
-    const proposed = await t.waitFor((f: EventFrame) => f.event === 'swarm.proposed');
+    const proposed = await env.t.waitFor((f: EventFrame) => f.event === 'swarm.proposed');
     const { proposal } = proposed.payload as { proposal: { id: string; task: string; reason: string } };
     expect(proposal).toMatchObject({ task: 'Research it', reason: 'Big job' });
-    expect((await t.call('swarm.proposals', { conversationId: conv.id })).proposals).toHaveLength(1);
-    const { run } = await t.call('swarm.respond', { proposalId: proposal.id, accept: true });
+    expect((await env.t.call('swarm.proposals', { conversationId: conv.id })).proposals).toHaveLength(1);
+    const { run } = await env.t.call('swarm.respond', { proposalId: proposal.id, accept: true });
     expect(run?.messageId).toBe(sent.assistantMessage.id);
     const reply = await hostMessage(sent.assistantMessage.id);
     expect(reply).toMatchObject({ status: 'complete', content: 'The swarm said so.' });
-    const toolResult = fake.requests.at(-1)!;
+    const toolResult = env.fake.requests.at(-1)!;
     expect(JSON.stringify(toolResult.body)).toContain('Swarm answer.');
-    await expect(t.call('swarm.respond', { proposalId: proposal.id, accept: true })).rejects.toMatchObject({
+    await expect(
+      env.t.call('swarm.respond', { proposalId: proposal.id, accept: true }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });
 
   it('a declined proposal tells the agent, and no swarm runs', async () => {
     let asked = 0;
-    fake.responder = () =>
+    env.fake.responder = () =>
       asked++ === 0
         ? { toolCalls: [{ name: 'propose_swarm', input: { task: 'Big' } }] }
         : { tokens: ['Fine, alone then.'] };
-    const conv = await t.call('conversations.create', {});
-    const sent = await t.call('chat.send', { conversationId: conv.id, text: 'Go', clientMessageId: 'c' });
-    const proposed = await t.waitFor((f) => f.event === 'swarm.proposed');
+    const conv = await env.t.call('conversations.create', {});
+    const sent = await env.t.call('chat.send', { conversationId: conv.id, text: 'Go', clientMessageId: 'c' });
+    const proposed = await env.t.waitFor((f) => f.event === 'swarm.proposed');
     const { proposal } = proposed.payload as { proposal: { id: string } };
-    expect(await t.call('swarm.respond', { proposalId: proposal.id, accept: false })).toEqual({ run: null });
+    expect(await env.t.call('swarm.respond', { proposalId: proposal.id, accept: false })).toEqual({
+      run: null,
+    });
     expect((await hostMessage(sent.assistantMessage.id)).content).toBe('Fine, alone then.');
-    expect(JSON.stringify(fake.requests.at(-1)!.body)).toContain('declined');
-    expect((await t.call('swarm.list', {})).runs).toHaveLength(0);
+    expect(JSON.stringify(env.fake.requests.at(-1)!.body)).toContain('declined');
+    expect((await env.t.call('swarm.list', {})).runs).toHaveLength(0);
   });
 });

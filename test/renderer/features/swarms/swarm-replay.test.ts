@@ -1,34 +1,15 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SwarmEvent, SwarmRun } from '../../../../src-main/core/protocol/index.js';
 import { replayTo } from '../../../../src-renderer/features/swarms/replay-model.js';
 import { agentProgress } from '../../../../src-renderer/features/swarms/swarm-state.js';
 import { applyEventBatch } from '../../../../src-renderer/stores/swarms.js';
-import { FakeOpenAI } from '../../../fixtures/fake-openai.js';
 import { swarmResponder } from '../../../fixtures/swarm-script.js';
-import { startTestCore, type TestCore } from '../../../helpers/core.js';
+import { coreWithFakeProvider } from '../../../helpers/core.js';
 
-let fake: FakeOpenAI;
-let t: TestCore;
-
-beforeEach(async () => {
-  fake = new FakeOpenAI();
-  await fake.start();
-  t = await startTestCore({ flushIntervalMs: 20 });
-  await t.call('providers.save', {
-    kind: 'openai-compatible',
-    name: 'Fake',
-    baseUrl: fake.baseUrl,
-    defaultModel: 'fake-small',
-  });
-});
-
-afterEach(async () => {
-  await t.close();
-  await fake.stop();
-});
+const env = coreWithFakeProvider();
 
 it('a real run: the graph built from live events equals the replay of its stored events', async () => {
-  fake.responder = swarmResponder({
+  env.fake.responder = swarmResponder({
     plan: [
       { id: 'a', title: 'Gather A' },
       { id: 'b', title: 'Gather B' },
@@ -41,19 +22,19 @@ it('a real run: the graph built from live events equals the replay of its stored
     },
     merge: 'Final answer.',
   }).respond;
-  const conv = await t.call('conversations.create', {});
-  const { run } = await t.call('swarm.start', {
+  const conv = await env.t.call('conversations.create', {});
+  const { run } = await env.t.call('swarm.start', {
     conversationId: conv.id,
     task: 'Compare',
     clientMessageId: 'c1',
   });
-  await t.waitFor((f) => {
+  await env.t.waitFor((f) => {
     if (f.event !== 'swarm.updated') return false;
     const r = (f.payload as { run: SwarmRun }).run;
     return r.id === run.id && r.status === 'done';
   }, 20_000);
 
-  const live = t.events
+  const live = env.t.events
     .filter((f) => f.event === 'swarm.event')
     .map((f) => (f.payload as { event: SwarmEvent }).event)
     .filter((e) => e.runId === run.id);
@@ -61,7 +42,7 @@ it('a real run: the graph built from live events equals the replay of its stored
   for (let i = 0; i < live.length; i += 3) states = applyEventBatch(states, live.slice(i, i + 3)).states;
   const liveState = (states as Record<string, ReturnType<typeof replayTo>['state']>)[run.id]!;
 
-  const { events } = await t.call('swarm.events', { runId: run.id });
+  const { events } = await env.t.call('swarm.events', { runId: run.id });
   const replayed = replayTo(run.id, events, Number.POSITIVE_INFINITY).state;
   expect(replayed).toEqual(liveState);
   expect(replayed.status).toBe('done');
@@ -72,7 +53,7 @@ it('a real run: the graph built from live events equals the replay of its stored
   const bId = replayed.order[2]!;
   expect(replayed.agents[bId]!.agent).toMatchObject({ attempt: 2, output: 'Beta facts.' });
   // The stored agents agree with what the events built.
-  const { agents } = await t.call('swarm.get', { runId: run.id });
+  const { agents } = await env.t.call('swarm.get', { runId: run.id });
   for (const a of agents) {
     expect(replayed.agents[a.id]!.agent).toMatchObject({
       status: a.status,
