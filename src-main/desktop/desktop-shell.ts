@@ -139,6 +139,17 @@ export async function startDesktopShell(options: DesktopShellOptions): Promise<D
           messageId: request.messageId,
           permissionRequestId: request.id,
         }),
+      respondProposal: (proposalId, accept) => {
+        client
+          .call('swarm.respond', { proposalId, accept })
+          .catch(report('could not answer a swarm proposal from the tray'));
+      },
+      showProposal: (proposal) =>
+        navigate({
+          conversationId: proposal.conversationId,
+          messageId: proposal.messageId,
+          permissionRequestId: null,
+        }),
       pause: () => void client.call('agents.pause').catch(report('could not pause the agents')),
       resume: () => void client.call('agents.resume').catch(report('could not resume the agents')),
       quit: () => app.quit(),

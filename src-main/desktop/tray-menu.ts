@@ -1,6 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { AgentsStatus } from '../core/protocol/entities.js';
 import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
+import type { SwarmProposal } from '../core/protocol/swarm-entities.js';
 import { shorten } from './shorten.js';
 
 /** What the tray's menu items do; the tray wires these to the core and the windows. */
@@ -10,6 +11,9 @@ export interface TrayActions {
   quickPrompt(): void;
   respond(requestId: string, decision: 'allow-once' | 'deny'): void;
   showRequest(request: PermissionRequest): void;
+  /** An agent's swarm proposal: start it or decline it. */
+  respondProposal(proposalId: string, accept: boolean): void;
+  showProposal(proposal: SwarmProposal): void;
   pause(): void;
   resume(): void;
   quit(): void;
@@ -37,24 +41,42 @@ function requestItem(request: PermissionRequest, actions: TrayActions): MenuItem
   };
 }
 
-/** The tray's context menu for a status and the pending requests (oldest first). */
+function proposalItem(proposal: SwarmProposal, actions: TrayActions): MenuItemConstructorOptions {
+  return {
+    label: shorten(`swarm: ${proposal.task}`, LABEL_CHARS),
+    submenu: [
+      { label: 'Start swarm', click: () => actions.respondProposal(proposal.id, true) },
+      { label: 'Decline', click: () => actions.respondProposal(proposal.id, false) },
+      { type: 'separator' },
+      { label: 'Show in conversation', click: () => actions.showProposal(proposal) },
+    ],
+  };
+}
+
+/** The tray's context menu for a status and what waits for the owner (oldest first). */
 export function trayMenuTemplate(
   status: AgentsStatus,
   pending: readonly PermissionRequest[],
   actions: TrayActions,
+  proposals: readonly SwarmProposal[] = [],
 ): MenuItemConstructorOptions[] {
   const template: MenuItemConstructorOptions[] = [
     { label: 'Open Cell 0', click: () => actions.open() },
     { label: 'New chat', click: () => actions.newChat() },
     { label: 'Quick prompt…', click: () => actions.quickPrompt() },
   ];
-  if (pending.length > 0) {
+  const waiting = pending.length + proposals.length;
+  if (waiting > 0) {
+    const listedProposals = proposals.slice(0, MAX_LISTED_REQUESTS);
     template.push(
       { type: 'separator' },
-      { label: `Waiting for you (${pending.length})`, enabled: false },
-      ...pending.slice(0, MAX_LISTED_REQUESTS).map((request) => requestItem(request, actions)),
+      { label: `Waiting for you (${waiting})`, enabled: false },
+      ...listedProposals.map((proposal) => proposalItem(proposal, actions)),
+      ...pending
+        .slice(0, MAX_LISTED_REQUESTS - listedProposals.length)
+        .map((request) => requestItem(request, actions)),
     );
-    const hidden = pending.length - MAX_LISTED_REQUESTS;
+    const hidden = waiting - MAX_LISTED_REQUESTS;
     if (hidden > 0) template.push({ label: `${hidden} more in Cell 0…`, click: () => actions.open() });
   }
   template.push(

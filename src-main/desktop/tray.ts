@@ -2,6 +2,7 @@ import { Menu, Tray } from 'electron';
 import type { LocalClient } from '../core/gateway/local-client.js';
 import type { AgentsStatus } from '../core/protocol/entities.js';
 import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
+import type { SwarmProposal } from '../core/protocol/swarm-entities.js';
 import { debounce, type Debounced } from './debounce.js';
 import { trayIconPath } from './tray-icons.js';
 import { trayMenuTemplate, type TrayActions } from './tray-menu.js';
@@ -27,6 +28,7 @@ export class TrayController {
   private readonly tray: Tray;
   private status: AgentsStatus = IDLE;
   private pending: PermissionRequest[] = [];
+  private proposals: SwarmProposal[] = [];
   private readonly refresh: Debounced;
   private readonly unsubscribes: (() => void)[];
   private disposed = false;
@@ -42,6 +44,8 @@ export class TrayController {
       client.on('agents.status', () => this.refresh()),
       client.on('permission.requested', () => this.refresh()),
       client.on('permission.resolved', () => this.refresh()),
+      client.on('swarm.proposed', () => this.refresh()),
+      client.on('swarm.proposalResolved', () => this.refresh()),
     ];
     void this.reload();
   }
@@ -49,12 +53,14 @@ export class TrayController {
   /** Reads the status and the pending requests afresh: one source of truth, whatever events were missed. */
   async reload(): Promise<void> {
     try {
-      const [status, { requests }] = await Promise.all([
+      const [status, { requests }, { proposals }] = await Promise.all([
         this.options.client.call('agents.status'),
         this.options.client.call('permissions.pending'),
+        this.options.client.call('swarm.proposals', {}),
       ]);
       this.status = status;
       this.pending = [...requests].sort((a, b) => a.createdAt - b.createdAt);
+      this.proposals = [...proposals].sort((a, b) => a.createdAt - b.createdAt);
       this.render();
     } catch (err) {
       if (!this.disposed) this.options.onError('the tray could not read the agents’ status', err);
@@ -64,10 +70,17 @@ export class TrayController {
   private render(): void {
     if (this.disposed) return;
     const { iconDir, platform, actions } = this.options;
-    this.tray.setImage(trayIconPath(iconDir, trayState(this.status), platform));
-    this.tray.setToolTip(trayTooltip(this.status));
+    // A swarm proposal waits for the owner like a permission request, and shows as one.
+    const shown = {
+      ...this.status,
+      pendingPermissions: this.status.pendingPermissions + this.proposals.length,
+    };
+    this.tray.setImage(trayIconPath(iconDir, trayState(shown), platform));
+    this.tray.setToolTip(trayTooltip(shown));
     // Linux desktops (AppIndicator) only pick up menu changes when the menu is set again.
-    this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(this.status, this.pending, actions)));
+    this.tray.setContextMenu(
+      Menu.buildFromTemplate(trayMenuTemplate(this.status, this.pending, actions, this.proposals)),
+    );
   }
 
   dispose(): void {

@@ -47,6 +47,8 @@ function actions(): MockedActions {
     quickPrompt: vi.fn(),
     respond: vi.fn(),
     showRequest: vi.fn(),
+    respondProposal: vi.fn(),
+    showProposal: vi.fn(),
     pause: vi.fn(),
     resume: vi.fn(),
     quit: vi.fn(),
@@ -160,5 +162,34 @@ describe('trayMenuTemplate', () => {
     expect(template.filter((item) => item.submenu)).toHaveLength(MAX_LISTED_REQUESTS);
     click(find(template, '3 more in Cell 0…'));
     expect(a.open).toHaveBeenCalledTimes(1);
+  });
+
+  it("lists an agent's swarm proposals with the requests: start, decline, show in conversation", () => {
+    const a = actions();
+    const proposal = {
+      id: 'p1',
+      conversationId: 'conv-p',
+      messageId: 'msg-p',
+      task: 'Survey the libraries',
+      reason: null,
+      createdAt: 2,
+    };
+    const template = trayMenuTemplate(status({ pendingPermissions: 1 }), [request('r1', 'ls')], a, [
+      proposal,
+    ]);
+    expect(labels(template).slice(3, 7)).toEqual([
+      '---',
+      'Waiting for you (2)',
+      'swarm: Survey the libraries',
+      'shell: ls',
+    ]);
+    const submenu = find(template, 'swarm: Survey the libraries').submenu as Item[];
+    expect(labels(submenu)).toEqual(['Start swarm', 'Decline', '---', 'Show in conversation']);
+    click(find(submenu, 'Start swarm'));
+    expect(a.respondProposal).toHaveBeenLastCalledWith('p1', true);
+    click(find(submenu, 'Decline'));
+    expect(a.respondProposal).toHaveBeenLastCalledWith('p1', false);
+    click(find(submenu, 'Show in conversation'));
+    expect(a.showProposal).toHaveBeenCalledWith(proposal);
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
 import type { PermissionRequest } from '../../src-main/core/protocol/kernel-entities.js';
 import { FakeOpenAI } from '../fixtures/fake-openai.js';
+import { swarmResponder } from '../fixtures/swarm-script.js';
 import { app, createdTrays, type Tray } from '../mocks/electron.js';
 import { bootApp, cleanUp, navigationsOf } from './desktop-app.js';
 
@@ -138,6 +139,56 @@ describe('the tray', () => {
     menuOf(tray).find('Resume all agents')!.click();
     await expectTrayState(tray, 'tray-idle.png', /idle/);
     expect((await client.call('agents.status')).paused).toBe(false);
+  });
+
+  it("an agent's swarm proposal waits in the tray; Start swarm there starts it", async () => {
+    const fake = new FakeOpenAI();
+    fakes.push(fake);
+    await fake.start();
+    const { core, client } = await bootApp();
+    const tray = theTray();
+    await client.call('providers.save', {
+      kind: 'openai-compatible',
+      name: 'Fake',
+      baseUrl: fake.baseUrl,
+      defaultModel: 'fake-small',
+    });
+    const swarm = swarmResponder({
+      plan: [{ id: 'w', title: 'W' }],
+      workers: { w: { replies: [{ tokens: ['Found it.'] }] } },
+      merge: 'The swarm found it.',
+    });
+    let chatCalls = 0;
+    fake.responder = (body) =>
+      swarm.respond(body) ??
+      (chatCalls++ === 0
+        ? { toolCalls: [{ name: 'propose_swarm', input: { task: 'Search every folder' } }] }
+        : { tokens: ['Thanks to the swarm.'] });
+    const frames: EventFrame[] = [];
+    core.bus.subscribe((frame) => frames.push(frame));
+    const conversation = await client.call('conversations.create', {});
+    await client.call('chat.send', {
+      conversationId: conversation.id,
+      text: 'Find it',
+      clientMessageId: 'p',
+    });
+
+    await expectTrayState(tray, 'tray-needs-permission.png', /needs your permission \(1 request\)/);
+    await vi.waitFor(() => expect(menuOf(tray).find('swarm: Search every folder')).not.toBeNull());
+    menuOf(tray).find('swarm: Search every folder', 'Start swarm')!.click();
+    await vi.waitFor(
+      () =>
+        expect(
+          frames.some(
+            (frame) =>
+              frame.event === 'message.updated' &&
+              (frame.payload as { message: { content: string } }).message.content === 'Thanks to the swarm.',
+          ),
+        ).toBe(true),
+      { timeout: 15_000 },
+    );
+    expect((await client.call('swarm.list', {})).runs.map((r) => r.status)).toEqual(['done']);
+    await vi.waitFor(() => expect(menuOf(tray).find('swarm: Search every folder')).toBeNull());
   });
 
   it('"New chat" creates a conversation, shows the window and navigates there', async () => {
