@@ -196,3 +196,76 @@ test('an agent proposes a swarm: the card shows its task and its reason as untru
   await expect(card).toHaveAttribute('data-status', 'done');
   await expect(lastReply(page)).toContainText('The swarm found: Survey merged.');
 });
+
+test('Pause holds the swarm before its next model call, Resume lets it finish, and Stop swarm ends a run with what finished', async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  cell0.fake.responder = swarmResponder({
+    plan: [
+      { id: 'first', title: 'First step' },
+      { id: 'second', title: 'Second step', dependsOn: ['first'] },
+    ],
+    workers: {
+      first: { replies: [{ tokens: words(50, 'one'), delayMs: 30 }] },
+      second: { replies: [{ tokens: ['Two.'] }] },
+    },
+    merge: 'Both steps done.',
+  }).respond;
+  await send(page, '/swarm Do two steps');
+  await page.getByTestId('swarm-card-open').click();
+  const header = page.getByTestId('swarm-run-header');
+  const run = page.getByTestId('swarm-run');
+  const node = (title: string) =>
+    run.getByTestId('swarm-node').filter({ has: page.getByRole('button', { name: new RegExp(title) }) });
+  await expect(node('First step')).toHaveAttribute('data-status', 'thinking');
+
+  await header.getByRole('button', { name: 'Pause' }).click();
+  await expect(header).toHaveAttribute('data-status', 'paused');
+  // The first step finishes its answer; the second does not start while paused.
+  await expect(node('First step')).toHaveAttribute('data-status', 'done');
+  await expect(node('Second step')).toHaveAttribute('data-status', 'waiting');
+  expect(cell0.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: second.'))).toBe(false);
+
+  await header.getByRole('button', { name: 'Resume' }).click();
+  await expect(header).toHaveAttribute('data-status', 'done');
+  await expect(node('Second step')).toHaveAttribute('data-status', 'done');
+
+  // A second run, stopped from its header: the message keeps what the workers finished.
+  // Back to the conversation (the sidebar's row for it).
+  await page
+    .getByTestId('conversation-item')
+    .filter({ hasText: 'Do two steps' })
+    .getByRole('button')
+    .first()
+    .click();
+  cell0.fake.responder = swarmResponder({
+    plan: [
+      { id: 'quick', title: 'Quick step' },
+      { id: 'endless', title: 'Endless step', dependsOn: ['quick'] },
+    ],
+    workers: {
+      quick: { replies: [{ tokens: ['Quick result.'] }] },
+      endless: { replies: [{ tokens: words(400, 'more'), delayMs: 50 }] },
+    },
+  }).respond;
+  await send(page, '/swarm Do it again');
+  await expect(lastReply(page).getByTestId('swarm-card')).toBeVisible();
+  await lastReply(page).getByTestId('swarm-card-open').click();
+  await expect(node('Endless step')).toHaveAttribute('data-status', 'thinking');
+  await page.getByTestId('swarm-run-header').getByTestId('swarm-stop').click();
+  await expect(page.getByTestId('swarm-run-header')).toHaveAttribute('data-status', 'stopped');
+  await expect(node('Endless step')).toHaveAttribute('data-status', 'stopped');
+  await page
+    .getByTestId('conversation-item')
+    .filter({ hasText: 'Do two steps' })
+    .getByRole('button')
+    .first()
+    .click();
+  await expect(lastReply(page)).toHaveAttribute('data-status', 'stopped');
+  await expect(lastReply(page)).toContainText('The swarm was stopped.');
+  await expect(lastReply(page)).toContainText('Quick result.');
+});
