@@ -112,6 +112,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     gate,
     settings,
+    memory,
     // Tests without the kernel hand workers plain tools; otherwise every call goes through the kernel.
     ...(options.tools ? { tools: options.tools } : { kernel }),
     ...(options.swarmBudget ? { budget: options.swarmBudget } : {}),

@@ -163,17 +163,49 @@ export class ContextBuilder {
     };
   }
 
+  /**
+   * What an agent outside a conversation (a swarm's coordinator or worker) should know about the
+   * owner for a task: pinned memories, then those relevant to the task, within `maxTokens`.
+   * Empty when nothing is remembered.
+   */
+  async briefing(query: string, maxTokens: number): Promise<{ text: string; used: UsedMemory[] }> {
+    const pinnedAll = await this.deps.store.pinned();
+    const pinned = fit(pinnedAll, (m) => estimateTokens(line(m)) + 1, maxTokens / 2);
+    const pinnedIds = new Set(pinnedAll.map((m) => m.id));
+    const found = await this.retrieve(query, null);
+    const relevant = fit(
+      found.memories.filter((s) => s.memory.status === 'active' && !pinnedIds.has(s.memory.id)),
+      (s) => estimateTokens(line(s.memory)) + 1,
+      maxTokens - pinned.tokens,
+    );
+    const lines = [...pinned.taken.map(line), ...relevant.taken.map((s) => line(s.memory))];
+    return {
+      text: lines.length
+        ? ['What you know about the owner (use it where it matters):', ...lines].join('\n')
+        : '',
+      used: [
+        ...pinned.taken.map((m) => ({ memoryId: m.id, text: m.text, score: 1, why: 'pinned' })),
+        ...relevant.taken.map((s) => ({
+          memoryId: s.memory.id,
+          text: s.memory.text,
+          score: s.score,
+          why: s.why,
+        })),
+      ],
+    };
+  }
+
   /** Retrieval failing must not stop a reply: it goes ahead with what the conversation itself holds. */
   private async retrieve(
     query: string,
-    conversationId: string,
+    conversationId: string | null,
   ): Promise<{ memories: ScoredMemory[]; messages: ScoredMessage[] }> {
     if (!query.trim()) return { memories: [], messages: [] };
     try {
       return await this.deps.retrieval.retrieve(query, {
         k: RELEVANT_K,
         now: this.deps.now(),
-        excludeConversationId: conversationId,
+        ...(conversationId ? { excludeConversationId: conversationId } : {}),
       });
     } catch (err) {
       this.deps.logger.warn('memory retrieval failed; replying without memories', err);

@@ -5,7 +5,13 @@ import type { EventBus } from '../gateway/event-bus.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../protocol/entities.js';
-import type { DaemonStatus, EmbedderChoice, EmbeddingStatus, Persona } from '../protocol/memory-entities.js';
+import type {
+  DaemonStatus,
+  EmbedderChoice,
+  EmbeddingStatus,
+  Persona,
+  UsedMemory,
+} from '../protocol/memory-entities.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { Database } from '../storage/database.js';
 import { ContextBuilder } from './context.js';
@@ -139,6 +145,11 @@ export class MemoryService {
       memories: built.used,
     });
     return { system: built.system, messages: built.messages };
+  }
+
+  /** The owner's pinned and task-relevant memories for an agent outside a conversation (a swarm's). */
+  briefing(query: string, maxTokens = 800): Promise<{ text: string; used: UsedMemory[] }> {
+    return this.context.briefing(query, maxTokens);
   }
 
   tools(ctx: MemoryToolContext): ToolSet {

@@ -29,11 +29,14 @@ export function plannerSystem(
   ].join('\n');
 }
 
-export function plannerPrompt(task: string, problem: string | null): string {
+/** What the memory daemon knows about the owner that bears on the task ('' when nothing). */
+const known = (briefing: string) => (briefing ? `\n\n${briefing}` : '');
+
+export function plannerPrompt(task: string, problem: string | null, briefing = ''): string {
   const retry = problem
     ? `\n\nYour previous plan could not be used: ${problem}\nAnswer again with a valid plan.`
     : '';
-  return `Task:\n${task}${retry}`;
+  return `Task:\n${task}${known(briefing)}${retry}`;
 }
 
 export function workerSystem(subtask: Subtask): string {
@@ -48,11 +51,13 @@ export function workerPrompt(
   task: string,
   subtask: Subtask,
   inputs: { title: string; result: string }[],
+  briefing = '',
 ): string {
   const parts = [
     `The swarm's overall task:\n${task}`,
     `Your subtask, "${subtask.title}":\n${subtask.instructions}`,
   ];
+  if (briefing) parts.push(briefing);
   for (const input of inputs) parts.push(`Result of "${input.title}":\n${input.result}`);
   return parts.join('\n\n');
 }

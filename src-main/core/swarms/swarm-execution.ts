@@ -34,6 +34,8 @@ export interface ExecutionDeps {
   resolve: (model: string) => Promise<ResolvedModel>;
   /** The chat models the run's provider lists (workers may be given one of them); [] if unknown. */
   models: () => Promise<string[]>;
+  /** What the owner's memories say that bears on a task ('' when nothing, or no memory service). */
+  briefing?: (query: string) => Promise<string>;
   kernel?: Kernel;
   /** Tools offered without the kernel (tests): their calls only surface as events. */
   tools?: ToolSet;
@@ -236,12 +238,13 @@ export class SwarmExecution {
     // The run's own model first, then the other chat models the provider lists.
     const models =
       listed.length > 0 ? [this.run.model, ...listed.filter((m) => m !== this.run.model)].slice(0, 30) : [];
+    const briefing = await this.briefing(this.run.task);
     let problem: string | null = null;
     for (let attempt = 1; ; attempt++) {
       const text = await this.runAgent(
         coordinator,
         prompts.plannerSystem(maxSubtasks, toolNames, models),
-        prompts.plannerPrompt(this.run.task, problem),
+        prompts.plannerPrompt(this.run.task, problem, briefing),
         undefined,
       );
       try {
@@ -307,6 +310,7 @@ export class SwarmExecution {
       result: d.result ?? `(not available: that subtask ${d.agent.status})`,
     }));
     this.message(coordinator.id, agent.id, 'delegate', subtask.instructions);
+    const briefing = await this.briefing(`${subtask.title}\n${subtask.instructions}`);
     for (const d of w.deps) {
       if (d.result !== null)
         this.message(d.agent.id, agent.id, 'result', clip(d.result, MESSAGE_EXCERPT_CHARS));
@@ -317,7 +321,7 @@ export class SwarmExecution {
           const text = await this.runAgent(
             agent,
             prompts.workerSystem(subtask),
-            prompts.workerPrompt(this.run.task, subtask, inputs),
+            prompts.workerPrompt(this.run.task, subtask, inputs, briefing),
             (signal) => this.toolsFor(agent, subtask.tools, signal),
           );
           w.result = clip(text.trim() || '(no text)', MAX_RESULT_CHARS);
@@ -506,6 +510,17 @@ export class SwarmExecution {
       } as typeof t;
     }
     return Object.keys(tools).length > 0 ? tools : undefined;
+  }
+
+  /** The owner's memories for a task; a failing memory service leaves the agents without them, not stuck. */
+  private async briefing(query: string): Promise<string> {
+    if (!this.deps.briefing) return '';
+    try {
+      return await this.deps.briefing(query);
+    } catch (err) {
+      this.deps.logger.warn('swarm: memory briefing failed; going on without it', err);
+      return '';
+    }
   }
 
   private availableTools(): readonly string[] {

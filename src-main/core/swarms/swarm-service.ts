@@ -21,6 +21,7 @@ import {
 } from '../protocol/swarm-entities.js';
 import type { Database } from '../storage/database.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { MemoryService } from '../memory/memory-service.js';
 import { SwarmExecution } from './swarm-execution.js';
 import { SwarmStore } from './swarm-store.js';
 
@@ -37,6 +38,8 @@ export interface SwarmServiceOptions {
   tools?: ToolSet;
   /** Whether a chat reply is streaming in the conversation (a swarm then waits its turn). */
   chatBusy?: (conversationId: string) => boolean;
+  /** The owner's memories, given to the coordinator and each worker for their part of the task. */
+  memory?: Pick<MemoryService, 'briefing'>;
   /** Where the owner's default budget is kept. */
   settings?: Pick<SettingsStore, 'swarmBudget' | 'setSwarmBudget'>;
   /** Overrides the stored default budget (tests). */
@@ -232,6 +235,9 @@ export class SwarmService {
       store: this.store,
       bus,
       resolve: (model) => providers.resolve({ providerId: run.providerId, model }),
+      ...(this.options.memory
+        ? { briefing: async (query: string) => (await this.options.memory!.briefing(query)).text }
+        : {}),
       models: async () =>
         (await providers.models({ id: run.providerId })).map((m) => m.id).filter((id) => !/embed/i.test(id)),
       ...(kernel ? { kernel } : {}),

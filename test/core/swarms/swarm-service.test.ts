@@ -112,6 +112,28 @@ describe('swarm runtime', () => {
     expect(kinds).toEqual(expect.arrayContaining(['task', 'result', 'review', 'final']));
   });
 
+  it("gives the coordinator and each worker the owner's memories that bear on their part", async () => {
+    await env.t.call('memories.create', { text: 'The owner writes in British English.', pinned: true });
+    await env.t.call('memories.create', { text: 'The owner keeps bees on the roof in Leeds.' });
+    await env.t.call('memories.create', { text: 'The owner dislikes jazz.' });
+    const { run } = await startSwarm(
+      {
+        plan: [{ id: 'bees', title: 'Plan the beehive inspection', role: 'Beekeeper' }],
+        workers: { bees: { replies: [{ tokens: ['Inspect in spring.'] }] } },
+      },
+      'Make a beehive inspection schedule for my bees.',
+    );
+    expect((await ended(run.id)).status).toBe('done');
+    const sent = (marker: string) =>
+      JSON.stringify(env.fake.requests.find((r) => JSON.stringify(r.body).includes(marker))?.body);
+    for (const prompt of [sent('Split the owner'), sent('Subtask id: bees.')]) {
+      expect(prompt).toContain('What you know about the owner');
+      expect(prompt).toContain('British English'); // pinned: always
+      expect(prompt).toContain('bees on the roof in Leeds'); // relevant to the task
+      expect(prompt).not.toContain('jazz'); // not relevant
+    }
+  });
+
   it('stores every event, so a finished run replays exactly as it went live', async () => {
     const { run } = await startSwarm({
       plan: [{ id: 'only', title: 'Only step' }],
