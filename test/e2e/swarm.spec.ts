@@ -253,8 +253,8 @@ test('Pause holds the swarm before its next model call, Resume lets it finish, a
     },
   }).respond;
   await send(page, '/swarm Do it again');
-  await expect(lastReply(page).getByTestId('swarm-card')).toBeVisible();
-  await lastReply(page).getByTestId('swarm-card-open').click();
+  await expect(page.getByTestId('swarm-card')).toHaveCount(2);
+  await page.getByTestId('swarm-card').nth(1).getByTestId('swarm-card-open').click();
   await expect(node('Endless step')).toHaveAttribute('data-status', 'thinking');
   await page.getByTestId('swarm-run-header').getByTestId('swarm-stop').click();
   await expect(page.getByTestId('swarm-run-header')).toHaveAttribute('data-status', 'stopped');

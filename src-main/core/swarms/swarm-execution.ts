@@ -692,6 +692,8 @@ export class SwarmExecution {
   }
 
   private publishUsage(agent: SwarmAgent): void {
+    // The text these tokens counted goes out first, so a client's estimate of streamed text ends here.
+    this.flushText(agent.id);
     this.dirty.add(agent.id);
     this.runChanged = true;
     this.emit({

@@ -110,6 +110,14 @@ describe('swarm runtime', () => {
       .map((e) => (e as Extract<SwarmEvent, { type: 'agent.message' }>).kind);
     expect(kinds.filter((k) => k === 'delegate')).toHaveLength(3);
     expect(kinds).toEqual(expect.arrayContaining(['task', 'result', 'review', 'final']));
+    // Each agent's streamed text goes out before the usage report that counted it.
+    const all = swarmEvents(run.id);
+    for (const agent of [a, b, c]) {
+      const last = (type: string) =>
+        all.findLastIndex((e) => e.type === type && 'agentId' in e && e.agentId === agent.id);
+      expect(last('agent.text')).toBeGreaterThan(-1);
+      expect(last('agent.text')).toBeLessThan(last('agent.usage'));
+    }
   });
 
   it("gives the coordinator and each worker the owner's memories that bear on their part", async () => {
