@@ -26,6 +26,7 @@ import type { SwarmEvent, SwarmRun } from '../src-main/core/protocol/swarm-entit
 import { startServe } from '../src-main/serve.js';
 import { StorageService } from '../src-main/core/storage/storage-service.js';
 import { SwarmStore } from '../src-main/core/swarms/swarm-store.js';
+import { chromiumLaunchOptions } from '../test/fixtures/chromium.js';
 import { FakeOpenAI } from '../test/fixtures/fake-openai.js';
 import { swarmResponder } from '../test/fixtures/swarm-script.js';
 
@@ -237,18 +238,7 @@ async function frameTimes(
   // Agents keep their ids; they belong to the new run.
   const agents = events.filter((e) => e.type === 'agent.spawned').length;
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(serveUrl);
   await page.waitForLoadState('networkidle');

@@ -221,6 +221,14 @@ test('Pause holds the swarm before its next model call, Resume lets it finish, a
   const run = page.getByTestId('swarm-run');
   const node = (title: string) =>
     run.getByTestId('swarm-node').filter({ has: page.getByRole('button', { name: new RegExp(title) }) });
+  // From the run's full view back to its conversation, through the sidebar's row.
+  const backToConversation = () =>
+    page
+      .getByTestId('conversation-item')
+      .filter({ hasText: 'Do two steps' })
+      .getByRole('button')
+      .first()
+      .click();
   await expect(node('First step')).toHaveAttribute('data-status', 'thinking');
 
   await header.getByRole('button', { name: 'Pause' }).click();
@@ -235,13 +243,7 @@ test('Pause holds the swarm before its next model call, Resume lets it finish, a
   await expect(node('Second step')).toHaveAttribute('data-status', 'done');
 
   // A second run, stopped from its header: the message keeps what the workers finished.
-  // Back to the conversation (the sidebar's row for it).
-  await page
-    .getByTestId('conversation-item')
-    .filter({ hasText: 'Do two steps' })
-    .getByRole('button')
-    .first()
-    .click();
+  await backToConversation();
   cell0.fake.responder = swarmResponder({
     plan: [
       { id: 'quick', title: 'Quick step' },
@@ -259,12 +261,7 @@ test('Pause holds the swarm before its next model call, Resume lets it finish, a
   await page.getByTestId('swarm-run-header').getByTestId('swarm-stop').click();
   await expect(page.getByTestId('swarm-run-header')).toHaveAttribute('data-status', 'stopped');
   await expect(node('Endless step')).toHaveAttribute('data-status', 'stopped');
-  await page
-    .getByTestId('conversation-item')
-    .filter({ hasText: 'Do two steps' })
-    .getByRole('button')
-    .first()
-    .click();
+  await backToConversation();
   await expect(lastReply(page)).toHaveAttribute('data-status', 'stopped');
   await expect(lastReply(page)).toContainText('The swarm was stopped.');
   await expect(lastReply(page)).toContainText('Quick result.');
