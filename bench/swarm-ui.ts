@@ -33,7 +33,8 @@ import { swarmResponder } from '../test/fixtures/swarm-script.js';
 const AGENTS = 200;
 const WORKERS = AGENTS - 2;
 const LAYERS = 6;
-const EVENTS_PER_SECOND = 50;
+/** The rate the window receives (BENCH_EVENTS_PER_S=0 measures the idle graph, a baseline). */
+const EVENTS_PER_SECOND = Number(process.env.BENCH_EVENTS_PER_S ?? 50);
 const MEASURE_SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const GOAL_P95_MS = 33;
 
@@ -272,6 +273,21 @@ async function frameTimes(
       if (!window.__stop) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
+    // Long animation frames, for BENCH_PROFILE=1: where the time of the slow frames went.
+    window.__loaf = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          window.__loaf.push({
+            duration: e.duration,
+            script: e.scripts.reduce((n, s) => n + s.duration, 0),
+            layout: e.startTime + e.duration - e.styleAndLayoutStart,
+            render: e.styleAndLayoutStart - e.renderStart,
+            invokers: e.scripts.map((s) => s.invoker + ' ' + Math.round(s.duration)).join(', '),
+          });
+        }
+      }).observe({ type: 'long-animation-frame', buffered: false });
+    } catch {}
   })()`);
   const tail = events.slice(lastSpawn + 1).filter((e) => e.type !== 'run.status' && e.type !== 'run.final');
   const total = EVENTS_PER_SECOND * MEASURE_SECONDS;
@@ -283,7 +299,7 @@ async function frameTimes(
       for (; sent < due; sent++) {
         bus.emit('swarm.event', { event: copy(tail[sent % tail.length]!, ++seq) });
       }
-      if (sent >= total) {
+      if (performance.now() - started >= MEASURE_SECONDS * 1000) {
         clearInterval(timer);
         resolve();
       }
@@ -295,6 +311,26 @@ async function frameTimes(
     w.__stop = true;
     return w.__frames.slice(1);
   });
+  if (process.env.BENCH_PROFILE) {
+    const loaf = (await page.evaluate('window.__loaf')) as {
+      duration: number;
+      script: number;
+      layout: number;
+      render: number;
+      invokers: string;
+    }[];
+    const sum = (k: 'duration' | 'script' | 'layout' | 'render') =>
+      Math.round(loaf.reduce((n, e) => n + e[k], 0));
+    log(
+      `profile: ${loaf.length} long frames (> 50 ms of work): ${sum('duration')} ms in all, ` +
+        `scripts ${sum('script')} ms, rendering ${sum('render')} ms, style and layout ${sum('layout')} ms`,
+    );
+    for (const e of [...loaf].sort((a, b) => b.duration - a.duration).slice(0, 8)) {
+      log(
+        `  ${Math.round(e.duration)} ms: scripts ${Math.round(e.script)}, layout ${Math.round(e.layout)} — ${e.invokers}`,
+      );
+    }
+  }
   await browser.close();
   await storage.stop();
   return { frames, sent, seconds };

@@ -10,6 +10,7 @@ import { stopAgent } from './actions.js';
 import { AGENT_STATUS, ROLE, formatCompact, formatDuration } from './swarm-format.js';
 import { ACTIVE_AGENT, ENDED_AGENT, liveTokens } from './swarm-state.js';
 import { useNow } from './use-now.js';
+import { useSampled } from './use-sampled.js';
 
 export interface AgentNodeData extends Record<string, unknown> {
   /** The graph state's key (live run id, or its replay's). */
@@ -34,9 +35,13 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
   // A replay's clock is its last event; read only by running agents, so other nodes stay put.
   const lastAt = useSwarms((s) => (running && !live ? (s.states[stateKey]?.lastAt ?? 0) : 0));
   const now = useNow(live && running && view.agent.startedAt !== null, lastAt);
+  // Taken once a second (the elapsed-time clock) and whenever the provider's count or the status changes.
+  const shown = useSampled(
+    view ? liveTokens(view) : { tokens: 0, estimated: false },
+    view ? `${now}|${view.agent.tokens}|${view.agent.status}` : '',
+  );
   if (!view) return null;
   const { agent, permission } = view;
-  const shown = liveTokens(view);
   const status = AGENT_STATUS[agent.status];
   const role = ROLE[agent.role];
   const StatusIcon = status.icon;
