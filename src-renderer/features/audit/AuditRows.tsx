@@ -2,6 +2,8 @@ import type { AuditKind, AuditRecord } from '../../../src-main/core/protocol/ind
 import { shortHash } from '../../lib/audit-paging.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+/** The inspector's narrow column: the time of day, the date on hover. */
+const clockFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
 /** Kinds worth a second look get a colour: refusals and limits. */
 const KIND_TONE: Partial<Record<AuditKind, string>> = {
@@ -39,7 +41,12 @@ export function AuditRows({
           <tr key={r.seq} data-testid="audit-row" data-seq={r.seq} data-kind={r.kind}>
             <td className="mono muted">{r.seq}</td>
             <td className="audit-time">
-              <time dateTime={new Date(r.time).toISOString()}>{timeFormat.format(r.time)}</time>
+              <time
+                dateTime={new Date(r.time).toISOString()}
+                title={compact ? timeFormat.format(r.time) : undefined}
+              >
+                {(compact ? clockFormat : timeFormat).format(r.time)}
+              </time>
             </td>
             {!compact && <td className="mono">{r.actor}</td>}
             <td>
