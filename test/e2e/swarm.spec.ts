@@ -1,16 +1,22 @@
-import { swarmResponder } from '../fixtures/swarm-script.js';
-import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+import type { Page } from '@playwright/test';
+import { swarmResponder, type SwarmScript } from '../fixtures/swarm-script.js';
+import { test, expect, connectProvider, lastReply, openApp, send, type Cell0Fixture } from './fixtures.js';
 
 const words = (n: number, word: string) => Array.from({ length: n }, () => `${word} `);
+
+/** The app with the fake provider connected, a new conversation open, and the fake answering as the script says. */
+async function openWithSwarmScript(page: Page, cell0: Cell0Fixture, script: SwarmScript): Promise<void> {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  cell0.fake.responder = swarmResponder(script).respond;
+}
 
 test('a swarm started with /swarm runs on the live graph, a worker stopped from its node ends stopped, the answer lands, and the run replays', async ({
   page,
   cell0,
 }) => {
-  await openApp(page, cell0.serve.url);
-  await connectProvider(page, cell0.fake);
-  await page.getByTestId('new-conversation').click();
-  cell0.fake.responder = swarmResponder({
+  await openWithSwarmScript(page, cell0, {
     plan: [
       { id: 'a', title: 'Gather A' },
       { id: 'b', title: 'Gather B' },
@@ -26,7 +32,7 @@ test('a swarm started with /swarm runs on the live graph, a worker stopped from 
     },
     merge: 'Final: A beats B.',
     delayMs: 40,
-  }).respond;
+  });
 
   await send(page, '/swarm Compare A and B');
 
@@ -107,10 +113,7 @@ test("a worker's permission request shows on its node and as the conversation's 
   page,
   cell0,
 }) => {
-  await openApp(page, cell0.serve.url);
-  await connectProvider(page, cell0.fake);
-  await page.getByTestId('new-conversation').click();
-  cell0.fake.responder = swarmResponder({
+  await openWithSwarmScript(page, cell0, {
     plan: [{ id: 'look', title: 'Look around', tools: ['shell'] }],
     workers: {
       look: {
@@ -126,7 +129,7 @@ test("a worker's permission request shows on its node and as the conversation's 
       },
     },
     merge: 'The worker ran echo.',
-  }).respond;
+  });
 
   // The toggle, rather than the command, runs the message as a swarm.
   await page.getByTestId('composer-swarm-toggle').click();
@@ -162,14 +165,11 @@ test('an agent proposes a swarm: the card shows its task and its reason as untru
   page,
   cell0,
 }) => {
-  await openApp(page, cell0.serve.url);
-  await connectProvider(page, cell0.fake);
-  await page.getByTestId('new-conversation').click();
-  cell0.fake.responder = swarmResponder({
+  await openWithSwarmScript(page, cell0, {
     plan: [{ id: 'one', title: 'Survey' }],
     workers: { one: { replies: [{ tokens: ['Surveyed.'] }] } },
     merge: 'Survey merged.',
-  }).respond;
+  });
   cell0.fake.script(
     {
       tokens: ['This is big. '],
@@ -201,10 +201,7 @@ test('Pause holds the swarm before its next model call, Resume lets it finish, a
   page,
   cell0,
 }) => {
-  await openApp(page, cell0.serve.url);
-  await connectProvider(page, cell0.fake);
-  await page.getByTestId('new-conversation').click();
-  cell0.fake.responder = swarmResponder({
+  await openWithSwarmScript(page, cell0, {
     plan: [
       { id: 'first', title: 'First step' },
       { id: 'second', title: 'Second step', dependsOn: ['first'] },
@@ -214,7 +211,7 @@ test('Pause holds the swarm before its next model call, Resume lets it finish, a
       second: { replies: [{ tokens: ['Two.'] }] },
     },
     merge: 'Both steps done.',
-  }).respond;
+  });
   await send(page, '/swarm Do two steps');
   await page.getByTestId('swarm-card-open').click();
   const header = page.getByTestId('swarm-run-header');
