@@ -89,6 +89,8 @@ export class SwarmExecution {
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private runChanged = false;
+  /** Totals changed since clients last heard of the run (a status change announces itself at once). */
+  private runUnannounced = false;
   private inputTokens = 0;
   private outputTokens = 0;
   private unsubscribe: (() => void) | null = null;
@@ -565,6 +567,7 @@ export class SwarmExecution {
   private countAgent(): void {
     this.run.usage.agents++;
     this.runChanged = true;
+    this.runUnannounced = true;
     if (this.run.usage.agents > this.run.budget.maxAgents) {
       this.overBudget(`Stopped: the swarm used its budget of ${this.run.budget.maxAgents} agents.`);
     }
@@ -676,6 +679,7 @@ export class SwarmExecution {
     if (this.run.status === status) return;
     this.run.status = status;
     this.runChanged = true;
+    this.runUnannounced = false;
     this.emit({ type: 'run.status', status, error });
     this.deps.bus.emit('swarm.updated', { run: structuredClone(this.run) });
   }
@@ -696,6 +700,7 @@ export class SwarmExecution {
     this.flushText(agent.id);
     this.dirty.add(agent.id);
     this.runChanged = true;
+    this.runUnannounced = true;
     this.emit({
       type: 'agent.usage',
       agentId: agent.id,
@@ -737,15 +742,17 @@ export class SwarmExecution {
     const agents = [...this.dirty].map((id) => structuredClone(this.agents.get(id)!));
     const events = this.pending;
     const runChanged = this.runChanged;
+    const announce = this.runUnannounced;
     this.dirty.clear();
     this.pending = [];
     this.runChanged = false;
+    this.runUnannounced = false;
     const run = structuredClone(this.run);
     this.flushing = this.flushing
       .catch(() => undefined)
       .then(async () => {
         await this.deps.store.write(agents, events, runChanged ? run : null);
-        if (runChanged) this.deps.bus.emit('swarm.updated', { run });
+        if (announce) this.deps.bus.emit('swarm.updated', { run });
       });
     return this.flushing;
   }
