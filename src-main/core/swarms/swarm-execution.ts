@@ -748,12 +748,12 @@ export class SwarmExecution {
     this.runChanged = false;
     this.runUnannounced = false;
     const run = structuredClone(this.run);
+    // Announced now, in order with status changes (announced as they happen); a snapshot sent
+    // after the write could arrive after a newer status and leave clients on the older one.
+    if (announce) this.deps.bus.emit('swarm.updated', { run });
     this.flushing = this.flushing
       .catch(() => undefined)
-      .then(async () => {
-        await this.deps.store.write(agents, events, runChanged ? run : null);
-        if (announce) this.deps.bus.emit('swarm.updated', { run });
-      });
+      .then(() => this.deps.store.write(agents, events, runChanged ? run : null));
     return this.flushing;
   }
 }
