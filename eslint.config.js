@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import cell0 from './eslint-rules/cell0-rules.js';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -20,6 +21,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    // One-way layers and no import cycles (type-only imports included); see eslint-rules/.
+    files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,tsx}', 'src-preload/**/*.ts'],
+    plugins: { cell0 },
+    rules: { 'cell0/no-cycle': 'error', 'cell0/layers': 'error' },
   },
   {
     // The core runs under plain Node: Electron stays at the edge (index.ts, desktop/, the preload).

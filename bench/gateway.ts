@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startServe } from '../src-main/serve.js';
-import { silentLogger } from '../src-main/core/logger.js';
+import { silentLogger } from '../src-main/core/base/logger.js';
 
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
 const FANOUT_CLIENTS = 10;

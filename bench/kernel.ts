@@ -8,7 +8,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../src-main/core/kernel/sandbox/sandbox.js';
-import { silentLogger } from '../src-main/core/logger.js';
+import { silentLogger } from '../src-main/core/base/logger.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARMUP = 20;

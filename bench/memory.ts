@@ -12,10 +12,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../src-main/core/logger.js';
+import { silentLogger } from '../src-main/core/base/logger.js';
 import { HybridRetrieval } from '../src-main/core/memory/retrieval/hybrid-retrieval.js';
-import { parseLocomo } from '../src-main/core/memory/retrieval/locomo.js';
-import { evaluateLocomo, type LocomoReport } from '../src-main/core/memory/retrieval/locomo-eval.js';
+import { parseLocomo } from './locomo/locomo.js';
+import { evaluateLocomo, type LocomoReport } from './locomo/locomo-eval.js';
 import { MEMORY_KINDS } from '../src-main/core/protocol/memory-entities.js';
 import { StorageService } from '../src-main/core/storage/storage-service.js';
 

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import WebSocket from 'ws';
-import { silentLogger } from '../src-main/core/logger.js';
+import { silentLogger } from '../src-main/core/base/logger.js';
 import type { SwarmEvent, SwarmRun } from '../src-main/core/protocol/swarm-entities.js';
 import { startServe } from '../src-main/serve.js';
 import { StorageService } from '../src-main/core/storage/storage-service.js';

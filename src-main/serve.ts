@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './core/app.js';
 import { WsGateway } from './core/gateway/ws-gateway.js';
-import { createLogger, type Logger } from './core/logger.js';
+import { createLogger, type Logger } from './core/base/logger.js';
 import type { LocalServerUrls } from './core/agents/local-servers.js';
-import { defaultDataDir } from './core/paths.js';
+import { defaultDataDir } from './core/base/paths.js';
 
 export const DEFAULT_PORT = 7340;
 

@@ -4,7 +4,7 @@ import { fingerprint, shortFingerprint } from '../core/identity/fingerprint.js';
 import { headFileIn } from '../core/kernel/audit/audit-head.js';
 import { openReadOnly, type ReadOnlyDatabase } from '../core/kernel/audit/read-only-database.js';
 import { readTrustedKeys, verifyStoredLog } from '../core/kernel/audit/stored-log.js';
-import { defaultDataDir } from '../core/paths.js';
+import { defaultDataDir } from '../core/base/paths.js';
 import type { AuditVerification } from '../core/protocol/kernel-entities.js';
 import { DATABASE_FILE } from '../core/storage/storage-service.js';
 

@@ -7,7 +7,7 @@ import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Sandbox } from '../core/kernel/sandbox/sandbox.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../core/base/logger.js';
 import { isCell0Error } from '../core/protocol/errors.js';
 import type { RunResult } from '../core/kernel/types.js';
 

@@ -1,9 +1,10 @@
 import type { ToolSet } from 'ai';
 import { AgentsMonitor } from './agents/agents-monitor.js';
+import { memoryModels } from './agents/memory-models.js';
 import { MemoryService, type MemoryServiceTiming } from './memory/memory-service.js';
 import { HybridRetrieval } from './memory/retrieval/hybrid-retrieval.js';
 import { ChatService, type Budget } from './agents/chat-service.js';
-import { PauseGate } from './agents/pause-gate.js';
+import { PauseGate } from './base/pause-gate.js';
 import { ProviderRegistry } from './agents/provider-registry.js';
 import { IdentityService } from './identity/identity-service.js';
 import { AuditLog } from './kernel/audit/audit-log.js';
@@ -14,12 +15,12 @@ import { createHandlers } from './handlers.js';
 import { SwarmService } from './swarms/swarm-service.js';
 import type { SwarmBudget } from './protocol/swarm-entities.js';
 import { ConversationStore } from './conversations/store.js';
-import { EventBus } from './gateway/event-bus.js';
+import { EventBus } from './base/event-bus.js';
 import { Keychain } from './identity/keychain.js';
 import { createRouter, type Router } from './protocol/router.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { StorageService } from './storage/storage-service.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './base/logger.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -96,7 +97,7 @@ export function createCore(options: CoreOptions): Core {
     db: storage.db,
     bus,
     retrieval,
-    providers,
+    models: memoryModels(providers),
     conversations,
     settings,
     audit,
@@ -129,7 +130,13 @@ export function createCore(options: CoreOptions): Core {
     ...(options.budget ? { budget: options.budget } : {}),
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
   });
-  const monitor = new AgentsMonitor({ bus, chat, swarms, kernel, permissions, gate });
+  const monitor = new AgentsMonitor({
+    bus,
+    runningAgents: () => chat.runningCount() + swarms.activeAgents(),
+    kernel,
+    permissions,
+    gate,
+  });
 
   const services: Service[] = [
     { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
@@ -145,10 +152,10 @@ export function createCore(options: CoreOptions): Core {
     { name: 'audit', start: () => audit.start(), stop: () => audit.stop() },
     { name: 'permissions', start: () => permissions.start(), stop: () => permissions.stop() },
     { name: 'kernel', start: () => kernel.start(), stop: () => kernel.stop() },
+    { name: 'memory', start: () => memory.start(), stop: () => memory.stop() },
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
     { name: 'swarms', start: () => swarms.start(), stop: () => swarms.stop() },
     { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
-    { name: 'memory', start: () => memory.start(), stop: () => memory.stop() },
   ];
 
   const router = createRouter(

@@ -1,19 +1,20 @@
+import { agentsHandlers } from './agents/agents-handlers.js';
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
-import type { PauseGate } from './agents/pause-gate.js';
-import { memoryHandlers } from './memory/memory-handlers.js';
-import type { MemoryService } from './memory/memory-service.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
+import type { EventBus } from './base/event-bus.js';
+import type { PauseGate } from './base/pause-gate.js';
 import { conversationHandlers } from './conversations/conversation-handlers.js';
 import type { ConversationStore } from './conversations/store.js';
-import type { EventBus } from './gateway/event-bus.js';
 import { identityHandlers } from './identity/identity-handlers.js';
 import type { IdentityService } from './identity/identity-service.js';
 import type { AuditLog } from './kernel/audit/audit-log.js';
 import type { Kernel } from './kernel/kernel.js';
 import { kernelHandlers } from './kernel/kernel-handlers.js';
 import type { PermissionEngine } from './kernel/permissions/permission-engine.js';
+import { memoryHandlers } from './memory/memory-handlers.js';
+import type { MemoryService } from './memory/memory-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handlers } from './protocol/router.js';
 import { swarmHandlers } from './swarms/swarm-handlers.js';
@@ -37,8 +38,12 @@ export interface HandlerDeps {
   swarms: SwarmService;
 }
 
-/** Binds every protocol method to the service that does the work; each feature owns its part. */
+/**
+ * Binds every protocol method to the service that does the work. Part of the composition root:
+ * each feature's group is handed only the services it uses.
+ */
 export function createHandlers(deps: HandlerDeps): Handlers {
+  const { bus, conversations, chat, providers, identity, kernel, permissions, audit, gate, monitor } = deps;
   return {
     'session.hello': ({ token }, ctx) => {
       if (ctx.authenticated && !ctx.authenticate) return { version: deps.version };
@@ -51,11 +56,25 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { version: deps.version };
     },
     'app.info': () => ({ version: deps.version, dataDir: deps.dataDir, mode: deps.mode }),
-    ...conversationHandlers(deps),
-    ...providerHandlers(deps),
-    ...identityHandlers(deps),
-    ...kernelHandlers(deps),
-    ...memoryHandlers(deps),
-    ...swarmHandlers(deps),
+    ...conversationHandlers({
+      bus,
+      conversations,
+      chat,
+      requireProvider: (id) => void providers.require(id),
+    }),
+    ...providerHandlers({ providers, bus }),
+    ...identityHandlers({ identity }),
+    ...kernelHandlers({ kernel, permissions, audit }),
+    ...agentsHandlers({
+      gate,
+      monitor,
+      stopAll: async () => {
+        const killedTools = kernel.stopAll();
+        const [replies, runs] = await Promise.all([chat.stopAll(), deps.swarms.stopAll()]);
+        return { stoppedReplies: replies + runs, killedTools };
+      },
+    }),
+    ...memoryHandlers({ memory: deps.memory }),
+    ...swarmHandlers({ swarms: deps.swarms }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Client } from '../lib/client.js';
 import { createDeltaBatcher } from '../lib/delta-batcher.js';
 import type { Transport } from '../lib/transport.js';
-import { openConversation } from '../features/chat/actions.js';
+import { openConversation } from '../features/chat/open-conversation.js';
 import { navigateTo } from '../features/chat/navigate.js';
 import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';

@@ -15,7 +15,7 @@ import { expect, vi } from 'vitest';
 import type * as CoreApp from '../../src-main/core/app.js';
 import type { Core, CoreOptions } from '../../src-main/core/app.js';
 import { createLocalClient, type LocalClient } from '../../src-main/core/gateway/local-client.js';
-import { silentLogger } from '../../src-main/core/logger.js';
+import { silentLogger } from '../../src-main/core/base/logger.js';
 import { IPC_EVENT_CHANNEL } from '../../src-main/core/protocol/bridge.js';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
 import {

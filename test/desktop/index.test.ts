@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as CoreApp from '../../src-main/core/app.js';
 import type { Core, CoreOptions } from '../../src-main/core/app.js';
-import { silentLogger } from '../../src-main/core/logger.js';
+import { silentLogger } from '../../src-main/core/base/logger.js';
 import { IPC_EVENT_CHANNEL, IPC_FRAME_CHANNEL } from '../../src-main/core/protocol/bridge.js';
 import type { ResponseFrame } from '../../src-main/core/protocol/frames.js';
 import { RENDERER_CSP } from '../../src-main/core/security/csp.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core/app.js';
-import { silentLogger } from '../../src-main/core/logger.js';
+import { silentLogger } from '../../src-main/core/base/logger.js';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
 import type { MethodName, MethodParams, MethodResult } from '../../src-main/core/protocol/methods.js';
 import { FakeOpenAI } from '../fixtures/fake-openai.js';

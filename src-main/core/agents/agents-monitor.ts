@@ -1,10 +1,8 @@
-import type { EventBus } from '../gateway/event-bus.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { PermissionEngine } from '../kernel/permissions/permission-engine.js';
 import type { AgentsStatus } from '../protocol/entities.js';
-import type { SwarmService } from '../swarms/swarm-service.js';
-import type { ChatService } from './chat-service.js';
-import type { PauseGate } from './pause-gate.js';
+import type { PauseGate } from '../base/pause-gate.js';
 
 const WATCHED = new Set([
   'message.created',
@@ -27,8 +25,8 @@ export class AgentsMonitor {
   constructor(
     private readonly deps: {
       bus: EventBus;
-      chat: ChatService;
-      swarms?: SwarmService;
+      /** Agents at work now: streaming chat replies and active swarm agents (given by the composition root). */
+      runningAgents: () => number;
       kernel: Kernel;
       permissions: PermissionEngine;
       gate: PauseGate;
@@ -38,7 +36,7 @@ export class AgentsMonitor {
   status(): AgentsStatus {
     return {
       paused: this.deps.gate.paused,
-      runningReplies: this.deps.chat.runningCount() + (this.deps.swarms?.activeAgents() ?? 0),
+      runningReplies: this.deps.runningAgents(),
       runningTools: this.deps.kernel.runningCount(),
       pendingPermissions: this.deps.permissions.pending().length,
     };

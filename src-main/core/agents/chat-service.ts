@@ -2,11 +2,10 @@ import { stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
 import type { Kernel } from '../kernel/kernel.js';
 import { kernelTools } from '../kernel/tools/tool-set.js';
 import type { MemoryService } from '../memory/memory-service.js';
-import type { SwarmService } from '../swarms/swarm-service.js';
-import type { PauseGate } from './pause-gate.js';
+import type { PauseGate } from '../base/pause-gate.js';
 import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
-import type { EventBus } from '../gateway/event-bus.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { Message, Usage } from '../protocol/entities.js';
 import { Cell0Error, type ErrorShape } from '../protocol/errors.js';
 import { costOf } from './pricing.js';
@@ -28,13 +27,28 @@ export interface ChatServiceOptions {
   /** Assembles each reply's context (persona, memories, turns within a budget) and offers the memory tools. */
   memory?: MemoryService;
   /** Offers `propose_swarm` and keeps a conversation with a running swarm from starting a reply. */
-  swarms?: SwarmService;
+  swarms?: ChatSwarms;
   /** "Pause all agents": replies wait here before each model call. */
   gate?: PauseGate;
   /** Tools offered without the kernel: their calls are only surfaced as events (tests). */
   tools?: ToolSet;
   budget?: Partial<Budget>;
   onStreamFailure?: (err: unknown) => void;
+}
+
+/**
+ * What chat needs of swarms, which sit above it: the composition root hands the swarm service in
+ * through this shape.
+ */
+export interface ChatSwarms {
+  isBusy(conversationId: string): boolean;
+  stopInConversation(conversationId: string): Promise<boolean>;
+  tools(ctx: {
+    conversationId: string;
+    messageId: string;
+    signal: AbortSignal;
+    beforeCall: () => void;
+  }): ToolSet;
 }
 
 /** What one reply may spend before it is stopped with a visible reason. */

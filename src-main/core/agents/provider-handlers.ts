@@ -1,5 +1,6 @@
-import type { HandlerDeps } from '../handlers.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { Handlers } from '../protocol/router.js';
+import type { ProviderRegistry } from './provider-registry.js';
 
 type ProviderMethods =
   | 'settings.get'
@@ -11,7 +12,13 @@ type ProviderMethods =
   | 'providers.models'
   | 'providers.detectLocal';
 
-export function providerHandlers({ providers, bus }: HandlerDeps): Pick<Handlers, ProviderMethods> {
+export function providerHandlers({
+  providers,
+  bus,
+}: {
+  providers: ProviderRegistry;
+  bus: EventBus;
+}): Pick<Handlers, ProviderMethods> {
   const changed = () => {
     const settings = providers.snapshot();
     bus.emit('settings.updated', { settings });

@@ -1,5 +1,6 @@
-import type { HandlerDeps } from '../handlers.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { Handlers } from '../protocol/router.js';
+import type { ConversationStore } from './store.js';
 
 type ConversationMethods =
   | 'conversations.list'
@@ -12,12 +13,24 @@ type ConversationMethods =
   | 'chat.send'
   | 'chat.stop';
 
+export interface ConversationHandlerDeps {
+  bus: EventBus;
+  conversations: ConversationStore;
+  /** The chat replies (agents layer), given by the composition root. */
+  chat: {
+    send(conversationId: string, text: string, clientMessageId: string): ReturnType<Handlers['chat.send']>;
+    stopReply(conversationId: string): Promise<boolean>;
+  };
+  /** Throws NOT_FOUND for an unknown provider. */
+  requireProvider: (providerId: string) => void;
+}
+
 export function conversationHandlers({
   bus,
   conversations,
   chat,
-  providers,
-}: HandlerDeps): Pick<Handlers, ConversationMethods> {
+  requireProvider,
+}: ConversationHandlerDeps): Pick<Handlers, ConversationMethods> {
   return {
     'conversations.list': async () => ({ conversations: await conversations.list() }),
     'conversations.get': ({ id }) => conversations.get(id),
@@ -38,7 +51,7 @@ export function conversationHandlers({
       return { id };
     },
     'conversations.setModel': async ({ id, modelRef }) => {
-      if (modelRef) providers.require(modelRef.providerId);
+      if (modelRef) requireProvider(modelRef.providerId);
       const conversation = await conversations.setModel(id, modelRef);
       bus.emit('conversation.updated', { conversation });
       return conversation;

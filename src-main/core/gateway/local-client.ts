@@ -1,8 +1,8 @@
-import type { Core } from '../app.js';
+import type { EventBus } from '../base/event-bus.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { EventName, EventPayload } from '../protocol/events.js';
 import type { MethodName, MethodParams, MethodResult } from '../protocol/methods.js';
-import type { ConnectionContext } from '../protocol/router.js';
+import type { ConnectionContext, Router } from '../protocol/router.js';
 
 export interface LocalClient {
   call<M extends MethodName>(method: M, params?: MethodParams<M>): Promise<MethodResult<M>>;
@@ -15,7 +15,10 @@ let nextId = 0;
  * The protocol from inside the main process (the tray, notifications, the quick prompt's
  * edge): the same router and validation as any window, so the desktop shell gains no side door.
  */
-export function createLocalClient(core: Pick<Core, 'router' | 'bus'>, peer = 'desktop-shell'): LocalClient {
+export function createLocalClient(
+  core: { router: Router; bus: EventBus },
+  peer = 'desktop-shell',
+): LocalClient {
   const ctx: ConnectionContext = { authenticated: true, peer };
   return {
     async call(method, params) {

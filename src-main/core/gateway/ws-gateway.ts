@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventBus } from './event-bus.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { ConnectionContext, Router } from '../protocol/router.js';
 import { MAX_FRAME_BYTES } from '../protocol/frames.js';
 import { RENDERER_CSP } from '../security/csp.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../base/logger.js';
 
 export interface WsGatewayOptions {
   router: Router;

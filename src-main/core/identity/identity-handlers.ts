@@ -1,5 +1,5 @@
-import type { HandlerDeps } from '../handlers.js';
 import type { Handlers } from '../protocol/router.js';
+import type { IdentityService } from './identity-service.js';
 
 type IdentityMethods = 'identity.get' | 'identity.exportCard' | 'identity.rotate';
 
@@ -10,7 +10,9 @@ type IdentityMethods = 'identity.get' | 'identity.exportCard' | 'identity.rotate
  */
 export function identityHandlers({
   identity,
-}: Pick<HandlerDeps, 'identity'>): Pick<Handlers, IdentityMethods> {
+}: {
+  identity: IdentityService;
+}): Pick<Handlers, IdentityMethods> {
   return {
     'identity.get': () => identity.refresh(),
     'identity.exportCard': async (params) => {

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import type { EventBus } from '../gateway/event-bus.js';
-import type { Logger } from '../logger.js';
+import type { EventBus } from '../base/event-bus.js';
+import type { Logger } from '../base/logger.js';
 import type { IdentityCard, IdentityState, KeyRotation } from '../protocol/entities.js';
 import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import type { Database } from '../storage/database.js';

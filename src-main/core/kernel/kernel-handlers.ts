@@ -1,5 +1,7 @@
-import type { HandlerDeps } from '../handlers.js';
 import type { Handlers } from '../protocol/router.js';
+import type { AuditLog } from './audit/audit-log.js';
+import type { Kernel } from './kernel.js';
+import type { PermissionEngine } from './permissions/permission-engine.js';
 
 type KernelMethods =
   | 'tools.list'
@@ -9,21 +11,17 @@ type KernelMethods =
   | 'permissions.revoke'
   | 'audit.list'
   | 'audit.verify'
-  | 'kernel.status'
-  | 'agents.stopAll'
-  | 'agents.status'
-  | 'agents.pause'
-  | 'agents.resume';
+  | 'kernel.status';
 
 export function kernelHandlers({
   kernel,
   permissions,
   audit,
-  chat,
-  swarms,
-  gate,
-  monitor,
-}: HandlerDeps): Pick<Handlers, KernelMethods> {
+}: {
+  kernel: Kernel;
+  permissions: PermissionEngine;
+  audit: AuditLog;
+}): Pick<Handlers, KernelMethods> {
   return {
     'tools.list': async ({ conversationId }) => ({ toolCalls: await kernel.list(conversationId) }),
     'permissions.pending': () => ({ requests: permissions.pending() }),
@@ -40,20 +38,5 @@ export function kernelHandlers({
     'audit.list': (params) => audit.list(params),
     'audit.verify': () => audit.verify(),
     'kernel.status': () => kernel.status(),
-    'agents.status': () => monitor.status(),
-    'agents.pause': () => {
-      gate.pause();
-      return monitor.publish();
-    },
-    'agents.resume': () => {
-      gate.resume();
-      return monitor.publish();
-    },
-    'agents.stopAll': async () => {
-      const killedTools = kernel.stopAll();
-      const [replies, runs] = await Promise.all([chat.stopAll(), swarms.stopAll()]);
-      const stoppedReplies = replies + runs;
-      return { stoppedReplies, killedTools };
-    },
   };
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventBus } from '../gateway/event-bus.js';
-import type { Logger } from '../logger.js';
+import type { EventBus } from '../base/event-bus.js';
+import type { Logger } from '../base/logger.js';
 import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import type { SandboxStatus, ToolCall, ToolName } from '../protocol/kernel-entities.js';
 import type { Database } from '../storage/database.js';
@@ -10,7 +10,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { ToolCallStore } from './tool-call-store.js';
-import type { PauseGate } from '../agents/pause-gate.js';
+import type { PauseGate } from '../base/pause-gate.js';
 import { applyEdit, runSpecFor, summarize } from './tools/tool-specs.js';
 import type { RunResult, RunSpec, ToolCallInput } from './types.js';
 

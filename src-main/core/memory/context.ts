@@ -1,6 +1,6 @@
 import type { ModelMessage } from 'ai';
 import type { ConversationStore } from '../conversations/store.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../base/logger.js';
 import type { Message } from '../protocol/entities.js';
 import type { Memory, Persona, UsedMemory } from '../protocol/memory-entities.js';
 import type { Database } from '../storage/database.js';

@@ -1,6 +1,6 @@
 import type { LanguageModel } from 'ai';
 import type { ConversationStore } from '../conversations/store.js';
-import type { EventBus } from '../gateway/event-bus.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { Message } from '../protocol/entities.js';
 import type { Database } from '../storage/database.js';
 import type { DaemonState } from './daemon-state.js';

@@ -1,20 +1,13 @@
-import type { ProviderRegistry } from '../agents/provider-registry.js';
-import { toProviderError } from '../agents/provider-errors.js';
-import {
-  NO_EMBEDDINGS_MESSAGE,
-  embeddingCandidates,
-  embeddingModel,
-  supportsEmbeddings,
-} from '../agents/provider-kinds.js';
-import type { EventBus } from '../gateway/event-bus.js';
-import type { Logger } from '../logger.js';
+import type { EventBus } from '../base/event-bus.js';
+import type { Logger } from '../base/logger.js';
 import { Cell0Error, isCell0Error, type ErrorShape } from '../protocol/errors.js';
 import type { EmbedderChoice, EmbeddingStatus } from '../protocol/memory-entities.js';
-import type { ProviderConfig, SettingsStore } from '../settings/settings-store.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import type { Database } from '../storage/database.js';
 import { HashEmbedder } from './retrieval/hash-embedder.js';
 import { ProviderEmbedder } from './retrieval/provider-embedder.js';
 import { RETRIEVABLE_STATUS_SQL } from './retrieval/rows.js';
+import type { MemoryModels, MemoryProvider } from './models.js';
 import type { Embedder, Retrieval } from './types.js';
 
 /** What a retrieval must offer for its embedder to be swapped (HybridRetrieval does). */
@@ -35,7 +28,7 @@ export interface EmbedderSwitchDeps {
   db: Database;
   bus: EventBus;
   retrieval: SwappableRetrieval;
-  providers: Pick<ProviderRegistry, 'require' | 'endpoint' | 'models'>;
+  models: Pick<MemoryModels, 'provider' | 'embeddingModel' | 'embeddingCandidates'>;
   settings: Pick<SettingsStore, 'memory' | 'setMemory'>;
   logger: Logger;
 }
@@ -48,11 +41,11 @@ interface ProviderPick {
   embedder: ObservedEmbedder;
   label: string;
   signature: string;
+  describe: (err: unknown) => Cell0Error;
 }
 
-/** What a change of provider settings must be compared against: URL, key and existence. */
-function signatureOf(provider: ProviderConfig | undefined): string {
-  return provider ? `${provider.kind} ${provider.baseUrl} ${provider.keyStored}` : 'removed';
+function signatureOf(provider: MemoryProvider | undefined): string {
+  return provider?.signature ?? 'removed';
 }
 
 /** Reports each embedding call, so re-index progress and failures reach the owner as they happen. */
@@ -98,10 +91,6 @@ async function indexProgress(db: Database, embedderId: string): Promise<{ done: 
   );
   const total = row?.total ?? 0;
   return { done: Math.min(row?.done ?? 0, total), total };
-}
-
-function shapeOf(err: unknown, baseUrl: string): ErrorShape {
-  return toProviderError(err, { baseUrl, secret: null, streamed: false }).toShape();
 }
 
 /**
@@ -168,7 +157,7 @@ export class EmbedderSwitch {
       try {
         await pick.embedder.embed([PROBE_TEXT]);
       } catch (err) {
-        throw this.probeError(err, choice);
+        throw this.probeError(pick.describe(err), err, choice);
       }
       this.deps.settings.setMemory({ ...this.deps.settings.memory(), embedder: choice });
       this.followed = pick.signature;
@@ -184,11 +173,7 @@ export class EmbedderSwitch {
 
   /** Models of a provider that look like embedding models. */
   async candidates(providerId: string): Promise<string[]> {
-    const provider = this.provider(providerId);
-    if (!supportsEmbeddings(provider.kind))
-      throw new Cell0Error('EMBEDDINGS_UNSUPPORTED', NO_EMBEDDINGS_MESSAGE);
-    const models = await this.deps.providers.models({ id: provider.id });
-    return embeddingCandidates(models.map((m) => m.id));
+    return this.deps.models.embeddingCandidates(this.provider(providerId).id);
   }
 
   /** Carries out a stored choice; a provider that cannot be used now means the built-in one, and why. */
@@ -201,7 +186,9 @@ export class EmbedderSwitch {
     try {
       this.apply(choice, await this.providerPick(choice));
     } catch (err) {
-      const error = isCell0Error(err) ? err.toShape() : shapeOf(err, '');
+      const error = isCell0Error(err)
+        ? err.toShape()
+        : { code: 'INTERNAL' as const, message: err instanceof Error ? err.message : String(err) };
       this.deps.logger.warn(
         `memory search: ${choice.model} cannot be used now; using the built-in embedder`,
         err,
@@ -218,15 +205,11 @@ export class EmbedderSwitch {
     await this.follow(choice);
   }
 
-  private findProvider(id: string): ProviderConfig | undefined {
-    try {
-      return this.deps.providers.require(id);
-    } catch {
-      return undefined;
-    }
+  private findProvider(id: string): MemoryProvider | undefined {
+    return this.deps.models.provider(id);
   }
 
-  private provider(id: string): ProviderConfig {
+  private provider(id: string): MemoryProvider {
     const provider = this.findProvider(id);
     if (!provider) {
       throw new Cell0Error(
@@ -239,32 +222,28 @@ export class EmbedderSwitch {
 
   private async providerPick(choice: Extract<EmbedderChoice, { kind: 'provider' }>): Promise<ProviderPick> {
     const provider = this.provider(choice.providerId);
-    if (!supportsEmbeddings(provider.kind))
-      throw new Cell0Error('EMBEDDINGS_UNSUPPORTED', NO_EMBEDDINGS_MESSAGE);
-    const endpoint = await this.deps.providers.endpoint(provider);
+    const bound = await this.deps.models.embeddingModel(provider.id, choice.model);
     // No retries inside a call: a failed re-index is retried as a whole, and a query falls back to words.
-    const inner = new ProviderEmbedder(
-      embeddingModel(endpoint, choice.model),
-      `${provider.id}:${choice.model}`,
-      {
-        maxRetries: 0,
-      },
-    );
+    const inner = new ProviderEmbedder(bound.model, `${provider.id}:${choice.model}`, { maxRetries: 0 });
     const embedder = new ObservedEmbedder(inner, {
       before: (e) => this.embedding(e),
-      failed: (e, err) => this.embedFailed(e, err, endpoint.baseUrl),
+      failed: (e, err) => this.embedFailed(e, bound.describe(err).toShape()),
       succeeded: (e) => this.embedSucceeded(e),
     });
-    return { embedder, label: `${provider.name} · ${choice.model}`, signature: signatureOf(provider) };
+    return {
+      embedder,
+      label: `${provider.name} · ${choice.model}`,
+      signature: signatureOf(provider),
+      describe: bound.describe,
+    };
   }
 
-  private probeError(err: unknown, choice: Extract<EmbedderChoice, { kind: 'provider' }>): Cell0Error {
+  private probeError(
+    error: Cell0Error,
+    err: unknown,
+    choice: Extract<EmbedderChoice, { kind: 'provider' }>,
+  ): Cell0Error {
     const provider = this.findProvider(choice.providerId);
-    const error = toProviderError(err, {
-      baseUrl: provider?.baseUrl ?? '',
-      secret: null,
-      streamed: false,
-    });
     if (error.code === 'PROVIDER_MODEL_NOT_FOUND' || error.code === 'PROVIDER_NOT_FOUND') {
       return new Cell0Error(
         'EMBEDDER_MODEL_UNKNOWN',
@@ -338,9 +317,8 @@ export class EmbedderSwitch {
     void this.refreshProgress(this.generation, embedder.id);
   }
 
-  private embedFailed(embedder: Embedder, err: unknown, baseUrl: string): void {
+  private embedFailed(embedder: Embedder, error: ErrorShape): void {
     if (this.pick?.embedder !== embedder) return;
-    const error = shapeOf(err, baseUrl);
     if (this.deps.retrieval.pendingEmbedderId === embedder.id) {
       // Nothing is lost: the previous vectors keep answering, and retrieval tries again later.
       this.publish({ ...this.current, state: 'failed', error });

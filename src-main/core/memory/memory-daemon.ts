@@ -1,11 +1,8 @@
 import type { LanguageModel } from 'ai';
-import type { ProviderRegistry } from '../agents/provider-registry.js';
-import { languageModel } from '../agents/provider-kinds.js';
-import { isRetryable, toProviderError } from '../agents/provider-errors.js';
 import type { ConversationStore } from '../conversations/store.js';
-import type { EventBus } from '../gateway/event-bus.js';
-import type { Logger } from '../logger.js';
-import { isCell0Error } from '../protocol/errors.js';
+import type { EventBus } from '../base/event-bus.js';
+import type { Logger } from '../base/logger.js';
+import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import type { DaemonStatus } from '../protocol/memory-entities.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { Database } from '../storage/database.js';
@@ -19,13 +16,14 @@ import {
   type StepOutcome,
   type TaskContext,
 } from './daemon-tasks.js';
+import type { BoundModel, MemoryModels } from './models.js';
 import type { Retrieval } from './types.js';
 
 export interface MemoryDaemonDeps {
   db: Database;
   bus: EventBus;
   retrieval: Retrieval;
-  providers: Pick<ProviderRegistry, 'resolve'>;
+  models: Pick<MemoryModels, 'defaultChatModel' | 'isTransient'>;
   conversations: ConversationStore;
   settings: Pick<SettingsStore, 'memory'>;
   logger: Logger;
@@ -160,6 +158,7 @@ export class MemoryDaemon {
     if (this.controller.signal.aborted) return false;
     this.current.lastRunAt = this.deps.now();
     let task: DaemonTask = { kind: 'index' };
+    let describe: ((err: unknown) => Cell0Error) | null = null;
     try {
       if ((await this.deps.retrieval.indexPending(INDEX_BATCH)) > 0) return this.worked();
 
@@ -173,12 +172,14 @@ export class MemoryDaemon {
           blockedWhy = model;
         } else {
           task = pending[0]!;
-          const outcome = await this.runModelTask(pending[0]!, pending.length, model);
+          describe = model.describe;
+          const outcome = await this.runModelTask(pending[0]!, pending.length, model.model);
           if (outcome === 'done') return this.worked();
           blocked = 'budget-exhausted';
         }
       }
 
+      describe = null;
       task = { kind: 'merge' };
       if (await this.merge()) return this.worked();
       task = { kind: 'decay' };
@@ -195,7 +196,7 @@ export class MemoryDaemon {
       return false;
     } catch (err) {
       if (this.controller.signal.aborted) return false;
-      return this.failed(task, err);
+      return this.failed(task, err, describe);
     }
   }
 
@@ -238,10 +239,9 @@ export class MemoryDaemon {
   }
 
   /** The default model, or why there is none. */
-  private async model(): Promise<LanguageModel | string> {
+  private async model(): Promise<BoundModel<LanguageModel> | string> {
     try {
-      const resolved = await this.deps.providers.resolve(null);
-      return languageModel(resolved.endpoint, resolved.model);
+      return await this.deps.models.defaultChatModel();
     } catch (err) {
       return isCell0Error(err) ? err.message : String(err);
     }
@@ -294,14 +294,26 @@ export class MemoryDaemon {
     return result !== null && result.changed > 0;
   }
 
-  private async failed(task: DaemonTask, err: unknown): Promise<boolean> {
-    const error = toProviderError(err, { baseUrl: '', secret: null, streamed: false });
+  private async failed(
+    task: DaemonTask,
+    err: unknown,
+    describe: ((err: unknown) => Cell0Error) | null,
+  ): Promise<boolean> {
+    const error = describe
+      ? describe(err)
+      : isCell0Error(err)
+        ? err
+        : new Cell0Error('INTERNAL', err instanceof Error ? err.message : String(err));
     const key = JSON.stringify(task);
     this.failures = key === this.failures.key ? { key, count: this.failures.count + 1 } : { key, count: 1 };
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.deps.tickMs * 2 ** this.failures.count);
     this.deps.logger.warn(`memory daemon: ${task.kind} failed`, err);
     // Waiting fixes a rate limit or an outage, not a conversation the model cannot take: move past it.
-    if (this.failures.count >= MAX_FAILURES && !isRetryable(error) && task.kind === 'extract') {
+    if (
+      this.failures.count >= MAX_FAILURES &&
+      !this.deps.models.isTransient(error) &&
+      task.kind === 'extract'
+    ) {
       await this.skipStuck(task.conversationId);
     }
     await this.setStatus({ state: 'error', task: null, progress: null, lastError: error.message });

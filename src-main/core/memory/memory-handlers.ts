@@ -1,5 +1,5 @@
-import type { HandlerDeps } from '../handlers.js';
 import type { Handlers } from '../protocol/router.js';
+import type { MemoryService } from './memory-service.js';
 
 type MemoryMethods =
   | 'search.messages'
@@ -18,7 +18,7 @@ type MemoryMethods =
   | 'settings.getMemory'
   | 'settings.setMemoryBudget';
 
-export function memoryHandlers({ memory }: HandlerDeps): Pick<Handlers, MemoryMethods> {
+export function memoryHandlers({ memory }: { memory: MemoryService }): Pick<Handlers, MemoryMethods> {
   return {
     'search.messages': async ({ query, limit }) => ({ hits: await memory.search(query, limit) }),
     'conversations.export': ({ id, format }) => memory.exportConversation(id, format),

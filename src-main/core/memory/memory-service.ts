@@ -1,9 +1,8 @@
 import type { ModelMessage, ToolSet } from 'ai';
-import type { ProviderRegistry } from '../agents/provider-registry.js';
 import type { ConversationStore } from '../conversations/store.js';
-import type { EventBus } from '../gateway/event-bus.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../base/logger.js';
 import type { Message } from '../protocol/entities.js';
 import type {
   DaemonStatus,
@@ -21,6 +20,7 @@ import { MemoryDaemon } from './memory-daemon.js';
 import { MemoryStore } from './memory-store.js';
 import { memoryTools, type MemoryToolContext } from './memory-tools.js';
 import { searchMessages } from './message-search.js';
+import type { MemoryModels } from './models.js';
 import type { Retrieval } from './types.js';
 import type { SearchHit } from '../protocol/memory-entities.js';
 
@@ -35,7 +35,8 @@ export interface MemoryServiceDeps extends MemoryServiceTiming {
   db: Database;
   bus: EventBus;
   retrieval: Retrieval;
-  providers: Pick<ProviderRegistry, 'resolve' | 'require' | 'endpoint' | 'models'>;
+  /** How memory reaches models (the daemon's chat model, embedding models). */
+  models: MemoryModels;
   conversations: ConversationStore;
   settings: SettingsStore;
   audit: Pick<AuditLog, 'append'>;
@@ -74,7 +75,7 @@ export class MemoryService {
       db: deps.db,
       bus: deps.bus,
       retrieval: deps.retrieval,
-      providers: deps.providers,
+      models: deps.models,
       conversations: deps.conversations,
       settings: deps.settings,
       logger: deps.logger,
@@ -88,7 +89,7 @@ export class MemoryService {
           db: deps.db,
           bus: deps.bus,
           retrieval: deps.retrieval,
-          providers: deps.providers,
+          models: deps.models,
           settings: deps.settings,
           logger: deps.logger,
         })

@@ -1,4 +1,4 @@
-import type { EventBus } from '../gateway/event-bus.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { Memory, UsedMemory } from '../protocol/memory-entities.js';

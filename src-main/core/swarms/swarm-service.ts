@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
-import type { PauseGate } from '../agents/pause-gate.js';
+import type { PauseGate } from '../base/pause-gate.js';
 import type { ProviderRegistry } from '../agents/provider-registry.js';
 import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
-import type { EventBus } from '../gateway/event-bus.js';
+import type { EventBus } from '../base/event-bus.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../base/logger.js';
 import type { Message, ModelRef } from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
 import {

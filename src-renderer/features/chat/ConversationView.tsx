@@ -4,7 +4,7 @@ import { useMessages } from '../../stores/messages.js';
 import { useSettings } from '../../stores/settings.js';
 import { useUi } from '../../stores/ui.js';
 import { ExportButtons } from '../conversations/ExportButtons.js';
-import { openConversation } from './actions.js';
+import { openConversation } from './open-conversation.js';
 import { Composer } from './Composer.js';
 import { EmptyConversation } from './EmptyConversation.js';
 import { MessageList } from './MessageList.js';

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown } from 'lucide-react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useMessages } from '../../stores/messages.js';
-import { ensureRows } from './actions.js';
+import { ensureRows } from './open-conversation.js';
 import { MessageRow } from './MessageRow.js';
 import { useScrollTarget } from './use-scroll-target.js';
 

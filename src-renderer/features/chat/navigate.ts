@@ -5,7 +5,7 @@ import { useMessages } from '../../stores/messages.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { useUi } from '../../stores/ui.js';
 import { loadPendingPermissions } from '../permissions/actions.js';
-import { openConversation, PAGE_SIZE } from './actions.js';
+import { openConversation, PAGE_SIZE } from './open-conversation.js';
 
 /** 20 pages of 100: far enough back for anything a notification or the tray points at. */
 const MAX_PAGES = 20;

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
 import { useUi } from '../../stores/ui.js';
-import { openConversation } from './actions.js';
+import { openConversation } from './open-conversation.js';
 import { navigateTo } from './navigate.js';
 
 /** Long enough to find the row after the jump, short enough not to linger as a state. */

@@ -1,6 +1,6 @@
 import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
-import { openConversation } from '../chat/actions.js';
+import { openConversation } from '../chat/open-conversation.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useUi } from '../../stores/ui.js';
 

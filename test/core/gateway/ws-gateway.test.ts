@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServe, type ServeHandle } from '../../../src-main/serve.js';
-import { silentLogger } from '../../../src-main/core/logger.js';
+import { silentLogger } from '../../../src-main/core/base/logger.js';
 import { MAX_FRAME_BYTES } from '../../../src-main/core/protocol/frames.js';
 import { tempDir, testKeychainService } from '../../helpers/core.js';
 import { TestWsClient } from '../../helpers/ws-client.js';

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBus } from '../../../src-main/core/gateway/event-bus.js';
+import { EventBus } from '../../../src-main/core/base/event-bus.js';
 import { identityHandlers } from '../../../src-main/core/identity/identity-handlers.js';
 import {
   IdentityService,
@@ -15,7 +15,7 @@ import {
 } from '../../../src-main/core/identity/identity-service.js';
 import { Keychain } from '../../../src-main/core/identity/keychain.js';
 import { exportPrivateKey, generateKeyPair } from '../../../src-main/core/identity/signing.js';
-import { createLogger } from '../../../src-main/core/logger.js';
+import { createLogger } from '../../../src-main/core/base/logger.js';
 import type { Identity, IdentityState } from '../../../src-main/core/protocol/entities.js';
 import { Cell0Error } from '../../../src-main/core/protocol/errors.js';
 import type { EventFrame } from '../../../src-main/core/protocol/frames.js';

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { ChatService } from '../../../src-main/core/agents/chat-service.js';
 import { ProviderRegistry } from '../../../src-main/core/agents/provider-registry.js';
 import { ConversationStore } from '../../../src-main/core/conversations/store.js';
-import { EventBus } from '../../../src-main/core/gateway/event-bus.js';
+import { EventBus } from '../../../src-main/core/base/event-bus.js';
 import { IdentityService, keychainAccountFor } from '../../../src-main/core/identity/identity-service.js';
 import { Keychain } from '../../../src-main/core/identity/keychain.js';
 import { AuditLog } from '../../../src-main/core/kernel/audit/audit-log.js';
-import { silentLogger } from '../../../src-main/core/logger.js';
+import { silentLogger } from '../../../src-main/core/base/logger.js';
+import { memoryModels } from '../../../src-main/core/agents/memory-models.js';
 import { MemoryService, type MemoryServiceTiming } from '../../../src-main/core/memory/memory-service.js';
 import { HybridRetrieval } from '../../../src-main/core/memory/retrieval/hybrid-retrieval.js';
 import type { Message } from '../../../src-main/core/protocol/entities.js';
@@ -73,7 +74,7 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
     db: storage.db,
     bus,
     retrieval,
-    providers,
+    models: memoryModels(providers),
     conversations,
     settings,
     audit,

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { EventBus } from '../../gateway/event-bus.js';
+import type { EventBus } from '../../base/event-bus.js';
 import type { IdentityService } from '../../identity/identity-service.js';
 import { verifySignature } from '../../identity/signing.js';
 import { Cell0Error, isCell0Error } from '../../protocol/errors.js';

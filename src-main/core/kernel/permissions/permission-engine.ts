@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventBus } from '../../gateway/event-bus.js';
+import type { EventBus } from '../../base/event-bus.js';
 import { verifySignature, type IdentityService } from '../../identity/identity-service.js';
-import { silentLogger, type Logger } from '../../logger.js';
+import { silentLogger, type Logger } from '../../base/logger.js';
 import { Cell0Error } from '../../protocol/errors.js';
 import type {
   PermissionDecision,

@@ -15,7 +15,7 @@ import {
 import { release } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxStatus } from '../../protocol/kernel-entities.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../base/logger.js';
 import type { RootEntry } from './bwrap-args.js';
 import { minimalGroup, minimalPasswd, type SandboxAccount } from './environment.js';
 import { SANDBOX_EXEC } from './macos-profile.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cell0Error } from '../../protocol/errors.js';
 import type { SandboxStatus } from '../../protocol/kernel-entities.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../base/logger.js';
 import type { Limits, RunOptions, RunResult, RunSpec } from '../types.js';
 import { bwrapArgs, dropPrivilegesArgs } from './bwrap-args.js';
 import { sandboxEnv } from './environment.js';

@@ -5,7 +5,7 @@
 import { lchown, lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Cell0Error } from '../../protocol/errors.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../base/logger.js';
 
 /** Mounting any of these writable would hand the tool the system (or the whole disk). */
 const SYSTEM_DIRS = [

@@ -1,4 +1,4 @@
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../base/logger.js';
 import type { Database } from '../../storage/database.js';
 import type { Memory } from '../../protocol/memory-entities.js';
 import type { Embedder, Retrieval, RetrieveOptions, ScoredMemory, ScoredMessage } from '../types.js';

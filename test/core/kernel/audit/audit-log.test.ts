@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBus } from '../../../../src-main/core/gateway/event-bus.js';
+import { EventBus } from '../../../../src-main/core/base/event-bus.js';
 import { verifySignature } from '../../../../src-main/core/identity/identity-service.js';
 import { generateKeyPair, signBytes } from '../../../../src-main/core/identity/signing.js';
 import {

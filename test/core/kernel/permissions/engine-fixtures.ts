@@ -1,4 +1,4 @@
-import { EventBus } from '../../../../src-main/core/gateway/event-bus.js';
+import { EventBus } from '../../../../src-main/core/base/event-bus.js';
 import { signRotation } from '../../../../src-main/core/identity/key-rotation.js';
 import {
   generateKeyPair,

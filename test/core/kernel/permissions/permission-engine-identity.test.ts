@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBus } from '../../../../src-main/core/gateway/event-bus.js';
+import { EventBus } from '../../../../src-main/core/base/event-bus.js';
 import { IdentityService } from '../../../../src-main/core/identity/identity-service.js';
 import { Keychain } from '../../../../src-main/core/identity/keychain.js';
-import { silentLogger } from '../../../../src-main/core/logger.js';
+import { silentLogger } from '../../../../src-main/core/base/logger.js';
 import { PermissionEngine } from '../../../../src-main/core/kernel/permissions/permission-engine.js';
 import { StorageService } from '../../../../src-main/core/storage/storage-service.js';
 import { tempDir, testKeychainService } from '../../../helpers/core.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../../../src-main/core/kernel/sandbox/sandbox.js';
 import type { RunResult, RunSpec } from '../../../../src-main/core/kernel/types.js';
 import { isCell0Error } from '../../../../src-main/core/protocol/errors.js';
-import { silentLogger } from '../../../../src-main/core/logger.js';
+import { silentLogger } from '../../../../src-main/core/base/logger.js';
 import {
   createBait,
   hostCanFork,

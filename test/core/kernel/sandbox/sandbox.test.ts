@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../../../src-main/core/kernel/sandbox/sandbox.js';
 import { isCell0Error } from '../../../../src-main/core/protocol/errors.js';
-import { silentLogger } from '../../../../src-main/core/logger.js';
+import { silentLogger } from '../../../../src-main/core/base/logger.js';
 
 const asRoot = process.getuid?.() === 0;
 let sandbox: Sandbox;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../../src-main/core/logger.js';
+import { silentLogger } from '../../../../src-main/core/base/logger.js';
 import { HashEmbedder } from '../../../../src-main/core/memory/retrieval/hash-embedder.js';
 import { HybridRetrieval } from '../../../../src-main/core/memory/retrieval/hybrid-retrieval.js';
 import type { Embedder } from '../../../../src-main/core/memory/types.js';

@@ -2,16 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../../src-main/core/logger.js';
-import {
-  parseEvidence,
-  parseLocomo,
-  parseSessionDateTime,
-} from '../../../../src-main/core/memory/retrieval/locomo.js';
-import { evaluateLocomo, evidenceRecall } from '../../../../src-main/core/memory/retrieval/locomo-eval.js';
-import { StorageService } from '../../../../src-main/core/storage/storage-service.js';
+import { silentLogger } from '../../../src-main/core/base/logger.js';
+import { parseEvidence, parseLocomo, parseSessionDateTime } from '../../../bench/locomo/locomo.js';
+import { evaluateLocomo, evidenceRecall } from '../../../bench/locomo/locomo-eval.js';
+import { StorageService } from '../../../src-main/core/storage/storage-service.js';
 
-const MINI = join(import.meta.dirname, '../../../../test/fixtures/locomo/mini.json');
+const MINI = join(import.meta.dirname, '../../fixtures/locomo/mini.json');
 
 async function openTempDatabase() {
   const dir = await mkdtemp(join(tmpdir(), 'cell0-locomo-'));

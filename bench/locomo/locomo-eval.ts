@@ -1,7 +1,7 @@
-import type { Logger } from '../../logger.js';
-import type { Database } from '../../storage/database.js';
-import type { Embedder } from '../types.js';
-import { HybridRetrieval } from './hybrid-retrieval.js';
+import type { Logger } from '../../src-main/core/base/logger.js';
+import type { Database } from '../../src-main/core/storage/database.js';
+import type { Embedder } from '../../src-main/core/memory/types.js';
+import { HybridRetrieval } from '../../src-main/core/memory/retrieval/hybrid-retrieval.js';
 import type { LocomoSample } from './locomo.js';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PauseGate } from '../../../src-main/core/agents/pause-gate.js';
+import { PauseGate } from '../../../src-main/core/base/pause-gate.js';
 import { FakeOpenAI } from '../../fixtures/fake-openai.js';
 import { startTestCore } from '../../helpers/core.js';
 import type { Message } from '../../../src-main/core/protocol/entities.js';
