@@ -117,6 +117,7 @@ export function createCore(options: CoreOptions): Core {
     // Tests without the kernel hand workers plain tools; otherwise every call goes through the kernel.
     ...(options.tools ? { tools: options.tools } : { kernel }),
     ...(options.swarmBudget ? { budget: options.swarmBudget } : {}),
+    ...(options.retryBaseMs !== undefined ? { retry: { baseMs: options.retryBaseMs } } : {}),
     chatBusy: (conversationId: string): boolean => chat.isStreaming(conversationId),
   });
   const chat: ChatService = new ChatService(conversations, providers, bus, {
@@ -128,6 +129,7 @@ export function createCore(options: CoreOptions): Core {
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     ...(options.tools ? { tools: options.tools } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
+    logger,
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
   });
   const monitor = new AgentsMonitor({

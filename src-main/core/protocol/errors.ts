@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'BUDGET_EXHAUSTED',
   'TOOL_FAILED',
   'AGENT_FAILED',
+  /** A swarm's reviewer failed or gave no readable verdict: the answer was not approved. */
+  'REVIEW_FAILED',
   /** Memory search was pointed at a provider that is not configured. */
   'EMBEDDER_PROVIDER_UNKNOWN',
   /** The provider does not know that embedding model. */

@@ -34,7 +34,7 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
   const running = !!view && !ENDED_AGENT.has(view.agent.status);
   // A replay's clock is its last event; read only by running agents, so other nodes stay put.
   const lastAt = useSwarms((s) => (running && !live ? (s.states[stateKey]?.lastAt ?? 0) : 0));
-  const now = useNow(live && running && view.agent.startedAt !== null, lastAt);
+  const now = useNow(live && running && (view.agent.startedAt !== null || view.waiting !== null), lastAt);
   // Taken once a second (the elapsed-time clock) and whenever the provider's count or the status changes.
   const shown = useSampled(
     view ? liveTokens(view) : { tokens: 0, estimated: false },
@@ -101,6 +101,12 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
         <span>{formatCost(agent.costUsd)}</span>
         {elapsed !== null && <span>{formatDuration(elapsed)}</span>}
       </div>
+      {view.waiting && running && (
+        <p className="swarm-node-waiting" data-testid="swarm-node-waiting" title={view.waiting.error.message}>
+          Rate limited: try {view.waiting.attempt} of {view.waiting.maxAttempts}
+          {live && now < view.waiting.until ? ` in ${Math.ceil((view.waiting.until - now) / 1000)} s` : ''}
+        </p>
+      )}
       {permission && live && <NodePermission requestId={permission.requestId} display={permission.display} />}
       {permission && !live && (
         <p className="swarm-node-permission-text mono" title={permission.display}>

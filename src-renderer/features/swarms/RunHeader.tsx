@@ -101,6 +101,12 @@ export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: st
           {run.error.message}
         </p>
       )}
+      {usage.costUnknown && budget.costUsd > 0 && (
+        <p className="swarm-budget-note" data-testid="swarm-cost-unknown">
+          A model in this run has no known price, so its cost is not counted and the{' '}
+          {formatCost(budget.costUsd)} budget cannot be enforced.
+        </p>
+      )}
       <div className="swarm-meters">
         <Meter
           label="Agents"
@@ -118,7 +124,11 @@ export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: st
           label="Cost"
           value={usage.costUsd}
           max={budget.costUsd}
-          text={`${formatCost(usage.costUsd)} / ${formatCost(budget.costUsd)}`}
+          text={
+            usage.costUnknown
+              ? `cost unknown / ${formatCost(budget.costUsd)}`
+              : `${formatCost(usage.costUsd)} / ${formatCost(budget.costUsd)}`
+          }
         />
         <Meter
           label="Tool calls"

@@ -46,7 +46,8 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
         </span>
       )}
       <span className="swarm-card-usage muted">
-        {formatTokens(run.usage.tokens)} tokens · {formatCost(run.usage.costUsd)}
+        {formatTokens(run.usage.tokens)} tokens ·{' '}
+        {run.usage.costUnknown ? 'cost unknown' : formatCost(run.usage.costUsd)}
       </span>
       <button
         type="button"
