@@ -1,42 +1,24 @@
-import type { TurnGate } from '../agents/agent-turn.js';
-import type { ResolvedModel } from '../agents/provider-registry.js';
-import type { RetryPolicy } from '../agents/retry-policy.js';
-import type { EventBus } from '../base/event-bus.js';
-import type { Logger } from '../base/logger.js';
 import { PauseGate } from '../base/pause-gate.js';
-import type { Kernel } from '../kernel/kernel.js';
 import { Cell0Error, type ErrorShape } from '../protocol/errors.js';
 import { TOOL_NAMES } from '../protocol/kernel-entities.js';
 import type { SwarmAgent, SwarmRun, SwarmRunStatus } from '../protocol/swarm-entities.js';
-import type { ToolSet } from 'ai';
-import { PlanError, ReviewError, parsePlan, parseReview, type Subtask } from './plan.js';
+import { PlanError, parsePlan, type Subtask } from './plan.js';
 import * as prompts from './prompts.js';
-import { AgentRunner } from './swarm-agent-runner.js';
+import { MESSAGE_EXCERPT_CHARS, clip, failureOf } from './swarm-text.js';
+import { AgentRunner, type AgentRunnerDeps } from './swarm-agent-runner.js';
 import { RunBudget } from './swarm-budget.js';
 import { RunRecorder, agentEnded, type AgentSpec } from './swarm-recorder.js';
+import { UnapprovedAnswer, mergeAndReview, type ReviewContext } from './swarm-review.js';
 import type { SwarmStore } from './swarm-store.js';
 
-export interface ExecutionDeps {
+export interface ExecutionDeps extends AgentRunnerDeps {
   store: SwarmStore;
-  bus: EventBus;
-  /** Resolves a model of the run's provider (its endpoint and key). */
-  resolve: (model: string) => Promise<ResolvedModel>;
   /** The chat models the run's provider lists (workers may be given one of them); [] if unknown. */
   models: () => Promise<string[]>;
   /** What the owner's memories say that bears on a task ('' when nothing, or no memory service). */
   briefing?: (query: string) => Promise<string>;
-  kernel?: Kernel;
-  /** Tools offered without the kernel (tests): their calls only surface as events. */
-  tools?: ToolSet;
-  /** "Pause all agents". */
-  gate?: TurnGate;
-  logger: Logger;
-  /** Model steps one agent may take in one turn (each tool round trip is a step). */
-  agentSteps: number;
   /** How often batched text and state are written and sent (ms). */
   flushMs: number;
-  /** Waits after a rate limit, as for chat replies. */
-  retry?: Partial<RetryPolicy>;
 }
 
 interface Worker {
@@ -48,15 +30,6 @@ interface Worker {
 }
 
 const MAX_RESULT_CHARS = 12_000;
-const MESSAGE_EXCERPT_CHARS = 2_000;
-
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
-
-/** A worker's failure as its node shows it: a Cell0Error as it is, anything else in plain words. */
-function failureOf(err: unknown): ErrorShape {
-  if (err instanceof Cell0Error) return err.toShape();
-  return { code: 'AGENT_FAILED', message: 'The agent failed inside Cell 0. It was logged.' };
-}
 
 /**
  * One swarm run, from plan to final answer: a coordinator plans, workers run the subtasks as
@@ -72,7 +45,7 @@ export class SwarmExecution {
   private readonly pauseGate = new PauseGate();
   private statusBeforePause: SwarmRunStatus = 'running';
   private unsubscribe: (() => void) | null = null;
-  /** A merged answer the reviewer did not approve (shown as such when the run fails closed). */
+  /** A merged answer the review did not approve (shown as such when the run fails closed). */
   unreviewedDraft: string | null = null;
   readonly done: Promise<SwarmRun>;
 
@@ -197,10 +170,11 @@ export class SwarmExecution {
           w.result ??
           `(this subtask ${w.agent.status === 'stopped' ? 'was stopped' : 'failed'}: ${w.agent.error?.message ?? 'no result'})`,
       }));
-      const answer = await this.mergeAndReview(coordinator, results);
+      const answer = await mergeAndReview(this.reviewContext(), coordinator, results);
       this.run.finalAnswer = answer;
       this.recorder.emit({ type: 'run.final', text: answer });
     } catch (err) {
+      if (err instanceof UnapprovedAnswer) this.unreviewedDraft = err.draft;
       const reason: unknown = this.runController.signal.reason;
       if (reason instanceof Cell0Error) {
         status = 'failed';
@@ -243,6 +217,18 @@ export class SwarmExecution {
       if (agent === coordinator && status === 'failed') this.recorder.setAgentStatus(agent, 'failed', error);
       else this.recorder.setAgentStatus(agent, status === 'done' ? 'done' : 'stopped');
     }
+  }
+
+  private reviewContext(): ReviewContext {
+    return {
+      run: this.run,
+      runner: this.runner,
+      recorder: this.recorder,
+      budget: this.budget,
+      spawn: (spec) => this.spawn(spec),
+      stoppedByOwner: this.stoppedByOwner,
+      throwIfEnded: () => this.throwIfEnded(),
+    };
   }
 
   private spawn(spec: AgentSpec): SwarmAgent {
@@ -372,78 +358,6 @@ export class SwarmExecution {
     } finally {
       w.finished = true;
     }
-  }
-
-  /**
-   * The coordinator merges the results, the reviewer checks the draft, and one revision follows a
-   * "no". The review fails closed: a reviewer that fails or gives no readable verdict approves
-   * nothing, and the run fails with the unreviewed draft kept aside.
-   */
-  private async mergeAndReview(
-    coordinator: SwarmAgent,
-    results: { title: string; result: string }[],
-  ): Promise<string> {
-    this.recorder.appendOutput(coordinator, '\n\n');
-    let draft = await this.runner.turn(
-      coordinator,
-      prompts.mergeSystem(),
-      prompts.mergePrompt(this.run.task, results, null),
-    );
-    if (this.budget.hasRoomForAgent()) {
-      const reviewer = this.spawn({
-        role: 'reviewer',
-        title: 'Reviewer',
-        instructions: 'Check the draft answer against the task and the results.',
-        subtaskId: null,
-        dependsOn: [coordinator.id],
-        parentId: coordinator.id,
-      });
-      this.recorder.message(coordinator.id, reviewer.id, 'review', clip(draft, MESSAGE_EXCERPT_CHARS));
-      this.recorder.setAgentStatus(coordinator, 'waiting');
-      let verdict;
-      try {
-        verdict = parseReview(
-          await this.runner.turn(
-            reviewer,
-            prompts.reviewerSystem(),
-            prompts.reviewerPrompt(this.run.task, results, draft),
-          ),
-        );
-      } catch (err) {
-        this.throwIfEnded();
-        if (!this.stoppedByOwner.has(reviewer.id)) {
-          const error =
-            err instanceof ReviewError
-              ? new Cell0Error('REVIEW_FAILED', err.message)
-              : new Cell0Error(
-                  'REVIEW_FAILED',
-                  `The review failed, so the answer was not approved: ${failureOf(err).message}`,
-                );
-          this.recorder.setAgentStatus(reviewer, 'failed', error.toShape());
-          this.unreviewedDraft = draft.trim();
-          throw error;
-        }
-        // The owner stopped the reviewer: their call, the draft stands unreviewed.
-        this.recorder.setAgentStatus(reviewer, 'stopped');
-      }
-      if (verdict) {
-        this.recorder.setAgentStatus(reviewer, 'done');
-        if (!verdict.approved) {
-          this.recorder.message(reviewer.id, coordinator.id, 'revise', verdict.notes);
-          this.recorder.appendOutput(coordinator, '\n\n');
-          draft = await this.runner.turn(
-            coordinator,
-            prompts.mergeSystem(),
-            prompts.mergePrompt(this.run.task, results, { draft, notes: verdict.notes }),
-          );
-        } else {
-          this.recorder.message(reviewer.id, coordinator.id, 'review', verdict.notes || 'Approved.');
-        }
-      }
-    }
-    this.recorder.setAgentStatus(coordinator, 'done');
-    this.recorder.message(coordinator.id, null, 'final', clip(draft, MESSAGE_EXCERPT_CHARS));
-    return draft.trim();
   }
 
   /** The owner's memories for a task; a failing memory service leaves the agents without them, not stuck. */

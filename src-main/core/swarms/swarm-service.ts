@@ -89,29 +89,7 @@ export class SwarmService {
 
   /** Runs that were going when the app stopped end as failed, with why; their events stay for replay. */
   async start(): Promise<void> {
-    for (const run of await this.store.unfinished()) {
-      const seq = await this.store.lastSeq(run.id);
-      const error = {
-        code: 'AGENT_FAILED' as const,
-        message: 'Interrupted: Cell 0 stopped while this swarm ran.',
-      };
-      const ended: SwarmRun = { ...run, status: 'failed', error, endedAt: Date.now() };
-      const agents = (await this.store.agents(run.id)).map((a) =>
-        ['done', 'failed', 'stopped'].includes(a.status)
-          ? a
-          : { ...a, status: 'stopped' as const, endedAt: ended.endedAt },
-      );
-      const event: SwarmEvent = {
-        runId: run.id,
-        seq: seq + 1,
-        at: Date.now(),
-        type: 'run.status',
-        status: 'failed',
-        error,
-      };
-      await this.store.saveRun(ended);
-      await this.store.write(agents, [event]);
-    }
+    await this.store.endInterrupted(Date.now());
   }
 
   async stop(): Promise<void> {
