@@ -60,21 +60,23 @@ const systemLookup = (host: string) => dnsLookup(host, { all: true, verbatim: tr
 export class EgressProxy {
   private readonly sockets = new Set<Socket>();
   private readonly granted: HostPattern[];
+  private readonly server: Server;
   private closed = false;
+  /** The socket path, or host:port on 127.0.0.1, that tools are pointed at. */
+  address = '';
 
   private constructor(
-    private readonly server: Server,
-    readonly address: string,
     private readonly options: EgressOptions,
     private readonly socketPath: string | null,
   ) {
     this.granted = [...options.rules.hosts];
+    this.server = createServer((client) => this.accept(client));
   }
 
   /** Listens on a Unix socket (bound into the sandbox) or, without a path, on a TCP port of 127.0.0.1. */
   static async open(options: EgressOptions, socketPath: string | null): Promise<EgressProxy> {
-    let proxy!: EgressProxy;
-    const server = createServer((client) => proxy.accept(client));
+    const proxy = new EgressProxy(options, socketPath);
+    const { server } = proxy;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       if (socketPath) server.listen(socketPath, () => resolve());
@@ -82,8 +84,7 @@ export class EgressProxy {
     });
     // The sandbox runs as another user; the socket is reachable only through its bind mount.
     if (socketPath) await chmod(socketPath, 0o666);
-    const address = socketPath ?? `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    proxy = new EgressProxy(server, address, options, socketPath);
+    proxy.address = socketPath ?? `127.0.0.1:${(server.address() as AddressInfo).port}`;
     return proxy;
   }
 
