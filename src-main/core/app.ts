@@ -21,6 +21,7 @@ import { createRouter, type Router } from './protocol/router.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { StorageService } from './storage/storage-service.js';
 import { createLogger, type Logger } from './base/logger.js';
+import { ServiceBoard } from './base/service-board.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -50,6 +51,8 @@ export interface Service {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Started after the core is ready (requests that need it wait); its label is what the owner reads. */
+  background?: { label: string };
 }
 
 export interface Core {
@@ -57,7 +60,10 @@ export interface Core {
   readonly router: Router;
   readonly bus: EventBus;
   readonly logger: Logger;
+  /** Starts what answering needs (storage, settings) and returns; the rest starts in the background. */
   start(): Promise<void>;
+  /** Resolves once every background service has started (or failed, which its status says). */
+  whenStarted(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -150,18 +156,58 @@ export function createCore(options: CoreOptions): Core {
       },
       stop: () => settings.stop(),
     },
-    { name: 'identity', start: () => identity.start(), stop: () => identity.stop() },
-    { name: 'audit', start: () => audit.start(), stop: () => audit.stop() },
-    { name: 'permissions', start: () => permissions.start(), stop: () => permissions.stop() },
-    { name: 'kernel', start: () => kernel.start(), stop: () => kernel.stop() },
-    { name: 'memory', start: () => memory.start(), stop: () => memory.stop() },
-    { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
-    { name: 'swarms', start: () => swarms.start(), stop: () => swarms.stop() },
-    { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
+    {
+      name: 'identity',
+      start: () => identity.start(),
+      stop: () => identity.stop(),
+      background: { label: 'identity' },
+    },
+    {
+      name: 'audit',
+      start: () => audit.start(),
+      stop: () => audit.stop(),
+      background: { label: 'audit log' },
+    },
+    {
+      name: 'permissions',
+      start: () => permissions.start(),
+      stop: () => permissions.stop(),
+      background: { label: 'permissions' },
+    },
+    {
+      name: 'kernel',
+      start: () => kernel.start(),
+      stop: () => kernel.stop(),
+      background: { label: 'sandbox' },
+    },
+    {
+      name: 'memory',
+      start: () => memory.start(),
+      stop: () => memory.stop(),
+      background: { label: 'memory' },
+    },
+    { name: 'chat', start: () => chat.start(), stop: () => chat.stop(), background: { label: 'chat' } },
+    {
+      name: 'swarms',
+      start: () => swarms.start(),
+      stop: () => swarms.stop(),
+      background: { label: 'swarms' },
+    },
+    {
+      name: 'agents-monitor',
+      start: () => monitor.start(),
+      stop: () => monitor.stop(),
+      background: { label: 'agents' },
+    },
   ];
+
+  const board = new ServiceBoard((list) => bus.emit('core.status', { services: list }));
+  for (const service of services)
+    if (service.background) board.expect(service.name, service.background.label);
 
   const router = createRouter(
     createHandlers({
+      board,
       mode: options.mode,
       dataDir: options.dataDir,
       version: VERSION,
@@ -183,6 +229,26 @@ export function createCore(options: CoreOptions): Core {
 
   const started: Service[] = [];
   let stopping: Promise<void> | null = null;
+  let background: Promise<void> = Promise.resolve();
+
+  const startOne = async (service: Service) => {
+    await service.start();
+    started.push(service);
+  };
+
+  /** One after another, in order: each may rely on those before it. A failure is its own, not the core's. */
+  const startBackground = async () => {
+    for (const service of services.filter((s) => s.background)) {
+      if (stopping) return;
+      try {
+        await startOne(service);
+        board.started(service.name);
+      } catch (err) {
+        logger.error(`${service.name} failed to start`, err);
+        board.failed(service.name, err);
+      }
+    }
+  };
 
   return {
     dataDir: options.dataDir,
@@ -190,20 +256,24 @@ export function createCore(options: CoreOptions): Core {
     bus,
     logger,
     async start() {
-      for (const service of services) {
+      for (const service of services.filter((s) => !s.background)) {
         try {
-          await service.start();
+          await startOne(service);
         } catch (err) {
           logger.error(`${service.name} failed to start`, err);
           await this.stop();
           throw err;
         }
-        started.push(service);
       }
+      background = startBackground();
     },
+    whenStarted: () => background,
     stop() {
       stopping ??= (async () => {
+        // A service half-way through starting finishes first, so it is stopped, not abandoned.
+        await background;
         for (const service of started.reverse()) {
+          board.stopped(service.name);
           try {
             await service.stop();
           } catch (err) {

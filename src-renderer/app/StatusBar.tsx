@@ -16,6 +16,7 @@ import { useIdentity } from '../stores/identity.js';
 import { useMessages } from '../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../stores/settings.js';
 import { useUi } from '../stores/ui.js';
+import { ServicesStatus } from './ServicesStatus.js';
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -52,6 +53,7 @@ export function StatusBar() {
       <RunningToolsStatus />
       <PendingPermissionsStatus />
       <MemoryStatus />
+      <ServicesStatus />
       <span className="status-spacer" />
       {state === 'connected' && <PauseAgentsButton />}
       {state === 'connected' && <StopAllButton place="statusbar" />}

@@ -73,6 +73,8 @@ export async function startTestCore(
       }
     });
     await core.start();
+    // Tests drive the services directly too: they wait for the background start, as requests do.
+    await core.whenStarted();
   };
   await boot();
   const handle: TestCore = {

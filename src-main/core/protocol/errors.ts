@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'BUSY',
   'INTERNAL',
+  /** A service the request needs could not start (its status says why). */
+  'SERVICE_UNAVAILABLE',
   'PROVIDER_NOT_CONFIGURED',
   'PROVIDER_AUTH',
   'PROVIDER_NOT_FOUND',
