@@ -50,9 +50,13 @@ async function serve(args: string[]): Promise<void> {
       `  Data: ${handle.core.dataDir}\n` +
       `Press Ctrl-C to stop.\n`,
   );
-  void handle.core.whenStarted().then(() =>
-    handle.core.logger.info(`all services started ${Math.round(performance.now() - started)} ms after launch`),
-  );
+  void handle.core
+    .whenStarted()
+    .then(() =>
+      handle.core.logger.info(
+        `all services started ${Math.round(performance.now() - started)} ms after launch`,
+      ),
+    );
   let stoppingSince = 0;
   const shutdown = (signal: string) => {
     if (stoppingSince) {
