@@ -6,7 +6,7 @@ import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../base/event-bus.js';
 import type { ConnectionContext, Router } from '../protocol/router.js';
-import { MAX_FRAME_BYTES } from '../protocol/frames.js';
+import { MAX_FRAME_BYTES, type ResponseFrame } from '../protocol/frames.js';
 import { RENDERER_CSP } from '../security/csp.js';
 import type { Logger } from '../base/logger.js';
 
@@ -144,9 +144,12 @@ export class WsGateway {
         : Array.isArray(data)
           ? Buffer.concat(data).toString('utf8')
           : data.toString();
-      void this.options.router.handle(raw, ctx).then((response) => {
+      const reply = (response: ResponseFrame) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
-      });
+      };
+      const response = this.options.router.handle(raw, ctx);
+      if (response instanceof Promise) void response.then(reply);
+      else reply(response);
     });
     ws.on('close', () => this.authed.delete(ws));
     ws.on('error', (err) => this.options.logger.warn(`socket ${ctx.peer} failed`, err));
