@@ -75,7 +75,7 @@ export const VERSION = '0.1.0';
  */
 export function createCore(options: CoreOptions): Core {
   const logger = options.logger ?? createLogger();
-  const bus = new EventBus();
+  const bus = new EventBus({ logger });
   const storage = new StorageService(options.dataDir);
   const settings = new SettingsStore(options.dataDir);
   const keychain = new Keychain(options.keychainService);
