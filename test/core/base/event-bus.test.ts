@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src-main/core/base/event-bus.js';
-import type { Logger } from '../../../src-main/core/base/logger.js';
 import type { EventFrame } from '../../../src-main/core/protocol/frames.js';
-
-function recordingLogger() {
-  const lines: { level: string; message: string; detail: unknown }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, detail?: unknown): void => {
-      lines.push({ level, message, detail });
-    };
-  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
-}
+import { recordingLogger } from '../../helpers/recording-logger.js';
 
 describe('event bus', () => {
   it("logs a listener's error with the event it failed on, and still reaches the other listeners", () => {

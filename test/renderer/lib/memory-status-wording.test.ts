@@ -11,6 +11,7 @@ function status(patch: Partial<DaemonStatus> = {}): DaemonStatus {
     budgetPerDay: 50_000,
     lastError: null,
     lastRunAt: null,
+    failures: [],
     ...patch,
   };
 }
