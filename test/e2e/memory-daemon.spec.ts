@@ -39,6 +39,10 @@ test('the Memory view shows a conversation the daemon skipped, with why, and Ret
   await send(page, 'My boat is called Zanzibar');
   await expect(lastReply(page)).toContainText('fine name');
   await page.getByTestId('new-conversation').click();
+  // Typed before the new chat is shown, the text can be lost when its view replaces the old one.
+  await expect(page.locator('[data-testid="conversation-item"][data-active="true"]')).toContainText(
+    'New chat',
+  );
   cell0.fake.script({ tokens: ['Lovely.'] });
   await send(page, 'I drink green tea every morning');
   await expect(lastReply(page)).toContainText('Lovely');
