@@ -23,11 +23,23 @@ Environment:
                    Keychain service name for secrets (default "Cell 0")
   CELL0_OLLAMA_URL Where to look for Ollama (default http://127.0.0.1:11434)
   CELL0_LMSTUDIO_URL
-                   Where to look for LM Studio (default http://127.0.0.1:1234/v1)`;
+                   Where to look for LM Studio (default http://127.0.0.1:1234/v1)
+  CELL0_MEMORY_TICK_MS, CELL0_MEMORY_IDLE_MS
+                   How often the memory daemon looks for work (default 30000), and how long
+                   a conversation must be quiet before it is read (default 120000)`;
 
 function fail(message: string): never {
   process.stderr.write(`cell0: ${message}\n`);
   process.exit(2);
+}
+
+/** A duration in ms from the environment, or undefined when unset; anything else is refused. */
+function durationFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) fail(`${name} must be a whole number of milliseconds`);
+  return ms;
 }
 
 async function serve(args: string[]): Promise<void> {
@@ -36,8 +48,14 @@ async function serve(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535`);
   const started = performance.now();
   const env = process.env;
+  const tickMs = durationFrom(env, 'CELL0_MEMORY_TICK_MS');
+  const idleMs = durationFrom(env, 'CELL0_MEMORY_IDLE_MS');
   const handle = await startServe({
     port,
+    memory: {
+      ...(tickMs !== undefined ? { tickMs } : {}),
+      ...(idleMs !== undefined ? { idleMs } : {}),
+    },
     ...(env.CELL0_KEYCHAIN_SERVICE ? { keychainService: env.CELL0_KEYCHAIN_SERVICE } : {}),
     localServers: {
       ...(env.CELL0_OLLAMA_URL ? { ollama: env.CELL0_OLLAMA_URL } : {}),

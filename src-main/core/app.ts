@@ -22,6 +22,7 @@ import { SettingsStore } from './settings/settings-store.js';
 import { StorageService } from './storage/storage-service.js';
 import { createLogger, type Logger } from './base/logger.js';
 import { ServiceBoard } from './base/service-board.js';
+import { routeSdkWarnings } from './agents/sdk-warnings.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -75,7 +76,7 @@ export const VERSION = '0.1.0';
  */
 export function createCore(options: CoreOptions): Core {
   const logger = options.logger ?? createLogger();
-  const bus = new EventBus();
+  const bus = new EventBus({ logger });
   const storage = new StorageService(options.dataDir);
   const settings = new SettingsStore(options.dataDir);
   const keychain = new Keychain(options.keychainService);
@@ -146,7 +147,18 @@ export function createCore(options: CoreOptions): Core {
     gate,
   });
 
+  let unrouteWarnings: (() => void) | null = null;
   const services: Service[] = [
+    {
+      name: 'model-warnings',
+      start: async () => {
+        unrouteWarnings = routeSdkWarnings(logger);
+      },
+      stop: async () => {
+        unrouteWarnings?.();
+        unrouteWarnings = null;
+      },
+    },
     { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
     {
       name: 'settings',

@@ -24,6 +24,10 @@ export interface WsGatewayOptions {
 /** A client that lets this much pile up unsent is too slow: it is dropped and refetches on reconnect. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const HOST = '127.0.0.1';
+/** The static files are only ever read. */
+const STATIC_METHODS = 'GET, HEAD';
+/** Wrong tokens a connection may try before it is closed: enough for a stale tab, too few to guess. */
+const MAX_FAILED_HELLOS = 5;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': `${RENDERER_CSP}; frame-ancestors 'none'`,
@@ -81,6 +85,10 @@ export class WsGateway {
         return;
       }
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: STATIC_METHODS, 'content-type': 'text/plain' }).end('Method not allowed');
+        return;
+      }
       if (!serveStatic) {
         res.writeHead(404).end();
         return;
@@ -127,11 +135,17 @@ export class WsGateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
+    let failedHellos = 0;
     const ctx: ConnectionContext = {
       authenticated: false,
       peer: `ws:${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`,
       authenticate: (token) => {
-        if (!tokensEqual(this.expectedToken, token)) return false;
+        // Hellos sent in one burst are all checked before the first reply closes the socket.
+        if (failedHellos >= MAX_FAILED_HELLOS) return false;
+        if (!tokensEqual(this.expectedToken, token)) {
+          failedHellos++;
+          return false;
+        }
         ctx.authenticated = true;
         this.authed.add(ws);
         return true;
@@ -145,7 +159,13 @@ export class WsGateway {
           ? Buffer.concat(data).toString('utf8')
           : data.toString();
       const reply = (response: ResponseFrame) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
+        if (ws.readyState !== ws.OPEN) return;
+        ws.send(JSON.stringify(response));
+        // After the reply, so the client learns why; guessing tokens gets no more tries.
+        if (failedHellos >= MAX_FAILED_HELLOS && !ctx.authenticated) {
+          this.options.logger.warn(`closed ${ctx.peer}: ${failedHellos} failed session.hello`);
+          ws.close(1008, 'too many failed session.hello');
+        }
       };
       const response = this.options.router.handle(raw, ctx);
       if (response instanceof Promise) void response.then(reply);

@@ -301,6 +301,11 @@ export const methods = {
     params: z.object({}).optional(),
     result: daemonStatusSchema,
   },
+  /** Reads a conversation the daemon failed on (or skipped) again, at its next step. */
+  'memory.retry': {
+    params: z.object({ conversationId: id }),
+    result: daemonStatusSchema,
+  },
   /** Which embedder memory search uses, and how far a switch to another one has come. */
   'memory.embedding': {
     params: z.object({}).optional(),

@@ -226,6 +226,22 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'memory daemon: conversations whose reading failed, retried later or skipped',
+    sql: `
+      CREATE TABLE memory_daemon_failures (
+        conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        task TEXT NOT NULL CHECK (task IN ('extract', 'summarise')),
+        attempts INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        failed_at INTEGER NOT NULL,
+        retry_at INTEGER,
+        skipped INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

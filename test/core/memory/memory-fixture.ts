@@ -9,7 +9,7 @@ import { EventBus } from '../../../src-main/core/base/event-bus.js';
 import { IdentityService, keychainAccountFor } from '../../../src-main/core/identity/identity-service.js';
 import { Keychain } from '../../../src-main/core/identity/keychain.js';
 import { AuditLog } from '../../../src-main/core/kernel/audit/audit-log.js';
-import { silentLogger } from '../../../src-main/core/base/logger.js';
+import { silentLogger, type Logger } from '../../../src-main/core/base/logger.js';
 import { memoryModels } from '../../../src-main/core/agents/memory-models.js';
 import { MemoryService, type MemoryServiceTiming } from '../../../src-main/core/memory/memory-service.js';
 import { HybridRetrieval } from '../../../src-main/core/memory/retrieval/hybrid-retrieval.js';
@@ -48,6 +48,8 @@ export interface FixtureOptions {
   timing?: MemoryServiceTiming;
   contextTokens?: number;
   start?: number;
+  /** Where the memory service logs (silent unless a test checks what was logged). */
+  logger?: Logger;
 }
 
 export async function openMemoryFixture(options: FixtureOptions = {}): Promise<MemoryFixture> {
@@ -78,7 +80,7 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
     conversations,
     settings,
     audit,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     now,
     autoStart: false,
     idleMs: 0,

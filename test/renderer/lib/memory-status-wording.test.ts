@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DaemonStatus } from '../../../src-main/core/protocol/index.js';
+import type { DaemonStatus, MemoryFailure } from '../../../src-main/core/protocol/index.js';
 import { budgetLine, describeDaemonStatus } from '../../../src-renderer/lib/memory-status-wording.js';
 
 function status(patch: Partial<DaemonStatus> = {}): DaemonStatus {
@@ -11,6 +11,7 @@ function status(patch: Partial<DaemonStatus> = {}): DaemonStatus {
     budgetPerDay: 50_000,
     lastError: null,
     lastRunAt: null,
+    failures: [],
     ...patch,
   };
 }
@@ -60,6 +61,36 @@ describe('describeDaemonStatus', () => {
     const w = describeDaemonStatus(status({ state: 'error', lastError: 'The model refused' }));
     expect(w.tone).toBe('error');
     expect(w.title).toContain('Last error: The model refused');
+  });
+});
+
+function failure(patch: Partial<MemoryFailure> = {}): MemoryFailure {
+  return {
+    conversationId: 'c1',
+    title: 'Trip',
+    task: 'extract',
+    error: { code: 'PROVIDER_ERROR', message: 'The provider answered HTTP 400.' },
+    attempts: 1,
+    failedAt: 0,
+    retryAt: 60_000,
+    skipped: false,
+    ...patch,
+  };
+}
+
+describe('conversations the daemon could not read', () => {
+  it('are counted in the tooltip; a skipped one turns an idle item to a warning', () => {
+    const waiting = describeDaemonStatus(status({ failures: [failure()] }));
+    expect(waiting.tone).toBe('normal');
+    expect(waiting.title).toContain('1 conversation could not be read (trying again later); see Memory');
+    const skipped = describeDaemonStatus(
+      status({
+        failures: [failure({ skipped: true, retryAt: null }), failure({ conversationId: 'c2' })],
+      }),
+    );
+    expect(skipped.label).toBe('Memory: idle');
+    expect(skipped.tone).toBe('warning');
+    expect(skipped.title).toContain('2 conversations could not be read (1 skipped); see Memory');
   });
 });
 
