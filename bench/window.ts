@@ -10,16 +10,15 @@
  * script the page loads (first_script_kb). Progress goes to stderr; the last line of stdout is
  * one JSON object.
  */
-import { randomUUID } from 'node:crypto';
 import { readFile, stat, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { silentLogger } from '../src-main/core/base/logger.js';
-import { StorageService } from '../src-main/core/storage/storage-service.js';
 import { startServe } from '../src-main/serve.js';
 import { chromiumLaunchOptions } from '../test/fixtures/chromium.js';
+import { seedLongConversation } from '../test/fixtures/long-conversation.js';
 
 const COUNT = 10_000;
 const LOADS = Number(process.env.BENCH_LOADS ?? 7);
@@ -50,33 +49,9 @@ async function firstScriptKb(): Promise<number> {
   return (await stat(join(rendererDir, src.replace(/^\.?\//, '')))).size / 1024;
 }
 
-async function seed(home: string): Promise<void> {
-  const storage = new StorageService(home);
-  await storage.start();
-  const id = randomUUID();
-  const start = Date.now() - COUNT * 1000;
-  await storage.db.transaction(async () => {
-    await storage.db.run(
-      'INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)',
-      [id, 'Very long chat', start, Date.now()],
-    );
-    for (let i = 0; i < COUNT; i++) {
-      const role = i % 2 === 0 ? 'user' : 'assistant';
-      const content =
-        role === 'user' ? `Question number ${i}` : `Answer number ${i}, with **some** markdown.`;
-      await storage.db.run(
-        `INSERT INTO messages (id, conversation_id, idx, role, content, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'complete', ?, ?)`,
-        [randomUUID(), id, i, role, content, start + i * 1000, start + i * 1000],
-      );
-    }
-  });
-  await storage.stop();
-}
-
 const home = await mkdtemp(join(tmpdir(), 'cell0-bench-window-'));
 log(`seeding a ${COUNT.toLocaleString('en')}-message conversation…`);
-await seed(home);
+await seedLongConversation(home, COUNT);
 const serve = await startServe({ port: 0, dataDir: home, rendererDir, logger: silentLogger });
 await serve.core.whenStarted();
 // A finished onboarding: the window opens on the conversation, not the welcome.
