@@ -21,6 +21,11 @@ import { createRouter, type Router } from './protocol/router.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { StorageService } from './storage/storage-service.js';
 import { createLogger, type Logger } from './base/logger.js';
+import { chatAgentEntry } from './gateway/channels/agent-entry.js';
+import type { ChannelAdapter } from './gateway/channels/adapter.js';
+import type { Backoff } from './gateway/channels/account-supervisor.js';
+import { ChannelService } from './gateway/channels/channel-service.js';
+import type { ChannelKind } from './protocol/channel-entities.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -44,6 +49,10 @@ export interface CoreOptions {
   memory?: MemoryServiceTiming;
   /** Default swarm budget (tests shrink it). */
   swarmBudget?: Partial<SwarmBudget>;
+  /** Chat platform adapters instead of the real ones (tests: WhatsApp at Baileys' socket boundary). */
+  channelAdapters?: Partial<Record<ChannelKind, ChannelAdapter>>;
+  /** Reconnect and resend waits of the channels (tests shorten them). */
+  channelBackoff?: Backoff;
 }
 
 export interface Service {
@@ -140,6 +149,20 @@ export function createCore(options: CoreOptions): Core {
     gate,
   });
 
+  const channels = new ChannelService({
+    db: storage.db,
+    bus,
+    keychain,
+    logger,
+    dataDir: options.dataDir,
+    conversations,
+    agent: chatAgentEntry(chat, bus, conversations),
+    workspaceFor: (conversationId) => kernel.workspaceFor(conversationId),
+    answerPermission: (requestId, decision) => permissions.respond(requestId, decision),
+    ...(options.channelAdapters ? { adapters: options.channelAdapters } : {}),
+    ...(options.channelBackoff ? { backoff: options.channelBackoff } : {}),
+  });
+
   const services: Service[] = [
     { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
     {
@@ -158,6 +181,8 @@ export function createCore(options: CoreOptions): Core {
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
     { name: 'swarms', start: () => swarms.start(), stop: () => swarms.stop() },
     { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
+    // Last: channels hand messages to chat; each account connects in the background.
+    { name: 'channels', start: () => channels.start(), stop: () => channels.stop() },
   ];
 
   const router = createRouter(
@@ -177,6 +202,7 @@ export function createCore(options: CoreOptions): Core {
       monitor,
       memory,
       swarms,
+      channels,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -15,6 +15,8 @@ import { kernelHandlers } from './kernel/kernel-handlers.js';
 import type { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { memoryHandlers } from './memory/memory-handlers.js';
 import type { MemoryService } from './memory/memory-service.js';
+import { channelHandlers } from './gateway/channels/channel-handlers.js';
+import type { ChannelService } from './gateway/channels/channel-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handlers } from './protocol/router.js';
 import { swarmHandlers } from './swarms/swarm-handlers.js';
@@ -36,6 +38,7 @@ export interface HandlerDeps {
   monitor: AgentsMonitor;
   memory: MemoryService;
   swarms: SwarmService;
+  channels: ChannelService;
 }
 
 /**
@@ -76,5 +79,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     ...memoryHandlers({ memory: deps.memory }),
     ...swarmHandlers({ swarms: deps.swarms }),
+    ...channelHandlers({ channels: deps.channels }),
   };
 }

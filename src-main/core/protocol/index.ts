@@ -8,3 +8,5 @@ export * from './kernel-entities.js';
 export * from './memory-entities.js';
 export * from './swarm-entities.js';
 export * from './swarm-methods.js';
+export * from './channel-entities.js';
+export * from './channel-methods.js';
