@@ -1,4 +1,5 @@
 import { Bot, GrammyError, HttpError, InputFile } from 'grammy';
+import { z } from 'zod';
 import type { InlineKeyboardMarkup, Update } from 'grammy/types';
 import {
   ChannelError,
@@ -17,6 +18,17 @@ export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
 /** grammY types its signals with the abort-controller polyfill's type; Node's own works the same. */
 type GrammySignal = Parameters<Bot['api']['getUpdates']>[1];
 const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
+
+/** The fields every message update must have; one without them is skipped as unreadable. */
+const messageUpdate = z.object({
+  message: z
+    .object({
+      message_id: z.number().int(),
+      date: z.number(),
+      chat: z.object({ id: z.number(), type: z.string() }),
+    })
+    .optional(),
+});
 
 /** Long polling waits this long for an update before asking again (Telegram allows up to 50 s). */
 const POLL_SECONDS = 25;
@@ -154,6 +166,10 @@ class TelegramAccount implements ChannelAccount {
           continue;
         }
         offset = update.update_id + 1;
+        if (!messageUpdate.safeParse(update).success) {
+          sink.skipped(`update ${update.update_id} is not a readable message`);
+          continue;
+        }
         try {
           await this.bot.handleUpdate(update);
         } catch (err) {
