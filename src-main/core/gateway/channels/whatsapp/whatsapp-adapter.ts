@@ -150,7 +150,13 @@ class WhatsAppAccount implements ChannelAccount {
         }
       }
     });
-    socket.ev.on('creds.update', () => void saveCreds());
+    // Kept before the connection is reported closed: the reconnect after linking must find the account.
+    let saving: Promise<unknown> = Promise.resolve();
+    socket.ev.on('creds.update', () => {
+      saving = saving
+        .then(saveCreds)
+        .catch((err: unknown) => sink.skipped(`the session could not be saved: ${String(err)}`));
+    });
     return new Promise((resolve) => {
       const onAbort = () => socket.end(undefined);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -165,7 +171,7 @@ class WhatsAppAccount implements ChannelAccount {
           signal.removeEventListener('abort', onAbort);
           this.socket = null;
           const error = update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined;
-          void queue.then(() => resolve(error?.output?.statusCode));
+          void Promise.all([queue, saving]).then(() => resolve(error?.output?.statusCode));
         }
       });
     });
