@@ -7,6 +7,7 @@ import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
 import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
 import { refetchSwarms, swarmListeners } from '../features/swarms/swarm-sync.js';
+import { channelListeners, refetchChannels } from '../features/channels/channel-sync.js';
 import { loadAgentsStatus, loadKernelStatus, scheduleKernelStatus } from '../features/kernel/actions.js';
 import { loadPendingPermissions, loadRules } from '../features/permissions/actions.js';
 import { useAgents } from '../stores/agents.js';
@@ -36,6 +37,7 @@ async function refetchAll(c: Client): Promise<void> {
     loadRules(),
     refetchMemory(),
     refetchSwarms(),
+    refetchChannels(),
   ]);
   if (settings.status === 'fulfilled') useSettings.getState().setSnapshot(settings.value);
   else console.warn('cell0: could not load settings', settings.reason);
@@ -97,6 +99,7 @@ export function startSync(transport: Transport, c: Client): () => void {
     c.on('audit.appended', ({ record }) => useAudit.getState().appended(record)),
     ...memoryListeners(c),
     ...swarmListeners(c),
+    ...channelListeners(c),
     c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
     c.on('ui.navigate', (target) => {
       navigateTo(target).catch((err: unknown) => console.warn('cell0: could not show that place', err));
