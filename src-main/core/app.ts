@@ -140,6 +140,8 @@ export function createCore(options: CoreOptions): Core {
     ...(options.budget ? { budget: options.budget } : {}),
     logger,
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
+    // Channels sit above chat: bound late, called only while a reply runs.
+    conversationTools: (ctx) => channels.tools(ctx),
   });
   const monitor = new AgentsMonitor({
     bus,
@@ -149,8 +151,9 @@ export function createCore(options: CoreOptions): Core {
     gate,
   });
 
-  const channels = new ChannelService({
+  const channels: ChannelService = new ChannelService({
     db: storage.db,
+    audit,
     bus,
     keychain,
     logger,

@@ -3,6 +3,9 @@ import type { EventBus } from '../../base/event-bus.js';
 import type { Logger } from '../../base/logger.js';
 import type { ConversationStore } from '../../conversations/store.js';
 import type { Keychain } from '../../identity/keychain.js';
+import type { AuditLog } from '../../kernel/audit/audit-log.js';
+import type { ToolSet } from 'ai';
+import { channelTools } from './channel-tools.js';
 import type {
   Channel,
   ChannelChat,
@@ -33,6 +36,7 @@ import { SessionVault, tokenAccount } from './session-vault.js';
 
 export interface ChannelServiceDeps {
   db: Database;
+  audit: Pick<AuditLog, 'append'>;
   bus: EventBus;
   keychain: Keychain;
   logger: Logger;
@@ -419,6 +423,19 @@ export class ChannelService {
     );
     this.reloading = settled;
     return settled;
+  }
+
+  /** The tools a reply in a channel conversation gets (none elsewhere). */
+  tools(ctx: { conversationId: string; messageId: string }): ToolSet {
+    return channelTools(
+      {
+        chatOf: (id) => this.delivery.chatOf(id),
+        outbox: this.outbox,
+        workspaceFor: this.deps.workspaceFor,
+        audit: this.deps.audit,
+      },
+      ctx,
+    );
   }
 
   /** The account of a channel, found by id or name (tests, the CLI's checks). */

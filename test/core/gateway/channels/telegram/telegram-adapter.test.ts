@@ -122,10 +122,18 @@ describe('Telegram channel (grammY against a fake Bot API over HTTP)', () => {
     expect(body).not.toContain('not the owner');
   });
 
-  it('keeps a file sent to the agent in the conversation workspace and tells the agent where it is', async () => {
+  it('keeps a file sent to the agent in the conversation workspace, and the agent can send a workspace file back', async () => {
     const channel = await addChannel();
     await pairOwner(channel);
     const fileId = tg.addFile(Buffer.from('name,qty\napples,3\n'), 'documents/file_1.csv');
+    let answered = false;
+    ctx.fake.responder = (body) => {
+      const prompt = JSON.stringify(body);
+      const path = /attachments\/[\w.-]+stock\.csv/.exec(prompt)?.[0];
+      if (!path || answered) return { tokens: ['Sent it back.'] };
+      answered = true;
+      return { toolCalls: [{ id: 'call_f', name: 'send_file', input: { path } }] };
+    };
     tg.pushMessage({
       from: owner,
       extra: {
@@ -139,19 +147,39 @@ describe('Telegram channel (grammY against a fake Bot API over HTTP)', () => {
         },
       },
     });
-    await eventOf(
-      ctx.t,
-      'message.updated',
-      (p: { message: { role: string; status: string } }) =>
-        p.message.role === 'assistant' && p.message.status === 'complete',
-    );
-    const body = JSON.stringify(ctx.fake.requests.at(-1)?.body);
+    const doc = await tg.waitForCall((c) => c.method === 'sendDocument' && c.ok);
+    expect(doc.params.chat_id).toBe(String(owner.id));
+    const sent = doc.params.document as { name: string; data: Buffer };
+    expect(sent.data.toString('utf8')).toBe('name,qty\napples,3\n');
+    expect(sent.name).toMatch(/stock\.csv$/);
+    const body = JSON.stringify(ctx.fake.requests[0]?.body);
     const saved = /attachments\/([\w.-]+stock\.csv)/.exec(body)?.[1];
-    expect(saved).toBeTruthy();
     const { chats } = await ctx.t.call('channels.list', {});
     const root = defaultWorkspaceRoot(ctx.t.dataDir);
     const content = await readFile(join(root, chats[0]!.conversationId, 'attachments', saved!), 'utf8');
     expect(content).toBe('name,qty\napples,3\n');
+  });
+
+  it('answers a flood with one polite note and a too-long message with a polite reply, never the agent', async () => {
+    const channel = await addChannel();
+    await pairOwner(channel);
+    await ctx.t.call('channels.update', { id: channel.id, ratePerMinute: 2 });
+    ctx.fake.fallback = { tokens: ['ok'] };
+    tg.pushMessage({ from: owner, text: 'x'.repeat(20_001) });
+    await tg.waitForCall(
+      (c) => c.method === 'sendMessage' && String(c.params.text).includes('too long for me'),
+    );
+    for (let i = 0; i < 6; i++) tg.pushMessage({ from: owner, text: `flood ${i}` });
+    await tg.waitForCall(
+      (c) => c.method === 'sendMessage' && String(c.params.text).includes('faster than I can answer'),
+    );
+    await tg.waitForCalls((c) => c.method === 'sendMessage' && c.params.text === 'ok' && c.ok, 1);
+    await ctx.t.core.stop();
+    // The too-long message counted against the limit, then one flood message; the rest got one note.
+    expect(ctx.fake.requests).toHaveLength(1);
+    expect(tg.sent('sendMessage').filter((c) => String(c.params.text).includes('faster than'))).toHaveLength(
+      1,
+    );
   });
 
   it('answers a sticker politely and reads a malformed update as skipped, not fatal', async () => {
