@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import type { EventBus } from '../../base/event-bus.js';
 import type { Logger } from '../../base/logger.js';
 import type { ConversationStore } from '../../conversations/store.js';
@@ -21,13 +21,12 @@ import { loadPlatformAdapter } from './channel-adapters.js';
 import {
   addChannel,
   approvePairing,
-  CHANGED_FILE,
-  findChannel,
   rejectPairing,
   removeChannel,
   type AddChannel,
 } from './channel-admin.js';
 import { ChannelStore, type ChannelConfig, type ChannelRecord, type PairingRecord } from './channel-store.js';
+import { channelEntity, pairingEntity, watchChanges } from './channel-view.js';
 import { InboundRouter, type AgentEntry } from './inbound-router.js';
 import { Outbox } from './outbox.js';
 import { OwnerApprovals } from './owner-approvals.js';
@@ -150,7 +149,9 @@ export class ChannelService {
     for (const p of pairings) this.knownPairings.set(p.code, p);
     this.delivery.start(chats);
     this.approvals.start();
-    if (this.deps.watchChanges !== false) this.watchForChanges();
+    if (this.deps.watchChanges !== false) {
+      this.watcher = watchChanges(this.deps.dataDir, () => void this.reload(), this.deps.logger);
+    }
     void this.router
       .resume()
       .catch((err: unknown) => this.deps.logger.warn('could not resume channel messages', err));
@@ -271,34 +272,11 @@ export class ChannelService {
   }
 
   private entity(r: ChannelRecord): Channel {
-    return {
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      senders: r.senders,
-      groups: r.config.groups,
-      dmApprovals: r.config.dmApprovals,
-      ratePerMinute: r.config.ratePerMinute,
-      apiRoot: r.config.apiRoot,
-      hasToken: r.config.hasToken,
-      createdAt: r.createdAt,
-      status: this.statuses.get(r.id) ?? initialStatus(r.createdAt),
-    };
+    return channelEntity(r, this.statuses.get(r.id) ?? initialStatus(r.createdAt));
   }
 
   private pairingEntity(p: PairingRecord): Pairing {
-    const record = this.records.get(p.channelId);
-    return {
-      code: p.code,
-      channelId: p.channelId,
-      channelName: record?.name ?? '',
-      kind: record?.kind ?? 'telegram',
-      senderId: p.senderId,
-      senderName: p.senderName,
-      asOwner: !record?.senders.some((s) => s.role === 'owner'),
-      createdAt: p.createdAt,
-      expiresAt: p.expiresAt,
-    };
+    return pairingEntity(p, this.records.get(p.channelId));
   }
 
   private setStatus(id: string, status: ChannelStatus): void {
@@ -375,17 +353,6 @@ export class ChannelService {
     await this.refresh(channelId);
   }
 
-  private watchForChanges(): void {
-    try {
-      this.watcher = watch(this.deps.dataDir, (_event, file) => {
-        if (file === CHANGED_FILE) this.reload();
-      });
-      this.watcher.on('error', (err) => this.deps.logger.warn('stopped watching for channel changes', err));
-    } catch (err) {
-      this.deps.logger.warn('cannot watch for `cell0 channels` changes', err);
-    }
-  }
-
   /** Applies what `cell0 channels` changed: new and removed accounts, settings, senders, pairings. */
   reload(): Promise<void> {
     this.reloading = this.reloading.then(async () => {
@@ -436,10 +403,5 @@ export class ChannelService {
       },
       ctx,
     );
-  }
-
-  /** The account of a channel, found by id or name (tests, the CLI's checks). */
-  async find(idOrName: string): Promise<ChannelRecord> {
-    return findChannel(this.store, idOrName);
   }
 }
