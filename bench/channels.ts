@@ -21,6 +21,7 @@ import { promptText } from '../test/fixtures/scripted-reply.js';
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 15);
+const IDLE = Number(process.env.BENCH_IDLE ?? 10);
 
 let frame = 0;
 async function call<M extends MethodName>(
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   const model = new FakeOpenAI();
   model.responder = (body) => {
     const prompt = promptText((body as { messages?: unknown }).messages).join(' ');
-    const ids = prompt.match(/bench-\w+-\d+-\d+/g) ?? [];
+    const ids = prompt.match(/bench-\w+-\d+-(?:idle)?\d+/g) ?? [];
     return { tokens: [`Got ${ids.at(-1) ?? 'it'}.`, ' Here is the answer.'] };
   };
   const tg = new FakeTelegram();
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     const firstChunk = new Map<string, number>();
     const sentAt = new Map<string, number>();
     const record = (text: string) => {
-      const id = /bench-\w+-\d+-\d+/.exec(text)?.[0];
+      const id = /bench-\w+-\d+-(?:idle)?\d+/.exec(text)?.[0];
       if (id && !firstChunk.has(id)) firstChunk.set(id, performance.now());
     };
     for (const p of platforms) p.onSent(record);
@@ -182,7 +183,26 @@ async function main(): Promise<void> {
       check();
     });
     const seconds = (performance.now() - started) / 1000;
-    const latencies = [...sentAt].map(([id, at]) => firstChunk.get(id)! - at);
+
+    // Idle: one message at a time, so the figure is the path's own latency, not the queue's.
+    const idle: number[] = [];
+    const waitFor = (id: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (firstChunk.has(id) ? resolve() : setTimeout(check, 1));
+        check();
+      });
+    for (let i = 0; i < IDLE; i++) {
+      for (const p of platforms) {
+        const id = `bench-${p.kind}-0-idle${i}`;
+        const at = performance.now();
+        p.write(0, `Question ${id}`);
+        await waitFor(id);
+        idle.push(firstChunk.get(id)! - at);
+      }
+    }
+    const latencies = [...sentAt]
+      .filter(([id]) => !id.includes('idle'))
+      .map(([id, at]) => firstChunk.get(id)! - at);
     const byPlatform = Object.fromEntries(
       platforms.map((p) => {
         const mine = [...sentAt]
@@ -197,12 +217,15 @@ async function main(): Promise<void> {
       inboundPerSecond: Math.round((total / seconds) * 10) / 10,
       firstChunkP50Ms: Math.round(percentile(latencies, 50)),
       firstChunkP99Ms: Math.round(percentile(latencies, 99)),
+      idleFirstChunkP50Ms: Math.round(percentile(idle, 50)),
+      idleFirstChunkP99Ms: Math.round(percentile(idle, 99)),
       byPlatform,
     };
     process.stdout.write(
       `${total} messages from ${result.senders} senders on Telegram, Discord and WhatsApp, answered in ${seconds.toFixed(2)} s\n` +
         `  routed: ${result.inboundPerSecond} messages/s\n` +
-        `  platform update → first reply chunk: p50 ${result.firstChunkP50Ms} ms, p99 ${result.firstChunkP99Ms} ms\n` +
+        `  platform update → first reply chunk (all sent at once): p50 ${result.firstChunkP50Ms} ms, p99 ${result.firstChunkP99Ms} ms\n` +
+        `  one at a time: p50 ${result.idleFirstChunkP50Ms} ms, p99 ${result.idleFirstChunkP99Ms} ms\n` +
         Object.entries(byPlatform)
           .map(([k, v]) => `    ${k}: p50 ${v.p50Ms} ms, p99 ${v.p99Ms} ms\n`)
           .join(''),
