@@ -88,7 +88,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') return await serve(rest);
     if (command === 'sandbox') return await sandboxCommand(rest);
     if (command === 'audit') return await auditCommand(rest);
-    if (command === 'channels') return await (await import('./cli/channels-command.js')).channelsCommand(rest);
+    if (command === 'channels')
+      return await (await import('./cli/channels-command.js')).channelsCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
