@@ -86,13 +86,27 @@ function ChannelRow({ channel }: { channel: Channel }) {
         </p>
       )}
       {status.qr && <ChannelQr text={status.qr} />}
-      <p className="muted">
-        Owner: {owner ? owner.name : 'none yet (the first sender you approve)'} · approved:{' '}
-        {channel.senders
-          .filter((s) => s.role === 'allowed')
-          .map((s) => s.name)
-          .join(', ') || 'nobody else'}
-      </p>
+      {!owner && <p className="muted">No owner yet: the first sender you approve becomes the owner.</p>}
+      {channel.senders.length > 0 && (
+        <ul className="channel-senders" aria-label={`Who may talk on ${channel.name}`}>
+          {channel.senders.map((sender) => (
+            <li key={sender.id} data-testid="channel-sender" data-role={sender.role}>
+              {sender.name} <span className="muted">({sender.role === 'owner' ? 'owner' : 'approved'})</span>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Take ${sender.name} off ${channel.name}`}
+                title="Remove"
+                onClick={() =>
+                  run(() => client().call('channels.removeSender', { id: channel.id, senderId: sender.id }))
+                }
+              >
+                <Trash2 size={12} aria-hidden />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="channel-settings">
         <label>
           Group chats{' '}

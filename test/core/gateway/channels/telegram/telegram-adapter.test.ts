@@ -122,6 +122,42 @@ describe('Telegram channel (grammY against a fake Bot API over HTTP)', () => {
     expect(body).not.toContain('not the owner');
   });
 
+  it('a message the owner types in the window into a Telegram conversation is answered there and in the chat', async () => {
+    const channel = await addChannel();
+    await pairOwner(channel);
+    ctx.fake.script({ tokens: ['First answer.'] }, { tokens: ['Answer to the window.'] });
+    tg.pushMessage({ from: owner, text: 'from the phone' });
+    const { chat } = await eventOf<{ chat: { conversationId: string } }>(ctx.t, 'channels.chat');
+    await tg.waitForCall((c) => c.method === 'sendMessage' && c.params.text === 'First answer.');
+    const done = ctx.t.events.length;
+    await ctx.t.call('chat.send', {
+      conversationId: chat.conversationId,
+      text: 'from the window',
+      clientMessageId: 'w-1',
+    });
+    await ctx.t.waitFor(
+      (f) =>
+        ctx.t.events.indexOf(f) > done &&
+        f.event === 'message.updated' &&
+        (f.payload as { message: { role: string; status: string } }).message.status === 'complete',
+    );
+    const sent = await tg.waitForCall(
+      (c) => c.method === 'sendMessage' && c.params.text === 'Answer to the window.',
+    );
+    expect(sent.params.chat_id).toBe(String(owner.id));
+    const page = await ctx.t.call('messages.page', {
+      conversationId: chat.conversationId,
+      offset: 0,
+      limit: 10,
+    });
+    expect(page.messages.map((m) => m.content)).toEqual([
+      'from the phone',
+      'First answer.',
+      'from the window',
+      'Answer to the window.',
+    ]);
+  });
+
   it('keeps a file sent to the agent in the conversation workspace, and the agent can send a workspace file back', async () => {
     const channel = await addChannel();
     await pairOwner(channel);
