@@ -133,12 +133,18 @@ describe('cell0 channels', () => {
         if (socket.auth.creds.me) return socket.open();
         printedQr = socket.showQr();
       });
-    const done = channelsCommand(['add', 'whatsapp'], { whatsapp: whatsappAdapter(wa.boundary()), out });
-    const first = await wa.socket(1);
-    await new Promise<void>((resolve) => {
-      const check = () => (output.includes('Scan this') ? resolve() : setImmediate(check));
-      check();
+    let shown!: () => void;
+    const printed = new Promise<void>((resolve) => (shown = resolve));
+    const watching = (text: string) => {
+      out(text);
+      if (text.includes('Scan this')) shown();
+    };
+    const done = channelsCommand(['add', 'whatsapp'], {
+      whatsapp: whatsappAdapter(wa.boundary()),
+      out: watching,
     });
+    const first = await wa.socket(1);
+    await printed;
     expect(decodeTerminalQr(output.split('Linked devices → Link a device):\n')[1]!)).toBe(printedQr);
     first.linked();
     await done;

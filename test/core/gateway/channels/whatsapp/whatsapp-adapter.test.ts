@@ -62,18 +62,7 @@ describe('WhatsApp channel (Baileys at its socket boundary)', () => {
 
     wa.current.open();
     await statusEvent(ctx.t, channel.id, 'connected');
-    const reply = await new Promise<{
-      jid: string;
-      content: Record<string, unknown>;
-      messageId: string | undefined;
-    }>((resolve) => {
-      const tick = () => {
-        const found = wa.current.sent.find((s) => String(s.content.text).includes('Hello'));
-        if (found) resolve(found);
-        else setImmediate(tick);
-      };
-      tick();
-    });
+    const reply = await wa.waitForSent((sent) => String(sent.content.text).includes('Hello'));
     expect(reply.jid).toBe('4915550001111@s.whatsapp.net');
     expect(reply.content.text).toBe('Hello _you_.');
     expect(reply.messageId).toMatch(/^3EB0[0-9A-F]{18}$/);
