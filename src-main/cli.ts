@@ -12,6 +12,8 @@ Commands:
   sandbox run [--net] [--workspace DIR] -- CMD...
                    Run one command under the tool sandbox and its limits
   audit verify     Check the audit log's hash chain and signatures (exit 1 if broken)
+  channels add|list|approve|remove
+                   Chat channels (Telegram, Discord, WhatsApp): \`cell0 channels --help\`
 
 Options:
   -h, --help       Show this help
@@ -111,6 +113,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') return await serve(rest);
     if (command === 'sandbox') return await sandboxCommand(rest);
     if (command === 'audit') return await auditCommand(rest);
+    if (command === 'channels')
+      return await (await import('./cli/channels-command.js')).channelsCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

@@ -23,6 +23,11 @@ import { StorageService } from './storage/storage-service.js';
 import { createLogger, type Logger } from './base/logger.js';
 import { ServiceBoard } from './base/service-board.js';
 import { routeSdkWarnings } from './agents/sdk-warnings.js';
+import { chatAgentEntry } from './gateway/channels/agent-entry.js';
+import type { ChannelAdapter } from './gateway/channels/adapter.js';
+import type { Backoff } from './gateway/channels/account-supervisor.js';
+import { ChannelService } from './gateway/channels/channel-service.js';
+import type { ChannelKind } from './protocol/channel-entities.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -46,6 +51,10 @@ export interface CoreOptions {
   memory?: MemoryServiceTiming;
   /** Default swarm budget (tests shrink it). */
   swarmBudget?: Partial<SwarmBudget>;
+  /** Chat platform adapters instead of the real ones (tests: WhatsApp at Baileys' socket boundary). */
+  channelAdapters?: Partial<Record<ChannelKind, ChannelAdapter>>;
+  /** Reconnect and resend waits of the channels (tests shorten them). */
+  channelBackoff?: Backoff;
 }
 
 export interface Service {
@@ -138,6 +147,8 @@ export function createCore(options: CoreOptions): Core {
     ...(options.budget ? { budget: options.budget } : {}),
     logger,
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
+    // Channels sit above chat: bound late, called only while a reply runs.
+    conversationTools: (ctx) => channels.tools(ctx),
   });
   const monitor = new AgentsMonitor({
     bus,
@@ -148,6 +159,21 @@ export function createCore(options: CoreOptions): Core {
   });
 
   let unrouteWarnings: (() => void) | null = null;
+  const channels: ChannelService = new ChannelService({
+    db: storage.db,
+    audit,
+    bus,
+    keychain,
+    logger,
+    dataDir: options.dataDir,
+    conversations,
+    agent: chatAgentEntry(chat, bus, conversations),
+    workspaceFor: (conversationId) => kernel.workspaceFor(conversationId),
+    answerPermission: (requestId, decision) => permissions.respond(requestId, decision),
+    ...(options.channelAdapters ? { adapters: options.channelAdapters } : {}),
+    ...(options.channelBackoff ? { backoff: options.channelBackoff } : {}),
+  });
+
   const services: Service[] = [
     {
       name: 'model-warnings',
@@ -211,6 +237,13 @@ export function createCore(options: CoreOptions): Core {
       stop: () => monitor.stop(),
       background: { label: 'agents' },
     },
+    {
+      name: 'channels',
+      start: () => channels.start(),
+      stop: () => channels.stop(),
+      // Last: channels hand messages to chat; each account connects in the background.
+      background: { label: 'channels' },
+    },
   ];
 
   const board = new ServiceBoard((list) => bus.emit('core.status', { services: list }));
@@ -235,6 +268,7 @@ export function createCore(options: CoreOptions): Core {
       monitor,
       memory,
       swarms,
+      channels,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -16,6 +16,8 @@ import { kernelHandlers } from './kernel/kernel-handlers.js';
 import type { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { memoryHandlers } from './memory/memory-handlers.js';
 import type { MemoryService } from './memory/memory-service.js';
+import { channelHandlers } from './gateway/channels/channel-handlers.js';
+import type { ChannelService } from './gateway/channels/channel-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
 import type { MethodName } from './protocol/methods.js';
@@ -39,6 +41,7 @@ export interface HandlerDeps {
   monitor: AgentsMonitor;
   memory: MemoryService;
   swarms: SwarmService;
+  channels: ChannelService;
 }
 
 /**
@@ -92,6 +95,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ),
     ...after(board, ['memory'], memoryHandlers({ memory: deps.memory })),
     ...after(board, ['swarms'], swarmHandlers({ swarms: deps.swarms })),
+    ...after(board, ['channels'], channelHandlers({ channels: deps.channels })),
   };
 }
 

@@ -7,6 +7,7 @@ import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
 import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
 import { refetchSwarms, swarmListeners } from '../features/swarms/swarm-sync.js';
+import { channelListeners, refetchChannels } from '../features/channels/channel-sync.js';
 import { loadAgentsStatus, loadKernelStatus, scheduleKernelStatus } from '../features/kernel/actions.js';
 import { loadPendingPermissions, loadRules } from '../features/permissions/actions.js';
 import { useAgents } from '../stores/agents.js';
@@ -37,6 +38,7 @@ async function refetchAll(c: Client): Promise<void> {
     loadRules(),
     refetchMemory(),
     refetchSwarms(),
+    refetchChannels(),
   ]);
   const [list, settings, info] = await Promise.allSettled([
     c.call('conversations.list', {}),
@@ -109,6 +111,7 @@ export function startSync(transport: Transport, c: Client): () => void {
     c.on('audit.appended', ({ record }) => useAudit.getState().appended(record)),
     ...memoryListeners(c),
     ...swarmListeners(c),
+    ...channelListeners(c),
     c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
     c.on('core.status', ({ services }) => useServices.getState().setAll(services)),
     c.on('ui.navigate', (target) => {

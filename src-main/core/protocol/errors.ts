@@ -40,6 +40,16 @@ export const ERROR_CODES = [
   'EMBEDDER_MODEL_UNKNOWN',
   /** The provider has no embeddings API at all (Anthropic). */
   'EMBEDDINGS_UNSUPPORTED',
+  /** A chat platform refused the channel's token (revoked, mistyped): the owner must give a new one. */
+  'CHANNEL_AUTH',
+  /** The chat platform could not be reached or is down; Cell 0 reconnects with backoff. */
+  'CHANNEL_UNREACHABLE',
+  /** The channel's WhatsApp link ended (logged out on the phone): link it again with the QR code. */
+  'CHANNEL_NEEDS_LOGIN',
+  /** The platform answered something Cell 0 could not read, or refused a message. */
+  'CHANNEL_ERROR',
+  /** A channel of that name exists already. */
+  'CHANNEL_EXISTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,6 +15,7 @@ import {
   toolCallSchema,
 } from './kernel-entities.js';
 import { coreEvents } from './core-methods.js';
+import { channelEvents } from './channel-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import {
   daemonStatusSchema,
@@ -85,6 +86,7 @@ export const events = {
   }),
   ...swarmEvents,
   ...coreEvents,
+  ...channelEvents,
 } as const;
 
 export type Events = typeof events;

@@ -9,3 +9,5 @@ export * from './memory-entities.js';
 export * from './swarm-entities.js';
 export * from './swarm-methods.js';
 export * from './core-methods.js';
+export * from './channel-entities.js';
+export * from './channel-methods.js';

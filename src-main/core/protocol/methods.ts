@@ -34,6 +34,7 @@ import {
   usedMemorySchema,
 } from './memory-entities.js';
 import { coreMethods } from './core-methods.js';
+import { channelMethods } from './channel-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 
 const id = z.string().min(1).max(64);
@@ -338,6 +339,7 @@ export const methods = {
   },
   ...swarmMethods,
   ...coreMethods,
+  ...channelMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,11 +3,15 @@ import { newChat } from '../../app/use-global-shortcuts.js';
 import { modKey } from '../../lib/platform.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useUi } from '../../stores/ui.js';
+import { ChannelsNav, useChannelConversationIds } from '../channels/ChannelsNav.js';
 import { usePalette } from '../search/palette-store.js';
 import { ConversationRow } from './ConversationRow.js';
 
 export function Sidebar() {
-  const list = useConversations((s) => s.list);
+  const all = useConversations((s) => s.list);
+  // Channel chats are listed under Channels, with their platform's icon.
+  const channelIds = useChannelConversationIds();
+  const list = all.filter((c) => !channelIds.has(c.id));
   const loaded = useConversations((s) => s.loaded);
   const selectedId = useConversations((s) => s.selectedId);
   const view = useUi((s) => s.view);
@@ -49,6 +53,7 @@ export function Sidebar() {
           ))}
         </ul>
       </nav>
+      <ChannelsNav />
       <button
         type="button"
         className={view === 'swarms' ? 'nav-item active' : 'nav-item'}
