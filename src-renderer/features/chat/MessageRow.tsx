@@ -2,9 +2,11 @@ import { AlertTriangle, RotateCcw } from 'lucide-react';
 import { memo } from 'react';
 import type { Message } from '../../../src-main/core/protocol/index.js';
 import { formatUsage } from '../../lib/usage-format.js';
+import { useAgents } from '../../stores/agents.js';
 import { useMessages, type PendingMessage } from '../../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
+import { PausedNotice } from '../kernel/PausedNotice.js';
 import { MessageMemories } from '../memory/MessageMemories.js';
 import { MessageProposals } from '../swarms/ProposalCard.js';
 import { SwarmHostCard } from '../swarms/SwarmHostCard.js';
@@ -86,6 +88,7 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
   const streaming = message.status === 'streaming';
   const live = useMessages((s) => s.live[message.id]);
   const knownToolIds = useToolCalls((s) => s.byId);
+  const paused = useAgents((s) => s.status?.paused ?? false);
   return (
     <div className={streaming ? 'assistant-body streaming' : 'assistant-body'}>
       <ModelLine message={message} />
@@ -99,7 +102,8 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
           <ToolCallCard key={call.toolCallId} call={call} />
         ))}
       {streaming && live?.retrying && <RetryNoticeView notice={live.retrying} />}
-      {streaming && message.content === '' && !live?.retrying && (
+      {streaming && paused && <PausedNotice />}
+      {streaming && message.content === '' && !live?.retrying && !paused && (
         <span className="typing" role="status" aria-label="Cell 0 is writing">
           <span />
           <span />
