@@ -8,7 +8,7 @@ import { PauseAgentsButton, PausedBadge } from '../features/kernel/PauseAgents.j
 import { StopAllButton } from '../features/kernel/StopAllButton.js';
 import { MemoryStatus } from '../features/memory/MemoryStatus.js';
 import type { ConnectionState } from '../lib/connection-state.js';
-import { effectiveModelRef } from '../lib/model-ref.js';
+import { effectiveModelRef, modelLabel } from '../lib/model-ref.js';
 import { conversationCost, formatCost } from '../lib/usage-format.js';
 import { useConnection } from '../stores/connection.js';
 import { useConversations } from '../stores/conversations.js';
@@ -74,10 +74,10 @@ function ModelStatus() {
   const providers = useSettings(selectProviders);
   const ref = inChat ? effectiveModelRef(conversation, defaultModel) : defaultModel;
   const provider = findProvider(providers, ref?.providerId);
-  const model = ref && provider ? ref.model : null;
+  const model = ref && provider ? modelLabel(ref.model, provider.name) : null;
 
   return (
-    <span className="status-item" title={provider ? `Model (${provider.name})` : 'Model'}>
+    <span className="status-item" title={model ? `Model: ${model}` : 'Model'}>
       <span className="status-label">Model</span>
       <span data-testid="status-model" className={model ? 'status-value' : 'status-value muted'}>
         {model ?? 'no model'}

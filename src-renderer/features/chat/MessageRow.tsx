@@ -1,6 +1,7 @@
 import { AlertTriangle, RotateCcw } from 'lucide-react';
 import { memo } from 'react';
 import type { Message } from '../../../src-main/core/protocol/index.js';
+import { modelLabel } from '../../lib/model-ref.js';
 import { formatUsage } from '../../lib/usage-format.js';
 import { useAgents } from '../../stores/agents.js';
 import { useMessages, type PendingMessage } from '../../stores/messages.js';
@@ -144,9 +145,9 @@ function ModelLine({ message }: { message: Message }) {
     <p
       className={changed ? 'message-model shown' : 'message-model'}
       data-testid="message-model"
-      title={providerName ? `Written by ${message.model} (${providerName})` : `Written by ${message.model}`}
+      title={`Written by ${modelLabel(message.model, providerName)}`}
     >
-      {message.model}
+      {modelLabel(message.model, providerName)}
     </p>
   );
 }

@@ -106,6 +106,7 @@ export function Onboarding() {
           choice={state.choice}
           onBaseUrl={(value) => dispatch({ type: 'baseUrl', value })}
           onApiKey={(value) => dispatch({ type: 'apiKey', value })}
+          onName={(value) => dispatch({ type: 'name', value })}
           onModel={(value) => dispatch({ type: 'model', value })}
           onTest={() => void runTest()}
           onFinish={() => void finish()}
@@ -173,13 +174,23 @@ interface ConnectStepProps {
   choice: Choice;
   onBaseUrl(value: string): void;
   onApiKey(value: string): void;
+  onName(value: string): void;
   onModel(value: string): void;
   onTest(): void;
   onFinish(): void;
 }
 
-function ConnectStep({ state, choice, onBaseUrl, onApiKey, onModel, onTest, onFinish }: ConnectStepProps) {
-  const ids = { url: useId(), key: useId(), model: useId(), blocker: useId() };
+function ConnectStep({
+  state,
+  choice,
+  onBaseUrl,
+  onApiKey,
+  onName,
+  onModel,
+  onTest,
+  onFinish,
+}: ConnectStepProps) {
+  const ids = { url: useId(), key: useId(), name: useId(), model: useId(), blocker: useId() };
   const info = CHOICES[choice];
   const blocker = testBlocker(state);
   const tested = state.test.kind === 'ok';
@@ -230,6 +241,21 @@ function ConnectStep({ state, choice, onBaseUrl, onApiKey, onModel, onTest, onFi
           />
         </div>
       )}
+
+      <div className="field">
+        <label htmlFor={ids.name}>Name</label>
+        <input
+          id={ids.name}
+          data-testid="onboarding-provider-name"
+          autoComplete="off"
+          aria-describedby={`${ids.name}-help`}
+          value={state.name}
+          onChange={(e) => onName(e.target.value)}
+        />
+        <p className="field-help" id={`${ids.name}-help`}>
+          Shown beside its models, so two servers offering the same model are told apart.
+        </p>
+      </div>
 
       <div className="form-actions">
         <button
