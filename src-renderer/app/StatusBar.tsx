@@ -41,9 +41,11 @@ export function StatusBar() {
         data-state={state}
         role="status"
         aria-label={`Connection: ${CONNECTION_LABELS[state]}`}
+        title={CONNECTION_LABELS[state]}
       >
         <span className="status-dot" aria-hidden />
-        {CONNECTION_LABELS[state]}
+        {/* Connected is the usual state: the green dot says it, leaving the room to what varies. */}
+        {state !== 'connected' && CONNECTION_LABELS[state]}
       </span>
       <PausedBadge />
       <ModelStatus />
@@ -57,8 +59,11 @@ export function StatusBar() {
       {state === 'connected' && <StopAllButton place="statusbar" />}
       <IdentityStatus />
       {appInfo && (
-        <span className="status-item muted" title={`Data folder: ${appInfo.dataDir}`}>
-          {appInfo.mode === 'serve' ? 'cell0 serve' : 'Desktop'} · v{appInfo.version}
+        <span
+          className="status-item muted"
+          title={`${appInfo.mode === 'serve' ? 'cell0 serve' : 'Desktop'} · version ${appInfo.version} · data folder: ${appInfo.dataDir}`}
+        >
+          v{appInfo.version}
         </span>
       )}
     </footer>
@@ -77,8 +82,7 @@ function ModelStatus() {
   const model = ref && provider ? modelLabel(ref.model, provider.name) : null;
 
   return (
-    <span className="status-item" title={model ? `Model: ${model}` : 'Model'}>
-      <span className="status-label">Model</span>
+    <span className="status-item status-shrink" title={model ? `Model: ${model}` : 'Model'}>
       <span data-testid="status-model" className={model ? 'status-value' : 'status-value muted'}>
         {model ?? 'no model'}
       </span>

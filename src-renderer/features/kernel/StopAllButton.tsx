@@ -46,10 +46,12 @@ export function StopAllButton({ place }: StopAllButtonProps) {
         data-testid={place === 'statusbar' ? 'stop-all-agents' : 'composer-stop-all'}
         disabled={busy}
         title="Stop every running reply and kill every running tool"
+        aria-label="Stop all agents"
         onClick={() => (runningTools > 0 ? setConfirming(true) : void stop())}
       >
         <OctagonX size={12} aria-hidden />
-        Stop all agents
+        {/* The status bar is short of room; the label and title say the rest. */}
+        {place === 'statusbar' ? 'Stop all' : 'Stop all agents'}
       </button>
       {result && (
         <span
