@@ -1,10 +1,16 @@
 import type { Message, Usage } from '../../src-main/core/protocol/index.js';
+import { plural } from './plural.js';
 
 // Fixed to en-US so the quiet usage line reads the same everywhere and in tests.
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export function formatTokens(n: number): string {
   return integer.format(n);
+}
+
+/** "1 token", "1,234 tokens". */
+export function countTokens(n: number): string {
+  return plural(n, 'token', undefined, formatTokens(n));
 }
 
 /** Dollars at a precision that still shows cents of a cent: $0.0123, $1.25, $0 for nothing. */

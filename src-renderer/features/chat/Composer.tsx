@@ -2,6 +2,7 @@ import { ArrowUp, Network, Square, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { useConnection } from '../../stores/connection.js';
 import { canChat } from '../../lib/model-ref.js';
+import { plural } from '../../lib/plural.js';
 import { runningConversationCount } from '../../lib/running-replies.js';
 import { useRunningReplies } from '../../stores/running-replies.js';
 import { StopAllButton } from '../kernel/StopAllButton.js';
@@ -69,7 +70,7 @@ export function Composer() {
       )}
       {connected && runningConversations >= 2 && (
         <div className="composer-stop-all-row">
-          <span>{runningConversations} conversations are running.</span>
+          <span>{plural(runningConversations, 'conversation')} are running.</span>
           <StopAllButton place="composer" />
         </div>
       )}

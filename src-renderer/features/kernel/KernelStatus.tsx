@@ -1,5 +1,6 @@
 import { Shield, ShieldOff, ShieldQuestion, Wrench } from 'lucide-react';
 import { pendingRequests } from '../../lib/permission-state.js';
+import { plural } from '../../lib/plural.js';
 import { useKernel } from '../../stores/kernel.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { selectConversation } from '../conversations/actions.js';
@@ -50,7 +51,7 @@ export function RunningToolsStatus() {
       title="Tool calls running now, in every conversation"
     >
       <Wrench size={12} aria-hidden />
-      {running === 0 ? 'Tools idle' : running === 1 ? '1 tool running' : `${running} tools running`}
+      {running === 0 ? 'Tools idle' : `${plural(running, 'tool')} running`}
     </span>
   );
 }
@@ -69,7 +70,7 @@ export function PendingPermissionsStatus() {
       onClick={() => selectConversation(oldest)}
     >
       <ShieldQuestion size={12} aria-hidden />
-      {count === 1 ? '1 request waiting' : `${count} requests waiting`}
+      {plural(count, 'request')} waiting
     </button>
   );
 }

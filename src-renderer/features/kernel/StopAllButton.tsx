@@ -2,6 +2,7 @@ import { OctagonX } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
+import { plural } from '../../lib/plural.js';
 import { describeStopAll } from '../../lib/tool-wording.js';
 import { useKernel } from '../../stores/kernel.js';
 import { stopAllAgents } from './actions.js';
@@ -72,8 +73,8 @@ export function StopAllButton({ place }: StopAllButtonProps) {
           onCancel={() => setConfirming(false)}
         >
           <p>
-            {runningTools === 1 ? 'A tool is' : `${runningTools} tools are`} running. They will be killed, and
-            every reply being written stops where it is.
+            {runningTools === 1 ? 'A tool is' : `${plural(runningTools, 'tool')} are`} running. They will be
+            killed, and every reply being written stops where it is.
           </p>
         </ConfirmDialog>
       )}

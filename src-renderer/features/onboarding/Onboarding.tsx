@@ -3,6 +3,7 @@ import { useEffect, useId, useReducer, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { ConnectionTestResult } from '../../components/ConnectionTestResult.js';
 import { errorMessage } from '../../lib/client.js';
+import { plural } from '../../lib/plural.js';
 import { listModels } from '../settings/actions.js';
 import { describeSaveError } from '../settings/settings-errors.js';
 import { detectLocalServers, finishOnboarding, skipOnboarding } from './actions.js';
@@ -153,7 +154,7 @@ function ChoiceList({ state, onChoose }: { state: OnboardingState; onChoose(choi
             </span>
             {found && (
               <span className="badge badge-success" data-testid={`onboarding-detected-${choice}`}>
-                Running on this computer · {found.models.length} model{found.models.length === 1 ? '' : 's'}
+                Running on this computer · {plural(found.models.length, 'model')}
               </span>
             )}
           </button>

@@ -3,7 +3,7 @@ import { Square } from 'lucide-react';
 import { memo, useState } from 'react';
 import { errorMessage } from '../../lib/client.js';
 import { modelLabel } from '../../lib/model-ref.js';
-import { formatCost } from '../../lib/usage-format.js';
+import { countTokens, formatCost } from '../../lib/usage-format.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
@@ -94,8 +94,8 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
         <span
           title={
             shown.estimated
-              ? `about ${shown.tokens.toLocaleString('en-US')} tokens (counted when the step ends)`
-              : `${shown.tokens.toLocaleString('en-US')} tokens`
+              ? `about ${countTokens(shown.tokens)} (counted when the step ends)`
+              : countTokens(shown.tokens)
           }
           data-testid="swarm-node-tokens"
         >

@@ -1,7 +1,7 @@
 import { X } from 'lucide-react';
 import { useEffect, useId, useRef } from 'react';
 import { modelLabel } from '../../lib/model-ref.js';
-import { formatCost } from '../../lib/usage-format.js';
+import { countTokens, formatCost } from '../../lib/usage-format.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { MarkdownContent } from '../chat/MarkdownContent.js';
@@ -48,8 +48,8 @@ export function AgentPanel({ stateKey }: { stateKey: string }) {
       <p className="swarm-panel-meta muted">
         {ROLE[agent.role].label} · {AGENT_STATUS[agent.status].label} ·{' '}
         {modelLabel(agent.model, providerName)}
-        {agent.attempt > 1 ? ` · attempt ${agent.attempt}` : ''} · {agent.tokens.toLocaleString('en-US')}{' '}
-        tokens · {formatCost(agent.costUsd)}
+        {agent.attempt > 1 ? ` · attempt ${agent.attempt}` : ''} · {countTokens(agent.tokens)} ·{' '}
+        {formatCost(agent.costUsd)}
       </p>
       {agent.error && (
         <p className="inline-error" role="alert" data-testid="swarm-agent-error">

@@ -4,7 +4,7 @@ import type { SwarmRun } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
 import { formatCost, formatTokens } from '../../lib/usage-format.js';
 import { pauseSwarm, resumeSwarm, stopSwarm } from './actions.js';
-import { RUN_STATUS, formatDuration } from './swarm-format.js';
+import { RUN_STATUS, agentsDone, formatDuration } from './swarm-format.js';
 import { ENDED_RUN, agentProgress, emptyRunState } from './swarm-state.js';
 import { useBeatState } from './use-beat-state.js';
 import { useNow } from './use-now.js';
@@ -56,7 +56,7 @@ export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: st
           {run.task}
         </h2>
         <span className="swarm-run-progress muted" data-testid="swarm-run-progress">
-          {done}/{total} agents done
+          {agentsDone(done, total)}
         </span>
         {live && !ended && (
           <>

@@ -1,9 +1,9 @@
 import { Network } from 'lucide-react';
 import { memo } from 'react';
-import { formatCost, formatTokens } from '../../lib/usage-format.js';
+import { countTokens, formatCost } from '../../lib/usage-format.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { openSwarmRun } from './actions.js';
-import { RUN_STATUS } from './swarm-format.js';
+import { RUN_STATUS, agentsDone } from './swarm-format.js';
 import { ENDED_RUN, agentProgress } from './swarm-state.js';
 
 /**
@@ -21,7 +21,7 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
     const st = runId ? s.states[runId] : undefined;
     if (!st) return null;
     const { done, total } = agentProgress(st);
-    return `${done}/${total}`;
+    return agentsDone(done, total);
   });
   if (!run) return null;
   const Icon = RUN_STATUS[run.status].icon;
@@ -42,11 +42,11 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
       </span>
       {done && (
         <span className="swarm-card-progress" data-testid="swarm-card-progress">
-          {done} agents done
+          {done}
         </span>
       )}
       <span className="swarm-card-usage muted">
-        {formatTokens(run.usage.tokens)} tokens · {formatCost(run.usage.costUsd)}
+        {countTokens(run.usage.tokens)} · {formatCost(run.usage.costUsd)}
       </span>
       <button
         type="button"

@@ -1,6 +1,7 @@
 import { ArrowLeft, Network } from 'lucide-react';
 import { useEffect, useId, useMemo } from 'react';
-import { formatCost, formatTokens } from '../../lib/usage-format.js';
+import { plural } from '../../lib/plural.js';
+import { countTokens, formatCost } from '../../lib/usage-format.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { closeReplay } from './replay-player.js';
@@ -87,7 +88,7 @@ function RunList() {
                 </span>
                 <span className="swarm-run-row-meta muted">
                   {titleOf(run.conversationId) ?? 'Conversation'} · {when.format(run.createdAt)} ·{' '}
-                  {run.usage.agents} agents · {formatTokens(run.usage.tokens)} tokens ·{' '}
+                  {plural(run.usage.agents, 'agent')} · {countTokens(run.usage.tokens)} ·{' '}
                   {formatCost(run.usage.costUsd)}
                 </span>
               </button>

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { conversationCost, formatCost, formatUsage } from '../../../src-renderer/lib/usage-format.js';
+import {
+  conversationCost,
+  countTokens,
+  formatCost,
+  formatUsage,
+} from '../../../src-renderer/lib/usage-format.js';
 import { message } from '../message-fixture.js';
+
+describe('token counts', () => {
+  it('says "1 token" and "1,234 tokens"', () => {
+    expect(countTokens(1)).toBe('1 token');
+    expect(countTokens(0)).toBe('0 tokens');
+    expect(countTokens(1234)).toBe('1,234 tokens');
+  });
+});
 
 describe('usage line', () => {
   it('reads "1,234 in · 456 out · $0.0123"', () => {
