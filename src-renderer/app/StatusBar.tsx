@@ -9,7 +9,13 @@ import { StopAllButton } from '../features/kernel/StopAllButton.js';
 import { MemoryStatus } from '../features/memory/MemoryStatus.js';
 import type { ConnectionState } from '../lib/connection-state.js';
 import { effectiveModelRef, modelLabel } from '../lib/model-ref.js';
-import { conversationCost, formatCost } from '../lib/usage-format.js';
+import {
+  conversationCost,
+  conversationCostLabel,
+  COST_UNKNOWN,
+  LOCAL_FREE,
+  pricesNote,
+} from '../lib/usage-format.js';
 import { useConnection } from '../stores/connection.js';
 import { useConversations } from '../stores/conversations.js';
 import { useIdentity } from '../stores/identity.js';
@@ -97,20 +103,20 @@ function CostStatus() {
     // Runs on every store change (each bumps version), so the mutable cache is read fresh.
     if (!s.conversationId) return null;
     const cost = conversationCost(s.cache.loaded(), s.total, (id) => !!findProvider(providers, id)?.local);
-    if (!cost) return null;
-    if (cost.allLocal) return 'local, free';
-    return `${cost.complete ? '' : '≥ '}${formatCost(cost.usd)}`;
+    return cost ? conversationCostLabel(cost) : null;
   });
+  const pricesAsOf = useConnection((s) => s.appInfo?.pricesAsOf);
   if (!label) return null;
+  let title = `Cost of this conversation, ${pricesNote(pricesAsOf)}`;
+  if (label.startsWith('≥')) {
+    title = `Cost of the replies loaded here; some are not loaded or have no known price (${pricesNote(pricesAsOf)})`;
+  } else if (label === COST_UNKNOWN) {
+    title = 'No known price for the model of these replies';
+  } else if (label === LOCAL_FREE) {
+    title = 'Every reply here came from a model on this machine';
+  }
   return (
-    <span
-      className="status-item"
-      title={
-        label.startsWith('≥')
-          ? 'Cost of the replies loaded here; some are not loaded or have no known price'
-          : 'Estimated cost of this conversation'
-      }
-    >
+    <span className="status-item" title={title}>
       <span className="status-label">This chat</span>
       <span className="status-value" data-testid="status-cost">
         {label}

@@ -21,18 +21,45 @@ export function formatCost(usd: number): string {
   return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-/** "1,234 in · 456 out · $0.0123"; an unknown price is left out, a local model says "local". */
+/** Said where a model has no known price: never a made-up $0. */
+export const COST_UNKNOWN = 'cost unknown';
+/** A model on this machine costs nothing. */
+export const LOCAL_FREE = 'local, free';
+
+/** The tooltip's note on where a figure comes from, with the date the price table was checked. */
+export function pricesNote(pricesAsOf: string | null | undefined): string {
+  return pricesAsOf ? `estimated from list prices as of ${pricesAsOf}` : 'estimated from list prices';
+}
+
+/** "1,234 in · 456 out · $0.0123"; "cost unknown" without a price, "local, free" on this machine. */
 export function formatUsage(usage: Usage, local: boolean): string {
   const parts: string[] = [];
   if (usage.inputTokens !== null) parts.push(`${formatTokens(usage.inputTokens)} in`);
   if (usage.outputTokens !== null) parts.push(`${formatTokens(usage.outputTokens)} out`);
-  if (local) parts.push('local');
-  else if (usage.costUsd !== null) parts.push(formatCost(usage.costUsd));
+  if (parts.length === 0 && usage.costUsd === null && !local) return '';
+  if (local) parts.push(LOCAL_FREE);
+  else parts.push(usage.costUsd === null ? COST_UNKNOWN : formatCost(usage.costUsd));
   return parts.join(' · ');
+}
+
+/**
+ * A swarm's spend. The swarm protocol counts an unpriced model as $0; every listed price is above
+ * zero, so a remote model that used tokens and cost exactly nothing had no price. Null then.
+ */
+export function swarmSpend(costUsd: number, tokens: number, local: boolean): number | null {
+  if (local) return 0;
+  return tokens > 0 && costUsd === 0 ? null : costUsd;
+}
+
+/** "$0.0123", "$0" for a local model, "cost unknown" without a price. */
+export function formatSpend(usd: number | null): string {
+  return usd === null ? COST_UNKNOWN : formatCost(usd);
 }
 
 export interface ConversationCost {
   usd: number;
+  /** Some reply has a price (or is local): usd means something. */
+  anyPriced: boolean;
   /** False when some replies are not loaded or have no known price: usd is then a lower bound. */
   complete: boolean;
   /** Every priced reply came from a model on this machine. */
@@ -40,8 +67,8 @@ export interface ConversationCost {
 }
 
 /**
- * The cost of a conversation from the messages the window holds. Null while nothing has a price,
- * so the status bar shows nothing rather than a made-up $0.
+ * The cost of a conversation from the messages the window holds. Null while no reply has usage;
+ * when none has a price, anyPriced says so (the status bar says "cost unknown", not $0).
  */
 export function conversationCost(
   messages: Iterable<Message>,
@@ -65,6 +92,18 @@ export function conversationCost(
     priced++;
     usd += m.usage.costUsd ?? 0;
   }
-  if (priced === 0) return null;
-  return { usd, complete: loaded >= total && unknown === 0, allLocal: remote === 0 };
+  if (priced === 0 && unknown === 0) return null;
+  return {
+    usd,
+    anyPriced: priced > 0,
+    complete: loaded >= total && unknown === 0,
+    allLocal: remote === 0,
+  };
+}
+
+/** The status bar's words for a conversation's cost. */
+export function conversationCostLabel(cost: ConversationCost): string {
+  if (cost.allLocal) return LOCAL_FREE;
+  if (!cost.anyPriced) return COST_UNKNOWN;
+  return `${cost.complete ? '' : '≥ '}${formatCost(cost.usd)}`;
 }

@@ -2,8 +2,9 @@ import { AlertTriangle, RotateCcw } from 'lucide-react';
 import { memo } from 'react';
 import type { Message } from '../../../src-main/core/protocol/index.js';
 import { modelLabel } from '../../lib/model-ref.js';
-import { formatUsage } from '../../lib/usage-format.js';
+import { formatUsage, pricesNote } from '../../lib/usage-format.js';
 import { useAgents } from '../../stores/agents.js';
+import { useConnection } from '../../stores/connection.js';
 import { useMessages, type PendingMessage } from '../../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
@@ -154,11 +155,16 @@ function ModelLine({ message }: { message: Message }) {
 
 function UsageLine({ message }: { message: Message }) {
   const local = useSettings((s) => !!findProvider(selectProviders(s), message.providerId)?.local);
+  const pricesAsOf = useConnection((s) => s.appInfo?.pricesAsOf);
   if (!message.usage) return null;
   const text = formatUsage(message.usage, local);
   if (text === '') return null;
   return (
-    <p className="message-usage" data-testid="message-usage" title="Tokens read · tokens written · cost">
+    <p
+      className="message-usage"
+      data-testid="message-usage"
+      title={`Tokens read · tokens written · cost, ${local ? 'free on this machine' : pricesNote(pricesAsOf)}`}
+    >
       {text}
     </p>
   );

@@ -3,7 +3,7 @@ import { Square } from 'lucide-react';
 import { memo, useState } from 'react';
 import { errorMessage } from '../../lib/client.js';
 import { modelLabel } from '../../lib/model-ref.js';
-import { countTokens, formatCost } from '../../lib/usage-format.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
@@ -43,6 +43,7 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
     view ? `${now}|${view.agent.tokens}|${view.agent.status}` : '',
   );
   const providerName = useSettings((s) => findProvider(selectProviders(s), view?.agent.providerId)?.name);
+  const local = useSettings((s) => !!findProvider(selectProviders(s), view?.agent.providerId)?.local);
   if (!view) return null;
   const { agent, permission } = view;
   const status = AGENT_STATUS[agent.status];
@@ -102,7 +103,7 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
           {shown.estimated ? '~' : ''}
           {formatCompact(shown.tokens)} tok
         </span>
-        <span>{formatCost(agent.costUsd)}</span>
+        <span>{formatSpend(swarmSpend(agent.costUsd, agent.tokens, local))}</span>
         {elapsed !== null && <span>{formatDuration(elapsed)}</span>}
       </div>
       {permission && live && <NodePermission requestId={permission.requestId} display={permission.display} />}

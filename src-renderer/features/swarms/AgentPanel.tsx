@@ -1,7 +1,7 @@
 import { X } from 'lucide-react';
 import { useEffect, useId, useRef } from 'react';
 import { modelLabel } from '../../lib/model-ref.js';
-import { countTokens, formatCost } from '../../lib/usage-format.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { MarkdownContent } from '../chat/MarkdownContent.js';
@@ -14,6 +14,7 @@ export function AgentPanel({ stateKey }: { stateKey: string }) {
   const id = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   const providerName = useSettings((s) => findProvider(selectProviders(s), view?.agent.providerId)?.name);
+  const local = useSettings((s) => !!findProvider(selectProviders(s), view?.agent.providerId)?.local);
   useEffect(() => {
     if (agentId) closeRef.current?.focus();
   }, [agentId]);
@@ -49,7 +50,7 @@ export function AgentPanel({ stateKey }: { stateKey: string }) {
         {ROLE[agent.role].label} · {AGENT_STATUS[agent.status].label} ·{' '}
         {modelLabel(agent.model, providerName)}
         {agent.attempt > 1 ? ` · attempt ${agent.attempt}` : ''} · {countTokens(agent.tokens)} ·{' '}
-        {formatCost(agent.costUsd)}
+        {formatSpend(swarmSpend(agent.costUsd, agent.tokens, local))}
       </p>
       {agent.error && (
         <p className="inline-error" role="alert" data-testid="swarm-agent-error">

@@ -1,6 +1,7 @@
 import { Network } from 'lucide-react';
 import { memo } from 'react';
-import { countTokens, formatCost } from '../../lib/usage-format.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { openSwarmRun } from './actions.js';
 import { RUN_STATUS, agentsDone } from './swarm-format.js';
@@ -23,6 +24,7 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
     const { done, total } = agentProgress(st);
     return agentsDone(done, total);
   });
+  const local = useSettings((s) => !!findProvider(selectProviders(s), run?.providerId)?.local);
   if (!run) return null;
   const Icon = RUN_STATUS[run.status].icon;
   const live = !ENDED_RUN.has(run.status);
@@ -45,8 +47,9 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
           {done}
         </span>
       )}
-      <span className="swarm-card-usage muted">
-        {countTokens(run.usage.tokens)} · {formatCost(run.usage.costUsd)}
+      <span className="swarm-card-usage muted" data-testid="swarm-card-usage">
+        {countTokens(run.usage.tokens)} ·{' '}
+        {formatSpend(swarmSpend(run.usage.costUsd, run.usage.tokens, local))}
       </span>
       <button
         type="button"
