@@ -1,4 +1,5 @@
 import { agentsHandlers } from './agents/agents-handlers.js';
+import { PRICES_AS_OF } from './agents/pricing.js';
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
 import { providerHandlers } from './agents/provider-handlers.js';
@@ -68,7 +69,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       return { version: deps.version };
     },
-    'app.info': () => ({ version: deps.version, dataDir: deps.dataDir, mode: deps.mode }),
+    'app.info': () => ({
+      version: deps.version,
+      dataDir: deps.dataDir,
+      mode: deps.mode,
+      pricesAsOf: PRICES_AS_OF,
+    }),
     'core.status': () => ({ services: board.list() }),
     // Reading conversations needs only storage: the window shows them before the rest is up.
     ...conversationGroup,

@@ -1,4 +1,5 @@
 import type { DaemonStatus, EmbeddingStatus } from '../../src-main/core/protocol/index.js';
+import { plural } from './plural.js';
 
 export type StatusTone = 'normal' | 'busy' | 'warning' | 'error' | 'muted';
 
@@ -26,8 +27,8 @@ export function formatTokens(n: number): string {
 
 export function budgetLine(status: Pick<DaemonStatus, 'tokensToday' | 'budgetPerDay'>): string {
   if (status.budgetPerDay === 0)
-    return `${formatTokens(status.tokensToday)} tokens today; no daily budget set`;
-  return `${formatTokens(status.tokensToday)} of ${formatTokens(status.budgetPerDay)} tokens used today`;
+    return `${plural(status.tokensToday, 'token', undefined, formatTokens(status.tokensToday))} today; no daily budget set`;
+  return `${formatTokens(status.tokensToday)} of ${plural(status.budgetPerDay, 'token', undefined, formatTokens(status.budgetPerDay))} used today`;
 }
 
 /** The tooltip's word on conversations the daemon could not read, or null when there are none. */

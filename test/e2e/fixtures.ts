@@ -15,8 +15,8 @@ export interface Cell0Fixture {
   ollama: FakeOllama;
   home: string;
   keychainService: string;
-  /** Restarts `cell0 serve` on the same data directory; returns the new URL. */
-  restart(): Promise<string>;
+  /** Restarts `cell0 serve` on the same data directory (on `port`, else any); returns the new URL. */
+  restart(port?: number): Promise<string>;
 }
 
 /** Every test gets its own data directory, its own `cell0 serve`, and its own fake model servers. */
@@ -43,10 +43,10 @@ export const test = base.extend<{ cell0: Cell0Fixture; cell0Env: Record<string, 
       ollama,
       home,
       keychainService,
-      async restart() {
+      async restart(port = 0) {
         await fixture.serve.stop();
         fixture.serve = new ServeProcess(home, env);
-        return fixture.serve.start();
+        return fixture.serve.start(port);
       },
     };
     await fixture.serve.start();

@@ -60,6 +60,8 @@ export const methods = {
       version: z.string(),
       dataDir: z.string(),
       mode: z.enum(['desktop', 'serve']),
+      /** When the price table behind cost estimates was last checked (YYYY-MM-DD). */
+      pricesAsOf: z.string(),
     }),
   },
   'conversations.list': {

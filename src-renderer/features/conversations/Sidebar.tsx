@@ -49,7 +49,8 @@ export function Sidebar() {
         {loaded && list.length === 0 && <p className="sidebar-empty">No conversations yet.</p>}
         <ul className="conversation-list">
           {list.map((c) => (
-            <ConversationRow key={c.id} conversation={c} active={c.id === selectedId} />
+            // One highlight at a time: a conversation is current only while the chat view shows it.
+            <ConversationRow key={c.id} conversation={c} active={view === 'chat' && c.id === selectedId} />
           ))}
         </ul>
       </nav>

@@ -98,4 +98,9 @@ describe('budgetLine', () => {
   it('says when no budget is set', () => {
     expect(budgetLine({ tokensToday: 0, budgetPerDay: 0 })).toBe('0 tokens today; no daily budget set');
   });
+
+  it('says "1 token", not "1 tokens"', () => {
+    expect(budgetLine({ tokensToday: 1, budgetPerDay: 0 })).toBe('1 token today; no daily budget set');
+    expect(budgetLine({ tokensToday: 1, budgetPerDay: 1 })).toBe('1 of 1 token used today');
+  });
 });
