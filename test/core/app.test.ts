@@ -48,6 +48,7 @@ describe('the core starts ready first, the rest after', () => {
       'chat',
       'swarms',
       'agents-monitor',
+      'channels',
     ]);
     expect(services.some((s) => s.state === 'starting')).toBe(true);
     // Sent before the background start is over: each waits for its service, none fails.

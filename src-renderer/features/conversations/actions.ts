@@ -12,12 +12,22 @@ export function selectConversation(id: string): void {
   void openConversation(id);
 }
 
-export async function createConversation(): Promise<Conversation> {
-  const conversation = await client().call('conversations.create', {});
-  useConversations.getState().upsert(conversation);
-  selectConversation(conversation.id);
-  useUi.getState().focusComposer();
-  return conversation;
+/** The conversation being made: a message typed while New chat is on its way goes into it, not a second one. */
+let creating: Promise<Conversation> | null = null;
+
+export function createConversation(): Promise<Conversation> {
+  creating ??= (async () => {
+    try {
+      const conversation = await client().call('conversations.create', {});
+      useConversations.getState().upsert(conversation);
+      selectConversation(conversation.id);
+      useUi.getState().focusComposer();
+      return conversation;
+    } finally {
+      creating = null;
+    }
+  })();
+  return creating;
 }
 
 /** "New chat" (Ctrl+N, the button, the tray): an empty new chat is opened again, not made twice. */
