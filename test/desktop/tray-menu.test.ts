@@ -27,6 +27,7 @@ function request(id: string, display = 'ls -la', createdAt = 1): PermissionReque
     tool: 'shell',
     args: { command: display },
     display,
+    preview: null,
     workspace: '/tmp/ws',
     network: false,
     reason: null,

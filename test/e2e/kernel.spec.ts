@@ -93,3 +93,39 @@ test('always allow saves a rule listed in Settings; revoking it brings the card 
   await expect(lastReply(page)).toContainText('third');
   await expect(page.locator('[data-testid="tool-card"]').last()).toHaveAttribute('data-status', 'denied');
 });
+
+test('a write_file card shows the size and the first lines of what it writes; Show all reveals the rest', async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  const content = Array.from({ length: 30 }, (_, i) => `line ${i + 1} of the plan`).join('\n') + '\n';
+  cell0.fake.script(
+    { toolCalls: [{ id: 'call_w', name: 'write_file', input: { path: 'plan.txt', content } }] },
+    { tokens: ['Written.'] },
+  );
+  await send(page, 'Write the plan');
+
+  const card = page.locator('[data-testid="permission-card"][data-state="pending"]');
+  const preview = card.getByTestId('permission-preview');
+  await expect(preview.getByTestId('permission-preview-summary')).toHaveText(
+    `Writes ${content.length} bytes in 30 lines`,
+  );
+  const body = preview.getByTestId('permission-preview-body');
+  await expect(body).toContainText('line 1 of the plan');
+  await expect(body).toContainText('line 12 of the plan');
+  await expect(body).not.toContainText('line 13 of the plan');
+
+  const toggle = preview.getByTestId('permission-preview-toggle');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(body).toContainText('line 30 of the plan');
+  await expect(body).toHaveText(content.trimEnd());
+
+  await card.getByTestId('permission-allow-once').click();
+  await expect(page.getByTestId('tool-card')).toHaveAttribute('data-status', 'done');
+  await expect(lastReply(page)).toContainText('Written.');
+});

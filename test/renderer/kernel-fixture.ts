@@ -30,6 +30,7 @@ export function permissionRequest(id: string, overrides: Partial<PermissionReque
     tool: 'shell',
     args: {},
     display: 'rm -rf build',
+    preview: null,
     workspace: '/w',
     network: false,
     reason: null,

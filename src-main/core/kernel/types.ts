@@ -3,7 +3,12 @@
  * engine that decides whether a call may run, and the audit log that records what happened.
  * The Kernel facade (kernel.ts) joins them for each tool call.
  */
-import type { LimitKind, PermissionDecision, ToolName } from '../protocol/kernel-entities.js';
+import type {
+  LimitKind,
+  PermissionDecision,
+  PermissionPreview,
+  ToolName,
+} from '../protocol/kernel-entities.js';
 
 export interface Limits {
   cpuSeconds: number;
@@ -71,6 +76,8 @@ export interface Assessment {
   decision: 'allow' | 'deny' | 'ask';
   /** The exact command or target, control and invisible characters made visible. */
   display: string;
+  /** What a write or an edit will put in the file, for the card. */
+  preview: PermissionPreview | null;
   risks: string[];
   proposedPattern: string;
   network: boolean;

@@ -54,6 +54,32 @@ export const PERMISSION_DECISIONS = [
   'deny',
 ] as const;
 
+/** One line of an edit's change, made visible like the display: kept as context, removed or added. */
+export const previewLineSchema = z.object({
+  op: z.enum(['keep', 'remove', 'add']),
+  text: z.string(),
+});
+
+/**
+ * What a file tool will write, for the card: the whole content of a write, or the change of an
+ * edit (old text to new text, line by line). Control and invisible characters are made visible.
+ */
+export const permissionPreviewSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('write'),
+    /** Size of the file it writes, in bytes (UTF-8). */
+    bytes: z.number().int().nonnegative(),
+    lines: z.number().int().nonnegative(),
+    text: z.string(),
+  }),
+  z.object({
+    kind: z.literal('edit'),
+    removed: z.number().int().nonnegative(),
+    added: z.number().int().nonnegative(),
+    lines: z.array(previewLineSchema),
+  }),
+]);
+
 /** What the owner is asked: everything needed to decide in one glance. */
 export const permissionRequestSchema = z.object({
   id: z.string(),
@@ -64,6 +90,8 @@ export const permissionRequestSchema = z.object({
   args: z.unknown(),
   /** The exact command (shell) or target, with control and invisible characters made visible. */
   display: z.string(),
+  /** What write_file or edit_file will write; null for the other tools. */
+  preview: permissionPreviewSchema.nullable(),
   workspace: z.string(),
   network: z.boolean(),
   /** The agent's stated reason, if it gave one (untrusted text, shown as such). */
@@ -139,6 +167,8 @@ export type ToolCallStatus = ToolCall['status'];
 export type LimitKind = (typeof LIMIT_KINDS)[number];
 export type PermissionDecision = (typeof PERMISSION_DECISIONS)[number];
 export type PermissionRequest = z.infer<typeof permissionRequestSchema>;
+export type PermissionPreview = z.infer<typeof permissionPreviewSchema>;
+export type PreviewLine = z.infer<typeof previewLineSchema>;
 export type PermissionRule = z.infer<typeof permissionRuleSchema>;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 export type AuditRecord = z.infer<typeof auditRecordSchema>;

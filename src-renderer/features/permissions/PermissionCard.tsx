@@ -10,6 +10,7 @@ import { useToolCalls } from '../../stores/tool-calls.js';
 import { useUi } from '../../stores/ui.js';
 import { answerPermission } from './actions.js';
 import { offerFocus } from './focus-new-card.js';
+import { PermissionPreviewView } from './PermissionPreview.js';
 
 /** One permission request at the reply that asked: a full card while pending, then a one-line record. */
 export const PermissionCard = memo(function PermissionCard({ requestId }: { requestId: string }) {
@@ -161,6 +162,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
       >
         {request.display}
       </pre>
+      {request.preview && <PermissionPreviewView preview={request.preview} />}
       <dl className="permission-facts">
         <div>
           <dt>Workspace</dt>

@@ -1,5 +1,6 @@
 import nodePath from 'node:path';
-import type { ToolName } from '../../protocol/kernel-entities.js';
+import type { PermissionPreview, ToolName } from '../../protocol/kernel-entities.js';
+import { previewFor } from './preview.js';
 import { RISK } from './risks.js';
 import { analyzeShell } from './shell-analysis.js';
 import { visibleText } from './visible.js';
@@ -9,6 +10,8 @@ import { isInsideWorkspace, resolveLexically } from './workspace-path.js';
 export interface CallDescription {
   /** The exact command, path or URL, control and invisible characters made visible. */
   display: string;
+  /** What a write or an edit will put in the file; null for the other tools. */
+  preview: PermissionPreview | null;
   network: boolean;
   /** The resolved path or URL a file or web tool acts on; null for the shell. */
   target: string | null;
@@ -48,6 +51,7 @@ function malformed(tool: ToolName, args: unknown): CallDescription {
   const display = visibleText(`${tool} ${raw}`);
   return {
     display,
+    preview: null,
     network: tool === 'fetch_url',
     target: null,
     risks: [RISK.badArguments],
@@ -69,6 +73,7 @@ function describeShell(args: Record<string, unknown>, workspace: string): CallDe
     analysis.prefix === null ? display : `${visibleText(analysis.prefix, { markNewlines: true })} *`;
   return {
     display,
+    preview: null,
     network,
     target: null,
     risks,
@@ -93,6 +98,7 @@ function describePath(
   const display = visibleText(resolved);
   return {
     display,
+    preview: previewFor(tool, args),
     network: false,
     target: resolved,
     risks,
@@ -116,6 +122,7 @@ function describeFetch(args: Record<string, unknown>): CallDescription | null {
   const web = url.protocol === 'https:' || url.protocol === 'http:';
   return {
     display,
+    preview: null,
     network: true,
     target: url.href,
     risks: web ? [] : [RISK.notWeb],

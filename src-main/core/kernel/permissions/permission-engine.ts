@@ -104,6 +104,7 @@ export class PermissionEngine {
       tool: input.tool,
       args: input.args,
       display: assessment.display,
+      preview: assessment.preview,
       workspace: input.workspace,
       network: assessment.network,
       // The agent's words: shown, never obeyed, and no more able to hide characters than the command.

@@ -56,6 +56,7 @@ export function assess(input: ToolCallInput, ctx: PolicyContext): Assessment {
   const call = describeCall(input.tool, input.args, input.workspace);
   const base = {
     display: call.display,
+    preview: call.preview,
     risks: call.risks,
     proposedPattern: call.proposedPattern,
     network: call.network,

@@ -8,6 +8,7 @@ describe('describeCall: shell', () => {
   it('shows the command and proposes its first two words', () => {
     expect(describeCall('shell', { command: 'git status --short', reason: 'see changes' }, WS)).toEqual({
       display: 'git status --short',
+      preview: null,
       network: false,
       target: null,
       risks: [],
@@ -86,10 +87,76 @@ describe('describeCall: files', () => {
   });
 });
 
+describe('describeCall: what a write or an edit will put in the file', () => {
+  it('a write shows its size, its line count and the whole content, hidden characters made visible', () => {
+    const content = 'line 1\nline 2 \u202eevil\ncafé\n';
+    const call = describeCall('write_file', { path: 'a.txt', content }, WS);
+    expect(call.preview).toEqual({
+      kind: 'write',
+      bytes: Buffer.byteLength(content),
+      lines: 3,
+      text: 'line 1\nline 2 \\u{202E}evil\ncafé\n',
+    });
+    expect(call.display).toBe(`${WS}/a.txt`);
+    expect(describeCall('write_file', { path: 'a.txt', content: 'no break' }, WS).preview).toMatchObject({
+      lines: 1,
+      bytes: 8,
+    });
+    expect(describeCall('write_file', { path: 'a.txt', content: '' }, WS).preview).toMatchObject({
+      lines: 0,
+      bytes: 0,
+      text: '',
+    });
+  });
+
+  it('an edit shows the change from the old text to the new, line by line', () => {
+    const call = describeCall(
+      'edit_file',
+      {
+        path: 'todo.txt',
+        oldText: 'buy milk\ncall Ada\n',
+        newText: 'buy bread\ncall Ada\npay \x1b[2Jrent\n',
+      },
+      WS,
+    );
+    expect(call.preview).toEqual({
+      kind: 'edit',
+      removed: 1,
+      added: 2,
+      lines: [
+        { op: 'remove', text: 'buy milk' },
+        { op: 'add', text: 'buy bread' },
+        { op: 'keep', text: 'call Ada' },
+        { op: 'add', text: 'pay \\e[2Jrent' },
+      ],
+    });
+  });
+
+  it('an edit within one line without line breaks is one line removed and one added', () => {
+    expect(describeCall('edit_file', { path: 'a', oldText: 'milk', newText: 'bread' }, WS).preview).toEqual({
+      kind: 'edit',
+      removed: 1,
+      added: 1,
+      lines: [
+        { op: 'remove', text: 'milk' },
+        { op: 'add', text: 'bread' },
+      ],
+    });
+  });
+
+  it('other tools, and file tools with arguments of the wrong shape, have no preview', () => {
+    expect(describeCall('read_file', { path: 'a' }, WS).preview).toBeNull();
+    expect(describeCall('shell', { command: 'ls' }, WS).preview).toBeNull();
+    expect(describeCall('write_file', { path: 'a', content: 42 }, WS).preview).toBeNull();
+    expect(describeCall('edit_file', { path: 'a', oldText: 'x' }, WS).preview).toBeNull();
+  });
+});
+
 describe('describeCall: fetch_url', () => {
   it('needs network, shows the URL as it will be fetched and proposes its host', () => {
     expect(describeCall('fetch_url', { url: 'https://Example.com:8443/a/b?q=1' }, WS)).toEqual({
       display: 'https://example.com:8443/a/b?q=1',
+      preview: null,
       network: true,
       target: 'https://example.com:8443/a/b?q=1',
       risks: [],

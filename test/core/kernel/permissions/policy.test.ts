@@ -67,6 +67,7 @@ describe('assess: defaults', () => {
     expect(assess(shell('curl -s example.com'), ctx())).toEqual({
       decision: 'ask',
       display: 'curl -s example.com',
+      preview: null,
       risks: ['network tool'],
       proposedPattern: 'curl -s *',
       network: false,
