@@ -145,16 +145,19 @@ export class Kernel {
     this.running.set(toolCall.id, controller);
     try {
       if (assessment.decision === 'deny') {
+        const { refusal } = assessment;
         await audit.append({
           actor: 'kernel',
           kind: 'permission.deny',
           tool: input.tool,
           args: input.args,
-          outcome: `denied: ${assessment.why}`,
+          outcome: refusal ? `refused (${refusal.code}): ${refusal.message}` : `denied: ${assessment.why}`,
           conversationId: input.conversationId,
         });
         return await fail(
-          new Cell0Error('PERMISSION_DENIED', `Denied by a standing rule: ${assessment.why}`),
+          refusal
+            ? new Cell0Error(refusal.code, refusal.message)
+            : new Cell0Error('PERMISSION_DENIED', `Denied by a standing rule: ${assessment.why}`),
           'denied',
         );
       }

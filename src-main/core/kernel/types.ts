@@ -3,6 +3,7 @@
  * engine that decides whether a call may run, and the audit log that records what happened.
  * The Kernel facade (kernel.ts) joins them for each tool call.
  */
+import type { ErrorCode } from '../protocol/errors.js';
 import type {
   LimitKind,
   PermissionDecision,
@@ -84,6 +85,8 @@ export interface Assessment {
   /** For people: which rule or default decided, or why it must ask. */
   why: string;
   matchedRuleId: string | null;
+  /** Set when the call cannot succeed whatever the owner answers: denied at once, with this code. */
+  refusal: { code: ErrorCode; message: string } | null;
 }
 
 export type OwnerDecision = PermissionDecision | 'cancelled';

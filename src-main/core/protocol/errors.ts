@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'SIGNATURE_INVALID',
   'SANDBOX_UNAVAILABLE',
   'PERMISSION_DENIED',
+  /** A file tool was pointed outside its workspace: refused at once, since the tool would refuse it anyway. */
+  'OUTSIDE_WORKSPACE',
   'LIMIT_EXCEEDED',
   'BUDGET_EXHAUSTED',
   'TOOL_FAILED',

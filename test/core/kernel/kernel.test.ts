@@ -90,6 +90,33 @@ describe('kernel: tool calls under the law', () => {
     expect((await t.call('tools.list', { conversationId: conversation.id })).toolCalls).toHaveLength(1);
   });
 
+  it('a file tool pointed outside the workspace is refused at once with the reason, never asked, and audited', async () => {
+    const { fake, t, conversation } = await setup();
+    fake.script(
+      { toolCalls: [{ id: 'out', name: 'read_file', input: { path: '/etc/hostname' } }] },
+      { tokens: ['I cannot read that.'] },
+    );
+    const sent = await t.call('chat.send', {
+      conversationId: conversation.id,
+      text: 'Read /etc/hostname',
+      clientMessageId: 'o',
+    });
+    expect((await finalOf(t, sent.assistantMessage.id)).content).toBe('I cannot read that.');
+    expect(t.events.some((f) => f.event === 'permission.requested')).toBe(false);
+    const [call] = toolCallsOf(t);
+    expect(call).toMatchObject({
+      tool: 'read_file',
+      status: 'denied',
+      error: { code: 'OUTSIDE_WORKSPACE', message: expect.stringContaining('/etc/hostname') },
+    });
+    expect(toolResultSent(fake)).toMatch(
+      /^Error \(OUTSIDE_WORKSPACE\): read_file cannot reach \/etc\/hostname/,
+    );
+    const audit = (await t.call('audit.list', { limit: 10 })).records;
+    expect(audit.map((r) => [r.kind, r.actor])).toEqual([['permission.deny', 'kernel']]);
+    expect(audit[0]!.outcome).toMatch(/^refused \(OUTSIDE_WORKSPACE\)/);
+  });
+
   it('a shell command asks the owner; allowed once it runs in the workspace as an unprivileged user', async () => {
     const { fake, t, conversation } = await setup();
     fake.script(

@@ -1,10 +1,17 @@
 import nodePath from 'node:path';
+import type { ErrorCode } from '../../protocol/errors.js';
 import type { PermissionPreview, ToolName } from '../../protocol/kernel-entities.js';
 import { previewFor } from './preview.js';
 import { RISK } from './risks.js';
 import { analyzeShell } from './shell-analysis.js';
 import { visibleText } from './visible.js';
 import { isInsideWorkspace, resolveLexically } from './workspace-path.js';
+
+/** A call refused before anyone is asked: a stable code and a sentence for the model and the owner. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
 
 /** What a permission card shows for one call, and what rules are matched against. */
 export interface CallDescription {
@@ -18,6 +25,11 @@ export interface CallDescription {
   risks: string[];
   /** No rule or grant may allow it: the owner looks every time. */
   alwaysAsk: boolean;
+  /**
+   * Why the call cannot succeed whatever the owner answers (a file tool pointed outside its
+   * workspace, which the tool itself refuses): refused at once instead of asked.
+   */
+  refusal: Refusal | null;
   /** What "always allow" would save, covering this call. */
   proposedPattern: string;
   /**
@@ -56,6 +68,7 @@ function malformed(tool: ToolName, args: unknown): CallDescription {
     target: null,
     risks: [RISK.badArguments],
     alwaysAsk: true,
+    refusal: null,
     proposedPattern: display,
     subject: display,
     parts: [],
@@ -78,6 +91,7 @@ function describeShell(args: Record<string, unknown>, workspace: string): CallDe
     target: null,
     risks,
     alwaysAsk: analysis.alwaysAsk,
+    refusal: null,
     proposedPattern: network ? `${NETWORK_PREFIX}${prefix}` : prefix,
     subject: network ? `${NETWORK_PREFIX}${display}` : display,
     parts: analysis.commands.map((argv) => visibleText(argv.join(' '), { markNewlines: true })),
@@ -103,6 +117,14 @@ function describePath(
     target: resolved,
     risks,
     alwaysAsk: false,
+    refusal: inside
+      ? null
+      : {
+          code: 'OUTSIDE_WORKSPACE',
+          message:
+            `${tool} cannot reach ${display}: file tools work only inside this conversation's workspace ` +
+            `(${visibleText(workspace)}), so it was refused without asking the owner. Use a path inside the workspace.`,
+        },
     proposedPattern: visibleText(folder.endsWith(nodePath.sep) ? `${folder}*` : `${folder}${nodePath.sep}*`),
     subject: display,
     parts: [],
@@ -127,6 +149,7 @@ function describeFetch(args: Record<string, unknown>): CallDescription | null {
     target: url.href,
     risks: web ? [] : [RISK.notWeb],
     alwaysAsk: !web,
+    refusal: null,
     proposedPattern: web ? visibleText(`${url.protocol}//${url.host}/*`) : display,
     subject: display,
     parts: [],

@@ -48,9 +48,10 @@ function denies(pattern: string, call: CallDescription): boolean {
 }
 
 /**
- * Decides one call: deny > ask > allow. A deny rule wins over everything; then whatever must be
- * seen (no sandbox, substitutions, chains, redirections out) asks even if a rule would allow it;
- * then allow rules, the owner's grants and the read-only default; everything else asks.
+ * Decides one call: deny > ask > allow. A call that cannot succeed is refused first; then a deny
+ * rule wins over everything; then whatever must be seen (no sandbox, substitutions, chains,
+ * redirections out) asks even if a rule would allow it; then allow rules, the owner's grants and
+ * the read-only default; everything else asks.
  */
 export function assess(input: ToolCallInput, ctx: PolicyContext): Assessment {
   const call = describeCall(input.tool, input.args, input.workspace);
@@ -66,7 +67,10 @@ export function assess(input: ToolCallInput, ctx: PolicyContext): Assessment {
     decision,
     why,
     matchedRuleId,
+    refusal: null,
   });
+  // Asking would be a question without a real choice: the call fails whatever the answer.
+  if (call.refusal) return { ...decide('deny', call.refusal.message), refusal: call.refusal };
   const rules = ctx.rules.filter((rule) => rule.tool === input.tool);
 
   const deny = rules.find((rule) => rule.decision === 'deny' && denies(rule.pattern, call));

@@ -13,6 +13,7 @@ describe('describeCall: shell', () => {
       target: null,
       risks: [],
       alwaysAsk: false,
+      refusal: null,
       proposedPattern: 'git status *',
       subject: 'git status --short',
       parts: ['git status --short'],
@@ -68,6 +69,32 @@ describe('describeCall: files', () => {
       display: '/etc',
       risks: [RISK.readsOutside],
     });
+  });
+
+  it('refuses file tools pointed outside the workspace, with a stable code and the reason', () => {
+    for (const [tool, args] of [
+      ['read_file', { path: '/etc/passwd' }],
+      ['read_file', { path: '../../../.ssh/id_ed25519' }],
+      ['write_file', { path: `${WS}-evil/x`, content: '' }],
+      ['edit_file', { path: '/home/ada/.bashrc', oldText: 'a', newText: 'b' }],
+      ['list_dir', { path: '..' }],
+      ['search_files', { pattern: 'x', path: '/etc' }],
+    ] as const) {
+      const call = describeCall(tool, args, WS);
+      expect(call.refusal, `${tool} ${JSON.stringify(args)}`).toEqual({
+        code: 'OUTSIDE_WORKSPACE',
+        message: expect.stringContaining(`${tool} cannot reach ${call.display}`),
+      });
+      expect(call.refusal?.message).toContain(WS);
+    }
+    for (const [tool, args] of [
+      ['read_file', { path: 'src/../README.md' }],
+      ['read_file', { path: `${WS}/notes.txt` }],
+      ['list_dir', {}],
+      ['write_file', { path: 'a/../../c1/b.txt', content: '' }],
+    ] as const) {
+      expect(describeCall(tool, args, WS).refusal, `${tool} ${JSON.stringify(args)}`).toBeNull();
+    }
   });
 
   it('flags writes that leave the workspace', () => {
@@ -161,6 +188,7 @@ describe('describeCall: fetch_url', () => {
       target: 'https://example.com:8443/a/b?q=1',
       risks: [],
       alwaysAsk: false,
+      refusal: null,
       proposedPattern: 'https://example.com:8443/*',
       subject: 'https://example.com:8443/a/b?q=1',
       parts: [],
