@@ -28,6 +28,10 @@ test('a shell call shows a permission card; allowed once it runs sandboxed and i
   await expect(card.getByTestId('permission-display')).toContainText('echo hello-from-the-sandbox && id -u');
   await expect(card.getByTestId('permission-risk')).toContainText(['chained commands']);
   await expect(card.getByTestId('permission-reason')).toContainText('Check who runs tools');
+  // A chain can only be allowed once: no rule or grant offered would cover it.
+  await expect(card.getByTestId('permission-once-only')).toBeVisible();
+  await expect(card.getByTestId('permission-allow-always')).toHaveCount(0);
+  await expect(card.getByTestId('permission-allow-reply')).toHaveCount(0);
   await card.getByTestId('permission-allow-once').click();
   await expect(card).toHaveAttribute('data-state', 'allowed');
 

@@ -80,7 +80,8 @@ export interface Assessment {
   /** What a write or an edit will put in the file, for the card. */
   preview: PermissionPreview | null;
   risks: string[];
-  proposedPattern: string;
+  /** Null when no rule or grant can cover the call: it can only be allowed once. */
+  proposedPattern: string | null;
   network: boolean;
   /** For people: which rule or default decided, or why it must ask. */
   why: string;

@@ -98,8 +98,12 @@ export const permissionRequestSchema = z.object({
   reason: z.string().nullable(),
   /** Parts that need a careful look: "command substitution", "writes outside the workspace", … */
   risks: z.array(z.string()),
-  /** The pattern "always allow" would save, e.g. `shell: git status*`. */
-  proposedPattern: z.string(),
+  /**
+   * The pattern "always allow" (and a grant for this reply or conversation) would keep, e.g.
+   * `git status *`; null when no rule or grant can cover this call (a chain, a substitution, …):
+   * it can then only be allowed once.
+   */
+  proposedPattern: z.string().nullable(),
   /** Why no rule covered it. */
   why: z.string(),
   /** True when the sandbox is unavailable and allowing means running this one call unconfined. */

@@ -75,7 +75,9 @@ function PendingCard({ request }: { request: PermissionRequest }) {
   const patternRef = useRef<HTMLInputElement>(null);
   const alwaysButtonRef = useRef<HTMLButtonElement>(null);
   const [alwaysOpen, setAlwaysOpen] = useState(false);
-  const [pattern, setPattern] = useState(request.proposedPattern);
+  const [pattern, setPattern] = useState(request.proposedPattern ?? '');
+  // A call no rule or grant can cover (a chain, a substitution…) is offered once or not at all.
+  const coverable = request.proposedPattern !== null;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
@@ -205,35 +207,39 @@ function PendingCard({ request }: { request: PermissionRequest }) {
         >
           Allow once
         </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="permission-allow-reply"
-          disabled={busy}
-          onClick={() => void answer('allow-reply')}
-        >
-          Allow for this reply
-        </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="permission-allow-conversation"
-          disabled={busy}
-          onClick={() => void answer('allow-conversation')}
-        >
-          Allow in this conversation
-        </button>
-        <button
-          ref={alwaysButtonRef}
-          type="button"
-          className="button"
-          data-testid="permission-allow-always"
-          aria-expanded={alwaysOpen}
-          disabled={busy}
-          onClick={() => setAlwaysOpen((open) => !open)}
-        >
-          Always allow…
-        </button>
+        {coverable && (
+          <>
+            <button
+              type="button"
+              className="button"
+              data-testid="permission-allow-reply"
+              disabled={busy}
+              onClick={() => void answer('allow-reply')}
+            >
+              Allow for this reply
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="permission-allow-conversation"
+              disabled={busy}
+              onClick={() => void answer('allow-conversation')}
+            >
+              Allow in this conversation
+            </button>
+            <button
+              ref={alwaysButtonRef}
+              type="button"
+              className="button"
+              data-testid="permission-allow-always"
+              aria-expanded={alwaysOpen}
+              disabled={busy}
+              onClick={() => setAlwaysOpen((open) => !open)}
+            >
+              Always allow…
+            </button>
+          </>
+        )}
         <button
           type="button"
           className="button button-danger-outline"
@@ -244,7 +250,12 @@ function PendingCard({ request }: { request: PermissionRequest }) {
           Deny
         </button>
       </div>
-      {alwaysOpen && (
+      {!coverable && (
+        <p className="permission-once-only" data-testid="permission-once-only">
+          No rule can cover this call: it needs your look every time, so it can only be allowed once.
+        </p>
+      )}
+      {alwaysOpen && coverable && (
         <AlwaysAllowEditor
           inputRef={patternRef}
           tool={request.tool}

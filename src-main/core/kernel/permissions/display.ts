@@ -30,8 +30,12 @@ export interface CallDescription {
    * workspace, which the tool itself refuses): refused at once instead of asked.
    */
   refusal: Refusal | null;
-  /** What "always allow" would save, covering this call. */
-  proposedPattern: string;
+  /**
+   * What "always allow" (or a grant for this reply or conversation) would keep, covering this
+   * call; null when no rule or grant can cover it (alwaysAsk: a chain, a substitution…), since a
+   * pattern offered then would cover other calls (the first command of a chain alone) and never this.
+   */
+  proposedPattern: string | null;
   /**
    * What allow patterns match: the display, or `network: <display>` for a shell call that asks for
    * network, so a rule made for a call without network never lends it network.
@@ -165,5 +169,6 @@ export function describeCall(tool: ToolName, args: unknown, workspace: string): 
     else if (tool === 'fetch_url') described = describeFetch(fields);
     else described = describePath(tool, fields, workspace);
   }
-  return described ?? malformed(tool, args);
+  const call = described ?? malformed(tool, args);
+  return call.alwaysAsk ? { ...call, proposedPattern: null } : call;
 }

@@ -139,9 +139,17 @@ export class PermissionEngine {
     if (pattern !== undefined && (pattern.trim() === '' || pattern.length > MAX_PATTERN)) {
       throw new Cell0Error('BAD_PARAMS', `A pattern is 1 to ${MAX_PATTERN} characters and not only spaces.`);
     }
-    if (decision === 'allow-always') this.requireIdentity();
     const { request } = entry;
-    const chosen = pattern ?? request.proposedPattern;
+    const widens =
+      decision === 'allow-always' || decision === 'allow-reply' || decision === 'allow-conversation';
+    if (widens && request.proposedPattern === null) {
+      throw new Cell0Error(
+        'BAD_PARAMS',
+        'No rule or grant can cover this call (it needs a look every time): allow it once or deny it.',
+      );
+    }
+    if (decision === 'allow-always') this.requireIdentity();
+    const chosen = pattern ?? request.proposedPattern ?? '';
     // Taken off the list before anything is awaited, so a second answer or an abort cannot race it.
     this.claim(entry);
 

@@ -19,7 +19,6 @@ describe('describeCall: shell', () => {
       parts: ['git status --short'],
     });
     expect(describeCall('shell', { command: 'ls' }, WS).proposedPattern).toBe('ls *');
-    expect(describeCall('shell', { command: 'ls $(pwd)' }, WS).proposedPattern).toBe('ls *');
     expect(describeCall('shell', { command: 'FOO=1 make test' }, WS).proposedPattern).toBe(
       'FOO=1 make test *',
     );
@@ -28,8 +27,28 @@ describe('describeCall: shell', () => {
   it('shows hidden characters and line breaks in the display and the pattern', () => {
     const call = describeCall('shell', { command: 'git\u200b status\nrm -rf ~' }, WS);
     expect(call.display).toBe('git\\u{200B} status⏎\nrm -rf ~');
-    expect(call.proposedPattern).toBe('git\\u{200B} status *');
     expect(call.alwaysAsk).toBe(true);
+    expect(describeCall('shell', { command: 'git\u200b status -s' }, WS).proposedPattern).toBe(
+      'git\\u{200B} status *',
+    );
+  });
+
+  it('offers no pattern for a call no rule can cover: a chain, a pipeline, a substitution', () => {
+    for (const command of [
+      'echo hello > note.txt && id -u',
+      'git status; rm -rf build',
+      'ls | head -n 3',
+      'a && b; c | d',
+      'ls $(pwd)',
+      'cat ~/.ssh/id_ed25519',
+      '$X y',
+    ]) {
+      const call = describeCall('shell', { command }, WS);
+      expect(call.alwaysAsk, command).toBe(true);
+      expect(call.proposedPattern, command).toBeNull();
+    }
+    expect(describeCall('shell', { cmd: 'ls' }, WS).proposedPattern).toBeNull();
+    expect(describeCall('fetch_url', { url: 'file:///etc/passwd' }, WS).proposedPattern).toBeNull();
   });
 
   it('says so when the shell asks for network, and scopes the pattern to network calls', () => {
@@ -39,10 +58,6 @@ describe('describeCall: shell', () => {
     expect(call.proposedPattern).toBe('network: npm install *');
     expect(call.subject).toBe('network: npm install');
     expect(describeCall('shell', { command: 'npm install', network: 'yes' }, WS).network).toBe(false);
-  });
-
-  it('proposes the exact command when even its first word is computed', () => {
-    expect(describeCall('shell', { command: '$X y' }, WS).proposedPattern).toBe('$X y');
   });
 });
 
