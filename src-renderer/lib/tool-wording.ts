@@ -1,6 +1,7 @@
 import type {
   LimitKind,
   PermissionDecision,
+  ToolCall,
   ToolCallStatus,
   ToolName,
 } from '../../src-main/core/protocol/index.js';
@@ -14,6 +15,16 @@ export const TOOL_LABELS: Record<ToolName, string> = {
   search_files: 'Search files',
   fetch_url: 'Fetch URL',
 };
+
+/**
+ * How long the tool ran: from the start of its execution, not from the permission request (the
+ * owner's time to answer is not the tool's). Null until it ends, and for a call that never ran.
+ */
+export function toolDuration(call: Pick<ToolCall, 'runningSince' | 'endedAt'>): string | null {
+  if (call.endedAt === null || call.runningSince === null) return null;
+  const ms = Math.max(0, call.endedAt - call.runningSince);
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
 
 export const STATUS_LABELS: Record<ToolCallStatus, string> = {
   'waiting-permission': 'Waiting for permission',

@@ -16,6 +16,7 @@ export function toolCall(id: string, overrides: Partial<ToolCall> = {}): ToolCal
     sandboxed: true,
     network: false,
     startedAt: 1,
+    runningSince: null,
     endedAt: null,
     ...overrides,
   };

@@ -125,6 +125,7 @@ export class Kernel {
       sandboxed: sandboxStatus.available,
       network: assessment.network,
       startedAt: Date.now(),
+      runningSince: null,
       endedAt: null,
     };
     await this.store.insert(toolCall);
@@ -192,6 +193,10 @@ export class Kernel {
         outcome: sandboxStatus.available ? 'started (sandboxed)' : 'started UNSANDBOXED by owner’s leave',
         conversationId: input.conversationId,
       });
+      // The card's duration counts from here: the time the owner took to answer is not the tool's.
+      toolCall.runningSince = Date.now();
+      await this.store.update(toolCall);
+      bus.emit('tool.updated', { toolCall });
       const result = await this.run(
         input.tool,
         input.args,

@@ -18,6 +18,8 @@ interface ToolCallRow {
   sandboxed: number;
   network: number;
   started_at: number;
+  /** Migration 7; null for calls that never ran (and for calls stored before it). */
+  running_since: number | null;
   ended_at: number | null;
 }
 
@@ -43,6 +45,7 @@ function toToolCall(row: ToolCallRow): ToolCall {
     sandboxed: row.sandboxed === 1,
     network: row.network === 1,
     startedAt: row.started_at,
+    runningSince: row.running_since,
     endedAt: row.ended_at,
   };
 }
@@ -55,8 +58,8 @@ export class ToolCallStore {
     await this.db.transaction(() =>
       this.db.run(
         `INSERT INTO tool_calls (id, conversation_id, message_id, tool, args, summary, status, output, exit_code,
-           limit_kind, error_code, error_message, sandboxed, network, started_at, ended_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           limit_kind, error_code, error_message, sandboxed, network, started_at, running_since, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           call.id,
           call.conversationId,
@@ -73,6 +76,7 @@ export class ToolCallStore {
           call.sandboxed ? 1 : 0,
           call.network ? 1 : 0,
           call.startedAt,
+          call.runningSince,
           call.endedAt,
         ],
       ),
@@ -83,7 +87,7 @@ export class ToolCallStore {
     await this.db.transaction(() =>
       this.db.run(
         `UPDATE tool_calls SET status = ?, output = ?, exit_code = ?, limit_kind = ?, error_code = ?, error_message = ?,
-           sandboxed = ?, network = ?, ended_at = ? WHERE id = ?`,
+           sandboxed = ?, network = ?, running_since = ?, ended_at = ? WHERE id = ?`,
         [
           call.status,
           call.output,
@@ -93,6 +97,7 @@ export class ToolCallStore {
           call.error?.message ?? null,
           call.sandboxed ? 1 : 0,
           call.network ? 1 : 0,
+          call.runningSince,
           call.endedAt,
           call.id,
         ],

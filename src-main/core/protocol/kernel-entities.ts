@@ -42,7 +42,10 @@ export const toolCallSchema = z.object({
   error: errorShapeSchema.nullable(),
   sandboxed: z.boolean(),
   network: z.boolean(),
+  /** When the kernel took the call (before any permission wait). */
   startedAt: z.number(),
+  /** When it started running, after the owner's answer and any pause; null if it never ran. */
+  runningSince: z.number().nullable(),
   endedAt: z.number().nullable(),
 });
 

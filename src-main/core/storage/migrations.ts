@@ -226,6 +226,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'kernel: when a tool call started running (its duration excludes the permission wait)',
+    sql: `ALTER TABLE tool_calls ADD COLUMN running_since INTEGER;`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

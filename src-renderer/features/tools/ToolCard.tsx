@@ -19,7 +19,7 @@ import { memo, useState } from 'react';
 import type { ToolCall, ToolCallStatus } from '../../../src-main/core/protocol/index.js';
 import { stripAnsi } from '../../lib/ansi.js';
 import { terminalText } from '../../lib/tool-call-state.js';
-import { STATUS_LABELS, TOOL_LABELS, describeLimit } from '../../lib/tool-wording.js';
+import { STATUS_LABELS, TOOL_LABELS, describeLimit, toolDuration } from '../../lib/tool-wording.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { PlainOutput } from './PlainOutput.js';
 import { ShellTerminal } from './ShellTerminal.js';
@@ -38,12 +38,6 @@ const STATUS_ICONS: Record<ToolCallStatus, LucideIcon> = {
 /** Statuses in which the call actually ran, so whether it was confined is a fact worth showing. */
 const RAN: ReadonlySet<ToolCallStatus> = new Set(['running', 'done', 'failed', 'limit']);
 
-function duration(call: ToolCall): string | null {
-  if (call.endedAt === null) return null;
-  const ms = Math.max(0, call.endedAt - call.startedAt);
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** One tool call of a reply: what ran, how it went, under which confinement, and its output. */
 export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: string }) {
   const call = useToolCalls((s) => s.byId[toolCallId]);
@@ -57,7 +51,7 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
   const text = shell ? terminalText(call, streamed) : call.output;
   const hasOutput = text !== '';
   const limit = call.limit ? describeLimit(call.limit) : null;
-  const took = duration(call);
+  const took = toolDuration(call);
 
   return (
     <div

@@ -158,6 +158,32 @@ describe('kernel: tool calls under the law', () => {
     expect(kinds).toEqual(['permission.grant', 'tool.call', 'tool.result']);
   });
 
+  it('a tool call counts its running time from the start of its execution, not from the permission request', async () => {
+    const { fake, t, conversation } = await setup();
+    fake.script(
+      { toolCalls: [{ id: 'timed', name: 'shell', input: { command: 'echo timed' } }] },
+      { tokens: ['Done.'] },
+    );
+    const sent = await t.call('chat.send', {
+      conversationId: conversation.id,
+      text: 'Time it',
+      clientMessageId: 'tm',
+    });
+    const request = await nextRequest(t);
+    expect(toolCallsOf(t)[0]).toMatchObject({ status: 'waiting-permission', runningSince: null });
+    const answeredAt = Date.now();
+    await t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' });
+    await finalOf(t, sent.assistantMessage.id);
+    const call = toolCallsOf(t)[0]!;
+    expect(call.status).toBe('done');
+    expect(call.startedAt).toBeLessThanOrEqual(request.createdAt);
+    expect(call.runningSince).toBeGreaterThanOrEqual(answeredAt);
+    expect(call.endedAt).toBeGreaterThanOrEqual(call.runningSince!);
+    // Kept, so the card shows the same duration after a reload.
+    const { toolCalls } = await t.call('tools.list', { conversationId: conversation.id });
+    expect(toolCalls[0]).toMatchObject({ runningSince: call.runningSince, endedAt: call.endedAt });
+  });
+
   it('a denied call does not run, and the model is told so', async () => {
     const { fake, t, conversation } = await setup();
     fake.script(
@@ -172,7 +198,7 @@ describe('kernel: tool calls under the law', () => {
     const request = await nextRequest(t);
     await t.call('permissions.respond', { requestId: request.id, decision: 'deny' });
     await finalOf(t, sent.assistantMessage.id);
-    expect(toolCallsOf(t)[0]).toMatchObject({ status: 'denied' });
+    expect(toolCallsOf(t)[0]).toMatchObject({ status: 'denied', runningSince: null });
     expect(toolResultSent(fake)).toContain('denied');
     expect(existsSync(join(request.workspace, 'should-not-exist'))).toBe(false);
     await expect(
