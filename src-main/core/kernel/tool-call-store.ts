@@ -54,12 +54,14 @@ function toToolCall(row: ToolCallRow): ToolCall {
 export class ToolCallStore {
   constructor(private readonly db: Database) {}
 
-  async insert(call: ToolCall): Promise<void> {
-    await this.db.transaction(() =>
+  /** False when a call with this id is already stored: that one is left exactly as it was. */
+  async insert(call: ToolCall): Promise<boolean> {
+    const { changes } = await this.db.transaction(() =>
       this.db.run(
         `INSERT INTO tool_calls (id, conversation_id, message_id, tool, args, summary, status, output, exit_code,
            limit_kind, error_code, error_message, sandboxed, network, started_at, running_since, ended_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO NOTHING`,
         [
           call.id,
           call.conversationId,
@@ -81,6 +83,7 @@ export class ToolCallStore {
         ],
       ),
     );
+    return changes > 0;
   }
 
   async update(call: ToolCall): Promise<void> {
