@@ -11,6 +11,7 @@ import { useUi } from '../../stores/ui.js';
 import { answerPermission } from './actions.js';
 import { offerFocus } from './focus-new-card.js';
 import { PermissionPreviewView } from './PermissionPreview.js';
+import { useArmed } from './use-armed.js';
 
 /** One permission request at the reply that asked: a full card while pending, then a one-line record. */
 export const PermissionCard = memo(function PermissionCard({ requestId }: { requestId: string }) {
@@ -82,6 +83,8 @@ function PendingCard({ request }: { request: PermissionRequest }) {
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
   const keysId = useId();
+  // Nothing allows a card nobody had the time to read: not Enter, not a click.
+  const armed = useArmed(cardRef);
 
   useEffect(() => {
     const card = cardRef.current;
@@ -93,7 +96,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
   }, [alwaysOpen]);
 
   async function answer(decision: PermissionDecision, withPattern?: string): Promise<void> {
-    if (busy) return;
+    if (busy || (decision !== 'deny' && !armed)) return;
     setBusy(true);
     setError(null);
     const card = cardRef.current;
@@ -126,7 +129,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
     // Buttons answer Enter themselves; the wider scopes, the pattern included, need a click.
     if (target instanceof HTMLButtonElement) return;
     e.preventDefault();
-    if (!inPattern) void answer('allow-once');
+    if (!inPattern && armed) void answer('allow-once');
   }
 
   const reason = request.reason === null ? null : revealInvisible(request.reason);
@@ -138,6 +141,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
       data-request-id={request.id}
       data-tool={request.tool}
       data-state="pending"
+      data-armed={armed ? 'true' : 'false'}
       tabIndex={0}
       aria-labelledby={titleId}
       aria-describedby={keysId}
@@ -202,7 +206,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
           type="button"
           className="button button-primary"
           data-testid="permission-allow-once"
-          disabled={busy}
+          disabled={busy || !armed}
           onClick={() => void answer('allow-once')}
         >
           Allow once
@@ -213,7 +217,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
               type="button"
               className="button"
               data-testid="permission-allow-reply"
-              disabled={busy}
+              disabled={busy || !armed}
               onClick={() => void answer('allow-reply')}
             >
               Allow for this reply
@@ -222,7 +226,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
               type="button"
               className="button"
               data-testid="permission-allow-conversation"
-              disabled={busy}
+              disabled={busy || !armed}
               onClick={() => void answer('allow-conversation')}
             >
               Allow in this conversation

@@ -1,0 +1,46 @@
+import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+
+declare global {
+  interface Window {
+    /** What the card said about itself when the early Enter reached it. */
+    earlyEnterArmed?: string | null;
+  }
+}
+
+test('Enter allows a card only once it has been on screen for a moment, never the moment it appears', async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  cell0.fake.script(
+    { toolCalls: [{ id: 'call_arm', name: 'shell', input: { command: 'echo armed-and-allowed' } }] },
+    { tokens: ['Ran it.'] },
+  );
+  // An Enter that lands on the card the instant it is inserted: a double press of the Enter that
+  // sent the message, as fast as it can possibly come.
+  await page.evaluate(() => {
+    new MutationObserver((_, observer) => {
+      const card = document.querySelector('[data-testid="permission-card"][data-state="pending"]');
+      if (!card) return;
+      observer.disconnect();
+      window.earlyEnterArmed = card.getAttribute('data-armed');
+      card.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await send(page, 'Run it');
+
+  const card = page.locator('[data-testid="permission-card"]');
+  // Still waiting once armed: the early Enter allowed nothing.
+  await expect(card).toHaveAttribute('data-armed', 'true');
+  await expect(card).toHaveAttribute('data-state', 'pending');
+  expect(await page.evaluate(() => window.earlyEnterArmed)).toBe('false');
+  await expect(page.getByTestId('tool-card')).toHaveAttribute('data-status', 'waiting-permission');
+
+  await expect(card).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(card).toHaveAttribute('data-state', 'allowed');
+  await expect(page.getByTestId('tool-card')).toHaveAttribute('data-status', 'done');
+  await expect(lastReply(page)).toContainText('Ran it.');
+});
