@@ -108,6 +108,7 @@ export function createCore(options: CoreOptions): Core {
     conversations,
     settings,
     audit,
+    kernel,
     logger,
     ...(options.memory ?? {}),
   });

@@ -30,13 +30,14 @@ export function requestLabel(request: Pick<PermissionRequest, 'tool' | 'display'
 
 /**
  * Whether the tray may offer "Allow once": only when its one line is all there is to approve — a
- * sandboxed call whose whole command fits the label as it is (no cut, no line break folded into
+ * call to run in the sandbox whose whole command fits the label as it is (no cut, no line break folded into
  * a space) and that writes no content the label cannot show.
  */
 export function allowableFromTray(
-  request: Pick<PermissionRequest, 'tool' | 'display' | 'unsandboxed' | 'preview'>,
+  request: Pick<PermissionRequest, 'tool' | 'display' | 'unsandboxed' | 'preview' | 'workspace'>,
 ): boolean {
-  if (request.unsandboxed || request.preview !== null) return false;
+  // A hosted tool (no workspace) runs in Cell 0 itself, not in the sandbox.
+  if (request.unsandboxed || request.workspace === null || request.preview !== null) return false;
   const whole = `${request.tool}: ${request.display}`;
   return requestLabel(request) === whole;
 }

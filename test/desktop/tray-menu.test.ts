@@ -158,6 +158,7 @@ describe('trayMenuTemplate', () => {
       ['several lines', request('lines', 'echo one⏎\nrm -rf build')],
       ['runs of spaces folded', request('spaces', 'echo  a')],
       ['unsandboxed', { ...request('bare', 'ls'), unsandboxed: true }],
+      ['hosted in Cell 0', { ...request('memo', 'Ada likes tea'), tool: 'memory_save', workspace: null }],
       [
         'content to write',
         {

@@ -44,3 +44,35 @@ test('Enter allows a card only once it has been on screen for a moment, never th
   await expect(page.getByTestId('tool-card')).toHaveAttribute('data-status', 'done');
   await expect(lastReply(page)).toContainText('Ran it.');
 });
+
+test('a model’s memory_save asks the owner on a card first; allowed, the memory is kept and the call shows it ran in Cell 0', async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  cell0.fake.script(
+    {
+      toolCalls: [
+        { id: 'call_mem', name: 'memory_save', input: { text: 'The owner takes tea without sugar.' } },
+      ],
+    },
+    { tokens: ['I will remember.'] },
+  );
+  await send(page, 'Remember how I take my tea');
+
+  const card = page.locator('[data-testid="permission-card"][data-tool="memory_save"]');
+  await expect(card).toHaveAttribute('data-state', 'pending');
+  await expect(card.getByRole('heading')).toHaveText('Allow save memory?');
+  await expect(card.getByTestId('permission-display')).toHaveText('The owner takes tea without sugar.');
+  await expect(card.getByTestId('permission-hosted')).toBeVisible();
+  await card.getByTestId('permission-allow-once').click();
+  await expect(card).toHaveAttribute('data-state', 'allowed');
+
+  const tool = page.locator('[data-testid="tool-card"][data-tool="memory_save"]');
+  await expect(tool).toHaveAttribute('data-status', 'done');
+  await expect(tool.getByTestId('tool-hosted')).toBeVisible();
+  await expect(tool.getByTestId('tool-unsandboxed')).toHaveCount(0);
+  await expect(lastReply(page)).toContainText('I will remember.');
+});

@@ -14,6 +14,7 @@ export function toolCall(id: string, overrides: Partial<ToolCall> = {}): ToolCal
     limit: null,
     error: null,
     sandboxed: true,
+    hosted: false,
     network: false,
     startedAt: 1,
     runningSince: null,

@@ -5,7 +5,7 @@ import type { ToolCall } from '../protocol/kernel-entities.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
 import type { ToolCallLedger } from './tool-call-ledger.js';
-import type { Assessment, ToolCallInput } from './types.js';
+import type { Assessment, PermissionSubject } from './types.js';
 
 export interface GovernDeps {
   permissions: Pick<PermissionEngine, 'request'>;
@@ -28,7 +28,7 @@ export interface GovernedCall {
   /** Already opened in the ledger; updated in place as the call moves on. */
   toolCall: ToolCall;
   /** What the permission card asks about. */
-  input: ToolCallInput;
+  input: PermissionSubject;
   assessment: Assessment;
   /** The sandbox is unavailable and allowing runs this one call unconfined (the card says so). */
   unsandboxed: boolean;

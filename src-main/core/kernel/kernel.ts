@@ -14,7 +14,8 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import { ToolCallLedger } from './tool-call-ledger.js';
 import type { PauseGate } from '../base/pause-gate.js';
 import { summarize } from './tools/tool-specs.js';
-import type { ToolCallInput } from './types.js';
+import { visibleText } from './permissions/visible.js';
+import type { HostedCall, ToolCallInput } from './types.js';
 
 export interface KernelDeps {
   sandbox: Sandbox;
@@ -45,7 +46,8 @@ export type KernelCall = Omit<ToolCallInput, 'workspace'>;
 /**
  * The laws of physics for tools: every call is assessed by the permission engine, asked of the
  * owner when no rule covers it, run confined by the sandbox, and recorded in the signed audit log
- * before and after. Nothing here runs a tool in the app's own process.
+ * before and after. Nothing here runs a built-in tool in the app's own process; a hosted tool
+ * (executeHosted) runs there, by its host's code, under the same law.
  */
 export class Kernel {
   private readonly ledger: ToolCallLedger;
@@ -102,7 +104,48 @@ export class Kernel {
     try {
       call = await this.admit(input);
     } catch (err) {
-      return this.unrecorded(input, err);
+      return this.unrecorded(input, summarize(input.tool, input.args), err);
+    }
+    return this.supervise(call, signal);
+  }
+
+  /**
+   * Runs one call of a hosted tool — one that runs in Cell 0's own process (memory_save; MCP
+   * tools) — under the same law: assessed by the same rules and grants, asked of the owner, paused
+   * while agents are paused, audited before and after, and shown as a tool call. `run` does the
+   * work once it may; what it returns is what the model is told.
+   */
+  async executeHosted(
+    input: HostedCall,
+    run: (signal: AbortSignal) => Promise<string>,
+    signal: AbortSignal,
+  ): Promise<Governed> {
+    let call: GovernedCall;
+    try {
+      const assessment = this.deps.permissions.assessHosted(input);
+      const toolCall = newToolCall(input, visibleText(input.summary ?? input.display), {
+        status: assessment.decision === 'ask' ? 'waiting-permission' : 'running',
+        hosted: true,
+      });
+      if (!(await this.ledger.open(toolCall))) throw new DuplicateCall(toolCall.id);
+      call = {
+        toolCall,
+        input: { ...input, workspace: null },
+        assessment,
+        unsandboxed: false,
+        startedOutcome: 'started (in Cell 0)',
+        run: async (runSignal) => {
+          const output = await run(runSignal);
+          return {
+            patch: { output, status: runSignal.aborted ? 'cancelled' : 'done' },
+            forModel: output,
+            outcome: 'done',
+            limitHit: false,
+          };
+        },
+      };
+    } catch (err) {
+      return this.unrecorded(input, visibleText(input.summary ?? input.display), err);
     }
     return this.supervise(call, signal);
   }
@@ -115,7 +158,7 @@ export class Kernel {
     const sandboxStatus = await sandbox.status();
     const unsandboxed = !sandboxStatus.available;
     const assessment = permissions.assess(call, sandboxStatus.available);
-    const toolCall = newToolCall(input, {
+    const toolCall = newToolCall(input, summarize(input.tool, input.args), {
       status: assessment.decision === 'ask' ? 'waiting-permission' : 'running',
       sandboxed: sandboxStatus.available,
       network: assessment.network,
@@ -155,7 +198,7 @@ export class Kernel {
    * A call that could not be recorded did not run. Its card is shown failed, except when its id
    * is another call's: that call's card must stay as it is.
    */
-  private unrecorded(input: KernelCall, err: unknown): Governed {
+  private unrecorded(input: CallIds, summary: string, err: unknown): Governed {
     const duplicate = err instanceof DuplicateCall;
     const error = duplicate
       ? new Cell0Error(
@@ -164,7 +207,7 @@ export class Kernel {
         )
       : plainError(err, this.deps.logger, input.tool);
     const now = Date.now();
-    const toolCall = newToolCall(input, {
+    const toolCall = newToolCall(input, summary, {
       status: 'failed',
       error: error.toShape(),
       startedAt: now,
@@ -175,20 +218,23 @@ export class Kernel {
   }
 }
 
-function newToolCall(input: KernelCall, fields: Partial<ToolCall>): ToolCall {
+type CallIds = Pick<KernelCall, 'conversationId' | 'messageId' | 'toolCallId' | 'args'> & { tool: string };
+
+function newToolCall(input: CallIds, summary: string, fields: Partial<ToolCall>): ToolCall {
   return {
     id: input.toolCallId,
     conversationId: input.conversationId,
     messageId: input.messageId,
     tool: input.tool,
     args: input.args,
-    summary: summarize(input.tool, input.args),
+    summary,
     status: 'running',
     output: '',
     exitCode: null,
     limit: null,
     error: null,
     sandboxed: false,
+    hosted: false,
     network: false,
     startedAt: Date.now(),
     runningSince: null,

@@ -1,12 +1,12 @@
 import type { Database } from '../storage/database.js';
-import type { LimitKind, ToolCall, ToolCallStatus, ToolName } from '../protocol/kernel-entities.js';
+import type { LimitKind, ToolCall, ToolCallStatus } from '../protocol/kernel-entities.js';
 import type { ErrorShape } from '../protocol/errors.js';
 
 interface ToolCallRow {
   id: string;
   conversation_id: string;
   message_id: string;
-  tool: ToolName;
+  tool: string;
   args: string;
   summary: string;
   status: ToolCallStatus;
@@ -16,6 +16,8 @@ interface ToolCallRow {
   error_code: string | null;
   error_message: string | null;
   sandboxed: number;
+  /** Migration 8. */
+  hosted: number;
   network: number;
   started_at: number;
   /** Migration 7; null for calls that never ran (and for calls stored before it). */
@@ -43,6 +45,7 @@ function toToolCall(row: ToolCallRow): ToolCall {
     limit: row.limit_kind,
     error: row.error_code ? ({ code: row.error_code, message: row.error_message ?? '' } as ErrorShape) : null,
     sandboxed: row.sandboxed === 1,
+    hosted: row.hosted === 1,
     network: row.network === 1,
     startedAt: row.started_at,
     runningSince: row.running_since,
@@ -59,8 +62,8 @@ export class ToolCallStore {
     const { changes } = await this.db.transaction(() =>
       this.db.run(
         `INSERT INTO tool_calls (id, conversation_id, message_id, tool, args, summary, status, output, exit_code,
-           limit_kind, error_code, error_message, sandboxed, network, started_at, running_since, ended_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           limit_kind, error_code, error_message, sandboxed, hosted, network, started_at, running_since, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO NOTHING`,
         [
           call.id,
@@ -76,6 +79,7 @@ export class ToolCallStore {
           call.error?.code ?? null,
           call.error?.message ?? null,
           call.sandboxed ? 1 : 0,
+          call.hosted ? 1 : 0,
           call.network ? 1 : 0,
           call.startedAt,
           call.runningSince,

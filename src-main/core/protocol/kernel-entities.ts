@@ -13,6 +13,14 @@ export const TOOL_NAMES = [
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+/**
+ * A tool as calls, cards, rules and the audit name it: one of TOOL_NAMES (run in the sandbox), or
+ * a hosted tool that runs in Cell 0's own process under the same law (`memory_save`; MCP tools).
+ */
+export const toolNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$/, 'a tool name: letters, digits and _ . : / -');
+
 export const TOOL_CALL_STATUSES = [
   'waiting-permission',
   'running',
@@ -30,7 +38,7 @@ export const toolCallSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
   messageId: z.string(),
-  tool: z.enum(TOOL_NAMES),
+  tool: toolNameSchema,
   args: z.unknown(),
   /** One line a person reads: the command, the path, the URL. */
   summary: z.string(),
@@ -41,6 +49,8 @@ export const toolCallSchema = z.object({
   limit: z.enum(LIMIT_KINDS).nullable(),
   error: errorShapeSchema.nullable(),
   sandboxed: z.boolean(),
+  /** Ran in Cell 0's own process (a hosted tool such as memory_save), not in the sandbox. */
+  hosted: z.boolean(),
   network: z.boolean(),
   /** When the kernel took the call (before any permission wait). */
   startedAt: z.number(),
@@ -89,13 +99,14 @@ export const permissionRequestSchema = z.object({
   conversationId: z.string(),
   messageId: z.string(),
   toolCallId: z.string(),
-  tool: z.enum(TOOL_NAMES),
+  tool: toolNameSchema,
   args: z.unknown(),
   /** The exact command (shell) or target, with control and invisible characters made visible. */
   display: z.string(),
   /** What write_file or edit_file will write; null for the other tools. */
   preview: permissionPreviewSchema.nullable(),
-  workspace: z.string(),
+  /** The folder it may write in; null for a hosted tool, which runs in Cell 0 itself. */
+  workspace: z.string().nullable(),
   network: z.boolean(),
   /** The agent's stated reason, if it gave one (untrusted text, shown as such). */
   reason: z.string().nullable(),
@@ -116,7 +127,7 @@ export const permissionRequestSchema = z.object({
 
 export const permissionRuleSchema = z.object({
   id: z.string(),
-  tool: z.enum(TOOL_NAMES),
+  tool: toolNameSchema,
   /** Glob over the call's display string (`*` any run of characters). */
   pattern: z.string(),
   decision: z.enum(['allow', 'deny']),

@@ -4,7 +4,7 @@ import type { PermissionDecision, PermissionRequest } from '../../../src-main/co
 import { errorMessage } from '../../lib/client.js';
 import { cardState, type PermissionCardState, type RecordedOutcome } from '../../lib/permission-state.js';
 import { revealInvisible } from '../../lib/reveal-invisible.js';
-import { OUTCOME_LABELS, TOOL_LABELS } from '../../lib/tool-wording.js';
+import { OUTCOME_LABELS, toolLabel } from '../../lib/tool-wording.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { useUi } from '../../stores/ui.js';
@@ -56,7 +56,7 @@ function ResolvedLine(props: {
       <Icon size={13} aria-hidden />
       <span className="permission-record-outcome">{label}</span>
       <span className="permission-record-target mono">
-        {TOOL_LABELS[request.tool]}: {request.display}
+        {toolLabel(request.tool)}: {request.display}
       </span>
     </div>
   );
@@ -150,7 +150,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
     >
       <header className="permission-head">
         <ShieldQuestion size={16} aria-hidden className="permission-head-icon" />
-        <h3 id={titleId}>Allow {TOOL_LABELS[request.tool].toLowerCase()}?</h3>
+        <h3 id={titleId}>Allow {toolLabel(request.tool).toLowerCase()}?</h3>
         <span className="permission-keys" id={keysId}>
           <kbd>Enter</kbd> allow once · <kbd>Esc</kbd> deny
         </span>
@@ -170,16 +170,25 @@ function PendingCard({ request }: { request: PermissionRequest }) {
       </pre>
       {request.preview && <PermissionPreviewView preview={request.preview} />}
       <dl className="permission-facts">
-        <div>
-          <dt>Workspace</dt>
-          <dd className="mono">{request.workspace}</dd>
-        </div>
-        <div>
-          <dt>Network</dt>
-          <dd className={request.network ? 'permission-network-yes' : undefined}>
-            {request.network ? 'Yes — it can reach the internet' : 'No'}
-          </dd>
-        </div>
+        {request.workspace === null ? (
+          <div>
+            <dt>Runs in</dt>
+            <dd data-testid="permission-hosted">Cell 0 itself, not the sandbox</dd>
+          </div>
+        ) : (
+          <>
+            <div>
+              <dt>Workspace</dt>
+              <dd className="mono">{request.workspace}</dd>
+            </div>
+            <div>
+              <dt>Network</dt>
+              <dd className={request.network ? 'permission-network-yes' : undefined}>
+                {request.network ? 'Yes — it can reach the internet' : 'No'}
+              </dd>
+            </div>
+          </>
+        )}
       </dl>
       {request.risks.length > 0 && (
         <ul className="permission-risks" aria-label="Look carefully at">
@@ -264,7 +273,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
           inputRef={patternRef}
           tool={request.tool}
           pattern={pattern}
-          busy={busy}
+          disabled={busy || !armed}
           onChange={setPattern}
           onConfirm={() => void answer('allow-always', pattern.trim())}
         />
@@ -282,17 +291,18 @@ interface EditorProps {
   inputRef: RefObject<HTMLInputElement | null>;
   tool: PermissionRequest['tool'];
   pattern: string;
-  busy: boolean;
+  /** Answering, or the card is not armed yet. */
+  disabled: boolean;
   onChange(pattern: string): void;
   onConfirm(): void;
 }
 
-function AlwaysAllowEditor({ inputRef, tool, pattern, busy, onChange, onConfirm }: EditorProps) {
+function AlwaysAllowEditor({ inputRef, tool, pattern, disabled, onChange, onConfirm }: EditorProps) {
   const inputId = useId();
   const helpId = useId();
   return (
     <div className="permission-always">
-      <label htmlFor={inputId}>Always allow {TOOL_LABELS[tool].toLowerCase()} calls matching</label>
+      <label htmlFor={inputId}>Always allow {toolLabel(tool).toLowerCase()} calls matching</label>
       <input
         ref={inputRef}
         id={inputId}
@@ -313,7 +323,7 @@ function AlwaysAllowEditor({ inputRef, tool, pattern, busy, onChange, onConfirm 
         type="button"
         className="button button-primary"
         data-testid="permission-allow-always-confirm"
-        disabled={busy || pattern.trim() === ''}
+        disabled={disabled || pattern.trim() === ''}
         onClick={onConfirm}
       >
         Save rule and allow

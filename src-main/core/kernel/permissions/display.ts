@@ -5,6 +5,7 @@ import { previewFor } from './preview.js';
 import { RISK } from './risks.js';
 import { analyzeShell } from './shell-analysis.js';
 import { visibleText } from './visible.js';
+import type { HostedCall } from '../types.js';
 import { isInsideWorkspace, resolveLexically } from './workspace-path.js';
 
 /** A call refused before anyone is asked: a stable code and a sentence for the model and the owner. */
@@ -171,4 +172,21 @@ export function describeCall(tool: ToolName, args: unknown, workspace: string): 
   }
   const call = described ?? malformed(tool, args);
   return call.alwaysAsk ? { ...call, proposedPattern: null } : call;
+}
+
+/** A hosted tool's call as its host describes it: what the owner approves, made visible. */
+export function describeHosted(call: HostedCall): CallDescription {
+  const display = visibleText(call.display, { markNewlines: true });
+  return {
+    display,
+    preview: null,
+    network: false,
+    target: null,
+    risks: call.risks ?? [],
+    alwaysAsk: false,
+    refusal: null,
+    proposedPattern: visibleText(call.proposedPattern ?? '*'),
+    subject: display,
+    parts: [],
+  };
 }

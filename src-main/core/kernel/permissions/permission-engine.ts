@@ -7,13 +7,12 @@ import type {
   PermissionDecision,
   PermissionRequest,
   PermissionRule,
-  ToolName,
 } from '../../protocol/kernel-entities.js';
 import type { Database } from '../../storage/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Assessment, OwnerDecision, ToolCallInput } from '../types.js';
+import type { Assessment, HostedCall, OwnerDecision, PermissionSubject, ToolCallInput } from '../types.js';
 import { instanceKeys } from './instance-keys.js';
-import { assess, type Grant } from './policy.js';
+import { assess, assessHosted, type Grant } from './policy.js';
 import { loadRule, rulePayload, RuleStore, type LoadedRule } from './rule-store.js';
 import { visibleText } from './visible.js';
 
@@ -88,9 +87,15 @@ export class PermissionEngine {
     return assess(input, { rules, grants: this.grants, sandboxAvailable });
   }
 
+  /** A hosted tool's call (run in Cell 0 itself) under the same rules and grants. */
+  assessHosted(input: HostedCall): Assessment {
+    const rules = this.loaded.filter((rule) => rule.valid);
+    return assessHosted(input, { rules, grants: this.grants });
+  }
+
   /** Puts a card in front of the owner; resolves with the answer, or 'cancelled' when `signal` aborts. */
   request(
-    input: ToolCallInput,
+    input: PermissionSubject,
     assessment: Assessment,
     signal: AbortSignal,
     opts: { unsandboxed: boolean },
@@ -262,7 +267,7 @@ export class PermissionEngine {
     );
   }
 
-  private async saveRule(tool: ToolName, pattern: string): Promise<LoadedRule> {
+  private async saveRule(tool: string, pattern: string): Promise<LoadedRule> {
     const row = { id: randomUUID(), tool, pattern, decision: 'allow' as const, created_at: Date.now() };
     const payload = rulePayload(row);
     for (let attempt = 1; ; attempt++) {
