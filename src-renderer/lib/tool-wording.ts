@@ -5,6 +5,7 @@ import type {
   ToolCallStatus,
   ToolName,
 } from '../../src-main/core/protocol/index.js';
+import { plural } from './plural.js';
 
 const BUILT_IN_LABELS: Record<ToolName, string> = {
   shell: 'Shell',
@@ -90,8 +91,8 @@ export interface StopAllResult {
 export function describeStopAll({ stoppedReplies, killedTools }: StopAllResult): string {
   if (stoppedReplies === 0 && killedTools === 0) return 'Nothing was running';
   const parts: string[] = [];
-  if (stoppedReplies > 0) parts.push(`${stoppedReplies} ${stoppedReplies === 1 ? 'reply' : 'replies'}`);
-  if (killedTools > 0) parts.push(`${killedTools} ${killedTools === 1 ? 'tool' : 'tools'}`);
+  if (stoppedReplies > 0) parts.push(plural(stoppedReplies, 'reply', 'replies'));
+  if (killedTools > 0) parts.push(plural(killedTools, 'tool'));
   return `Stopped ${parts.join(' and ')}`;
 }
 

@@ -37,7 +37,15 @@ let frameId = 0;
 export async function startTestCore(
   options: Pick<
     CoreOptions,
-    'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools' | 'budget' | 'bwrapPath' | 'swarmBudget'
+    | 'flushIntervalMs'
+    | 'localServers'
+    | 'retryBaseMs'
+    | 'tools'
+    | 'budget'
+    | 'bwrapPath'
+    | 'swarmBudget'
+    | 'channelAdapters'
+    | 'channelBackoff'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -62,6 +70,8 @@ export async function startTestCore(
       ...(options.budget ? { budget: options.budget } : {}),
       ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
       ...(options.swarmBudget ? { swarmBudget: options.swarmBudget } : {}),
+      ...(options.channelAdapters ? { channelAdapters: options.channelAdapters } : {}),
+      ...(options.channelBackoff ? { channelBackoff: options.channelBackoff } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);
@@ -73,6 +83,8 @@ export async function startTestCore(
       }
     });
     await core.start();
+    // Tests drive the services directly too: they wait for the background start, as requests do.
+    await core.whenStarted();
   };
   await boot();
   const handle: TestCore = {

@@ -1,5 +1,6 @@
-import { APICallError, RetryError } from 'ai';
+import { AISDKError, APICallError, RetryError } from 'ai';
 import { Cell0Error } from '../protocol/errors.js';
+import type { ProviderEndpoint } from './provider-kinds.js';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -160,4 +161,36 @@ function anthropicStreamError(err: unknown): Cell0Error | null {
   };
   const code = status[type];
   return code ? fromStatus(code, message, { baseUrl: '', secret: null, streamed: true }) : null;
+}
+
+/**
+ * Whatever ended a model turn, as the owner and the model are told it: a provider's failure with
+ * its stable code and the key scrubbed, or, for a fault of Cell 0's own (a storage error, a bug),
+ * a plain sentence: raw internal text never reaches either.
+ */
+export function describeTurnError(
+  err: unknown,
+  resolved: { endpoint: ProviderEndpoint },
+  streamed: boolean,
+): Cell0Error {
+  if (err instanceof Cell0Error) return err;
+  const inner = RetryError.isInstance(err) ? err.lastError : err;
+  const fromProvider =
+    AISDKError.isInstance(inner) ||
+    causeCodes(inner).length > 0 ||
+    (inner !== null && typeof inner === 'object' && typeof (inner as { type?: unknown }).type === 'string');
+  if (!fromProvider) {
+    return new Cell0Error(
+      'INTERNAL',
+      'Cell 0 hit an internal error while running this reply. It was logged.',
+      {
+        cause: err,
+      },
+    );
+  }
+  return toProviderError(err, {
+    baseUrl: resolved.endpoint.baseUrl,
+    secret: resolved.endpoint.apiKey,
+    streamed,
+  });
 }

@@ -16,11 +16,11 @@ interface ToolCallRow {
   error_code: string | null;
   error_message: string | null;
   sandboxed: number;
-  /** Migration 8. */
+  /** Migration 10. */
   hosted: number;
   network: number;
   started_at: number;
-  /** Migration 7; null for calls that never ran (and for calls stored before it). */
+  /** Migration 9; null for calls that never ran (and for calls stored before it). */
   running_since: number | null;
   ended_at: number | null;
 }

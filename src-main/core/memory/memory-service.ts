@@ -136,6 +136,11 @@ export class MemoryService {
     return this.daemon.status();
   }
 
+  /** Reads a conversation the daemon failed on, or skipped, again. */
+  retry(conversationId: string): Promise<DaemonStatus> {
+    return this.daemon.retry(conversationId);
+  }
+
   /**
    * What the model sees for a reply: system prompt and messages within the context budget. The
    * memories given are recorded against the reply and announced, so the owner can see why.

@@ -9,8 +9,8 @@ export interface MemoryToolContext {
   conversationId: string;
   /** The reply being written: a saved memory names it as its source. */
   messageId: string;
-  /** Counts the call against the reply's tool-call budget; throws when it is spent. */
-  beforeCall: () => void;
+  /** Counting calls is the agent turn's; kept optional for callers outside one. */
+  beforeCall?: () => void;
 }
 
 export interface MemoryToolDeps {
@@ -54,7 +54,7 @@ export function memoryTools(deps: MemoryToolDeps, ctx: MemoryToolContext): ToolS
         query: z.string().min(1).max(500).describe('What to look for, in a few words'),
       }),
       execute: async (args) => {
-        ctx.beforeCall();
+        ctx.beforeCall?.();
         await record('memory_search', args, 'tool.call', 'started');
         const { memories } = await deps.retrieval.retrieve(args.query, {
           k: SEARCH_LIMIT,
@@ -87,7 +87,7 @@ export function memoryTools(deps: MemoryToolDeps, ctx: MemoryToolContext): ToolS
           .describe('The date it is about, yyyy-mm-dd, if any'),
       }),
       execute: async (args, { toolCallId, abortSignal }) => {
-        ctx.beforeCall();
+        ctx.beforeCall?.();
         const kind = args.kind ?? 'note';
         const { forModel } = await deps.kernel.executeHosted(
           {

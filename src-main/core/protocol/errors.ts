@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'BUSY',
   'INTERNAL',
+  /** A service the request needs could not start (its status says why). */
+  'SERVICE_UNAVAILABLE',
   'PROVIDER_NOT_CONFIGURED',
   'PROVIDER_AUTH',
   'PROVIDER_NOT_FOUND',
@@ -34,12 +36,24 @@ export const ERROR_CODES = [
   'BUDGET_EXHAUSTED',
   'TOOL_FAILED',
   'AGENT_FAILED',
+  /** A swarm's reviewer failed or gave no readable verdict: the answer was not approved. */
+  'REVIEW_FAILED',
   /** Memory search was pointed at a provider that is not configured. */
   'EMBEDDER_PROVIDER_UNKNOWN',
   /** The provider does not know that embedding model. */
   'EMBEDDER_MODEL_UNKNOWN',
   /** The provider has no embeddings API at all (Anthropic). */
   'EMBEDDINGS_UNSUPPORTED',
+  /** A chat platform refused the channel's token (revoked, mistyped): the owner must give a new one. */
+  'CHANNEL_AUTH',
+  /** The chat platform could not be reached or is down; Cell 0 reconnects with backoff. */
+  'CHANNEL_UNREACHABLE',
+  /** The channel's WhatsApp link ended (logged out on the phone): link it again with the QR code. */
+  'CHANNEL_NEEDS_LOGIN',
+  /** The platform answered something Cell 0 could not read, or refused a message. */
+  'CHANNEL_ERROR',
+  /** A channel of that name exists already. */
+  'CHANNEL_EXISTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -14,6 +14,8 @@ import {
   permissionRuleSchema,
   toolCallSchema,
 } from './kernel-entities.js';
+import { coreEvents } from './core-methods.js';
+import { channelEvents } from './channel-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import {
   daemonStatusSchema,
@@ -83,6 +85,8 @@ export const events = {
     permissionRequestId: z.string().nullable(),
   }),
   ...swarmEvents,
+  ...coreEvents,
+  ...channelEvents,
 } as const;
 
 export type Events = typeof events;

@@ -65,6 +65,8 @@ export const swarmUsageSchema = z.object({
   tokens: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative(),
   toolCalls: z.number().int().nonnegative(),
+  /** Some agent ran on a model without a known price: costUsd leaves its spending out. */
+  costUnknown: z.boolean().optional(),
 });
 export type SwarmUsage = z.infer<typeof swarmUsageSchema>;
 
@@ -162,6 +164,19 @@ export const swarmEventSchema = z.discriminatedUnion('type', [
     toolCallId: z.string(),
     /** The kernel's final state of the call: done, denied, failed, limit… */
     status: z.string(),
+  }),
+  /**
+   * The agent's model refused a call (a rate limit, an overloaded server): it waits waitMs, as the
+   * provider asked or by backoff, then tries again (attempt of maxAttempts).
+   */
+  z.object({
+    ...eventBase,
+    type: z.literal('agent.waiting'),
+    agentId: z.string(),
+    attempt: z.number().int().positive(),
+    maxAttempts: z.number().int().positive(),
+    waitMs: z.number().int().nonnegative(),
+    error: errorShapeSchema,
   }),
   /** One of the agent's tool calls waits for the owner's decision. */
   z.object({

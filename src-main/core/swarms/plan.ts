@@ -26,6 +26,9 @@ export type Subtask = Plan['subtasks'][number];
 /** Why a plan cannot run; fed back to the coordinator for one more try. */
 export class PlanError extends Error {}
 
+/** A reviewer's answer that is not a verdict. */
+export class ReviewError extends Error {}
+
 /**
  * Checks what the schema cannot: unique ids, known dependencies, no cycles, and a size the budget
  * allows. Returns the subtasks in an order where every dependency comes first.
@@ -105,13 +108,17 @@ export function parsePlan(text: string, maxSubtasks: number, models: readonly st
 export const reviewSchema = z.object({ approved: z.boolean(), notes: z.string().max(8_000) });
 export type Review = z.infer<typeof reviewSchema>;
 
-/** A reviewer that answers badly approves by default: its notes say why, the draft stands. */
+/** The reviewer's verdict; anything else is a failed review (ReviewError), never an approval. */
 export function parseReview(text: string): Review {
+  let parsed: ReturnType<typeof reviewSchema.safeParse> | null = null;
   try {
-    const parsed = reviewSchema.safeParse(extractJson(text));
-    if (parsed.success) return parsed.data;
+    parsed = reviewSchema.safeParse(extractJson(text));
   } catch {
-    // fall through
+    // not JSON at all
   }
-  return { approved: true, notes: `The review was not in the expected form: ${text.slice(0, 500)}` };
+  if (parsed?.success) return parsed.data;
+  // Fails closed: a verdict that cannot be read approves nothing.
+  throw new ReviewError(
+    `The reviewer's verdict could not be read, so the answer was not approved. It said: ${text.trim().slice(0, 300) || '(nothing)'}`,
+  );
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { tool, type ToolSet } from 'ai';
-import { z } from 'zod';
+import type { ToolSet } from 'ai';
 import type { PauseGate } from '../base/pause-gate.js';
 import type { ProviderRegistry } from '../agents/provider-registry.js';
 import type { ConversationStore } from '../conversations/store.js';
@@ -22,7 +21,10 @@ import {
 import type { Database } from '../storage/database.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { MemoryService } from '../memory/memory-service.js';
+import type { RetryPolicy } from '../agents/retry-policy.js';
+import { hostContent } from './host-message.js';
 import { SwarmExecution } from './swarm-execution.js';
+import { SwarmProposals } from './swarm-proposals.js';
 import { SwarmStore } from './swarm-store.js';
 
 export interface SwarmServiceOptions {
@@ -46,27 +48,8 @@ export interface SwarmServiceOptions {
   budget?: Partial<SwarmBudget>;
   agentSteps?: number;
   flushMs?: number;
-}
-
-interface PendingProposal {
-  proposal: SwarmProposal;
-  decide: (run: SwarmRun | null) => void;
-}
-
-/** How a run ended, as the conversation's message shows it. */
-function hostContent(run: SwarmRun, agents: SwarmAgent[]): string {
-  if (run.status === 'done' && run.finalAnswer) return run.finalAnswer;
-  const finished = agents.filter((a) => a.role === 'worker' && a.status === 'done');
-  const lines = [
-    run.status === 'stopped'
-      ? 'The swarm was stopped.'
-      : `The swarm failed: ${run.error?.message ?? 'unknown error'}`,
-  ];
-  if (finished.length > 0) {
-    lines.push('', 'What the workers finished:');
-    for (const a of finished) lines.push('', `**${a.title}**`, a.output.trim());
-  }
-  return lines.join('\n');
+  /** Waits after a rate limit (as for chat replies; tests shorten them). */
+  retry?: Partial<RetryPolicy>;
 }
 
 /**
@@ -76,13 +59,22 @@ function hostContent(run: SwarmRun, agents: SwarmAgent[]): string {
 export class SwarmService {
   private readonly store: SwarmStore;
   private readonly live = new Map<string, SwarmExecution>();
-  private readonly proposals = new Map<string, PendingProposal>();
+  private readonly proposals: SwarmProposals;
   /** Each live run's end, recorded (audit, its message): what stopping waits for. */
   private readonly completions = new Map<string, Promise<void>>();
   private stopping = false;
 
   constructor(private readonly options: SwarmServiceOptions) {
     this.store = new SwarmStore(options.db);
+    this.proposals = new SwarmProposals({
+      bus: options.bus,
+      audit: options.audit,
+      launch: (proposal) => this.launchProposal(proposal),
+      follow: (runId) => {
+        const e = this.live.get(runId);
+        return { done: e ? e.done : this.store.run(runId), stop: () => e?.stop() };
+      },
+    });
   }
 
   /** The owner's default budget (Settings), with any test override on top. */
@@ -97,35 +89,12 @@ export class SwarmService {
 
   /** Runs that were going when the app stopped end as failed, with why; their events stay for replay. */
   async start(): Promise<void> {
-    for (const run of await this.store.unfinished()) {
-      const seq = await this.store.lastSeq(run.id);
-      const error = {
-        code: 'AGENT_FAILED' as const,
-        message: 'Interrupted: Cell 0 stopped while this swarm ran.',
-      };
-      const ended: SwarmRun = { ...run, status: 'failed', error, endedAt: Date.now() };
-      const agents = (await this.store.agents(run.id)).map((a) =>
-        ['done', 'failed', 'stopped'].includes(a.status)
-          ? a
-          : { ...a, status: 'stopped' as const, endedAt: ended.endedAt },
-      );
-      const event: SwarmEvent = {
-        runId: run.id,
-        seq: seq + 1,
-        at: Date.now(),
-        type: 'run.status',
-        status: 'failed',
-        error,
-      };
-      await this.store.saveRun(ended);
-      await this.store.write(agents, [event]);
-    }
+    await this.store.endInterrupted(Date.now());
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const p of this.proposals.values()) p.decide(null);
-    this.proposals.clear();
+    this.proposals.close();
     const running = [...this.live.values()];
     for (const execution of running) execution.stop();
     await Promise.allSettled([...this.completions.values()]);
@@ -246,6 +215,7 @@ export class SwarmService {
       logger,
       agentSteps: this.options.agentSteps ?? 12,
       flushMs: this.options.flushMs ?? 100,
+      ...(this.options.retry ? { retry: this.options.retry } : {}),
     });
     this.live.set(run.id, execution);
     bus.emit('swarm.updated', { run: structuredClone(run) });
@@ -274,7 +244,7 @@ export class SwarmService {
   private async finishHostMessage(execution: SwarmExecution): Promise<void> {
     const { run } = execution;
     const { conversations, bus } = this.options;
-    const content = hostContent(run, [...execution.agents.values()]);
+    const content = hostContent(run, [...execution.agents.values()], execution.unreviewedDraft);
     const status = run.status === 'done' ? 'complete' : run.status === 'stopped' ? 'stopped' : 'error';
     const { inputTokens, outputTokens } = execution.totals();
     await conversations.updateReply(
@@ -285,7 +255,7 @@ export class SwarmService {
       {
         inputTokens,
         outputTokens,
-        costUsd: run.usage.costUsd,
+        costUsd: run.usage.costUnknown ? null : run.usage.costUsd,
       },
     );
     await conversations.touch(run.conversationId);
@@ -393,121 +363,29 @@ export class SwarmService {
   }
 
   pendingProposals(conversationId?: string): SwarmProposal[] {
-    return [...this.proposals.values()]
-      .map((p) => p.proposal)
-      .filter((p) => !conversationId || p.conversationId === conversationId);
+    return this.proposals.pending(conversationId);
   }
 
-  async respond(proposalId: string, accept: boolean): Promise<SwarmRun | null> {
-    const pending = this.proposals.get(proposalId);
-    if (!pending) throw new Cell0Error('NOT_FOUND', 'That proposal was already answered or withdrawn.');
-    this.proposals.delete(proposalId);
-    const { proposal } = pending;
-    await this.options.audit.append({
-      actor: 'owner',
-      kind: accept ? 'permission.grant' : 'permission.deny',
-      tool: 'propose_swarm',
-      args: { task: proposal.task },
-      outcome: accept ? 'accepted' : 'declined',
+  respond(proposalId: string, accept: boolean): Promise<SwarmRun | null> {
+    return this.proposals.respond(proposalId, accept);
+  }
+
+  tools(ctx: { conversationId: string; messageId: string; signal: AbortSignal }): ToolSet {
+    return this.proposals.tools(ctx);
+  }
+
+  /** An accepted proposal runs inside the reply that proposed it, on that conversation's model. */
+  private async launchProposal(proposal: SwarmProposal): Promise<SwarmRun> {
+    const conversation = await this.options.conversations.get(proposal.conversationId);
+    const resolved = await this.options.providers.resolve(conversation.modelRef);
+    const execution = await this.launch({
       conversationId: proposal.conversationId,
+      messageId: proposal.messageId,
+      task: proposal.task,
+      modelRef: { providerId: resolved.provider.id, model: resolved.model },
+      budget: undefined,
+      hostOwned: false,
     });
-    let run: SwarmRun | null = null;
-    if (accept) {
-      const conversation = await this.options.conversations.get(proposal.conversationId);
-      const resolved = await this.options.providers.resolve(conversation.modelRef);
-      const execution = await this.launch({
-        conversationId: proposal.conversationId,
-        messageId: proposal.messageId,
-        task: proposal.task,
-        modelRef: { providerId: resolved.provider.id, model: resolved.model },
-        budget: undefined,
-        hostOwned: false,
-      });
-      run = structuredClone(execution.run);
-      pending.decide(run);
-    } else {
-      pending.decide(null);
-    }
-    this.options.bus.emit('swarm.proposalResolved', { proposalId, accepted: accept, runId: run?.id ?? null });
-    return run;
-  }
-
-  /**
-   * `propose_swarm`: an agent asks the owner to run a task as a swarm. The call waits for the
-   * owner; if accepted it waits for the run and returns its answer to the agent.
-   */
-  tools(ctx: {
-    conversationId: string;
-    messageId: string;
-    signal: AbortSignal;
-    beforeCall: () => void;
-  }): ToolSet {
-    return {
-      propose_swarm: tool({
-        description:
-          'Propose running a large task as a swarm: a coordinator splits it into subtasks that worker agents do in parallel, and a reviewer checks the result. The owner is asked first. Returns the swarm’s final answer, or that the owner declined.',
-        inputSchema: z.object({
-          task: z
-            .string()
-            .min(1)
-            .max(20_000)
-            .describe('The whole task, self-contained: the swarm sees nothing else.'),
-          reason: z
-            .string()
-            .max(2_000)
-            .optional()
-            .describe('Why a swarm suits this task better than one agent.'),
-        }),
-        execute: async ({ task, reason }) => {
-          ctx.beforeCall();
-          const decision = await this.propose(ctx, task, reason ?? null);
-          if (!decision) return 'The owner declined to run a swarm. Carry on without one.';
-          const e = this.live.get(decision.id);
-          // Stopping the reply that proposed it stops the swarm too.
-          const stop = () => e?.stop();
-          ctx.signal.addEventListener('abort', stop, { once: true });
-          const ended = e ? await e.done : await this.store.run(decision.id);
-          if (ended.status === 'done') return ended.finalAnswer ?? '';
-          return `The swarm ended ${ended.status}${ended.error ? `: ${ended.error.message}` : ''}.`;
-        },
-      }),
-    };
-  }
-
-  private propose(
-    ctx: { conversationId: string; messageId: string; signal: AbortSignal },
-    task: string,
-    reason: string | null,
-  ): Promise<SwarmRun | null> {
-    if (this.stopping) return Promise.resolve(null);
-    const proposal: SwarmProposal = {
-      id: randomUUID(),
-      conversationId: ctx.conversationId,
-      messageId: ctx.messageId,
-      task,
-      reason,
-      createdAt: Date.now(),
-    };
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        if (this.proposals.delete(proposal.id)) {
-          this.options.bus.emit('swarm.proposalResolved', {
-            proposalId: proposal.id,
-            accepted: false,
-            runId: null,
-          });
-        }
-        resolve(null);
-      };
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      this.proposals.set(proposal.id, {
-        proposal,
-        decide: (run) => {
-          ctx.signal.removeEventListener('abort', onAbort);
-          resolve(run);
-        },
-      });
-      this.options.bus.emit('swarm.proposed', { proposal });
-    });
+    return structuredClone(execution.run);
   }
 }

@@ -116,4 +116,31 @@ export class SwarmStore {
     );
     return row?.seq ?? 0;
   }
+
+  /** Runs that were going when the app stopped end as failed, with why; their events stay for replay. */
+  async endInterrupted(now: number): Promise<void> {
+    for (const run of await this.unfinished()) {
+      const seq = await this.lastSeq(run.id);
+      const error = {
+        code: 'AGENT_FAILED' as const,
+        message: 'Interrupted: Cell 0 stopped while this swarm ran.',
+      };
+      const ended: SwarmRun = { ...run, status: 'failed', error, endedAt: now };
+      const agents = (await this.agents(run.id)).map((a) =>
+        ['done', 'failed', 'stopped'].includes(a.status)
+          ? a
+          : { ...a, status: 'stopped' as const, endedAt: now },
+      );
+      const event: SwarmEvent = {
+        runId: run.id,
+        seq: seq + 1,
+        at: now,
+        type: 'run.status',
+        status: 'failed',
+        error,
+      };
+      await this.saveRun(ended);
+      await this.write(agents, [event]);
+    }
+  }
 }

@@ -2,7 +2,9 @@ import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
 import { openConversation } from '../chat/open-conversation.js';
 import { useConversations } from '../../stores/conversations.js';
+import { useMessages } from '../../stores/messages.js';
 import { useUi } from '../../stores/ui.js';
+import { reusableEmptyChat } from './empty-chat.js';
 
 export function selectConversation(id: string): void {
   useConversations.getState().select(id);
@@ -16,6 +18,17 @@ export async function createConversation(): Promise<Conversation> {
   selectConversation(conversation.id);
   useUi.getState().focusComposer();
   return conversation;
+}
+
+/** "New chat" (Ctrl+N, the button, the tray): an empty new chat is opened again, not made twice. */
+export async function openNewChat(): Promise<Conversation> {
+  const { list, selectedId } = useConversations.getState();
+  const { pending } = useMessages.getState();
+  const empty = reusableEmptyChat(list, selectedId, (id) => pending.some((p) => p.conversationId === id));
+  if (!empty) return createConversation();
+  if (empty.id !== selectedId || useUi.getState().view !== 'chat') selectConversation(empty.id);
+  useUi.getState().focusComposer();
+  return empty;
 }
 
 export async function renameConversation(id: string, title: string): Promise<void> {

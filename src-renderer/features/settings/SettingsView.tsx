@@ -1,5 +1,6 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
+import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
@@ -41,6 +42,7 @@ export function SettingsView() {
         <PermissionsSection />
         <MemorySettingsSection />
         <SwarmBudgetSection />
+        <ChannelsSection />
         <IdentitySection />
         <DesktopSection />
       </div>

@@ -2,8 +2,10 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { Square } from 'lucide-react';
 import { memo, useState } from 'react';
 import { errorMessage } from '../../lib/client.js';
-import { formatCost } from '../../lib/usage-format.js';
+import { modelLabel } from '../../lib/model-ref.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
 import { usePermissions } from '../../stores/permissions.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { answerPermission } from '../permissions/actions.js';
 import { stopAgent } from './actions.js';
@@ -34,12 +36,14 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
   const running = !!view && !ENDED_AGENT.has(view.agent.status);
   // A replay's clock is its last event; read only by running agents, so other nodes stay put.
   const lastAt = useSwarms((s) => (running && !live ? (s.states[stateKey]?.lastAt ?? 0) : 0));
-  const now = useNow(live && running && view.agent.startedAt !== null, lastAt);
+  const now = useNow(live && running && (view.agent.startedAt !== null || view.waiting !== null), lastAt);
   // Taken once a second (the elapsed-time clock) and whenever the provider's count or the status changes.
   const shown = useSampled(
     view ? liveTokens(view) : { tokens: 0, estimated: false },
     view ? `${now}|${view.agent.tokens}|${view.agent.status}` : '',
   );
+  const providerName = useSettings((s) => findProvider(selectProviders(s), view?.agent.providerId)?.name);
+  const local = useSettings((s) => !!findProvider(selectProviders(s), view?.agent.providerId)?.local);
   if (!view) return null;
   const { agent, permission } = view;
   const status = AGENT_STATUS[agent.status];
@@ -84,23 +88,30 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
         {agent.attempt > 1 && <span className="swarm-node-attempt">try {agent.attempt}</span>}
       </div>
       <div className="swarm-node-meta">
-        <span className="swarm-node-model" title={agent.model}>
+        {/* The node is narrow: the provider is named on hover and in the agent's panel. */}
+        <span className="swarm-node-model" title={modelLabel(agent.model, providerName)}>
           {agent.model}
         </span>
         <span
           title={
             shown.estimated
-              ? `about ${shown.tokens.toLocaleString('en-US')} tokens (counted when the step ends)`
-              : `${shown.tokens.toLocaleString('en-US')} tokens`
+              ? `about ${countTokens(shown.tokens)} (counted when the step ends)`
+              : countTokens(shown.tokens)
           }
           data-testid="swarm-node-tokens"
         >
           {shown.estimated ? '~' : ''}
           {formatCompact(shown.tokens)} tok
         </span>
-        <span>{formatCost(agent.costUsd)}</span>
+        <span>{formatSpend(swarmSpend(agent.costUsd, agent.tokens, local))}</span>
         {elapsed !== null && <span>{formatDuration(elapsed)}</span>}
       </div>
+      {view.waiting && running && (
+        <p className="swarm-node-waiting" data-testid="swarm-node-waiting" title={view.waiting.error.message}>
+          Rate limited: try {view.waiting.attempt} of {view.waiting.maxAttempts}
+          {live && now < view.waiting.until ? ` in ${Math.ceil((view.waiting.until - now) / 1000)} s` : ''}
+        </p>
+      )}
       {permission && live && <NodePermission requestId={permission.requestId} display={permission.display} />}
       {permission && !live && (
         <p className="swarm-node-permission-text mono" title={permission.display}>

@@ -37,6 +37,8 @@ export interface AgentView {
   tools: SwarmToolCallView[];
   permission: SwarmPermissionView | null;
   segments: TimelineSegment[];
+  /** The model refused a call (a rate limit): the agent waits until `until`, then tries again. */
+  waiting: { until: number; attempt: number; maxAttempts: number; error: ErrorShape } | null;
   /**
    * Characters streamed since the agent's last usage report: providers count tokens only when a
    * step ends, so the node shows an estimate (~4 characters a token) meanwhile.
@@ -212,6 +214,7 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
             agent,
             tools: [],
             permission: null,
+            waiting: null,
             streamedChars: 0,
             segments: phase ? [{ phase, start: event.at, end: null }] : [],
           },
@@ -241,6 +244,7 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
         return {
           ...view,
           agent,
+          waiting: null,
           permission: status === 'permission' ? view.permission : null,
           segments: nextSegments(view.segments, phaseOf(status), event.at),
         };
@@ -248,9 +252,20 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
       const after = next.agents[event.agentId]?.agent.endedAt;
       return after === before ? next : { ...next, ends: next.ends + 1 };
     }
+    case 'agent.waiting':
+      return withAgent(state, event.agentId, (view) => ({
+        ...view,
+        waiting: {
+          until: event.at + event.waitMs,
+          attempt: event.attempt,
+          maxAttempts: event.maxAttempts,
+          error: event.error,
+        },
+      }));
     case 'agent.text':
       return withAgent(state, event.agentId, (view) => ({
         ...view,
+        waiting: null,
         agent: { ...view.agent, output: view.agent.output + event.text },
         streamedChars: view.streamedChars + event.text.length,
       }));

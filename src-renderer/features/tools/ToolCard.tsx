@@ -23,8 +23,11 @@ import { terminalText } from '../../lib/tool-call-state.js';
 import { STATUS_LABELS, toolLabel, describeLimit, toolDuration } from '../../lib/tool-wording.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { PlainOutput } from './PlainOutput.js';
-import { ShellTerminal } from './ShellTerminal.js';
+import { lazyView } from '../../app/lazy-view.js';
 import { OTHER_TOOL_ICON, TOOL_ICONS } from './tool-icons.js';
+
+// xterm loads with the first shell call shown, not with the window.
+const ShellTerminal = lazyView(async () => (await import('./ShellTerminal.js')).ShellTerminal);
 
 const STATUS_ICONS: Record<ToolCallStatus, LucideIcon> = {
   'waiting-permission': ShieldQuestion,

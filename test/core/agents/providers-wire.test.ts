@@ -205,7 +205,8 @@ describe('OpenAI (Chat Completions SSE)', () => {
       {
         conversationId: reply.conversationId,
         messageId: reply.id,
-        toolCallId: 'call_1',
+        // The provider's id, scoped to this reply: providers repeat their ids across replies.
+        toolCallId: expect.stringMatching(new RegExp(`^${reply.id}:.*:call_1$`)),
         toolName: 'get_weather',
         input: { city: 'Lisbon' },
       },

@@ -399,7 +399,8 @@ describe('kernel: file tools', () => {
       );
     }
     await finalOf(t, sent.assistantMessage.id);
-    const calls = new Map(toolCallsOf(t).map((c) => [c.id, c]));
+    // By the model's own id: the turn scopes it to the reply (`<reply>:<attempt>.<step>:w`).
+    const calls = new Map(toolCallsOf(t).map((c) => [c.id.split(':').at(-1), c]));
     expect(calls.get('w')).toMatchObject({ status: 'done' });
     expect(calls.get('e')).toMatchObject({ status: 'done' });
     expect(calls.get('r1')).toMatchObject({ status: 'done', output: expect.stringContaining('buy bread') });

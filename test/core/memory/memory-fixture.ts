@@ -12,7 +12,7 @@ import { AuditLog } from '../../../src-main/core/kernel/audit/audit-log.js';
 import { Kernel } from '../../../src-main/core/kernel/kernel.js';
 import { PermissionEngine } from '../../../src-main/core/kernel/permissions/permission-engine.js';
 import { Sandbox } from '../../../src-main/core/kernel/sandbox/sandbox.js';
-import { silentLogger } from '../../../src-main/core/base/logger.js';
+import { silentLogger, type Logger } from '../../../src-main/core/base/logger.js';
 import { memoryModels } from '../../../src-main/core/agents/memory-models.js';
 import { MemoryService, type MemoryServiceTiming } from '../../../src-main/core/memory/memory-service.js';
 import { HybridRetrieval } from '../../../src-main/core/memory/retrieval/hybrid-retrieval.js';
@@ -53,6 +53,8 @@ export interface FixtureOptions {
   timing?: MemoryServiceTiming;
   contextTokens?: number;
   start?: number;
+  /** Where the memory service logs (silent unless a test checks what was logged). */
+  logger?: Logger;
 }
 
 export async function openMemoryFixture(options: FixtureOptions = {}): Promise<MemoryFixture> {
@@ -96,7 +98,7 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
     settings,
     audit,
     kernel,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     now,
     autoStart: false,
     idleMs: 0,

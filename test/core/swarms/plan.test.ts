@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PlanError, extractJson, parsePlan, parseReview } from '../../../src-main/core/swarms/plan.js';
+import {
+  PlanError,
+  ReviewError,
+  extractJson,
+  parsePlan,
+  parseReview,
+} from '../../../src-main/core/swarms/plan.js';
 
 const step = (id: string, dependsOn: string[] = []) => ({
   id,
@@ -46,10 +52,10 @@ describe('parseReview', () => {
     });
   });
 
-  it('approves the draft when the reviewer answers out of form, keeping what it said', () => {
-    const review = parseReview('Looks fine to me.');
-    expect(review.approved).toBe(true);
-    expect(review.notes).toContain('Looks fine to me.');
+  it('fails closed: an answer out of form is no verdict, and approves nothing', () => {
+    expect(() => parseReview('Looks fine to me.')).toThrow(ReviewError);
+    expect(() => parseReview('Looks fine to me.')).toThrow(/not approved.*Looks fine to me\./);
+    expect(() => parseReview('{"approved": "yes"}')).toThrow(ReviewError);
   });
 });
 

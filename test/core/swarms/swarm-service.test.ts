@@ -169,6 +169,7 @@ describe('swarm runtime', () => {
   });
 
   it('retries a failing worker once, then marks it failed and carries on with what it has', async () => {
+    // A refusal that waiting cannot fix (a rate limit would be waited out within the turn).
     const { run, assistantMessage } = await startSwarm({
       plan: [
         { id: 'flaky', title: 'Flaky' },
@@ -176,8 +177,8 @@ describe('swarm runtime', () => {
         { id: 'sum', title: 'Sum up', dependsOn: ['flaky', 'broken'] },
       ],
       workers: {
-        flaky: { replies: [{ status: 500 }, { tokens: ['Second try worked.'] }] },
-        broken: { replies: [{ status: 500 }] },
+        flaky: { replies: [{ status: 400 }, { tokens: ['Second try worked.'] }] },
+        broken: { replies: [{ status: 400 }] },
         sum: { replies: [{ tokens: ['Summed.'] }] },
       },
       merge: 'Partial answer.',
@@ -189,7 +190,7 @@ describe('swarm runtime', () => {
     const broken = agents.find((a) => a.title === 'Broken')!;
     expect(flaky).toMatchObject({ status: 'done', attempt: 2, output: 'Second try worked.' });
     expect(broken).toMatchObject({ status: 'failed', attempt: 2 });
-    expect(broken.error?.code).toBe('PROVIDER_SERVER_ERROR');
+    expect(broken.error?.code).toBe('PROVIDER_ERROR');
     expect(statusesOf(run.id, flaky.id)).toEqual(['thinking', 'retrying', 'thinking', 'done']);
     // The dependent ran with the one result and a note about the failure.
     const sumRequest = env.fake.requests.find((r) => JSON.stringify(r.body).includes('Subtask id: sum.'));

@@ -8,11 +8,12 @@ export interface ReplyContext {
   conversationId: string;
   messageId: string;
   signal: AbortSignal;
-  /** Called before each call runs; throws to stop the reply (its tool-call budget is spent). */
-  beforeCall: () => void;
 }
 
-/** The agent's tools for one reply: each call goes through the kernel, bound to this reply. */
+/**
+ * The agent's tools for one reply: each call goes through the kernel, bound to this reply. The
+ * agent turn counts the calls against the budget and gives each an id unique beyond the reply.
+ */
 export function kernelTools(kernel: Kernel, ctx: ReplyContext): ToolSet {
   const tools: ToolSet = {};
   for (const name of TOOL_NAMES) {
@@ -21,7 +22,6 @@ export function kernelTools(kernel: Kernel, ctx: ReplyContext): ToolSet {
       // One schema per tool; typed loosely here because the execute below serves all of them.
       inputSchema: toolInputSchemas[name] as unknown as z.ZodType<Record<string, unknown>>,
       execute: async (args: Record<string, unknown>, { toolCallId }) => {
-        ctx.beforeCall();
         const reason = args.reason;
         const { forModel } = await kernel.execute(
           {

@@ -17,7 +17,8 @@ it('a real run: the graph built from live events equals the replay of its stored
     ],
     workers: {
       a: { replies: [{ tokens: ['Alpha ', 'facts.'], delayMs: 20 }] },
-      b: { replies: [{ status: 500 }, { tokens: ['Beta ', 'facts.'] }] },
+      // A refusal the turn cannot wait out: the worker itself is tried again.
+      b: { replies: [{ status: 400 }, { tokens: ['Beta ', 'facts.'] }] },
       c: { replies: [{ tokens: ['A beats B.'] }] },
     },
     merge: 'Final answer.',
