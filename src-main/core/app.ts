@@ -8,7 +8,7 @@ import { PauseGate } from './base/pause-gate.js';
 import { ProviderRegistry } from './agents/provider-registry.js';
 import { IdentityService } from './identity/identity-service.js';
 import { AuditLog } from './kernel/audit/audit-log.js';
-import { Kernel } from './kernel/kernel.js';
+import { defaultWorkspaceRoot, Kernel } from './kernel/kernel.js';
 import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
 import { createHandlers } from './handlers.js';
@@ -97,8 +97,15 @@ export function createCore(options: CoreOptions): Core {
   const audit = new AuditLog({ db: storage.db, identity, bus });
   const permissions = new PermissionEngine({ db: storage.db, identity, bus, audit });
   const gate = new PauseGate();
-  const sandbox = new Sandbox({ logger, ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}) });
+  // Workspaces must really be under the root, every symlink followed, or the sandbox refuses them.
+  const workspaceRoot = defaultWorkspaceRoot(options.dataDir);
+  const sandbox = new Sandbox({
+    logger,
+    workspaceRoots: [workspaceRoot],
+    ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+  });
   const kernel = new Kernel({
+    workspaceRoot,
     gate,
     sandbox,
     permissions,
@@ -117,6 +124,7 @@ export function createCore(options: CoreOptions): Core {
     conversations,
     settings,
     audit,
+    kernel,
     logger,
     ...(options.memory ?? {}),
   });

@@ -27,7 +27,11 @@ export const ERROR_CODES = [
   'IDENTITY_UNAVAILABLE',
   'SIGNATURE_INVALID',
   'SANDBOX_UNAVAILABLE',
+  /** A workspace that is (or leads, through symlinks, to) a system folder, or lies outside where workspaces live. */
+  'WORKSPACE_REFUSED',
   'PERMISSION_DENIED',
+  /** A file tool was pointed outside its workspace: refused at once, since the tool would refuse it anyway. */
+  'OUTSIDE_WORKSPACE',
   'LIMIT_EXCEEDED',
   'BUDGET_EXHAUSTED',
   'TOOL_FAILED',

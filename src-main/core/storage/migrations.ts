@@ -315,6 +315,16 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: 'kernel: when a tool call started running (its duration excludes the permission wait)',
+    sql: `ALTER TABLE tool_calls ADD COLUMN running_since INTEGER;`,
+  },
+  {
+    version: 10,
+    name: 'kernel: tool calls of hosted tools (run in Cell 0 itself under the same law)',
+    sql: `ALTER TABLE tool_calls ADD COLUMN hosted INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {
