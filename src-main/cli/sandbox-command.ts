@@ -10,11 +10,19 @@ import { Sandbox } from '../core/kernel/sandbox/sandbox.js';
 import { createLogger } from '../core/base/logger.js';
 import { isCell0Error } from '../core/protocol/errors.js';
 import type { RunResult } from '../core/kernel/types.js';
+import { attemptOutcome } from '../core/kernel/call-egress.js';
+import type { EgressAttempt } from '../core/kernel/network/egress-proxy.js';
+import { parseHostPattern, type HostPattern } from '../core/kernel/network/host-patterns.js';
 
-export const SANDBOX_USAGE = `Usage: cell0 sandbox run [--net] [--workspace DIR] [--timeout SECONDS] -- CMD...
+export const SANDBOX_USAGE = `Usage: cell0 sandbox run [--net] [--allow-host HOST[:PORT]]... [--workspace DIR] [--timeout SECONDS] -- CMD...
 
-Runs CMD under the tool sandbox and its limits, streams its output, and prints a summary.
-  --net              Let the command reach the network (tools get it only when a call is granted it)
+Runs CMD under the tool sandbox and its limits, streams its output, and prints a summary. The
+sandbox has no network of its own; with --net or --allow-host its only way out is the kernel's
+egress proxy (HTTP_PROXY, HTTPS_PROXY and ALL_PROXY are set for it), which prints every attempt.
+  --net              Let the command reach any public host (never loopback or a private range)
+  --allow-host HOST[:PORT]
+                     Let it reach this host (repeatable; *.domain for its subdomains); an exact
+                     host:port may be on this machine or a private network
   --workspace DIR    The only writable directory (default: a new temporary one, removed afterwards);
                      when Cell 0 runs as root, DIR is handed to the sandbox user
   --timeout SECONDS  Wall-clock limit (default 120)`;
@@ -29,6 +37,7 @@ function usage(message: string): void {
 
 interface Parsed {
   net: boolean;
+  allowHosts: HostPattern[];
   workspace: string | null;
   timeoutMs: number | null;
   argv: string[];
@@ -44,7 +53,12 @@ function parse(args: string[]): Parsed | string {
   try {
     parsed = parseArgs({
       args: optionArgs,
-      options: { net: { type: 'boolean' }, workspace: { type: 'string' }, timeout: { type: 'string' } },
+      options: {
+        net: { type: 'boolean' },
+        'allow-host': { type: 'string', multiple: true },
+        workspace: { type: 'string' },
+        timeout: { type: 'string' },
+      },
       allowPositionals: dashes === -1,
       strict: true,
     });
@@ -59,8 +73,17 @@ function parse(args: string[]): Parsed | string {
     if (!Number.isFinite(seconds) || seconds <= 0) return '--timeout must be a positive number of seconds';
     timeoutMs = Math.round(seconds * 1000);
   }
+  const allowHosts: HostPattern[] = [];
+  for (const host of parsed.values['allow-host'] ?? []) {
+    try {
+      allowHosts.push(parseHostPattern(host));
+    } catch (err) {
+      return `--allow-host: ${(err as Error).message}`;
+    }
+  }
   return {
     net: parsed.values.net === true,
+    allowHosts,
     workspace: parsed.values.workspace === undefined ? null : resolve(parsed.values.workspace),
     timeoutMs,
     argv,
@@ -97,11 +120,21 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   process.once('SIGINT', onInterrupt);
   try {
     await sandbox.prepareWorkspace(workspace);
+    const network = parsed.net || parsed.allowHosts.length > 0;
     const result = await sandbox.run(
       {
         argv: parsed.argv,
         workspace,
-        network: parsed.net,
+        network,
+        ...(network
+          ? {
+              egress: {
+                rules: { mode: 'enforce' as const, anyPublic: parsed.net, hosts: parsed.allowHosts },
+                onAttempt: (attempt: EgressAttempt) =>
+                  process.stderr.write(`cell0 sandbox: network ${attemptOutcome(attempt)}\n`),
+              },
+            }
+          : {}),
         ...(parsed.timeoutMs !== null ? { limits: { wallClockMs: parsed.timeoutMs } } : {}),
       },
       { onOutput: (chunk) => process.stdout.write(chunk), signal: abort.signal },

@@ -42,6 +42,7 @@ function request(overrides: Partial<PermissionRequest> = {}): PermissionRequest 
     preview: null,
     workspace: '/tmp/ws',
     network: false,
+    hosts: [],
     reason: null,
     risks: [],
     proposedPattern: 'shell: rm -rf build',

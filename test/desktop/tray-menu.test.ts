@@ -30,6 +30,7 @@ function request(id: string, display = 'ls -la', createdAt = 1): PermissionReque
     preview: null,
     workspace: '/tmp/ws',
     network: false,
+    hosts: [],
     reason: null,
     risks: [],
     proposedPattern: `shell: ${display}`,

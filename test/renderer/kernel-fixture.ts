@@ -35,6 +35,7 @@ export function permissionRequest(id: string, overrides: Partial<PermissionReque
     preview: null,
     workspace: '/w',
     network: false,
+    hosts: [],
     reason: null,
     risks: [],
     proposedPattern: 'rm -rf build*',

@@ -1,7 +1,7 @@
 import type { Logger } from '../base/logger.js';
 import type { PauseGate } from '../base/pause-gate.js';
 import { Cell0Error, isCell0Error } from '../protocol/errors.js';
-import type { ToolCall } from '../protocol/kernel-entities.js';
+import type { NetworkScope, ToolCall } from '../protocol/kernel-entities.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
 import type { ToolCallLedger } from './tool-call-ledger.js';
@@ -34,6 +34,8 @@ export interface GovernedCall {
   unsandboxed: boolean;
   /** The audit's word for the start: where it runs. */
   startedOutcome: string;
+  /** A call that wants network hears which hosts the owner let it reach when the owner answers. */
+  onNetwork?: (scope: NetworkScope) => void;
   run(signal: AbortSignal): Promise<Ran>;
 }
 
@@ -97,6 +99,7 @@ export async function govern(deps: GovernDeps, call: GovernedCall, signal: Abort
     if (assessment.decision === 'ask') {
       const decision = await deps.permissions.request(input, assessment, signal, {
         unsandboxed: call.unsandboxed,
+        ...(call.onNetwork ? { onNetwork: call.onNetwork } : {}),
       });
       if (decision === 'deny' || decision === 'cancelled') {
         const message =

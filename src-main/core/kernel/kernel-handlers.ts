@@ -26,8 +26,8 @@ export function kernelHandlers({
     'tools.list': async ({ conversationId }) => ({ toolCalls: await kernel.list(conversationId) }),
     'permissions.pending': () => ({ requests: permissions.pending() }),
     // Reached only through an authenticated owner connection: the one door to a grant.
-    'permissions.respond': async ({ requestId, decision, pattern }) => {
-      await permissions.respond(requestId, decision, pattern);
+    'permissions.respond': async ({ requestId, decision, pattern, network }) => {
+      await permissions.respond(requestId, decision, pattern, network);
       return { ok: true as const };
     },
     'permissions.rules': () => ({ rules: permissions.rules() }),

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
 import { Cell0Error } from '../protocol/errors.js';
-import type { SandboxStatus, ToolCall } from '../protocol/kernel-entities.js';
+import type { NetworkScope, SandboxStatus, ToolCall } from '../protocol/kernel-entities.js';
 import type { Database } from '../storage/database.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { errorForModel, govern, plainError, type Governed, type GovernedCall } from './governed-call.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
+import { callEgress } from './call-egress.js';
 import { runSandboxed } from './sandboxed-tool.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { ToolCallLedger } from './tool-call-ledger.js';
@@ -164,16 +165,29 @@ export class Kernel {
       network: assessment.network,
     });
     if (!(await this.ledger.open(toolCall))) throw new DuplicateCall(toolCall.id);
+    // Allowed unasked (a rule, a grant): a fetch reaches its URL's host, a shell any public host.
+    // Asked: what the owner chose on the card.
+    let scope: NetworkScope = input.tool === 'fetch_url' ? 'hosts' : 'any-public';
     return {
       toolCall,
       input: call,
       assessment,
       unsandboxed,
       startedOutcome: unsandboxed ? 'started UNSANDBOXED by owner’s leave' : 'started (sandboxed)',
+      onNetwork: (chosen) => (scope = chosen),
       run: (signal) =>
         runSandboxed(
           this.deps,
-          { tool: input.tool, args: input.args, workspace, unsandboxed, toolCall },
+          {
+            tool: input.tool,
+            args: input.args,
+            workspace,
+            unsandboxed,
+            toolCall,
+            ...(assessment.network
+              ? { egress: callEgress(this.deps, call, assessment.hosts, scope, signal) }
+              : {}),
+          },
           signal,
         ),
     };

@@ -1,6 +1,7 @@
 import type { EventBus } from '../base/event-bus.js';
 import type { ToolCall, ToolName } from '../protocol/kernel-entities.js';
 import type { Ran } from './governed-call.js';
+import type { EgressOptions } from './network/egress-proxy.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { applyEdit, runSpecFor } from './tools/tool-specs.js';
 import type { RunResult, RunSpec } from './types.js';
@@ -20,6 +21,8 @@ export interface SandboxedRun {
   workspace: string;
   unsandboxed: boolean;
   toolCall: ToolCall;
+  /** For a call granted network: what the egress proxy lets it reach. */
+  egress?: EgressOptions | undefined;
 }
 
 /** Runs a built-in tool in the sandbox, its output streamed to the card; never in the app's own process. */
@@ -49,7 +52,7 @@ export async function runSandboxed(
 
 async function runTool(
   deps: { sandbox: Sandbox; bus: EventBus },
-  { tool, args, workspace, unsandboxed, toolCall }: SandboxedRun,
+  { tool, args, workspace, unsandboxed, toolCall, egress }: SandboxedRun,
   signal: AbortSignal,
 ): Promise<RunResult> {
   const onOutput = (chunk: string) =>
@@ -58,7 +61,11 @@ async function runTool(
       toolCallId: toolCall.id,
       chunk,
     });
-  const exec = (spec: RunSpec) => deps.sandbox.run({ ...spec, unsandboxed }, { onOutput, signal });
+  const exec = (spec: RunSpec) =>
+    deps.sandbox.run(
+      { ...spec, unsandboxed, ...(spec.network && egress ? { egress } : {}) },
+      { onOutput, signal },
+    );
   if (tool !== 'edit_file') return exec(runSpecFor(tool, args, workspace));
 
   // Two sandboxed steps joined here: the edit itself is a pure string operation.

@@ -4,6 +4,7 @@
  * The Kernel facade (kernel.ts) joins them for each tool call.
  */
 import type { ErrorCode } from '../protocol/errors.js';
+import type { EgressOptions } from './network/egress-proxy.js';
 import type {
   LimitKind,
   PermissionDecision,
@@ -23,7 +24,9 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   cpuSeconds: 30,
-  memoryBytes: 1024 * 1024 * 1024,
+  // Address space (RLIMIT_AS), not resident memory: runtimes reserve far more than they touch
+  // (Node and npm through a proxy fail at start under 2 GiB), so the cap leaves them room.
+  memoryBytes: 4 * 1024 * 1024 * 1024,
   processes: 128,
   fileSizeBytes: 100 * 1024 * 1024,
   outputBytes: 1024 * 1024,
@@ -35,8 +38,10 @@ export interface RunSpec {
   argv: string[];
   /** The only writable place; bound at the same path inside, and the working directory. */
   workspace: string;
-  /** Network only when this call was granted it. */
+  /** Network only when this call was granted it, and then only through the egress proxy. */
   network: boolean;
+  /** With network: what the egress proxy lets this run reach, and where its attempts are told. */
+  egress?: EgressOptions;
   stdin?: string;
   limits?: Partial<Limits>;
   /** Run under a pseudo-terminal (node-pty): the shell tool's live terminal. */
@@ -118,6 +123,8 @@ export interface Assessment {
   /** Null when no rule or grant can cover the call: it can only be allowed once. */
   proposedPattern: string | null;
   network: boolean;
+  /** With network: the hosts the call names (`host:port`). */
+  hosts: string[];
   /** For people: which rule or default decided, or why it must ask. */
   why: string;
   matchedRuleId: string | null;
@@ -126,3 +133,15 @@ export interface Assessment {
 }
 
 export type OwnerDecision = PermissionDecision | 'cancelled';
+
+/** A connection a running call tried that its grant did not cover, put to the policy and perhaps the owner. */
+export interface ConnectionCall {
+  conversationId: string;
+  messageId: string;
+  /** The call that tried it: the card shows with that call. */
+  toolCallId: string;
+  host: string;
+  port: number;
+  /** Why the proxy held it, for the card. */
+  why: string;
+}

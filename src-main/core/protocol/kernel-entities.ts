@@ -59,6 +59,13 @@ export const toolCallSchema = z.object({
   endedAt: z.number().nullable(),
 });
 
+/** What a call granted network may reach: the hosts it named, or any host whose every address is public. */
+export const NETWORK_SCOPES = ['hosts', 'any-public'] as const;
+export type NetworkScope = (typeof NETWORK_SCOPES)[number];
+
+/** The pseudo-tool of a connection a running call tried that its grant did not cover (`host:port`). */
+export const NETWORK_TOOL = 'network';
+
 export const PERMISSION_DECISIONS = [
   'allow-once',
   'allow-reply',
@@ -108,6 +115,11 @@ export const permissionRequestSchema = z.object({
   /** The folder it may write in; null for a hosted tool, which runs in Cell 0 itself. */
   workspace: z.string().nullable(),
   network: z.boolean(),
+  /**
+   * With network: the hosts the call says it wants (`host:port`), which "allow these hosts"
+   * grants; any other it tries is asked when it tries. A card of the tool `network` is such an ask.
+   */
+  hosts: z.array(z.string()),
   /** The agent's stated reason, if it gave one (untrusted text, shown as such). */
   reason: z.string().nullable(),
   /** Parts that need a careful look: "command substitution", "writes outside the workspace", … */
@@ -145,6 +157,10 @@ export const AUDIT_KINDS = [
   'rule.add',
   'rule.revoke',
   'agent.stop',
+  /** A connection a sandboxed call made through the egress proxy (host, port, bytes each way). */
+  'network.connect',
+  /** A connection the egress proxy refused, with why. */
+  'network.refuse',
 ] as const;
 
 export const auditRecordSchema = z.object({

@@ -15,6 +15,7 @@ import {
   settingsSnapshotSchema,
 } from './entities.js';
 import {
+  NETWORK_SCOPES,
   PERMISSION_DECISIONS,
   auditRecordSchema,
   auditVerificationSchema,
@@ -187,6 +188,8 @@ export const methods = {
       decision: z.enum(PERMISSION_DECISIONS),
       /** For allow-always: the pattern to save (defaults to the card's proposal). */
       pattern: z.string().min(1).max(500).optional(),
+      /** For a call that wants network: the hosts it named (the default when it named any), or any public host. */
+      network: z.enum(NETWORK_SCOPES).optional(),
     }),
     result: z.object({ ok: z.literal(true) }),
   },

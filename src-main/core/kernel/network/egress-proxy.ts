@@ -34,10 +34,12 @@ export interface EgressAttempt {
 export interface EgressOptions {
   rules: EgressRules;
   /**
-   * A connection the grants refuse, put to the owner while the call runs (a card: "wants to
-   * reach pypi.org:443"); true lets it through, and that host:port for the rest of the call.
+   * A connection the grants refuse, put to the rules and the owner while the call runs (a card:
+   * "wants to reach pypi.org:443"). 'exact' lets that host:port through for the rest of the call,
+   * whatever it resolves to (the owner saw it); 'public' only while it resolves to public
+   * addresses (a wildcard rule covered it); false refuses it.
    */
-  ask?: (target: { host: string; port: number; reason: string }) => Promise<boolean>;
+  ask?: (target: { host: string; port: number; reason: string }) => Promise<'exact' | 'public' | false>;
   /** Every attempt once it ended: refused ones at once, allowed ones with their byte counts. */
   onAttempt: (attempt: EgressAttempt) => void;
   /** Name resolution (the system's resolver by default). */
@@ -228,9 +230,12 @@ export class EgressProxy {
     }
     let decision = await this.check(host, port);
     if (!decision.ok && decision.status === 403 && this.options.ask && !this.closed) {
-      const allowed = await this.options.ask({ host, port, reason: decision.reason }).catch(() => false);
+      const allowed = await this.options
+        .ask({ host, port, reason: decision.reason })
+        .catch(() => false as const);
       if (allowed) {
-        this.granted.push({ host, wildcard: false, port });
+        // A pattern with no port is never exact: it lets the host through to public addresses only.
+        this.granted.push({ host, wildcard: false, port: allowed === 'exact' ? port : null });
         decision = await this.check(host, port);
       }
     }
@@ -257,11 +262,10 @@ export class EgressProxy {
     // Every address must be public: one private answer among public ones is how rebinding starts.
     const inner = addresses.find((a) => !isPublicAddress(a));
     if (inner !== undefined) {
-      return {
-        ok: false,
-        status: 403,
-        reason: `${host} resolves to ${inner} (${addressRange(inner)}), which only a grant of exactly ${target} may reach`,
-      };
+      const where = isIpLiteral(host)
+        ? `${host} is a ${addressRange(inner)} address`
+        : `${host} resolves to ${inner} (${addressRange(inner)})`;
+      return { ok: false, status: 403, reason: `${where}, which only a grant of exactly ${target} may reach` };
     }
     return {
       ok: true,

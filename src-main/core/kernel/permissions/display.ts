@@ -1,6 +1,8 @@
 import nodePath from 'node:path';
 import type { ErrorCode } from '../../protocol/errors.js';
 import type { PermissionPreview, ToolName } from '../../protocol/kernel-entities.js';
+import { isIpLiteral, isPublicAddress } from '../network/addresses.js';
+import { declaredHosts } from '../network/declared-hosts.js';
 import { previewFor } from './preview.js';
 import { RISK } from './risks.js';
 import { analyzeShell } from './shell-analysis.js';
@@ -21,6 +23,8 @@ export interface CallDescription {
   /** What a write or an edit will put in the file; null for the other tools. */
   preview: PermissionPreview | null;
   network: boolean;
+  /** With network: the hosts (`host:port`) the call names, for "allow these hosts". */
+  hosts: string[];
   /** The resolved path or URL a file or web tool acts on; null for the shell. */
   target: string | null;
   risks: string[];
@@ -70,6 +74,7 @@ function malformed(tool: ToolName, args: unknown): CallDescription {
     display,
     preview: null,
     network: tool === 'fetch_url',
+    hosts: [],
     target: null,
     risks: [RISK.badArguments],
     alwaysAsk: true,
@@ -89,12 +94,14 @@ function describeShell(args: Record<string, unknown>, workspace: string): CallDe
   const risks = network ? [RISK.networkAccess, ...analysis.risks] : analysis.risks;
   const prefix =
     analysis.prefix === null ? display : `${visibleText(analysis.prefix, { markNewlines: true })} *`;
+  const hosts = network ? declaredHosts('shell', args) : [];
   return {
     display,
     preview: null,
     network,
+    hosts,
     target: null,
-    risks,
+    risks: [...risks, ...localRisks(hosts)],
     alwaysAsk: analysis.alwaysAsk,
     refusal: null,
     proposedPattern: network ? `${NETWORK_PREFIX}${prefix}` : prefix,
@@ -119,6 +126,7 @@ function describePath(
     display,
     preview: previewFor(tool, args),
     network: false,
+    hosts: [],
     target: resolved,
     risks,
     alwaysAsk: false,
@@ -147,12 +155,14 @@ function describeFetch(args: Record<string, unknown>): CallDescription | null {
   // The parsed form is what will be fetched: it shows an IDN host as punycode and drops the tricks.
   const display = visibleText(url.href);
   const web = url.protocol === 'https:' || url.protocol === 'http:';
+  const hosts = web ? declaredHosts('fetch_url', { url: url.href }) : [];
   return {
     display,
     preview: null,
     network: true,
+    hosts,
     target: url.href,
-    risks: web ? [] : [RISK.notWeb],
+    risks: web ? localRisks(hosts) : [RISK.notWeb],
     alwaysAsk: !web,
     refusal: null,
     proposedPattern: web ? visibleText(`${url.protocol}//${url.host}/*`) : display,
@@ -174,6 +184,38 @@ export function describeCall(tool: ToolName, args: unknown, workspace: string): 
   return call.alwaysAsk ? { ...call, proposedPattern: null } : call;
 }
 
+/**
+ * A connection a running call tried that its grant did not cover, as the card for it shows:
+ * `host:port`, with why the proxy held it (not among its hosts, or resolving to a private range).
+ */
+export function describeConnection(target: string): CallDescription {
+  const display = visibleText(target);
+  return {
+    display,
+    preview: null,
+    network: true,
+    hosts: [target],
+    target,
+    risks: [RISK.networkAccess, ...localRisks([target])],
+    alwaysAsk: false,
+    refusal: null,
+    proposedPattern: display,
+    subject: display,
+    parts: [],
+  };
+}
+
+/** A host named by its address on this machine or a private network is flagged on the card. */
+function localRisks(hosts: string[]): string[] {
+  const local = hosts.some((h) => {
+    const host = h.replace(/:\d+$/, '');
+    return (
+      host === 'localhost' || host.endsWith('.localhost') || (isIpLiteral(host) && !isPublicAddress(host))
+    );
+  });
+  return local ? [RISK.localNetwork] : [];
+}
+
 /** A hosted tool's call as its host describes it: what the owner approves, made visible. */
 export function describeHosted(call: HostedCall): CallDescription {
   const display = visibleText(call.display, { markNewlines: true });
@@ -181,6 +223,7 @@ export function describeHosted(call: HostedCall): CallDescription {
     display,
     preview: null,
     network: false,
+    hosts: [],
     target: null,
     risks: call.risks ?? [],
     alwaysAsk: false,

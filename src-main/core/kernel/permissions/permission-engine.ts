@@ -3,16 +3,26 @@ import type { EventBus } from '../../base/event-bus.js';
 import { verifySignature, type IdentityService } from '../../identity/identity-service.js';
 import { silentLogger, type Logger } from '../../base/logger.js';
 import { Cell0Error } from '../../protocol/errors.js';
-import type {
-  PermissionDecision,
-  PermissionRequest,
-  PermissionRule,
+import {
+  NETWORK_TOOL,
+  type NetworkScope,
+  type PermissionDecision,
+  type PermissionRequest,
+  type PermissionRule,
 } from '../../protocol/kernel-entities.js';
+import { parseHostPattern } from '../network/host-patterns.js';
 import type { Database } from '../../storage/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Assessment, HostedCall, OwnerDecision, PermissionSubject, ToolCallInput } from '../types.js';
+import type {
+  Assessment,
+  ConnectionCall,
+  HostedCall,
+  OwnerDecision,
+  PermissionSubject,
+  ToolCallInput,
+} from '../types.js';
 import { instanceKeys } from './instance-keys.js';
-import { assess, assessHosted, type Grant } from './policy.js';
+import { assess, assessConnection, assessHosted, type Grant } from './policy.js';
 import { loadRule, rulePayload, RuleStore, type LoadedRule } from './rule-store.js';
 import { visibleText } from './visible.js';
 
@@ -29,6 +39,8 @@ interface Waiting {
   signal: AbortSignal;
   resolve: (decision: OwnerDecision) => void;
   onAbort: () => void;
+  /** For a call that wants network: told which hosts the owner let it reach, before it is resolved. */
+  onNetwork: ((scope: NetworkScope) => void) | undefined;
 }
 
 /** Longest pattern an answer may carry (the protocol's own limit). */
@@ -87,6 +99,12 @@ export class PermissionEngine {
     return assess(input, { rules, grants: this.grants, sandboxAvailable });
   }
 
+  /** A connection a running call tried beyond its grant, under the rules and grants of `network`. */
+  assessConnection(input: ConnectionCall): Assessment & { exact: boolean } {
+    const rules = this.loaded.filter((rule) => rule.valid);
+    return assessConnection(input, { rules, grants: this.grants });
+  }
+
   /** A hosted tool's call (run in Cell 0 itself) under the same rules and grants. */
   assessHosted(input: HostedCall): Assessment {
     const rules = this.loaded.filter((rule) => rule.valid);
@@ -98,7 +116,7 @@ export class PermissionEngine {
     input: PermissionSubject,
     assessment: Assessment,
     signal: AbortSignal,
-    opts: { unsandboxed: boolean },
+    opts: { unsandboxed: boolean; onNetwork?: (scope: NetworkScope) => void },
   ): Promise<OwnerDecision> {
     if (signal.aborted) return Promise.resolve('cancelled');
     const request: PermissionRequest = {
@@ -112,6 +130,7 @@ export class PermissionEngine {
       preview: assessment.preview,
       workspace: input.workspace,
       network: assessment.network,
+      hosts: assessment.hosts,
       // The agent's words: shown, never obeyed, and no more able to hide characters than the command.
       reason: input.reason === null ? null : visibleText(input.reason),
       risks: assessment.risks,
@@ -122,7 +141,7 @@ export class PermissionEngine {
     };
     return new Promise((resolve) => {
       const onAbort = () => this.settle(request.id, 'cancelled');
-      this.waiting.set(request.id, { request, signal, resolve, onAbort });
+      this.waiting.set(request.id, { request, signal, resolve, onAbort, onNetwork: opts.onNetwork });
       signal.addEventListener('abort', onAbort, { once: true });
       this.bus.emit('permission.requested', { request });
     });
@@ -133,7 +152,12 @@ export class PermissionEngine {
    * card's proposal) in memory; allow-always saves a rule signed by the instance key; deny and
    * allow-once keep nothing. Every answer is audited.
    */
-  async respond(requestId: string, decision: PermissionDecision, pattern?: string): Promise<void> {
+  async respond(
+    requestId: string,
+    decision: PermissionDecision,
+    pattern?: string,
+    network?: NetworkScope,
+  ): Promise<void> {
     const entry = this.waiting.get(requestId);
     if (!entry) {
       throw new Cell0Error(
@@ -152,6 +176,16 @@ export class PermissionEngine {
         'BAD_PARAMS',
         'No rule or grant can cover this call (it needs a look every time): allow it once or deny it.',
       );
+    }
+    if (network === 'hosts' && request.hosts.length === 0) {
+      throw new Cell0Error(
+        'BAD_PARAMS',
+        'This call names no host: allow it for any public host, or deny it.',
+      );
+    }
+    if (request.tool === NETWORK_TOOL && pattern !== undefined) {
+      // A rule for connections holds a host pattern; parse it now, so a typo is said at once.
+      parseHostPattern(pattern);
     }
     if (decision === 'allow-always') this.requireIdentity();
     const chosen = pattern ?? request.proposedPattern ?? '';
@@ -194,6 +228,10 @@ export class PermissionEngine {
         outcome: `rule ${rule.id}: ${rule.decision} ${rule.tool} “${rule.pattern}”`,
         conversationId: request.conversationId,
       });
+    }
+    if (request.network && decision !== 'deny') {
+      // Unsaid, a call that names hosts may reach those; one that names none, any public host.
+      entry.onNetwork?.(network ?? (request.hosts.length > 0 ? 'hosts' : 'any-public'));
     }
     entry.resolve(decision);
     this.bus.emit('permission.resolved', { requestId, decision });

@@ -1,6 +1,19 @@
-import type { ToolName } from '../../protocol/kernel-entities.js';
-import type { Assessment, HostedCall, ToolCallInput } from '../types.js';
-import { describeCall, describeHosted, NETWORK_PREFIX, type CallDescription } from './display.js';
+import { NETWORK_TOOL, type ToolName } from '../../protocol/kernel-entities.js';
+import {
+  formatTarget,
+  isExactGrant,
+  matchesHost,
+  parseHostPattern,
+  type HostPattern,
+} from '../network/host-patterns.js';
+import type { Assessment, ConnectionCall, HostedCall, ToolCallInput } from '../types.js';
+import {
+  describeCall,
+  describeConnection,
+  describeHosted,
+  NETWORK_PREFIX,
+  type CallDescription,
+} from './display.js';
 import { matchesPattern } from './pattern.js';
 
 export { matchesPattern } from './pattern.js';
@@ -49,6 +62,8 @@ function denies(pattern: string, call: CallDescription): boolean {
 
 interface Judged {
   tool: string;
+  /** How a rule's pattern covers this call; the display glob (`allows`) unless the tool says otherwise. */
+  covers?: (pattern: string) => boolean;
   conversationId: string;
   messageId: string;
   call: CallDescription;
@@ -77,6 +92,7 @@ function judge(
     risks: call.risks,
     proposedPattern: call.proposedPattern,
     network: call.network,
+    hosts: call.hosts,
   };
   const decide = (decision: Assessment['decision'], why: string, matchedRuleId: string | null = null) => ({
     ...base,
@@ -89,7 +105,10 @@ function judge(
   if (call.refusal) return { ...decide('deny', call.refusal.message), refusal: call.refusal };
   const rules = ctx.rules.filter((rule) => rule.tool === j.tool);
 
-  const deny = rules.find((rule) => rule.decision === 'deny' && denies(rule.pattern, call));
+  const covers = j.covers;
+  const deny = rules.find(
+    (rule) => rule.decision === 'deny' && (covers ? covers(rule.pattern) : denies(rule.pattern, call)),
+  );
   if (deny) return decide('deny', `Your rule denies ${j.tool} “${deny.pattern}”.`, deny.id);
 
   if (j.sandboxed && !ctx.sandboxAvailable) {
@@ -105,7 +124,8 @@ function judge(
     );
   }
 
-  const allow = rules.find((rule) => rule.decision === 'allow' && allows(rule.pattern, call));
+  const allowsCall = (pattern: string) => (covers ? covers(pattern) : allows(pattern, call));
+  const allow = rules.find((rule) => rule.decision === 'allow' && allowsCall(rule.pattern));
   if (allow) return decide('allow', `Allowed by your rule “${allow.pattern}”.`, allow.id);
 
   const grant = ctx.grants.find(
@@ -113,7 +133,7 @@ function judge(
       g.tool === j.tool &&
       g.conversationId === j.conversationId &&
       (g.scope === 'conversation' || g.messageId === j.messageId) &&
-      allows(g.pattern, call),
+      allowsCall(g.pattern),
   );
   if (grant) {
     const where = grant.scope === 'reply' ? 'this reply' : 'this conversation';
@@ -162,4 +182,46 @@ export function assessHosted(input: HostedCall, ctx: Omit<PolicyContext, 'sandbo
     },
     { ...ctx, sandboxAvailable: true },
   );
+}
+
+/** A host pattern of a rule or grant, or null for text that is none (it then covers nothing). */
+function hostPattern(text: string): HostPattern | null {
+  try {
+    return parseHostPattern(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decides a connection a running call tried that its grant did not cover: rules and grants of
+ * the `network` pseudo-tool hold host patterns (`*.github.com:443`), matched as hosts, not as text.
+ * `exact` says whether what allowed it names this very host and port — only then may the
+ * connection reach a loopback or private address.
+ */
+export function assessConnection(
+  input: ConnectionCall,
+  ctx: Omit<PolicyContext, 'sandboxAvailable'>,
+): Assessment & { exact: boolean } {
+  const target = formatTarget(input.host, input.port);
+  const matching = (pattern: string) => {
+    const p = hostPattern(pattern);
+    return p !== null && matchesHost(p, input.host, input.port);
+  };
+  const assessment = judge(
+    {
+      tool: NETWORK_TOOL,
+      covers: matching,
+      conversationId: input.conversationId,
+      messageId: input.messageId,
+      call: describeConnection(target),
+      sandboxed: false,
+      readOnly: false,
+      why: `It tried to reach ${target}: ${input.why}.`,
+    },
+    { ...ctx, sandboxAvailable: true },
+  );
+  const byRule = ctx.rules.find((rule) => rule.id === assessment.matchedRuleId);
+  const pattern = byRule ? hostPattern(byRule.pattern) : null;
+  return { ...assessment, exact: pattern !== null && isExactGrant(pattern, input.host, input.port) };
 }

@@ -22,6 +22,7 @@ export const RISK = {
   secrets: 'reads host secrets (keys, keychains, browser profiles)',
   unparsable: 'could not be parsed',
   networkAccess: 'network access',
+  localNetwork: 'reaches this machine or a private network',
   notWeb: 'not an http(s) address',
   badArguments: 'unexpected arguments',
 } as const;

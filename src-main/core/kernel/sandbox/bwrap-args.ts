@@ -3,6 +3,7 @@
  * the host looks like, so every flag that keeps a tool in its box is unit-tested as text.
  */
 import type { RunSpec } from '../types.js';
+import { EGRESS_SOCKET_INSIDE, proxyEnv } from './egress-relay.js';
 import { SANDBOX_HOSTNAME, sandboxEnv } from './environment.js';
 import { checkWorkspace } from './workspace.js';
 
@@ -24,6 +25,8 @@ export interface BwrapHost {
    * system folder); bound writable at spec.workspace, the one writable bind.
    */
   workspaceSource: string;
+  /** The egress proxy's Unix socket for a call granted network; null for none. */
+  egressSocket?: string | null;
   /** Size caps of the private tmpfs mounts: they live in RAM, which RLIMIT_AS does not bound. */
   tmpBytes: number;
   shmBytes: number;
@@ -32,13 +35,10 @@ export interface BwrapHost {
 /** Read-only /etc files any program may need; none of them names a host user or holds a secret. */
 const ETC_BASE = ['/etc/ld.so.cache', '/etc/alternatives', '/etc/localtime'];
 
-/** Added only with network: name resolution and TLS trust. */
+/** Added only with network: TLS trust (names are resolved by the kernel's proxy, not in the sandbox). */
 const ETC_NETWORK = [
-  '/etc/resolv.conf',
   '/etc/hosts',
   '/etc/nsswitch.conf',
-  '/etc/host.conf',
-  '/etc/gai.conf',
   '/etc/ssl/certs',
   '/etc/ssl/openssl.cnf',
   '/etc/ca-certificates',
@@ -58,10 +58,10 @@ export function bwrapArgs(spec: RunSpec, host: BwrapHost): string[] {
   checkWorkspace(spec.workspace);
   const tty = spec.tty === true;
   const args: string[] = [
-    // Every namespace, and the user namespace explicitly: --disable-userns needs it, and it is
-    // what lets an unprivileged bwrap run at all.
+    // Every namespace, the network one included even when a call is granted network: its only
+    // way out is the kernel's egress proxy, bound in below. The user namespace explicitly:
+    // --disable-userns needs it, and it is what lets an unprivileged bwrap run at all.
     '--unshare-all',
-    ...(spec.network ? ['--share-net'] : []),
     '--unshare-user',
     // No nested user namespaces: they would hand the tool a fresh set of capabilities to probe
     // the kernel with (unshare -r, a nested bwrap).
@@ -86,6 +86,7 @@ export function bwrapArgs(spec: RunSpec, host: BwrapHost): string[] {
   for (const path of [...ETC_BASE, ...(spec.network ? ETC_NETWORK : [])]) {
     args.push('--ro-bind-try', path, path);
   }
+  if (spec.network && host.egressSocket) args.push('--ro-bind', host.egressSocket, EGRESS_SOCKET_INSIDE);
   args.push(
     '--proc',
     '/proc',
@@ -112,7 +113,8 @@ export function bwrapArgs(spec: RunSpec, host: BwrapHost): string[] {
     spec.workspace,
     '--clearenv',
   );
-  for (const [name, value] of Object.entries(sandboxEnv(spec.workspace, tty))) {
+  const env = { ...sandboxEnv(spec.workspace, tty), ...(spec.network ? proxyEnv() : {}) };
+  for (const [name, value] of Object.entries(env)) {
     args.push('--setenv', name, value);
   }
   args.push('--', ...spec.argv);

@@ -15,6 +15,9 @@ export function sandboxEnv(workspace: string, tty: boolean): Record<string, stri
     LANG: 'C.UTF-8',
     ...(tty ? { TERM: 'xterm-256color' } : {}),
     TMPDIR: '/tmp',
+    // Node's WebAssembly (undici's HTTP parser, so npm) reserves gigabytes of address space for
+    // its bounds-check trap; under the sandbox's memory limit (RLIMIT_AS) that fails at start.
+    NODE_OPTIONS: '--disable-wasm-trap-handler',
   };
 }
 

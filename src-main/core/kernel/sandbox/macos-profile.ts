@@ -1,7 +1,7 @@
 /**
  * The macOS confinement: a deny-by-default Seatbelt profile for sandbox-exec. The profile text
- * is constant per (network, tty); the paths enter as -D parameters, so no path is ever spliced
- * into the policy language.
+ * is constant per (network, tty) but for the egress proxy's port; the paths enter as -D
+ * parameters, so no path is ever spliced into the policy language.
  */
 import type { RunSpec } from '../types.js';
 
@@ -23,14 +23,15 @@ const SYSTEM_READ = [
 
 const SYSTEM_READ_FILES = ['/private/etc/localtime', '/private/etc/protocols', '/private/etc/services'];
 
-const NETWORK_READ_FILES = ['/private/etc/hosts', '/private/etc/resolv.conf', '/private/etc/ssl/cert.pem'];
+const NETWORK_READ_FILES = ['/private/etc/hosts', '/private/etc/ssl/cert.pem'];
 
 function quote(path: string): string {
   return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 export interface MacosProfileOptions {
-  network: boolean;
+  /** The kernel's egress proxy on this machine's loopback: the one place a granted call may connect to. */
+  proxyPort: number | null;
   tty: boolean;
 }
 
@@ -65,16 +66,15 @@ export function macosProfile(options: MacosProfileOptions): string {
       '(allow file-read* file-write* file-ioctl (regex #"^/dev/ttys[0-9]+$") (literal "/dev/tty"))',
     );
   }
-  if (options.network) {
+  if (options.proxyPort !== null) {
+    const port = Math.trunc(options.proxyPort);
     lines.push(
       '',
-      '; Network: IP only (no Unix sockets of the host), plus the system resolver for DNS.',
+      "; Network: only the kernel's egress proxy on loopback (it resolves names and checks each",
+      '; address); no other host, no Unix socket of the host, no DNS of its own.',
       '(allow system-socket)',
-      '(allow network-outbound (remote ip "*:*"))',
-      '(allow network-outbound (literal "/private/var/run/mDNSResponder"))',
-      '(allow network-bind (local ip "localhost:*"))',
-      '(allow network-inbound (local ip "localhost:*"))',
-      '(allow mach-lookup (global-name "com.apple.dnssd.service") (global-name "com.apple.trustd.agent"))',
+      `(allow network-outbound (remote tcp "localhost:${port}"))`,
+      '(allow mach-lookup (global-name "com.apple.trustd.agent"))',
       `(allow file-read* ${NETWORK_READ_FILES.map((p) => `(literal ${quote(p)})`).join(' ')})`,
     );
   }
@@ -88,10 +88,15 @@ export interface SandboxExecPaths {
 }
 
 /** sandbox-exec's arguments (after its own path); the command follows the options directly. */
-export function sandboxExecArgs(spec: RunSpec, paths: SandboxExecPaths, command: string[]): string[] {
+export function sandboxExecArgs(
+  spec: RunSpec,
+  paths: SandboxExecPaths,
+  command: string[],
+  proxyPort: number | null = null,
+): string[] {
   return [
     '-p',
-    macosProfile({ network: spec.network, tty: spec.tty === true }),
+    macosProfile({ proxyPort: spec.network ? proxyPort : null, tty: spec.tty === true }),
     '-D',
     `WORKSPACE=${paths.workspace}`,
     '-D',

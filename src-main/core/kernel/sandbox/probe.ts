@@ -34,6 +34,8 @@ export interface BubblewrapConfinement {
   groupFile: string;
   rootEntries: RootEntry[];
   perNamespaceNproc: boolean;
+  /** socat under /usr (visible inside), which relays a granted call to the egress proxy; null without it. */
+  socatPath: string | null;
 }
 
 export interface SandboxExecConfinement {
@@ -140,6 +142,7 @@ async function probeLinux(options: ProbeOptions): Promise<Probe> {
     groupFile,
     rootEntries: await hostRootEntries(),
     perNamespaceNproc: nprocCountsPerNamespace(release()),
+    socatPath: await firstExecutable(['/usr/bin/socat', '/usr/local/bin/socat']),
   };
   const trial = await options.trial(confinement);
   if (!trial.ok) {
@@ -158,7 +161,10 @@ async function probeLinux(options: ProbeOptions): Promise<Probe> {
       available: true,
       detail:
         `${version}: tools run as uid ${account.uid} in private namespaces, ` +
-        'see only /usr and their workspace, and reach the network only when a call is granted it',
+        'see only /usr and their workspace, and have no network of their own: a call granted network ' +
+        (confinement.socatPath
+          ? 'reaches only the hosts it was granted, through the kernel’s proxy'
+          : 'cannot run until socat is installed (sudo apt install socat)'),
     },
     confinement,
     prlimitPath,

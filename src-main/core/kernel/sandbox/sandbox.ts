@@ -4,6 +4,7 @@
  * It fails closed: where no confinement works, a run is refused unless the owner allowed that one
  * call to run unsandboxed.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import { Cell0Error, isCell0Error } from '../../protocol/errors.js';
 import type { SandboxStatus } from '../../protocol/kernel-entities.js';
 import type { Logger } from '../../base/logger.js';
 import type { Limits, RunOptions, RunResult, RunSpec } from '../types.js';
+import { EgressProxy } from '../network/egress-proxy.js';
 import { bwrapArgs, dropPrivilegesArgs } from './bwrap-args.js';
+import { proxyEnv, relayArgv } from './egress-relay.js';
 import { sandboxEnv } from './environment.js';
 import { execute, type Launch, type RunningProcess } from './execute.js';
 import { classifyLimit, prlimitArgs, processAllowance, resolveLimits, ulimitArgs } from './limits.js';
@@ -193,14 +196,30 @@ export class Sandbox {
       const processes = confinement.perNamespaceNproc
         ? limits.processes
         : processAllowance(limits.processes, await countProcessesOf(account.uid));
+      let argv = spec.argv;
+      let egress: EgressProxy | null = null;
+      if (spec.network) {
+        if (!confinement.socatPath) {
+          throw new Cell0Error(
+            'SANDBOX_UNAVAILABLE',
+            'This call was granted network, but the sandbox reaches it only through the kernel’s proxy, which needs socat: install it (sudo apt install socat)',
+          );
+        }
+        egress = await this.openEgress(
+          spec,
+          join(await this.runtime(), `egress-${randomBytes(6).toString('hex')}.sock`),
+        );
+        argv = relayArgv(confinement.socatPath, argv);
+      }
       const args = bwrapArgs(
-        { ...spec, argv: [...prlimitArgs(limits, processes), ...spec.argv] },
+        { ...spec, argv: [...prlimitArgs(limits, processes), ...argv] },
         {
           passwdFile: confinement.passwdFile,
           groupFile: confinement.groupFile,
           rootEntries: confinement.rootEntries,
           workspaceSource: await this.realWorkspace(spec.workspace),
-          tmpBytes: limits.memoryBytes,
+          egressSocket: egress?.address ?? null,
+          tmpBytes: Math.min(limits.memoryBytes, 1024 * MIB),
           shmBytes: Math.min(limits.memoryBytes, 64 * MIB),
         },
       );
@@ -214,17 +233,30 @@ export class Sandbox {
             cwd: '/',
           }
         : { file: confinement.bwrapPath, args, env, cwd: '/' };
-      return { launch };
+      return egress ? { launch, cleanup: () => egress.close() } : { launch };
     }
     if (confinement?.kind === 'sandbox-exec') {
       const tmpDir = await realpath(await mkdtemp(join(tmpdir(), 'cell0-run-')));
-      const args = sandboxExecArgs(spec, { workspace: await this.realWorkspace(spec.workspace), tmpDir }, [
-        ...ulimitArgs(limits),
-        ...spec.argv,
-      ]);
+      // No Unix socket here: the profile lets the command reach the proxy's loopback port only.
+      const egress = spec.network ? await this.openEgress(spec, null) : null;
+      const proxyPort = egress ? Number(egress.address.split(':').pop()) : null;
+      const args = sandboxExecArgs(
+        spec,
+        { workspace: await this.realWorkspace(spec.workspace), tmpDir },
+        [...ulimitArgs(limits), ...spec.argv],
+        proxyPort,
+      );
       return {
-        launch: { file: SANDBOX_EXEC, args, env: { ...env, TMPDIR: tmpDir }, cwd: spec.workspace },
-        cleanup: () => rm(tmpDir, { recursive: true, force: true }),
+        launch: {
+          file: SANDBOX_EXEC,
+          args,
+          env: { ...env, TMPDIR: tmpDir, ...(proxyPort !== null ? proxyEnv(proxyPort) : {}) },
+          cwd: spec.workspace,
+        },
+        cleanup: async () => {
+          await egress?.close();
+          await rm(tmpDir, { recursive: true, force: true });
+        },
       };
     }
     // Unsandboxed, by the owner's decision for this one call: same environment and limits, no walls.
@@ -245,6 +277,22 @@ export class Sandbox {
   }
 
   /** The workspace's real path, the one bound writable: checked again there, every symlink followed. */
+  /** The egress proxy for one run granted network: the only way out of its network namespace. */
+  private openEgress(spec: RunSpec, socketPath: string | null): Promise<EgressProxy> {
+    if (!spec.egress) {
+      throw new Cell0Error(
+        'BAD_PARAMS',
+        'a run granted network must say what it may reach (its egress rules)',
+      );
+    }
+    return EgressProxy.open(spec.egress, socketPath);
+  }
+
+  private runtime(): Promise<string> {
+    this.runtimeDir ??= createRuntimeDir(this.tmpDir);
+    return this.runtimeDir;
+  }
+
   private async realWorkspace(workspace: string): Promise<string> {
     try {
       return await checkRealWorkspace(workspace, await this.places());
@@ -277,8 +325,7 @@ export class Sandbox {
   }
 
   private async runProbe(): Promise<Probe> {
-    this.runtimeDir ??= createRuntimeDir(this.tmpDir);
-    const runtimeDir = await this.runtimeDir;
+    const runtimeDir = await this.runtime();
     const probeWorkspace = join(runtimeDir, 'probe');
     return probeConfinement({
       platform: this.platform,

@@ -216,7 +216,7 @@ describe('the egress proxy', () => {
       hosts: [],
       ask: async ({ host, port }) => {
         asked.push(`${host}:${port}`);
-        return true;
+        return 'exact' as const;
       },
     });
     const answer = await exchange(p.address, `GET http://127.0.0.1:${webPort}/ HTTP/1.1\r\nHost: x\r\n\r\n`);

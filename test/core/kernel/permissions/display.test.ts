@@ -10,6 +10,7 @@ describe('describeCall: shell', () => {
       display: 'git status --short',
       preview: null,
       network: false,
+      hosts: [],
       target: null,
       risks: [],
       alwaysAsk: false,
@@ -200,6 +201,8 @@ describe('describeCall: fetch_url', () => {
       display: 'https://example.com:8443/a/b?q=1',
       preview: null,
       network: true,
+      // The host it will reach: what "allow these hosts" grants.
+      hosts: ['example.com:8443'],
       target: 'https://example.com:8443/a/b?q=1',
       risks: [],
       alwaysAsk: false,
@@ -208,6 +211,24 @@ describe('describeCall: fetch_url', () => {
       subject: 'https://example.com:8443/a/b?q=1',
       parts: [],
     });
+  });
+
+  it('names the hosts a shell call wants: URLs, git remotes and the registries of package managers', () => {
+    const hosts = (command: string) => describeCall('shell', { command, network: true }, WS).hosts;
+    expect(
+      hosts('curl -fsSL https://api.github.com/repos/x && wget http://mirror.example.org:8080/f'),
+    ).toEqual(['api.github.com:443', 'mirror.example.org:8080']);
+    expect(hosts('git clone git@github.com:owner/repo.git')).toEqual(['github.com:22']);
+    expect(hosts('pip install requests')).toEqual(['pypi.org:443', 'files.pythonhosted.org:443']);
+    expect(hosts('npm install left-pad')).toEqual(['registry.npmjs.org:443']);
+    expect(describeCall('shell', { command: 'curl https://x.io' }, WS).hosts).toEqual([]);
+  });
+
+  it('flags a host on this machine or a private network', () => {
+    const call = describeCall('fetch_url', { url: 'http://127.0.0.1:8080/admin' }, WS);
+    expect(call.hosts).toEqual(['127.0.0.1:8080']);
+    expect(call.risks).toContain('reaches this machine or a private network');
+    expect(describeCall('fetch_url', { url: 'https://example.com/' }, WS).risks).toEqual([]);
   });
 
   it('shows a look-alike international host as punycode', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assess, type Grant, type ValidRule } from '../../../../src-main/core/kernel/permissions/policy.js';
+import {
+  assess,
+  assessConnection,
+  type Grant,
+  type ValidRule,
+} from '../../../../src-main/core/kernel/permissions/policy.js';
 import type { ToolName } from '../../../../src-main/core/protocol/kernel-entities.js';
 import type { ToolCallInput } from '../../../../src-main/core/kernel/types.js';
 
@@ -23,7 +28,7 @@ const rule = (
   id: string,
   pattern: string,
   decision: 'allow' | 'deny',
-  tool: ToolName = 'shell',
+  tool: ToolName | 'network' = 'shell',
 ): ValidRule => ({
   id,
   tool,
@@ -99,6 +104,7 @@ describe('assess: defaults', () => {
       risks: ['network tool'],
       proposedPattern: 'curl -s *',
       network: false,
+      hosts: [],
       why: 'No rule or earlier answer covers this call. It has: network tool.',
       matchedRuleId: null,
       refusal: null,
@@ -238,5 +244,60 @@ describe('assess: network', () => {
     expect(assess(fetch('https://docs.example.com/guide'), ctx(rules)).decision).toBe('allow');
     expect(assess(fetch('https://docs.example.com.evil.net/'), ctx(rules)).decision).toBe('ask');
     expect(assess(fetch('https://docs.example.com@evil.net/'), ctx(rules)).decision).toBe('ask');
+  });
+});
+
+describe('assessConnection: a connection beyond a running call’s grant', () => {
+  const connection = (host: string, port: number) => ({
+    conversationId: 'c1',
+    messageId: 'm1',
+    toolCallId: 't1',
+    host,
+    port,
+    why: 'not among the hosts this call may reach',
+  });
+
+  it('asks when no rule or grant of `network` covers it, with the host:port to allow', () => {
+    const a = assessConnection(connection('pypi.org', 443), { rules: [], grants: [] });
+    expect(a).toMatchObject({
+      decision: 'ask',
+      display: 'pypi.org:443',
+      proposedPattern: 'pypi.org:443',
+      exact: false,
+    });
+    expect(a.why).toContain('It tried to reach pypi.org:443');
+  });
+
+  it('matches host patterns as hosts: a wildcard allows subdomains but is never exact, an exact host:port is', () => {
+    const rules = [
+      rule('gh', '*.github.com:443', 'allow', 'network'),
+      rule('db', 'db.internal:5432', 'allow', 'network'),
+    ];
+    expect(assessConnection(connection('api.github.com', 443), { rules, grants: [] })).toMatchObject({
+      decision: 'allow',
+      exact: false,
+    });
+    expect(assessConnection(connection('github.com', 443), { rules, grants: [] }).decision).toBe('ask');
+    expect(assessConnection(connection('api.github.com', 22), { rules, grants: [] }).decision).toBe('ask');
+    expect(assessConnection(connection('db.internal', 5432), { rules, grants: [] })).toMatchObject({
+      decision: 'allow',
+      exact: true,
+    });
+    // A rule of another tool with the same text covers no connection.
+    const shellRule = [rule('s', 'pypi.org:443', 'allow', 'shell')];
+    expect(assessConnection(connection('pypi.org', 443), { rules: shellRule, grants: [] }).decision).toBe(
+      'ask',
+    );
+  });
+
+  it('a deny rule for a host wins', () => {
+    const rules = [
+      rule('all', '*.example.com', 'allow', 'network'),
+      rule('no', 'evil.example.com', 'deny', 'network'),
+    ];
+    expect(assessConnection(connection('evil.example.com', 443), { rules, grants: [] }).decision).toBe(
+      'deny',
+    );
+    expect(assessConnection(connection('ok.example.com', 443), { rules, grants: [] }).decision).toBe('allow');
   });
 });

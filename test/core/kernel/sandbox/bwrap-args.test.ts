@@ -112,6 +112,7 @@ describe('bwrapArgs', () => {
       ['HOME', '/home/alice/project'],
       ['LANG', 'C.UTF-8'],
       ['TMPDIR', '/tmp'],
+      ['NODE_OPTIONS', '--disable-wasm-trap-handler'],
     ]);
   });
 
@@ -120,13 +121,31 @@ describe('bwrapArgs', () => {
     expect(after(args, '--setenv', 2)).toContainEqual(['TERM', 'xterm-256color']);
   });
 
-  it('shares the network and binds DNS and TLS files read-only only when the call has network', () => {
-    const args = options(bwrapArgs({ ...spec, network: true }, host));
-    expect(args).toContain('--share-net');
+  it('never shares the host network: a granted call gets the egress proxy socket, the proxy variables and TLS trust', () => {
+    const without = options(bwrapArgs(spec, host));
+    const args = options(
+      bwrapArgs({ ...spec, network: true }, { ...host, egressSocket: '/run/x/egress-1.sock' }),
+    );
+    for (const a of [without, args]) {
+      expect(a).toContain('--unshare-all');
+      expect(a).not.toContain('--share-net');
+    }
+    expect(after(args, '--ro-bind', 2)).toContainEqual(['/run/x/egress-1.sock', '/run/cell0/egress.sock']);
+    expect(after(without, '--ro-bind', 2).some(([from]) => from!.includes('egress'))).toBe(false);
+    const env = Object.fromEntries(after(args, '--setenv', 2));
+    expect(env).toMatchObject({
+      HTTP_PROXY: 'http://127.0.0.1:3128',
+      http_proxy: 'http://127.0.0.1:3128',
+      HTTPS_PROXY: 'http://127.0.0.1:3128',
+      ALL_PROXY: 'socks5h://127.0.0.1:3128',
+    });
+    expect(Object.keys(Object.fromEntries(after(without, '--setenv', 2)))).not.toContain('HTTP_PROXY');
     const etc = after(args, '--ro-bind-try', 2);
-    for (const path of ['/etc/resolv.conf', '/etc/hosts', '/etc/ssl/certs', '/etc/ca-certificates']) {
+    for (const path of ['/etc/hosts', '/etc/ssl/certs', '/etc/ca-certificates']) {
       expect(etc).toContainEqual([path, path]);
     }
+    // Names are resolved by the proxy, outside: the sandbox gets no resolver of its own.
+    expect(etc).not.toContainEqual(['/etc/resolv.conf', '/etc/resolv.conf']);
     expect(after(args, '--bind', 2)).toHaveLength(1);
   });
 

@@ -14,6 +14,7 @@ describe('sandboxEnv', () => {
         HOME: '/w',
         LANG: 'C.UTF-8',
         TMPDIR: '/tmp',
+        NODE_OPTIONS: '--disable-wasm-trap-handler',
       });
       expect(sandboxEnv('/w', true).TERM).toBe('xterm-256color');
     } finally {

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../../../src-main/core/kernel/sandbox/sandbox.js';
 import type { RunResult, RunSpec } from '../../../../src-main/core/kernel/types.js';
+import type { EgressAttempt, EgressOptions } from '../../../../src-main/core/kernel/network/egress-proxy.js';
+import { parseHostPattern } from '../../../../src-main/core/kernel/network/host-patterns.js';
 import { isCell0Error } from '../../../../src-main/core/protocol/errors.js';
 import { silentLogger } from '../../../../src-main/core/base/logger.js';
 import {
@@ -222,12 +224,26 @@ describe('writing outside the workspace', () => {
 });
 
 describe('network', () => {
-  const connect = (port: number) =>
-    run([
-      'python3',
-      '-c',
-      `import socket; s = socket.create_connection(("127.0.0.1", ${port}), timeout=3); print(s.recv(100).decode())`,
-    ]);
+  const connect = (port: number, extra: Partial<RunSpec> = {}) =>
+    run(
+      [
+        'python3',
+        '-c',
+        `import socket; s = socket.create_connection(("127.0.0.1", ${port}), timeout=3); print(s.recv(100).decode())`,
+      ],
+      extra,
+    );
+  const egress = (
+    rules: { anyPublic?: boolean; hosts?: string[] },
+    attempts: EgressAttempt[],
+  ): EgressOptions => ({
+    rules: {
+      mode: 'enforce',
+      anyPublic: rules.anyPublic ?? false,
+      hosts: (rules.hosts ?? []).map(parseHostPattern),
+    },
+    onAttempt: (a) => attempts.push(a),
+  });
 
   it("cannot connect to a server on the host's loopback without network", async () => {
     const server = await startTcpServer();
@@ -240,20 +256,31 @@ describe('network', () => {
     }
   });
 
-  it('reaches the same server when the call is granted network', async () => {
+  it("with network granted, the host's loopback is still out of reach: the only way out is the proxy", async () => {
     const server = await startTcpServer();
+    const attempts: EgressAttempt[] = [];
     try {
-      const result = await run(
+      // Any public host granted: a direct connection finds only the sandbox's own loopback.
+      const direct = await connect(server.address as number, {
+        network: true,
+        egress: egress({ anyPublic: true }, attempts),
+      });
+      expectBlocked(direct, /Connection refused|Network is unreachable|timed out/);
+      // Through the proxy (Python honours the proxy variables), "any public host" never covers loopback.
+      const proxied = await run(
         [
           'python3',
           '-c',
-          `import socket; s = socket.create_connection(("127.0.0.1", ${server.address}), timeout=3); print(s.recv(100).decode())`,
+          `import urllib.request; urllib.request.urlopen("http://127.0.0.1:${server.address}/", timeout=5)`,
         ],
-        { network: true },
+        { network: true, egress: egress({ anyPublic: true }, attempts) },
       );
-      expect(result.exitCode, result.output).toBe(0);
-      expect(result.output).toContain('hello from the host');
-      expect(server.connections()).toBe(1);
+      expectBlocked(proxied, /403|Forbidden/);
+      expect(server.connections()).toBe(0);
+      expect(attempts.map((a) => [a.host, a.port, a.allowed])).toEqual([
+        ['127.0.0.1', server.address, false],
+      ]);
+      expect(attempts[0]!.reason).toMatch(/loopback/);
     } finally {
       await server.close();
     }
@@ -267,16 +294,21 @@ describe('network', () => {
     expectBlocked(result, /gaierror|name resolution|not known/);
   });
 
-  it("cannot reach the host's abstract Unix sockets (they belong to the network namespace)", async () => {
+  it("cannot reach the host's abstract Unix sockets, with or without network (they belong to the network namespace)", async () => {
     const name = `\0cell0-abstract-${process.pid}`;
     const server = await startUnixServer(name);
     try {
-      const result = await run([
-        'python3',
-        '-c',
-        `import socket; s = socket.socket(socket.AF_UNIX); s.connect("\\0${name.slice(1)}"); print(s.recv(100))`,
-      ]);
-      expectBlocked(result, /Connection refused|No such file/);
+      for (const extra of [{}, { network: true, egress: egress({ anyPublic: true }, []) }]) {
+        const result = await run(
+          [
+            'python3',
+            '-c',
+            `import socket; s = socket.socket(socket.AF_UNIX); s.connect("\\0${name.slice(1)}"); print(s.recv(100))`,
+          ],
+          extra,
+        );
+        expectBlocked(result, /Connection refused|No such file/);
+      }
       expect(server.connections()).toBe(0);
     } finally {
       await server.close();

@@ -3,7 +3,7 @@ import { macosProfile, sandboxExecArgs } from '../../../../src-main/core/kernel/
 
 describe('macosProfile', () => {
   it('denies everything by default and writes only the workspace and a private temp directory', () => {
-    const profile = macosProfile({ network: false, tty: false });
+    const profile = macosProfile({ proxyPort: null, tty: false });
     expect(profile.startsWith('(version 1)\n(deny default)\n')).toBe(true);
     const writes = profile.split('\n').filter((line) => line.includes('file-write'));
     expect(writes).toEqual([
@@ -13,7 +13,7 @@ describe('macosProfile', () => {
   });
 
   it('reads the system but not the home directories, /private/var or /Volumes', () => {
-    const profile = macosProfile({ network: false, tty: false });
+    const profile = macosProfile({ proxyPort: null, tty: false });
     expect(profile).toContain('(subpath "/usr")');
     expect(profile).toContain('(subpath "/System")');
     expect(profile).not.toMatch(/"\/Users|"\/private\/var\/(?!db\/)|"\/Volumes|"\/private\/tmp/);
@@ -21,26 +21,27 @@ describe('macosProfile', () => {
   });
 
   it('signals and inspects only its own processes', () => {
-    const profile = macosProfile({ network: false, tty: false });
+    const profile = macosProfile({ proxyPort: null, tty: false });
     expect(profile).toContain('(allow signal (target same-sandbox))');
     expect(profile).toContain('(allow process-info* (target same-sandbox))');
   });
 
   it('has no network and no Mach services without network', () => {
-    const profile = macosProfile({ network: false, tty: false });
+    const profile = macosProfile({ proxyPort: null, tty: false });
     expect(profile).not.toMatch(/network|mach-lookup|system-socket/);
   });
 
-  it('allows IP and the system resolver, but no host Unix sockets, with network', () => {
-    const profile = macosProfile({ network: true, tty: false });
-    expect(profile).toContain('(allow network-outbound (remote ip "*:*"))');
-    expect(profile).toContain('(allow network-outbound (literal "/private/var/run/mDNSResponder"))');
+  it('with network, lets the command reach the egress proxy’s port on loopback and nothing else', () => {
+    const profile = macosProfile({ proxyPort: 53123, tty: false });
+    expect(profile).toContain('(allow network-outbound (remote tcp "localhost:53123"))');
+    // No other host, no resolver of its own (the proxy resolves), no host Unix sockets, no listening.
+    expect(profile).not.toMatch(/remote ip|mDNSResponder|dnssd|network-bind|network-inbound/);
     expect(profile).not.toMatch(/\(allow network\*\)|\(allow network-outbound\)/);
   });
 
   it('opens the pseudo-terminal devices only under a terminal', () => {
-    expect(macosProfile({ network: false, tty: false })).not.toContain('/dev/ttys');
-    expect(macosProfile({ network: false, tty: true })).toContain('(regex #"^/dev/ttys[0-9]+$")');
+    expect(macosProfile({ proxyPort: null, tty: false })).not.toContain('/dev/ttys');
+    expect(macosProfile({ proxyPort: null, tty: true })).toContain('(regex #"^/dev/ttys[0-9]+$")');
   });
 });
 

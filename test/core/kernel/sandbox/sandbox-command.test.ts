@@ -72,11 +72,34 @@ describe('cell0 sandbox run', () => {
     expect(result.exitCode).toBe(137);
   });
 
-  it('has no network without --net and has it with --net', async () => {
-    const without = await cli('run', '--', 'ls', '/etc');
-    expect(without.stdout).not.toContain('resolv.conf');
-    const granted = await cli('run', '--net', '--', 'ls', '/etc');
-    expect(granted.stdout).toContain('resolv.conf');
+  it('has no network without --net; with --net or --allow-host only the proxy, which prints each attempt', async () => {
+    const script = 'echo "proxy=${HTTPS_PROXY:-none}"; ls /run/cell0 2>/dev/null || echo no-socket';
+    const without = await cli('run', '--', 'sh', '-c', script);
+    expect(without.stdout).toContain('proxy=none');
+    expect(without.stdout).toContain('no-socket');
+    const granted = await cli('run', '--net', '--', 'sh', '-c', script);
+    expect(granted.stdout).toContain('proxy=http://127.0.0.1:3128');
+    expect(granted.stdout).toContain('egress.sock');
+    const refused = await cli(
+      'run',
+      '--allow-host',
+      'example.com:443',
+      '--',
+      'curl',
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      'http://127.0.0.1:9/',
+    );
+    expect(refused.stdout).toContain('403');
+    expect(refused.stderr).toMatch(
+      /network 127\.0\.0\.1:9 via http GET \/: refused \(127\.0\.0\.1:9 is not among the hosts/,
+    );
+    const bad = await cli('run', '--allow-host', 'not a host', '--', 'true');
+    expect(bad.stderr).toMatch(/--allow-host: .*is not a host/);
+    expect(bad.exitCode).toBe(2);
   });
 
   it('exits 125 with the reason when the sandbox refuses the run', async () => {

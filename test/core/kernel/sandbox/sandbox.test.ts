@@ -180,12 +180,21 @@ describe('Sandbox.run', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('binds name resolution files only for a call with network', async () => {
+  it('binds TLS trust only for a call with network, which must say what it may reach', async () => {
     const without = await sandbox.run({ argv: ['ls', '/etc'], workspace, network: false });
-    expect(without.output).not.toContain('resolv.conf');
-    const granted = await sandbox.run({ argv: ['ls', '/etc'], workspace, network: true });
-    expect(granted.output).toContain('resolv.conf');
+    expect(without.output).not.toContain('ca-certificates');
+    const granted = await sandbox.run({
+      argv: ['ls', '/etc'],
+      workspace,
+      network: true,
+      egress: { rules: { mode: 'enforce', anyPublic: true, hosts: [] }, onAttempt: () => undefined },
+    });
+    expect(granted.output).toContain('ca-certificates');
     expect(granted.output).toContain('passwd');
+    expect(granted.output).not.toContain('resolv.conf');
+    await expect(sandbox.run({ argv: ['true'], workspace, network: true })).rejects.toSatisfy(
+      rejectsWith('BAD_PARAMS'),
+    );
   });
 
   it('refuses an empty command, bad limits, and system directories as the workspace', async () => {
