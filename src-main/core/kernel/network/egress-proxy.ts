@@ -265,7 +265,11 @@ export class EgressProxy {
       const where = isIpLiteral(host)
         ? `${host} is a ${addressRange(inner)} address`
         : `${host} resolves to ${inner} (${addressRange(inner)})`;
-      return { ok: false, status: 403, reason: `${where}, which only a grant of exactly ${target} may reach` };
+      return {
+        ok: false,
+        status: 403,
+        reason: `${where}, which only a grant of exactly ${target} may reach`,
+      };
     }
     return {
       ok: true,
