@@ -20,6 +20,8 @@ const BUILT_IN_LABELS: Record<ToolName, string> = {
 /** Hosted tools (run in Cell 0 itself) the window knows by name; others show their own name. */
 const HOSTED_LABELS: Record<string, string> = {
   memory_save: 'Save memory',
+  // A connection a running call tried beyond what it was granted (the kernel's proxy asks).
+  network: 'Connection',
 };
 
 /** What a person calls a tool: "Shell", "Save memory", or the name a hosted tool came with. */

@@ -1,6 +1,10 @@
 import { AlertTriangle, Ban, Check, CircleSlash, ShieldAlert, ShieldQuestion } from 'lucide-react';
 import { memo, useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import type { PermissionDecision, PermissionRequest } from '../../../src-main/core/protocol/index.js';
+import type {
+  NetworkScope,
+  PermissionDecision,
+  PermissionRequest,
+} from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
 import { cardState, type PermissionCardState, type RecordedOutcome } from '../../lib/permission-state.js';
 import { revealInvisible } from '../../lib/reveal-invisible.js';
@@ -10,6 +14,7 @@ import { useToolCalls } from '../../stores/tool-calls.js';
 import { useUi } from '../../stores/ui.js';
 import { answerPermission } from './actions.js';
 import { offerFocus } from './focus-new-card.js';
+import { NetworkFacts } from './NetworkFacts.js';
 import { PermissionPreviewView } from './PermissionPreview.js';
 import { useArmed } from './use-armed.js';
 
@@ -81,6 +86,9 @@ function PendingCard({ request }: { request: PermissionRequest }) {
   const coverable = request.proposedPattern !== null;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Which hosts a call that wants network may reach: the ones it names, unless the owner widens it.
+  const [scope, setScope] = useState<NetworkScope>(request.hosts.length > 0 ? 'hosts' : 'any-public');
+  const connection = request.tool === 'network';
   const titleId = useId();
   const keysId = useId();
   // Nothing allows a card nobody had the time to read: not Enter, not a click.
@@ -102,7 +110,12 @@ function PendingCard({ request }: { request: PermissionRequest }) {
     const card = cardRef.current;
     const hadFocus = !!card && card.contains(document.activeElement);
     try {
-      await answerPermission(request.id, decision, withPattern);
+      await answerPermission(
+        request.id,
+        decision,
+        withPattern,
+        request.network && !connection ? scope : undefined,
+      );
       if (hadFocus) moveFocusOn(card);
     } catch (err) {
       setError(`The answer did not reach Cell 0: ${errorMessage(err)}`);
@@ -150,7 +163,9 @@ function PendingCard({ request }: { request: PermissionRequest }) {
     >
       <header className="permission-head">
         <ShieldQuestion size={16} aria-hidden className="permission-head-icon" />
-        <h3 id={titleId}>Allow {toolLabel(request.tool).toLowerCase()}?</h3>
+        <h3 id={titleId}>
+          {connection ? 'Allow this connection?' : `Allow ${toolLabel(request.tool).toLowerCase()}?`}
+        </h3>
         <span className="permission-keys" id={keysId}>
           <kbd>Enter</kbd> allow once · <kbd>Esc</kbd> deny
         </span>
@@ -161,16 +176,22 @@ function PendingCard({ request }: { request: PermissionRequest }) {
           The sandbox is not available here: allowing runs this one call WITHOUT confinement.
         </p>
       )}
+      {connection && <p className="permission-connection-lead">A running tool call wants to reach</p>}
       <pre
         className="permission-display"
         data-testid="permission-display"
-        aria-label="Exact command or target"
+        aria-label={connection ? 'Host and port it wants to reach' : 'Exact command or target'}
       >
         {request.display}
       </pre>
       {request.preview && <PermissionPreviewView preview={request.preview} />}
       <dl className="permission-facts">
-        {request.workspace === null ? (
+        {connection ? (
+          <div>
+            <dt>Through</dt>
+            <dd>the kernel’s proxy, for the rest of this call only if you allow it once</dd>
+          </div>
+        ) : request.workspace === null ? (
           <div>
             <dt>Runs in</dt>
             <dd data-testid="permission-hosted">Cell 0 itself, not the sandbox</dd>
@@ -181,15 +202,18 @@ function PendingCard({ request }: { request: PermissionRequest }) {
               <dt>Workspace</dt>
               <dd className="mono">{request.workspace}</dd>
             </div>
-            <div>
-              <dt>Network</dt>
-              <dd className={request.network ? 'permission-network-yes' : undefined}>
-                {request.network ? 'Yes — it can reach the internet' : 'No'}
-              </dd>
-            </div>
+            {!request.network && (
+              <div>
+                <dt>Network</dt>
+                <dd>No</dd>
+              </div>
+            )}
           </>
         )}
       </dl>
+      {request.network && !connection && (
+        <NetworkFacts hosts={request.hosts} scope={scope} onScope={setScope} disabled={busy} />
+      )}
       {request.risks.length > 0 && (
         <ul className="permission-risks" aria-label="Look carefully at">
           {request.risks.map((risk) => (
@@ -272,6 +296,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
         <AlwaysAllowEditor
           inputRef={patternRef}
           tool={request.tool}
+          hostPattern={connection}
           pattern={pattern}
           disabled={busy || !armed}
           onChange={setPattern}
@@ -290,6 +315,8 @@ function PendingCard({ request }: { request: PermissionRequest }) {
 interface EditorProps {
   inputRef: RefObject<HTMLInputElement | null>;
   tool: PermissionRequest['tool'];
+  /** The rule holds a host pattern (a connection), not a command pattern. */
+  hostPattern: boolean;
   pattern: string;
   /** Answering, or the card is not armed yet. */
   disabled: boolean;
@@ -297,12 +324,24 @@ interface EditorProps {
   onConfirm(): void;
 }
 
-function AlwaysAllowEditor({ inputRef, tool, pattern, disabled, onChange, onConfirm }: EditorProps) {
+function AlwaysAllowEditor({
+  inputRef,
+  tool,
+  hostPattern,
+  pattern,
+  disabled,
+  onChange,
+  onConfirm,
+}: EditorProps) {
   const inputId = useId();
   const helpId = useId();
   return (
     <div className="permission-always">
-      <label htmlFor={inputId}>Always allow {toolLabel(tool).toLowerCase()} calls matching</label>
+      <label htmlFor={inputId}>
+        {hostPattern
+          ? 'Always allow connections to'
+          : `Always allow ${toolLabel(tool).toLowerCase()} calls matching`}
+      </label>
       <input
         ref={inputRef}
         id={inputId}
@@ -316,8 +355,17 @@ function AlwaysAllowEditor({ inputRef, tool, pattern, disabled, onChange, onConf
         onChange={(e) => onChange(e.target.value)}
       />
       <p className="field-help" id={helpId}>
-        <code>*</code> stands for any run of characters. The rule is signed and kept outside every workspace;
-        revoke it in Settings → Permissions.
+        {hostPattern ? (
+          <>
+            <code>host:port</code>, or <code>*.example.com:443</code> for its subdomains. Only an exact
+            host:port may reach this machine or a private network.
+          </>
+        ) : (
+          <>
+            <code>*</code> stands for any run of characters.
+          </>
+        )}{' '}
+        The rule is signed and kept outside every workspace; revoke it in Settings → Permissions.
       </p>
       <button
         type="button"

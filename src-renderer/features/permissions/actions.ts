@@ -1,4 +1,4 @@
-import type { PermissionDecision } from '../../../src-main/core/protocol/index.js';
+import type { NetworkScope, PermissionDecision } from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
 import { errorMessage } from '../../lib/client.js';
 import { usePermissions } from '../../stores/permissions.js';
@@ -17,11 +17,14 @@ export async function answerPermission(
   requestId: string,
   decision: PermissionDecision,
   pattern?: string,
+  network?: NetworkScope,
 ): Promise<void> {
-  await client().call(
-    'permissions.respond',
-    pattern === undefined ? { requestId, decision } : { requestId, decision, pattern },
-  );
+  await client().call('permissions.respond', {
+    requestId,
+    decision,
+    ...(pattern === undefined ? {} : { pattern }),
+    ...(network === undefined || decision === 'deny' ? {} : { network }),
+  });
   usePermissions.getState().resolved(requestId, decision);
 }
 

@@ -27,8 +27,10 @@ function urlTarget(text: string): string | null {
         : url.protocol === 'http:'
           ? 80
           : null;
-    if (port === null || !url.hostname) return null;
-    return formatTarget(normaliseHost(url.hostname), port);
+    const host = normaliseHost(url.hostname);
+    // A host the shell fills in at run time ($HOST, `cmd`) is not named: the proxy asks when it is tried.
+    if (port === null || !/^[a-z0-9._-]+$|^[0-9a-f:.]+$/.test(host)) return null;
+    return formatTarget(host, port);
   } catch {
     return null;
   }
