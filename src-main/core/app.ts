@@ -21,6 +21,12 @@ import { createRouter, type Router } from './protocol/router.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { StorageService } from './storage/storage-service.js';
 import { createLogger, type Logger } from './base/logger.js';
+import { ControlSocket } from './gateway/control-socket.js';
+import { providerOffer, resolveByName } from './mesh/mesh-offer.js';
+import { MeshService } from './mesh/mesh-service.js';
+import type { MeshTiming } from './mesh/mesh-runtime.js';
+import type { OwnerPresence } from './mesh/pairing.js';
+import { TOOL_NAMES } from './protocol/kernel-entities.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -44,6 +50,10 @@ export interface CoreOptions {
   memory?: MemoryServiceTiming;
   /** Default swarm budget (tests shrink it). */
   swarmBudget?: Partial<SwarmBudget>;
+  /** The mesh: how the owner confirms pairings (Touch ID on the desktop), where tests listen, timing. */
+  mesh?: { presence?: OwnerPresence; listen?: string[]; timing?: Partial<MeshTiming> };
+  /** Listen on the control socket for the `cell0` command (default true). */
+  controlSocket?: boolean;
 }
 
 export interface Service {
@@ -119,6 +129,12 @@ export function createCore(options: CoreOptions): Core {
     ...(options.swarmBudget ? { budget: options.swarmBudget } : {}),
     ...(options.retryBaseMs !== undefined ? { retry: { baseMs: options.retryBaseMs } } : {}),
     chatBusy: (conversationId: string): boolean => chat.isStreaming(conversationId),
+    // Swarms sit below the mesh: they get its workers through this interface, built further down.
+    remoteWorkers: {
+      localName: () => mesh.workers.localName(),
+      machines: () => mesh.workers.machines(),
+      run: (turn) => mesh.workers.run(turn),
+    },
   });
   const chat: ChatService = new ChatService(conversations, providers, bus, {
     kernel,
@@ -131,6 +147,30 @@ export function createCore(options: CoreOptions): Core {
     ...(options.budget ? { budget: options.budget } : {}),
     logger,
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
+  });
+  const mesh: MeshService = new MeshService({
+    db: storage.db,
+    bus,
+    logger,
+    audit,
+    identity,
+    settings,
+    offer: async () => ({
+      providers: await providerOffer(providers),
+      tools: options.tools ? Object.keys(options.tools) : [...TOOL_NAMES],
+    }),
+    activeAgents: () => chat.runningCount() + swarms.activeAgents(),
+    host: {
+      resolve: (model) => resolveByName(providers, model),
+      conversations,
+      permissions,
+      ...(options.tools ? { tools: options.tools } : { kernel }),
+      gate,
+      ...(options.retryBaseMs !== undefined ? { retry: { baseMs: options.retryBaseMs } } : {}),
+    },
+    ...(options.mesh?.presence ? { presence: options.mesh.presence } : {}),
+    ...(options.mesh?.listen ? { listen: options.mesh.listen } : {}),
+    ...(options.mesh?.timing ? { timing: options.mesh.timing } : {}),
   });
   const monitor = new AgentsMonitor({
     bus,
@@ -158,6 +198,8 @@ export function createCore(options: CoreOptions): Core {
     { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
     { name: 'swarms', start: () => swarms.start(), stop: () => swarms.stop() },
     { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
+    // Last: its node starts in the background once everything it serves is up.
+    { name: 'mesh', start: () => mesh.start(), stop: () => mesh.stop() },
   ];
 
   const router = createRouter(
@@ -177,9 +219,15 @@ export function createCore(options: CoreOptions): Core {
       monitor,
       memory,
       swarms,
+      mesh,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );
+
+  if (options.controlSocket !== false) {
+    const control = new ControlSocket({ router, bus, logger, dataDir: options.dataDir });
+    services.push({ name: 'control-socket', start: () => control.start(), stop: () => control.stop() });
+  }
 
   const started: Service[] = [];
   let stopping: Promise<void> | null = null;

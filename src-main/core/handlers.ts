@@ -14,6 +14,8 @@ import type { Kernel } from './kernel/kernel.js';
 import { kernelHandlers } from './kernel/kernel-handlers.js';
 import type { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { memoryHandlers } from './memory/memory-handlers.js';
+import { meshHandlers } from './mesh/mesh-handlers.js';
+import type { MeshService } from './mesh/mesh-service.js';
 import type { MemoryService } from './memory/memory-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handlers } from './protocol/router.js';
@@ -36,6 +38,7 @@ export interface HandlerDeps {
   monitor: AgentsMonitor;
   memory: MemoryService;
   swarms: SwarmService;
+  mesh: MeshService;
 }
 
 /**
@@ -44,6 +47,7 @@ export interface HandlerDeps {
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { bus, conversations, chat, providers, identity, kernel, permissions, audit, gate, monitor } = deps;
+  const kernelRoutes = kernelHandlers({ kernel, permissions, audit });
   return {
     'session.hello': ({ token }, ctx) => {
       if (ctx.authenticated && !ctx.authenticate) return { version: deps.version };
@@ -64,7 +68,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     ...providerHandlers({ providers, bus }),
     ...identityHandlers({ identity }),
-    ...kernelHandlers({ kernel, permissions, audit }),
+    ...kernelRoutes,
     ...agentsHandlers({
       gate,
       monitor,
@@ -76,5 +80,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     ...memoryHandlers({ memory: deps.memory }),
     ...swarmHandlers({ swarms: deps.swarms }),
+    ...meshHandlers({ mesh: deps.mesh }),
+    // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.
+    'permissions.pending': () => ({
+      requests: [...permissions.pending(), ...deps.mesh.relayedPermissions()],
+    }),
+    'permissions.respond': async ({ requestId, decision, pattern }, ctx) => {
+      if (!deps.mesh.isRelayed(requestId)) return kernelRoutes['permissions.respond']({ requestId, decision, pattern }, ctx);
+      await deps.mesh.respondRelayed(requestId, decision);
+      return { ok: true as const };
+    },
   };
 }

@@ -37,7 +37,14 @@ let frameId = 0;
 export async function startTestCore(
   options: Pick<
     CoreOptions,
-    'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools' | 'budget' | 'bwrapPath' | 'swarmBudget'
+    | 'flushIntervalMs'
+    | 'localServers'
+    | 'retryBaseMs'
+    | 'tools'
+    | 'budget'
+    | 'bwrapPath'
+    | 'swarmBudget'
+    | 'mesh'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -62,6 +69,7 @@ export async function startTestCore(
       ...(options.budget ? { budget: options.budget } : {}),
       ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
       ...(options.swarmBudget ? { swarmBudget: options.swarmBudget } : {}),
+      ...(options.mesh ? { mesh: options.mesh } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

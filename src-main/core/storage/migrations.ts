@@ -226,6 +226,26 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // 8, not 7: the memory daemon's failures table takes 7 on another branch.
+    version: 8,
+    name: "mesh: the owner's paired peers, their pinned keys, and keys revoked or rotated away",
+    sql: `
+      CREATE TABLE mesh_peers (
+        public_key TEXT PRIMARY KEY,
+        peer_id TEXT NOT NULL,
+        name TEXT,
+        state TEXT NOT NULL CHECK (state IN ('paired', 'revoked')),
+        addresses TEXT NOT NULL,
+        via TEXT NOT NULL,
+        paired_at INTEGER,
+        revoked_at INTEGER,
+        last_seen INTEGER,
+        capabilities TEXT,
+        replaced_by TEXT
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {
