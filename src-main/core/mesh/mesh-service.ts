@@ -95,6 +95,7 @@ export class MeshService {
       logger: deps.logger,
       presence: deps.presence ?? typedPresence,
       ttlMs: this.timing.pairingTtlMs,
+      paired: (publicKey) => void this.runtime?.refresh(publicKey),
     });
     this.relay = new RelayedPermissions(deps.bus);
     this.host = new WorkHost({

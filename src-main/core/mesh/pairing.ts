@@ -35,6 +35,8 @@ export interface PairingDeps {
   presence: OwnerPresence;
   /** How long a pairing waits for both confirmations. */
   ttlMs: number;
+  /** A peer's key was just pinned (the two then exchange capabilities). */
+  paired: (publicKey: string) => void;
 }
 
 interface Session {
@@ -273,6 +275,7 @@ export class Pairings {
     this.changed(session);
     this.sessions.delete(session.pairing.id);
     await session.channel.close();
+    this.deps.paired(session.peerKey);
   }
 
   private async fail(session: Session, reason: string, tellPeer: boolean): Promise<void> {

@@ -169,7 +169,7 @@ export class Placer {
       localSlots: this.run.budget.concurrency,
       exclude: this.excluded.get(agent.id) ?? new Set(),
     });
-    this.moveTo(agent, placement.peerId, placement.reason);
+    this.moveTo(agent, placement.peerId, placement.reason, false);
   }
 
   /** After a failed turn: true when the worker was moved off the peer that failed it (try again). */
@@ -194,14 +194,16 @@ export class Placer {
     // A worker moved here runs on the run's model if this instance lacks the peer's.
     if (placement.peerId === null && !this.localModels.includes(agent.model) && this.localModels.length > 0)
       agent.model = this.run.model;
-    this.moveTo(agent, placement.peerId, `${from}: ${err.message}`);
+    this.moveTo(agent, placement.peerId, `${from}: ${err.message}`, true);
     return true;
   }
 
-  private moveTo(agent: SwarmAgent, peerId: string | null, reason: string | null): void {
+  /** `after` a fault the event says where from; a first placement has no "from". */
+  private moveTo(agent: SwarmAgent, peerId: string | null, reason: string | null, after: boolean): void {
     const machine = machineLabel(peerId, this.remote);
-    const from = agent.machine ?? null;
-    if (from && from.peerId === machine.peerId) return;
+    const previous = agent.machine ?? null;
+    if (previous && previous.peerId === machine.peerId) return;
+    const from = after ? previous : null;
     agent.machine = machine;
     this.recorder.emit({ type: 'agent.placed', agentId: agent.id, machine, from, reason });
   }

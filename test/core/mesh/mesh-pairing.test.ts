@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestCore } from '../../helpers/core.js';
+import { enableMesh, pairCores, pairingEvent, peerEvent, startMeshCore } from '../../helpers/mesh.js';
+
+describe('mesh pairing between two instances', () => {
+  const cores: TestCore[] = [];
+  afterEach(async () => {
+    await Promise.all(cores.splice(0).map((c) => c.close()));
+  });
+
+  it('shows the same six-digit code on both sides and pins both keys once both owners confirm', async () => {
+    const a = await startMeshCore();
+    const b = await startMeshCore();
+    cores.push(a, b);
+    const aStatus = await enableMesh(a, 'laptop');
+    const bStatus = await enableMesh(b, 'desktop');
+    // The peer id is the identity key itself.
+    expect(aStatus.peerId).toMatch(/^12D3KooW/);
+    const identity = await a.call('identity.get');
+    expect(identity.status === 'ready' && identity.identity.fingerprint).toBe(aStatus.fingerprint);
+
+    const { pairing } = await a.call('mesh.pair', { target: bStatus.addresses[0]! });
+    expect(pairing.code).toMatch(/^\d{3} \d{3}$/);
+    const inbound = await b.waitFor(pairingEvent((p) => p.direction === 'inbound'));
+    expect((inbound.payload as { pairing: { code: string } }).pairing.code).toBe(pairing.code);
+
+    await a.call('mesh.confirm', { code: pairing.code.replace(' ', '') });
+    // One side's confirmation pins nothing.
+    expect((await a.call('mesh.peers')).peers.find((p) => p.peerId === bStatus.peerId)?.state).toBe('seen');
+    await b.call('mesh.confirm', { code: pairing.code });
+    await a.waitFor(peerEvent((p) => p.peerId === bStatus.peerId && p.state === 'paired'));
+    await b.waitFor(peerEvent((p) => p.peerId === aStatus.peerId && p.state === 'paired'));
+    const seenFromB = (await b.call('mesh.peers')).peers.find((p) => p.peerId === aStatus.peerId)!;
+    expect(seenFromB.fingerprint).toBe(aStatus.fingerprint);
+    expect(seenFromB.name).toBe('laptop');
+  });
+
+  it('refuses a wrong code and keeps the pairing waiting', async () => {
+    const a = await startMeshCore();
+    const b = await startMeshCore();
+    cores.push(a, b);
+    await enableMesh(a, 'laptop');
+    const bStatus = await enableMesh(b, 'desktop');
+    const { pairing } = await a.call('mesh.pair', { target: bStatus.addresses[0]! });
+    const wrong = pairing.code === '000 000' ? '111 111' : '000 000';
+    await expect(a.call('mesh.confirm', { code: wrong })).rejects.toMatchObject({ code: 'PAIRING_FAILED' });
+    expect((await a.call('mesh.peers')).pairings[0]?.state).toBe('waiting');
+  });
+
+  it('exchanges signed capabilities once paired, and unpairing on one side revokes on both', async () => {
+    const a = await startMeshCore();
+    const b = await startMeshCore();
+    cores.push(a, b);
+    const aStatus = await enableMesh(a, 'laptop');
+    const bStatus = await enableMesh(b, 'desktop', true);
+    await pairCores(a, b);
+    const desktop = (await a.call('mesh.peers')).peers.find((p) => p.peerId === bStatus.peerId)!;
+    expect(desktop.capabilities).toMatchObject({ name: 'desktop', allowRemoteWork: true });
+    expect(desktop.capabilities!.tools.length).toBeGreaterThan(0);
+
+    await a.call('mesh.unpair', { peer: 'desktop' });
+    await b.waitFor(peerEvent((p) => p.peerId === aStatus.peerId && p.state === 'revoked'));
+    const audit = await b.call('audit.list', { limit: 100 });
+    expect(audit.records.some((r) => r.kind === 'mesh.unpair')).toBe(true);
+  });
+});
