@@ -112,6 +112,13 @@ export class MeshRuntime {
       deps.directory.setOnline(key, true, e.detail.direction === 'outbound' ? address : undefined);
       if (deps.directory.state(key) === 'paired') void this.refresh(key);
     });
+    // Identify tells us where a peer listens: what we dial to reach it again later.
+    node.addEventListener('peer:identify', (e) => {
+      const key = keyOfPeer(e.detail.peerId);
+      if (!key || deps.directory.state(key) === null) return;
+      const listening = e.detail.listenAddrs.map((a) => a.toString()).filter((a) => !a.includes('/p2p-circuit'));
+      deps.directory.seen(key, e.detail.peerId.toString(), listening, 'inbound');
+    });
     node.addEventListener('peer:disconnect', (e) => {
       const key = keyOfPeer(e.detail);
       if (key) deps.directory.setOnline(key, false);
@@ -213,18 +220,21 @@ export class MeshRuntime {
     for (const p of this.deps.directory.paired()) {
       if (p.online || this.stopped) continue;
       for (const address of p.addresses) {
-        if (await this.tryDial(address, p.peerId)) break;
+        if (await this.tryDial(address)) break;
       }
     }
   }
 
-  private async tryDial(address: string, peerId: string): Promise<boolean> {
+  /**
+   * Dials where a paired peer was, without insisting on its old peer id: a peer that rotated its
+   * key answers with the new one, and its capabilities carry the chain that proves the succession.
+   */
+  private async tryDial(address: string): Promise<boolean> {
     if (!this.node) return false;
     try {
       const { multiaddr } = await import('@multiformats/multiaddr');
-      const ma = multiaddr(address);
-      const target = ma.getComponents().some((c) => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${peerId}`);
-      await this.node.dial(target, { signal: AbortSignal.timeout(5_000) });
+      const bare = multiaddr(address.replace(/\/p2p\/[^/]+$/, ''));
+      await this.node.dial(bare, { signal: AbortSignal.timeout(5_000) });
       return true;
     } catch {
       return false;

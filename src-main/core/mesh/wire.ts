@@ -1,3 +1,4 @@
+import './promise-shim.js';
 import type { Stream } from '@libp2p/interface';
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
 

@@ -63,4 +63,24 @@ describe('mesh pairing between two instances', () => {
     const audit = await b.call('audit.list', { limit: 100 });
     expect(audit.records.some((r) => r.kind === 'mesh.unpair')).toBe(true);
   });
+
+  it('announces a key rotation to paired peers, which verify the signed record and re-pin the new key', async () => {
+    const a = await startMeshCore();
+    const b = await startMeshCore();
+    cores.push(a, b);
+    const before = await enableMesh(a, 'laptop');
+    await enableMesh(b, 'desktop', true);
+    await pairCores(a, b);
+    const { state } = await a.call('identity.rotate');
+    const nextKey = state.status === 'ready' ? state.identity.publicKey : '';
+    const nextPeer = await b.waitFor(peerEvent((p) => p.publicKey === nextKey && p.state === 'paired'));
+    expect((nextPeer.payload as { peer: { name: string } }).peer.name).toBe('laptop');
+    // The node came back as the new key and the two talk again (capabilities signed by it).
+    await a.waitFor((f) => f.event === 'mesh.updated' && (f.payload as { status: { peerId: string; status: string } }).status.peerId !== before.peerId && (f.payload as { status: { status: string } }).status.status === 'running');
+    await b.waitFor(peerEvent((p) => p.publicKey === nextKey && p.online && p.capabilities !== null), 20_000);
+    const peers = (await b.call('mesh.peers')).peers;
+    expect(peers.some((p) => p.peerId === before.peerId)).toBe(false);
+    const records = (await b.call('audit.list', { limit: 50 })).records;
+    expect(records.some((r) => r.kind === 'mesh.pair' && r.outcome.includes('key rotated'))).toBe(true);
+  });
 });
