@@ -12,6 +12,8 @@ Commands:
   sandbox run [--net] [--workspace DIR] -- CMD...
                    Run one command under the tool sandbox and its limits
   audit verify     Check the audit log's hash chain and signatures (exit 1 if broken)
+  mesh status | peers | pair ADDRESS | confirm CODE | unpair PEER | on | off
+                   The mesh of the running app (\`cell0 mesh help\` for all of it)
 
 Options:
   -h, --help       Show this help
@@ -86,6 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') return await serve(rest);
     if (command === 'sandbox') return await sandboxCommand(rest);
     if (command === 'audit') return await auditCommand(rest);
+    if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }
