@@ -162,6 +162,12 @@ function PendingCard({ request }: { request: PermissionRequest }) {
         {request.display}
       </pre>
       <dl className="permission-facts">
+        {request.machine && (
+          <div>
+            <dt>Machine</dt>
+            <dd data-testid="permission-machine">{request.machine} (its kernel runs the call; its rules still apply)</dd>
+          </div>
+        )}
         <div>
           <dt>Workspace</dt>
           <dd className="mono">{request.workspace}</dd>
@@ -212,26 +218,31 @@ function PendingCard({ request }: { request: PermissionRequest }) {
         >
           Allow for this reply
         </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="permission-allow-conversation"
-          disabled={busy}
-          onClick={() => void answer('allow-conversation')}
-        >
-          Allow in this conversation
-        </button>
-        <button
-          ref={alwaysButtonRef}
-          type="button"
-          className="button"
-          data-testid="permission-allow-always"
-          aria-expanded={alwaysOpen}
-          disabled={busy}
-          onClick={() => setAlwaysOpen((open) => !open)}
-        >
-          Always allow…
-        </button>
+        {/* Wider grants for another machine are made on that machine. */}
+        {!request.machine && (
+          <button
+            type="button"
+            className="button"
+            data-testid="permission-allow-conversation"
+            disabled={busy}
+            onClick={() => void answer('allow-conversation')}
+          >
+            Allow in this conversation
+          </button>
+        )}
+        {!request.machine && (
+          <button
+            ref={alwaysButtonRef}
+            type="button"
+            className="button"
+            data-testid="permission-allow-always"
+            aria-expanded={alwaysOpen}
+            disabled={busy}
+            onClick={() => setAlwaysOpen((open) => !open)}
+          >
+            Always allow…
+          </button>
+        )}
         <button
           type="button"
           className="button button-danger-outline"

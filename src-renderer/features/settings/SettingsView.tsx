@@ -1,6 +1,7 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
+import { MeshSection } from '../mesh/MeshSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
 import { DesktopSection } from './DesktopSection.js';
@@ -42,6 +43,7 @@ export function SettingsView() {
         <MemorySettingsSection />
         <SwarmBudgetSection />
         <IdentitySection />
+        <MeshSection />
         <DesktopSection />
       </div>
     </section>

@@ -44,9 +44,16 @@ export function AgentPanel({ stateKey }: { stateKey: string }) {
       </header>
       <p className="swarm-panel-meta muted">
         {ROLE[agent.role].label} · {AGENT_STATUS[agent.status].label} · {agent.model}
+        {agent.machine ? ` · on ${agent.machine.name}` : ''}
         {agent.attempt > 1 ? ` · attempt ${agent.attempt}` : ''} · {agent.tokens.toLocaleString('en-US')}{' '}
         tokens · {formatCost(agent.costUsd)}
       </p>
+      {view.placement?.from && (
+        <p className="swarm-panel-moved" data-testid="swarm-agent-moved">
+          Moved from {view.placement.from} to {agent.machine?.name ?? 'this machine'}
+          {view.placement.reason ? `: ${view.placement.reason}` : ''}
+        </p>
+      )}
       {agent.error && (
         <p className="inline-error" role="alert" data-testid="swarm-agent-error">
           {agent.error.message}
