@@ -25,7 +25,10 @@ Environment:
                    Keychain service name for secrets (default "Cell 0")
   CELL0_OLLAMA_URL Where to look for Ollama (default http://127.0.0.1:11434)
   CELL0_LMSTUDIO_URL
-                   Where to look for LM Studio (default http://127.0.0.1:1234/v1)`;
+                   Where to look for LM Studio (default http://127.0.0.1:1234/v1)
+  CELL0_MESH_LISTEN
+                   Where the mesh listens, multiaddrs split by commas, e.g. a Tailscale
+                   address only: /ip4/100.64.0.7/tcp/7341 (default every interface)`;
 
 function fail(message: string): never {
   process.stderr.write(`cell0: ${message}\n`);
@@ -45,6 +48,7 @@ async function serve(args: string[]): Promise<void> {
       ...(env.CELL0_OLLAMA_URL ? { ollama: env.CELL0_OLLAMA_URL } : {}),
       ...(env.CELL0_LMSTUDIO_URL ? { lmstudio: env.CELL0_LMSTUDIO_URL } : {}),
     },
+    ...(env.CELL0_MESH_LISTEN ? { meshListen: env.CELL0_MESH_LISTEN.split(',').map((a) => a.trim()) } : {}),
   });
   process.stdout.write(
     `Cell 0 is ready in ${Math.round(performance.now() - started)} ms\n` +

@@ -18,6 +18,8 @@ export interface ServeOptions {
   logger?: Logger;
   keychainService?: string;
   localServers?: LocalServerUrls;
+  /** Where the mesh node listens (multiaddrs); default every interface on the mesh port. */
+  meshListen?: string[];
 }
 
 export interface ServeHandle {
@@ -47,6 +49,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     logger,
     ...(options.keychainService ? { keychainService: options.keychainService } : {}),
     ...(options.localServers ? { localServers: options.localServers } : {}),
+    ...(options.meshListen ? { mesh: { listen: options.meshListen } } : {}),
   });
   await core.start();
   const gateway = new WsGateway({

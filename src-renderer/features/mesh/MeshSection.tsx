@@ -101,7 +101,7 @@ function MeshSwitches({ status }: { status: MeshStatus }) {
 
 function MeshFacts({ status }: { status: MeshStatus }) {
   return (
-    <dl className="identity-facts mesh-facts">
+    <dl className="provider-facts mesh-facts">
       <div>
         <dt>Status</dt>
         <dd className="mesh-status" data-state={status.status} data-testid="mesh-status">
