@@ -20,10 +20,15 @@ const STREAM_TOKENS = Number(process.env.BENCH_STREAM_TOKENS ?? 3000);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]!
+      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const peer = (f: EventFrame): MeshPeer | null => (f.event === 'mesh.peer' ? (f.payload as { peer: MeshPeer }).peer : null);
+const peer = (f: EventFrame): MeshPeer | null =>
+  f.event === 'mesh.peer' ? (f.payload as { peer: MeshPeer }).peer : null;
 const swarmEvent = (f: EventFrame): SwarmEvent | null =>
   f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
 const isRunning = (f: EventFrame) =>
@@ -50,9 +55,10 @@ async function runSwarm(on: MeshInstance, task: string, budget?: object): Promis
 function workerMs(on: MeshInstance, runId: string): number {
   const events = on.events.map(swarmEvent).filter((e): e is SwarmEvent => e?.runId === runId);
   const delegate = events.find((e) => e.type === 'agent.message' && e.kind === 'delegate') as
-    | Extract<SwarmEvent, { type: 'agent.message' }>
-    | undefined;
-  const done = events.find((e) => e.type === 'agent.status' && e.agentId === delegate?.to && e.status === 'done');
+    Extract<SwarmEvent, { type: 'agent.message' }> | undefined;
+  const done = events.find(
+    (e) => e.type === 'agent.status' && e.agentId === delegate?.to && e.status === 'done',
+  );
   if (!delegate || !done) throw new Error('worker events missing');
   return done.at - delegate.at;
 }
@@ -68,7 +74,9 @@ async function main(): Promise<void> {
 
     // Discovery: the laptop runs; the desktop starts and looks.
     await laptop.client.call('mesh.configure', { enabled: true, name: 'laptop' });
-    const laptopId = (await laptop.waitFor(isRunning).then((f) => (f.payload as { status: MeshStatus }).status)).peerId!;
+    const laptopId = (
+      await laptop.waitFor(isRunning).then((f) => (f.payload as { status: MeshStatus }).status)
+    ).peerId!;
     await desktop.client.call('mesh.configure', { enabled: true, name: 'desktop', allowRemoteWork: true });
     const running = await desktop.waitFor(isRunning);
     const desktopStatus = (running.payload as { status: MeshStatus }).status;
@@ -77,7 +85,9 @@ async function main(): Promise<void> {
     const discoveryMs = Date.now() - startedAt;
     await laptop.waitFor((f) => peer(f)?.peerId === desktopStatus.peerId && peer(f)?.via === 'mdns');
     const discoveryBothWaysMs = Date.now() - startedAt;
-    console.log(`discovery: the new instance found the other in ${discoveryMs} ms; both ways in ${discoveryBothWaysMs} ms`);
+    console.log(
+      `discovery: the new instance found the other in ${discoveryMs} ms; both ways in ${discoveryBothWaysMs} ms`,
+    );
 
     // Pairing, PAIRINGS times: handshake until the code shows, then the two confirmations until pinned.
     const handshake: number[] = [];
@@ -99,17 +109,32 @@ async function main(): Promise<void> {
       await desktop.client.call('mesh.confirm', { code: pairing.code });
       await laptop.client.call('mesh.confirm', { code: pairing.code });
       await laptop.waitFor(
-        (f) => laptop.events.indexOf(f) >= before && peer(f)?.peerId === desktopStatus.peerId && peer(f)?.state === 'paired',
+        (f) =>
+          laptop.events.indexOf(f) >= before &&
+          peer(f)?.peerId === desktopStatus.peerId &&
+          peer(f)?.state === 'paired',
       );
       confirm.push(performance.now() - t1);
       if (i < PAIRINGS - 1) {
         const before = laptop.events.length;
         await laptop.client.call('mesh.unpair', { peer: 'desktop' });
-        await laptop.waitFor((f) => laptop.events.indexOf(f) >= before && peer(f)?.peerId === desktopStatus.peerId && peer(f)?.online === false);
+        await laptop.waitFor(
+          (f) =>
+            laptop.events.indexOf(f) >= before &&
+            peer(f)?.peerId === desktopStatus.peerId &&
+            peer(f)?.online === false,
+        );
       }
     }
-    await laptop.waitFor((f) => peer(f)?.peerId === desktopStatus.peerId && peer(f)?.capabilities !== null && peer(f)?.state === 'paired');
-    console.log(`pairing: handshake median ${round(median(handshake))} ms, confirmations median ${round(median(confirm))} ms (${PAIRINGS} pairings)`);
+    await laptop.waitFor(
+      (f) =>
+        peer(f)?.peerId === desktopStatus.peerId &&
+        peer(f)?.capabilities !== null &&
+        peer(f)?.state === 'paired',
+    );
+    console.log(
+      `pairing: handshake median ${round(median(handshake))} ms, confirmations median ${round(median(confirm))} ms (${PAIRINGS} pairings)`,
+    );
 
     // One worker, here or on the desktop, same fake model and reply.
     const local: number[] = [];
@@ -137,7 +162,10 @@ async function main(): Promise<void> {
     const streaming: SwarmScript = {
       plan: ids.map((id) => ({ id, title: `Stream ${id}`, machine: 'desktop' })),
       workers: Object.fromEntries(
-        ids.map((id) => [id, { replies: [{ tokens: Array.from({ length: STREAM_TOKENS }, (_, k) => `t${k} `) }] }]),
+        ids.map((id) => [
+          id,
+          { replies: [{ tokens: Array.from({ length: STREAM_TOKENS }, (_, k) => `t${k} `) }] },
+        ]),
       ),
       merge: 'Streamed.',
     };
@@ -149,7 +177,9 @@ async function main(): Promise<void> {
         .filter((e) => e.type === 'agent.placed' && e.machine.name === 'desktop')
         .map((e) => (e as Extract<SwarmEvent, { type: 'agent.placed' }>).agentId),
     );
-    const fromPeer = events.filter((e) => 'agentId' in e && remoteAgents.has(e.agentId) && e.type !== 'agent.placed');
+    const fromPeer = events.filter(
+      (e) => 'agentId' in e && remoteAgents.has(e.agentId) && e.type !== 'agent.placed',
+    );
     const span = (fromPeer.at(-1)!.at - fromPeer[0]!.at) / 1000;
     const chars = fromPeer.reduce((n, e) => n + (e.type === 'agent.text' ? e.text.length : 0), 0);
     const swarmEventsPerSecond = fromPeer.length / span;

@@ -31,7 +31,12 @@ export class ControlClient {
     });
     socket.on('close', () => {
       for (const resolve of this.pending.values()) {
-        resolve({ type: 'res', id: null, ok: false, error: { code: 'INTERNAL', message: 'Cell 0 closed the connection.' } });
+        resolve({
+          type: 'res',
+          id: null,
+          ok: false,
+          error: { code: 'INTERNAL', message: 'Cell 0 closed the connection.' },
+        });
       }
       this.pending.clear();
     });

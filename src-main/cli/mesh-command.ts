@@ -38,9 +38,13 @@ function printStatus(status: MeshStatus): void {
   out(`  Name:        ${settings.name}`);
   out(`  Fingerprint: ${status.fingerprint ?? 'identity not available'}`);
   out(`  Peer id:     ${status.peerId ?? '-'}`);
-  out(`  Addresses:   ${status.addresses.length > 0 ? status.addresses.join('\n               ') : '(not listening)'}`);
+  out(
+    `  Addresses:   ${status.addresses.length > 0 ? status.addresses.join('\n               ') : '(not listening)'}`,
+  );
   out(`  Local network discovery (mDNS): ${settings.mdns ? 'on' : 'off'}; port ${settings.port}`);
-  out(`  Remote work from paired peers: ${settings.allowRemoteWork ? `allowed (up to ${settings.maxRemoteWorkers} at once)` : 'off'}`);
+  out(
+    `  Remote work from paired peers: ${settings.allowRemoteWork ? `allowed (up to ${settings.maxRemoteWorkers} at once)` : 'off'}`,
+  );
 }
 
 function peerLine(p: MeshPeer): string {
@@ -74,7 +78,8 @@ function printPeers(peers: MeshPeer[], pairings: MeshPairing[]): void {
     out(`${title}:`);
     for (const p of list) out(peerLine(p));
   }
-  if (!any) out('No peers yet. Pair with `cell0 mesh pair ADDRESS`, or turn on mDNS to find them on this network.');
+  if (!any)
+    out('No peers yet. Pair with `cell0 mesh pair ADDRESS`, or turn on mDNS to find them on this network.');
 }
 
 function printPairing(p: MeshPairing): void {
@@ -82,7 +87,10 @@ function printPairing(p: MeshPairing): void {
   if (p.state === 'failed') return out(p.error?.message ?? 'The pairing failed.');
   out(`Pairing with ${p.peerName ?? 'the other instance'} (fingerprint ${p.peerFingerprint.slice(0, 11)}…)`);
   out(`  Code: ${p.code}`);
-  if (!p.localConfirmed) out(`  Check that the other instance shows the same code, then confirm here: cell0 mesh confirm ${p.code.replace(' ', '')}`);
+  if (!p.localConfirmed)
+    out(
+      `  Check that the other instance shows the same code, then confirm here: cell0 mesh confirm ${p.code.replace(' ', '')}`,
+    );
   if (!p.remoteConfirmed) out('  Waiting for the owner to confirm on the other instance too.');
 }
 
@@ -97,7 +105,9 @@ export async function meshCommand(args: string[]): Promise<void> {
   }
   const need = (n: number, what: string): boolean => {
     if (rest.length === n) return true;
-    process.stderr.write(`cell0 mesh ${sub}: ${rest.length < n ? `missing ${what}` : `unexpected "${rest[n]}"`}\n\n${USAGE}\n`);
+    process.stderr.write(
+      `cell0 mesh ${sub}: ${rest.length < n ? `missing ${what}` : `unexpected "${rest[n]}"`}\n\n${USAGE}\n`,
+    );
     process.exitCode = 2;
     return false;
   };
@@ -137,7 +147,11 @@ export async function meshCommand(args: string[]): Promise<void> {
       out(`Unpaired ${peer.name ?? peer.shortFingerprint}: its key is revoked here.`);
     } else if ((sub === 'on' || sub === 'off') && need(0, '')) {
       const status = await client.call('mesh.configure', { enabled: sub === 'on' });
-      out(sub === 'on' ? 'Mesh turned on; it starts in the background (see `cell0 mesh status`).' : 'Mesh turned off.');
+      out(
+        sub === 'on'
+          ? 'Mesh turned on; it starts in the background (see `cell0 mesh status`).'
+          : 'Mesh turned off.',
+      );
       if (json) out(JSON.stringify(status));
     } else if (sub === 'remote-work' && need(1, 'on or off')) {
       if (rest[0] !== 'on' && rest[0] !== 'off') {

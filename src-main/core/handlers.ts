@@ -86,7 +86,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       requests: [...permissions.pending(), ...deps.mesh.relayedPermissions()],
     }),
     'permissions.respond': async ({ requestId, decision, pattern }, ctx) => {
-      if (!deps.mesh.isRelayed(requestId)) return kernelRoutes['permissions.respond']({ requestId, decision, pattern }, ctx);
+      if (!deps.mesh.isRelayed(requestId))
+        return kernelRoutes['permissions.respond']({ requestId, decision, pattern }, ctx);
       await deps.mesh.respondRelayed(requestId, decision);
       return { ok: true as const };
     },

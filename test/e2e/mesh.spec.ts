@@ -21,8 +21,9 @@ async function desktopInstance() {
   const waiters: { match: (f: EventFrame) => boolean; resolve: (f: EventFrame) => void }[] = [];
   client.onEvent((f) => {
     events.push(f);
-    for (const w of waiters.splice(0)) if (w.match(f)) w.resolve(f);
-    else waiters.push(w);
+    for (const w of waiters.splice(0))
+      if (w.match(f)) w.resolve(f);
+      else waiters.push(w);
   });
   const waitFor = (match: (f: EventFrame) => boolean) =>
     new Promise<EventFrame>((resolve) => {
@@ -53,7 +54,12 @@ test('Settings → Mesh: turn it on, pair by address with the code confirmed on 
       baseUrl: cell0.fake.baseUrl,
       defaultModel: 'fake-small',
     });
-    await desktop.client.call('mesh.configure', { enabled: true, mdns: false, name: 'desktop', allowRemoteWork: true });
+    await desktop.client.call('mesh.configure', {
+      enabled: true,
+      mdns: false,
+      name: 'desktop',
+      allowRemoteWork: true,
+    });
     const running = await desktop.waitFor(
       (f) => f.event === 'mesh.updated' && (f.payload as { status: MeshStatus }).status.status === 'running',
     );
@@ -77,7 +83,8 @@ test('Settings → Mesh: turn it on, pair by address with the code confirmed on 
     const code = (await mesh.getByTestId('mesh-pairing-code').textContent())!.trim();
     expect(code).toMatch(/^\d{3} \d{3}$/);
     const inbound = await desktop.waitFor(
-      (f) => f.event === 'mesh.pairing' && (f.payload as { pairing: MeshPairing }).pairing.direction === 'inbound',
+      (f) =>
+        f.event === 'mesh.pairing' && (f.payload as { pairing: MeshPairing }).pairing.direction === 'inbound',
     );
     expect((inbound.payload as { pairing: MeshPairing }).pairing.code).toBe(code);
     await desktop.client.call('mesh.confirm', { code });

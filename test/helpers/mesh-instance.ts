@@ -19,7 +19,10 @@ const run = promisify(execFile);
  */
 export class MeshInstance {
   readonly events: EventFrame[] = [];
-  private readonly waiters = new Set<{ match: (f: EventFrame) => boolean; resolve: (f: EventFrame) => void }>();
+  private readonly waiters = new Set<{
+    match: (f: EventFrame) => boolean;
+    resolve: (f: EventFrame) => void;
+  }>();
   client!: ControlClient;
   private serve!: ChildProcess;
   private fake!: ChildProcess;
@@ -50,7 +53,13 @@ export class MeshInstance {
     // Its own keyring inside its namespace: the one the test runs beside is not reachable there.
     delete env.CELL0_KEYRING_READY;
     delete env.DBUS_SESSION_BUS_ADDRESS;
-    this.serve = this.lab.spawn(this.name, 'bash', ['test/with-keyring.sh', process.execPath, BIN, 'serve', '--port', '0'], env, ROOT);
+    this.serve = this.lab.spawn(
+      this.name,
+      'bash',
+      ['test/with-keyring.sh', process.execPath, BIN, 'serve', '--port', '0'],
+      env,
+      ROOT,
+    );
     await lineFrom(this.serve, /Open: (\S+)\n/, `${this.name}'s cell0 serve`);
     this.client = await ControlClient.connect(this.home.path);
     this.client.onEvent((frame) => {

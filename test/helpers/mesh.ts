@@ -6,9 +6,7 @@ import { startTestCore, type TestCore } from './core.js';
 export const FAST_MESH = { livenessMs: 300, capabilitiesMs: 60_000, redialMs: 500, mdnsIntervalMs: 1_000 };
 
 /** A core whose mesh listens on loopback only, without mDNS (nothing leaves this machine). */
-export async function startMeshCore(
-  options: Parameters<typeof startTestCore>[0] = {},
-): Promise<TestCore> {
+export async function startMeshCore(options: Parameters<typeof startTestCore>[0] = {}): Promise<TestCore> {
   return startTestCore({
     flushIntervalMs: 20,
     ...options,
@@ -17,7 +15,9 @@ export async function startMeshCore(
 }
 
 export function isRunning(frame: EventFrame): boolean {
-  return frame.event === 'mesh.updated' && (frame.payload as { status: MeshStatus }).status.status === 'running';
+  return (
+    frame.event === 'mesh.updated' && (frame.payload as { status: MeshStatus }).status.status === 'running'
+  );
 }
 
 /** Turns the mesh on and waits until its node runs. */
@@ -28,7 +28,8 @@ export async function enableMesh(t: TestCore, name: string, allowRemoteWork = fa
 }
 
 export function peerEvent(predicate: (peer: MeshPeer) => boolean) {
-  return (frame: EventFrame) => frame.event === 'mesh.peer' && predicate((frame.payload as { peer: MeshPeer }).peer);
+  return (frame: EventFrame) =>
+    frame.event === 'mesh.peer' && predicate((frame.payload as { peer: MeshPeer }).peer);
 }
 
 export function pairingEvent(predicate: (pairing: MeshPairing) => boolean) {

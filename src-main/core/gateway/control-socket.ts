@@ -40,7 +40,9 @@ export class ControlSocket {
 
   async start(): Promise<void> {
     if (process.platform !== 'win32' && (await this.inUse())) {
-      this.options.logger.warn(`another Cell 0 answers on ${this.path}; the cell0 command will talk to that one`);
+      this.options.logger.warn(
+        `another Cell 0 answers on ${this.path}; the cell0 command will talk to that one`,
+      );
       return;
     }
     const server = createServer((socket) => this.accept(socket));

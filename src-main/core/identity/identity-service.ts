@@ -100,7 +100,8 @@ export class IdentityService {
   meshKey(): { publicKey: string; seed: Uint8Array } {
     const key = this.requireKey();
     const { d } = key.privateKey.export({ format: 'jwk' });
-    if (typeof d !== 'string') throw new Cell0Error('IDENTITY_UNAVAILABLE', 'The identity key cannot be read.');
+    if (typeof d !== 'string')
+      throw new Cell0Error('IDENTITY_UNAVAILABLE', 'The identity key cannot be read.');
     return { publicKey: key.publicKey, seed: Buffer.from(d, 'base64url') };
   }
 

@@ -23,7 +23,10 @@ export async function resolveAddress(target: string, defaultPort: number): Promi
   if (family === 4) return multiaddr(`/ip4/${host}/tcp/${port}`);
   if (family === 6) return multiaddr(`/ip6/${host}/tcp/${port}`);
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(host)) {
-    throw new Cell0Error('PEER_NOT_FOUND', `"${text}" is not an address: give host:port, a host name, or a multiaddr.`);
+    throw new Cell0Error(
+      'PEER_NOT_FOUND',
+      `"${text}" is not an address: give host:port, a host name, or a multiaddr.`,
+    );
   }
   let found: { address: string; family: number };
   try {
@@ -53,4 +56,9 @@ function portOf(raw: string | undefined, fallback: number, text: string): number
     throw new Cell0Error('PEER_NOT_FOUND', `"${text}" has no valid port (1 to 65535).`);
   }
   return port;
+}
+
+/** Whether the owner typed an address (rather than a peer's name or fingerprint). */
+export function looksLikeAddress(target: string): boolean {
+  return target.startsWith('/') || target.includes(':') || target.includes('.');
 }

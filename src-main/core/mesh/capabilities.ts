@@ -55,7 +55,8 @@ export class Capabilities {
   }
 
   private async accept(raw: unknown, remoteKey: string | null): Promise<MeshCapabilities> {
-    if (remoteKey && this.deps.directory.state(remoteKey) !== 'paired') await this.followRotation(raw, remoteKey);
+    if (remoteKey && this.deps.directory.state(remoteKey) !== 'paired')
+      await this.followRotation(raw, remoteKey);
     const envelope = await this.deps.gatekeeper.admit(raw, remoteKey, ['caps']);
     const body = capsBodySchema.parse(envelope.body);
     await this.deps.directory.setCapabilities(envelope.from, body.capabilities);

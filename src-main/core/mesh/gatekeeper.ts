@@ -50,7 +50,8 @@ export class Gatekeeper {
     }
     if (!expected.includes(envelope.type)) return this.refuse(connectionKey, envelope.type, 'unexpected');
     const state = this.deps.directory.state(envelope.from);
-    if (state === 'revoked') return this.refuse(envelope.from, envelope.type, 'its key is revoked (unpaired)');
+    if (state === 'revoked')
+      return this.refuse(envelope.from, envelope.type, 'its key is revoked (unpaired)');
     if (state !== 'paired') return this.refuse(envelope.from, envelope.type, 'it is not paired');
     return envelope;
   }

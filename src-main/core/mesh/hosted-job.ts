@@ -62,7 +62,10 @@ export class HostedJob {
     const unsubscribe = this.spec.bus.subscribe((frame) => this.onBus(frame));
     const reading = this.read();
     try {
-      const result = await turn(this.controller.signal, [this.gate], { turn: this.events, meter: this.meter });
+      const result = await turn(this.controller.signal, [this.gate], {
+        turn: this.events,
+        meter: this.meter,
+      });
       this.outcome = { text: result.text, status: result.status, error: result.error?.toShape() ?? null };
       this.flushText();
       if (result.status === 'complete') this.send('work.done', { text: result.text });
@@ -181,7 +184,9 @@ export class HostedJob {
     const parsed = workAnswerSchema.safeParse(body);
     const { peerKey, peerName, gatekeeper } = this.spec;
     if (!parsed.success) {
-      await gatekeeper.refuse(peerKey, 'work.answer', 'a permission answer wider than one call or turn').catch(() => undefined);
+      await gatekeeper
+        .refuse(peerKey, 'work.answer', 'a permission answer wider than one call or turn')
+        .catch(() => undefined);
       return;
     }
     const { requestId, decision } = parsed.data;

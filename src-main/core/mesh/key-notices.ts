@@ -47,7 +47,11 @@ export class KeyNotices {
     }
     const rotation = parsed.data!;
     const name = this.deps.directory.get(envelope.from)?.name ?? 'a peer';
-    await this.deps.directory.rotate(envelope.from, rotation.nextPublicKey, peerIdOfKey(rotation.nextPublicKey));
+    await this.deps.directory.rotate(
+      envelope.from,
+      rotation.nextPublicKey,
+      peerIdOfKey(rotation.nextPublicKey),
+    );
     await this.deps.audit.append({
       actor: `peer:${name}`,
       kind: 'mesh.pair',

@@ -22,7 +22,12 @@ export class MeshKey {
       const derived = Buffer.from(libp2pKey.publicKey.raw).toString('base64url');
       if (derived !== material.publicKey) throw new TypeError('The mesh key does not match the identity.');
       const signingKey = createPrivateKey({
-        key: { kty: 'OKP', crv: 'Ed25519', x: material.publicKey, d: Buffer.from(material.seed).toString('base64url') },
+        key: {
+          kty: 'OKP',
+          crv: 'Ed25519',
+          x: material.publicKey,
+          d: Buffer.from(material.seed).toString('base64url'),
+        },
         format: 'jwk',
       });
       return new MeshKey(material.publicKey, libp2pKey, signingKey);

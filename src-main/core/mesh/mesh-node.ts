@@ -24,15 +24,16 @@ export const MDNS_SERVICE_TAG = '_cell0-mesh._udp.local';
  * only here, when the owner turns the mesh on, so an instance without the mesh never pays for it.
  */
 export async function createMeshNode(options: MeshNodeOptions): Promise<Libp2p> {
-  const [{ createLibp2p }, { tcp }, { noise }, { yamux }, { identify }, { ping }, { mdns }] = await Promise.all([
-    import('libp2p'),
-    import('@libp2p/tcp'),
-    import('@chainsafe/libp2p-noise'),
-    import('@chainsafe/libp2p-yamux'),
-    import('@libp2p/identify'),
-    import('@libp2p/ping'),
-    import('@libp2p/mdns'),
-  ]);
+  const [{ createLibp2p }, { tcp }, { noise }, { yamux }, { identify }, { ping }, { mdns }] =
+    await Promise.all([
+      import('libp2p'),
+      import('@libp2p/tcp'),
+      import('@chainsafe/libp2p-noise'),
+      import('@chainsafe/libp2p-yamux'),
+      import('@libp2p/identify'),
+      import('@libp2p/ping'),
+      import('@libp2p/mdns'),
+    ]);
   return createLibp2p({
     privateKey: options.key.libp2pKey,
     addresses: { listen: options.listen },
@@ -40,7 +41,13 @@ export async function createMeshNode(options: MeshNodeOptions): Promise<Libp2p> 
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: options.mdns
-      ? [mdns({ interval: options.mdnsIntervalMs, serviceTag: MDNS_SERVICE_TAG, peerName: options.key.peerId })]
+      ? [
+          mdns({
+            interval: options.mdnsIntervalMs,
+            serviceTag: MDNS_SERVICE_TAG,
+            peerName: options.key.peerId,
+          }),
+        ]
       : [],
     connectionManager: { maxConnections: 64 },
     connectionMonitor: {

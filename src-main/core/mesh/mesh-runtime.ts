@@ -107,7 +107,12 @@ export class MeshRuntime {
       if (!key) return;
       const address = e.detail.remoteAddr.toString();
       if (deps.directory.state(key) === null) {
-        deps.directory.seen(key, e.detail.remotePeer.toString(), e.detail.direction === 'outbound' ? [address] : [], 'inbound');
+        deps.directory.seen(
+          key,
+          e.detail.remotePeer.toString(),
+          e.detail.direction === 'outbound' ? [address] : [],
+          'inbound',
+        );
       }
       deps.directory.setOnline(key, true, e.detail.direction === 'outbound' ? address : undefined);
       if (deps.directory.state(key) === 'paired') void this.refresh(key);
@@ -116,7 +121,9 @@ export class MeshRuntime {
     node.addEventListener('peer:identify', (e) => {
       const key = keyOfPeer(e.detail.peerId);
       if (!key || deps.directory.state(key) === null) return;
-      const listening = e.detail.listenAddrs.map((a) => a.toString()).filter((a) => !a.includes('/p2p-circuit'));
+      const listening = e.detail.listenAddrs
+        .map((a) => a.toString())
+        .filter((a) => !a.includes('/p2p-circuit'));
       deps.directory.seen(key, e.detail.peerId.toString(), listening, 'inbound');
     });
     node.addEventListener('peer:disconnect', (e) => {
@@ -151,7 +158,10 @@ export class MeshRuntime {
     try {
       connection = await node.dial(address, { signal: signal ?? AbortSignal.timeout(15_000) });
     } catch (err) {
-      throw new Cell0Error('PEER_NOT_FOUND', `Nothing answered at ${address.toString()}: ${(err as Error).message}`);
+      throw new Cell0Error(
+        'PEER_NOT_FOUND',
+        `Nothing answered at ${address.toString()}: ${(err as Error).message}`,
+      );
     }
     const publicKey = keyOfPeer(connection.remotePeer);
     if (!publicKey) throw new Cell0Error('PEER_NOT_FOUND', 'What answered there is not a Cell 0 instance.');
@@ -164,7 +174,9 @@ export class MeshRuntime {
   async open(peer: string | PeerId | Multiaddr, protocol: string, signal?: AbortSignal): Promise<Channel> {
     const node = this.requireNode();
     const target = typeof peer === 'string' ? await this.peerIdFrom(peer) : peer;
-    const stream = await node.dialProtocol(target, protocol, { signal: signal ?? AbortSignal.timeout(15_000) });
+    const stream = await node.dialProtocol(target, protocol, {
+      signal: signal ?? AbortSignal.timeout(15_000),
+    });
     return new Channel(stream);
   }
 
@@ -208,7 +220,11 @@ export class MeshRuntime {
         await channel.close();
       }
     } catch (err) {
-      if (!this.stopped) this.deps.logger.warn(`mesh: capabilities of ${peer.name ?? peer.shortFingerprint} not refreshed`, err);
+      if (!this.stopped)
+        this.deps.logger.warn(
+          `mesh: capabilities of ${peer.name ?? peer.shortFingerprint} not refreshed`,
+          err,
+        );
     }
   }
 

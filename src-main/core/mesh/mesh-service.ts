@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
 import { fingerprint, shortFingerprint } from '../identity/fingerprint.js';
@@ -7,10 +6,16 @@ import type { AuditLog } from '../kernel/audit/audit-log.js';
 import { Cell0Error, isCell0Error, type ErrorShape } from '../protocol/errors.js';
 import type { EventPayload } from '../protocol/events.js';
 import type { PermissionDecision, PermissionRequest } from '../protocol/kernel-entities.js';
-import type { MeshCapabilities, MeshPairing, MeshPeer, MeshSettings, MeshStatus } from '../protocol/mesh-entities.js';
+import type {
+  MeshCapabilities,
+  MeshPairing,
+  MeshPeer,
+  MeshSettings,
+  MeshStatus,
+} from '../protocol/mesh-entities.js';
 import type { Database } from '../storage/database.js';
 import type { RemoteWorkers } from '../swarms/swarm-placement.js';
-import { resolveAddress } from './addresses.js';
+import { looksLikeAddress, resolveAddress } from './addresses.js';
 import { Capabilities } from './capabilities.js';
 import type { Signer } from './envelope.js';
 import { Gatekeeper } from './gatekeeper.js';
@@ -24,6 +29,7 @@ import { PeerStore } from './peer-store.js';
 import { RelayedPermissions } from './relayed-permissions.js';
 import { WorkClient } from './work-client.js';
 import { WorkHost, type WorkHostDeps } from './work-host.js';
+import { defaultMeshSettings } from './mesh-settings.js';
 
 export interface MeshServiceDeps {
   db: Database;
@@ -42,17 +48,6 @@ export interface MeshServiceDeps {
   timing?: Partial<MeshTiming>;
   /** Where the node listens (tests: 127.0.0.1); default every interface on the configured port. */
   listen?: string[];
-}
-
-export function defaultMeshSettings(): MeshSettings {
-  return {
-    enabled: false,
-    allowRemoteWork: false,
-    port: 7341,
-    mdns: true,
-    name: (hostname().split('.')[0] || 'Cell 0').slice(0, 60),
-    maxRemoteWorkers: 4,
-  };
 }
 
 /**
@@ -127,7 +122,8 @@ export class MeshService {
   async start(): Promise<void> {
     await this.directory.load();
     this.unsubscribe = this.deps.bus.subscribe((frame) => {
-      if (frame.event === 'identity.updated') this.onIdentity(frame.payload as EventPayload<'identity.updated'>);
+      if (frame.event === 'identity.updated')
+        this.onIdentity(frame.payload as EventPayload<'identity.updated'>);
     });
     if (this.settings().enabled) this.schedule(() => this.up());
   }
@@ -202,7 +198,8 @@ export class MeshService {
   /** Revokes a peer's key here and tells the peer (when it can be reached), which revokes ours. */
   async unpair(ref: string): Promise<MeshPeer> {
     const peer = this.directory.resolve(ref);
-    if (peer.state !== 'paired') throw new Cell0Error('PEER_NOT_FOUND', `${peer.name ?? 'That peer'} is not paired.`);
+    if (peer.state !== 'paired')
+      throw new Cell0Error('PEER_NOT_FOUND', `${peer.name ?? 'That peer'} is not paired.`);
     if (this.runtime && peer.online) {
       await this.runtime.announceUnpair(peer).catch((err: unknown) => {
         this.deps.logger.warn('mesh: the peer could not be told it was unpaired', err);
@@ -237,7 +234,9 @@ export class MeshService {
   // ------------------------------------------------------------------ lifecycle
 
   private schedule(step: () => Promise<void>): void {
-    this.transition = this.transition.then(step).catch((err: unknown) => this.deps.logger.error('mesh failed', err));
+    this.transition = this.transition
+      .then(step)
+      .catch((err: unknown) => this.deps.logger.error('mesh failed', err));
   }
 
   private async up(): Promise<void> {
@@ -389,8 +388,4 @@ export class MeshService {
   private announce(): void {
     this.deps.bus.emit('mesh.updated', { status: this.status() });
   }
-}
-
-function looksLikeAddress(target: string): boolean {
-  return target.startsWith('/') || target.includes(':') || target.includes('.');
 }

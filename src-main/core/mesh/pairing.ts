@@ -74,7 +74,9 @@ export class Pairings {
     const me = this.deps.signer();
     if (peerKey === me.publicKey) throw new Cell0Error('PAIRING_FAILED', 'That address is this instance.');
     const nonce = newNonce();
-    await channel.send(seal(me, peerKey, 'pair.begin', { name: this.deps.name(), commit: commitment(nonce) }));
+    await channel.send(
+      seal(me, peerKey, 'pair.begin', { name: this.deps.name(), commit: commitment(nonce) }),
+    );
     const reply = await this.expect(channel, peerKey, ['pair.accept', 'pair.refuse']);
     if (reply.type === 'pair.refuse') {
       throw new Cell0Error('PAIRING_FAILED', `The other instance refused: ${text(reply.body, 'reason')}.`);
@@ -132,7 +134,10 @@ export class Pairings {
       session.wrongCodes++;
       if (session.wrongCodes >= MAX_WRONG_CODES) {
         await this.fail(session, 'the code was typed wrong three times', true);
-        throw new Cell0Error('PAIRING_FAILED', 'Wrong code three times: the pairing was cancelled. Start again.');
+        throw new Cell0Error(
+          'PAIRING_FAILED',
+          'Wrong code three times: the pairing was cancelled. Start again.',
+        );
       }
       throw new Cell0Error(
         'PAIRING_FAILED',
@@ -140,7 +145,9 @@ export class Pairings {
       );
     }
     if (!typed) {
-      const ok = await this.deps.presence.confirm(`pair with ${session.pairing.peerName ?? 'another instance'}`);
+      const ok = await this.deps.presence.confirm(
+        `pair with ${session.pairing.peerName ?? 'another instance'}`,
+      );
       if (!ok) throw new Cell0Error('PAIRING_FAILED', 'Touch ID was not confirmed; the pairing still waits.');
     }
     if (session.pairing.state !== 'waiting') return { ...session.pairing };
@@ -182,7 +189,10 @@ export class Pairings {
     if (waiting.length === 0) {
       throw new Cell0Error('NOT_FOUND', 'No pairing is waiting. Start one with `cell0 mesh pair ADDRESS`.');
     }
-    throw new Cell0Error('PAIRING_FAILED', 'No waiting pairing has that code. Check the code on the other screen.');
+    throw new Cell0Error(
+      'PAIRING_FAILED',
+      'No waiting pairing has that code. Check the code on the other screen.',
+    );
   }
 
   private open(
@@ -194,7 +204,8 @@ export class Pairings {
   ): Session {
     // A new pairing with the same peer replaces one still waiting.
     for (const s of this.sessions.values()) {
-      if (s.peerKey === peerKey && s.pairing.state === 'waiting') void this.fail(s, 'replaced by a new pairing', true);
+      if (s.peerKey === peerKey && s.pairing.state === 'waiting')
+        void this.fail(s, 'replaced by a new pairing', true);
     }
     const now = Date.now();
     let end!: () => void;
@@ -234,7 +245,8 @@ export class Pairings {
       for (;;) {
         const raw = await session.channel.receive();
         if (raw === null) {
-          if (session.pairing.state === 'waiting') await this.fail(session, 'the other instance went away', false);
+          if (session.pairing.state === 'waiting')
+            await this.fail(session, 'the other instance went away', false);
           break;
         }
         const opened = openEnvelope(raw, this.deps.signer().publicKey);
@@ -282,7 +294,10 @@ export class Pairings {
     if (session.pairing.state !== 'waiting') return;
     clearTimeout(session.timer);
     session.pairing.state = 'failed';
-    session.pairing.error = { code: 'PAIRING_FAILED', message: `The pairing ended: ${reason}.` } satisfies ErrorShape;
+    session.pairing.error = {
+      code: 'PAIRING_FAILED',
+      message: `The pairing ended: ${reason}.`,
+    } satisfies ErrorShape;
     this.changed(session);
     this.sessions.delete(session.pairing.id);
     if (tellPeer) {

@@ -49,7 +49,8 @@ export function protocolService(
             () => channel.close(),
             (err: unknown) => {
               // Refusals are audited where they happen; a dropped link is the network's doing.
-              if (!isCell0Error(err) && stream.status === 'open') logger.warn(`mesh: ${protocol} failed`, err);
+              if (!isCell0Error(err) && stream.status === 'open')
+                logger.warn(`mesh: ${protocol} failed`, err);
               channel.abort(err instanceof Error ? err.message : 'failed');
             },
           );

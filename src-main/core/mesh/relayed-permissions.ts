@@ -60,7 +60,9 @@ export class RelayedPermissions {
       if (r.jobId !== jobId || r.remoteId !== remoteId) continue;
       this.byId.delete(id);
       const known = [...RELAYABLE_DECISIONS, 'allow-conversation', 'allow-always', 'cancelled'] as const;
-      const d = (known as readonly string[]).includes(decision) ? (decision as (typeof known)[number]) : 'cancelled';
+      const d = (known as readonly string[]).includes(decision)
+        ? (decision as (typeof known)[number])
+        : 'cancelled';
       this.bus.emit('permission.resolved', { requestId: id, decision: d });
     }
   }

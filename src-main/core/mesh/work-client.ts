@@ -100,9 +100,17 @@ export class WorkClient implements RemoteWorkers {
         tools: [...turn.tools],
         steps: turn.steps,
       });
-      const first = await this.next(channel, peerKey, name, AbortSignal.any([turn.signal, AbortSignal.timeout(ACCEPT_MS)]));
+      const first = await this.next(
+        channel,
+        peerKey,
+        name,
+        AbortSignal.any([turn.signal, AbortSignal.timeout(ACCEPT_MS)]),
+      );
       if (first.type === 'work.refused') {
-        throw new Cell0Error('REMOTE_REFUSED', str((first.body as Body | null)?.message) || `${name} refused.`);
+        throw new Cell0Error(
+          'REMOTE_REFUSED',
+          str((first.body as Body | null)?.message) || `${name} refused.`,
+        );
       }
       if (first.type !== 'work.accepted') throw new Cell0Error('PEER_LOST', `${name} answered out of turn.`);
       for (;;) {
@@ -125,7 +133,11 @@ export class WorkClient implements RemoteWorkers {
             turn.events.text(str(body.text));
             break;
           case 'work.toolCall':
-            turn.events.toolCall({ toolCallId: str(body.toolCallId), toolName: str(body.toolName), input: body.input });
+            turn.events.toolCall({
+              toolCallId: str(body.toolCallId),
+              toolName: str(body.toolName),
+              input: body.input,
+            });
             stopFor(turn.events.countToolCall());
             break;
           case 'work.tool':
@@ -161,7 +173,10 @@ export class WorkClient implements RemoteWorkers {
               attempt: num(body.attempt) || 1,
               maxAttempts: num(body.maxAttempts) || 1,
               waitMs: num(body.waitMs),
-              error: errorShapeSchema.safeParse(body.error).data ?? { code: 'PROVIDER_ERROR', message: 'Retrying.' },
+              error: errorShapeSchema.safeParse(body.error).data ?? {
+                code: 'PROVIDER_ERROR',
+                message: 'Retrying.',
+              },
             });
             break;
           case 'work.done':
@@ -182,7 +197,12 @@ export class WorkClient implements RemoteWorkers {
     }
   }
 
-  private async next(channel: Channel, peerKey: string, name: string, signal: AbortSignal): Promise<Envelope> {
+  private async next(
+    channel: Channel,
+    peerKey: string,
+    name: string,
+    signal: AbortSignal,
+  ): Promise<Envelope> {
     let raw: unknown;
     try {
       raw = await channel.receive(signal);
@@ -198,7 +218,8 @@ export class WorkClient implements RemoteWorkers {
     try {
       return await this.deps.gatekeeper.admit(raw, peerKey, FROM_WORKER);
     } catch (err) {
-      if (isCell0Error(err)) throw new Cell0Error('REMOTE_REFUSED', `${name} sent a message that was refused.`);
+      if (isCell0Error(err))
+        throw new Cell0Error('REMOTE_REFUSED', `${name} sent a message that was refused.`);
       throw err;
     }
   }

@@ -81,7 +81,9 @@ export class WorkHost {
     try {
       resolved = await this.deps.resolve(parsed.data.model);
     } catch (err) {
-      return refuse(err instanceof Cell0Error ? `${here}: ${err.message}` : `${here} has no model to run it.`);
+      return refuse(
+        err instanceof Cell0Error ? `${here}: ${err.message}` : `${here} has no model to run it.`,
+      );
     }
     const peerName = this.deps.directory.get(peerKey)?.name ?? 'a paired instance';
     const mirror = await this.mirror(parsed.data, peerName, resolved);

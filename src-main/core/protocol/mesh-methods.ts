@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import {
-  meshPairingSchema,
-  meshPeerSchema,
-  meshSettingsSchema,
-  meshStatusSchema,
-} from './mesh-entities.js';
+import { meshPairingSchema, meshPeerSchema, meshSettingsSchema, meshStatusSchema } from './mesh-entities.js';
 
 /** A peer named by its peer id, its fingerprint (or the start of it), or its name. */
 const peerRef = z.string().trim().min(1).max(200);

@@ -247,16 +247,7 @@ export class SwarmExecution {
   private async plan(coordinator: SwarmAgent): Promise<Subtask[]> {
     const maxSubtasks = Math.max(1, this.run.budget.maxAgents - 2);
     const toolNames = this.availableTools();
-    const listed = await this.deps.models().catch(() => []);
-    this.placer.setLocalModels(listed);
-    const machines = this.placer.machines();
-    const everywhere = [...listed, ...machines.flatMap((m) => m.models)];
-    // The run's own model first, then the other chat models the provider (and the mesh) lists.
-    const models =
-      everywhere.length > 0
-        ? [...new Set([this.run.model, ...everywhere])].slice(0, machines.length > 0 ? 60 : 30)
-        : [];
-    const machineNames = machines.length > 0 ? [this.deps.remote!.localName(), ...machines.map((m) => m.name)] : [];
+    const { models, machines, machineNames } = this.placer.choices(await this.deps.models().catch(() => []));
     const briefing = await this.briefing(this.run.task);
     let problem: string | null = null;
     for (let attempt = 1; ; attempt++) {

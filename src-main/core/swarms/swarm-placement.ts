@@ -97,9 +97,12 @@ export function placeWorker(input: PlacementInput): Placement {
   const machines = input.machines.filter((m) => !input.exclude.has(m.peerId) && m.freeSlots > 0);
   const hasModel = (m: RemoteMachine) => m.models.includes(input.model);
   const localHas =
-    input.model === input.runModel || input.localModels.length === 0 || input.localModels.includes(input.model);
+    input.model === input.runModel ||
+    input.localModels.length === 0 ||
+    input.localModels.includes(input.model);
   if (input.wanted !== undefined) {
-    if (input.wanted.toLowerCase() === input.localName.toLowerCase()) return { peerId: LOCAL_PEER, reason: null };
+    if (input.wanted.toLowerCase() === input.localName.toLowerCase())
+      return { peerId: LOCAL_PEER, reason: null };
     const named = machines.find((m) => m.name.toLowerCase() === input.wanted!.toLowerCase());
     if (named) return { peerId: named.peerId, reason: `the plan put it on ${named.name}` };
   }
@@ -144,9 +147,25 @@ export class Placer {
     return this.remote?.machines() ?? [];
   }
 
-  /** Called once the plan's model list is known: the models of the run's provider here. */
-  setLocalModels(models: readonly string[]): void {
-    this.localModels = models;
+  /**
+   * What the coordinator may choose from, given the chat models the run's provider lists here:
+   * the run's own model first, then the others here and on the peers; and the machines by name.
+   */
+  choices(listed: readonly string[]): {
+    models: string[];
+    machines: RemoteMachine[];
+    machineNames: string[];
+  } {
+    this.localModels = listed;
+    const machines = this.machines();
+    const everywhere = [...listed, ...machines.flatMap((m) => m.models)];
+    const models =
+      everywhere.length > 0
+        ? [...new Set([this.run.model, ...everywhere])].slice(0, machines.length > 0 ? 60 : 30)
+        : [];
+    const machineNames =
+      machines.length > 0 ? [this.remote!.localName(), ...machines.map((m) => m.name)] : [];
+    return { models, machines, machineNames };
   }
 
   /** Where a new agent starts: this instance, labelled once the owner has a mesh to compare with. */

@@ -19,7 +19,9 @@ export function MeshPeerList() {
     <>
       <h3 className="mesh-subtitle">Paired instances</h3>
       {paired.length === 0 ? (
-        <p className="settings-empty muted">None yet. Pair with one of yours by its address, or from those seen below.</p>
+        <p className="settings-empty muted">
+          None yet. Pair with one of yours by its address, or from those seen below.
+        </p>
       ) : (
         <ul className="provider-list" data-testid="mesh-paired">
           {paired.map((p) => (
@@ -49,7 +51,12 @@ function PairedRow({ peer }: { peer: MeshPeer }) {
   const caps = peer.capabilities;
   const models = caps ? [...new Set(caps.providers.flatMap((p) => p.models))] : [];
   return (
-    <li className="provider-row mesh-peer" data-testid="mesh-peer" data-peer-id={peer.peerId} data-online={peer.online}>
+    <li
+      className="provider-row mesh-peer"
+      data-testid="mesh-peer"
+      data-peer-id={peer.peerId}
+      data-online={peer.online}
+    >
       <div className="provider-row-main">
         <div className="provider-row-title">
           <span className="mesh-status" data-state={peer.online ? 'running' : 'off'}>
@@ -71,7 +78,10 @@ function PairedRow({ peer }: { peer: MeshPeer }) {
             <div>
               <dt>Load</dt>
               <dd>
-                {caps.load.activeAgents} agents at work · remote work {caps.allowRemoteWork ? `on (${caps.load.remoteWorkers}/${caps.load.maxRemoteWorkers})` : 'off'}
+                {caps.load.activeAgents} agents at work · remote work{' '}
+                {caps.allowRemoteWork
+                  ? `on (${caps.load.remoteWorkers}/${caps.load.maxRemoteWorkers})`
+                  : 'off'}
               </dd>
             </div>
           )}
@@ -82,7 +92,12 @@ function PairedRow({ peer }: { peer: MeshPeer }) {
         </dl>
       </div>
       <div className="provider-row-actions">
-        <button type="button" className="button button-small" data-testid="mesh-unpair" onClick={() => setConfirming(true)}>
+        <button
+          type="button"
+          className="button button-small"
+          data-testid="mesh-unpair"
+          onClick={() => setConfirming(true)}
+        >
           Unpair
         </button>
       </div>
@@ -105,8 +120,8 @@ function PairedRow({ peer }: { peer: MeshPeer }) {
             );
           }}
         >
-          Its key is revoked here and it is told, so it revokes this one too. Pairing again needs the code on both
-          screens.
+          Its key is revoked here and it is told, so it revokes this one too. Pairing again needs the code on
+          both screens.
         </ConfirmDialog>
       )}
     </li>
@@ -121,9 +136,18 @@ function SeenRow({ peer, canPair }: { peer: MeshPeer; canPair: boolean }) {
       <div className="provider-row-main">
         <div className="provider-row-title">
           <strong>{peer.name ?? 'An instance'}</strong>
-          <span className="muted">found {peer.via === 'mdns' ? 'on this network' : peer.via === 'manual' ? 'by address' : 'when it called'}</span>
+          <span className="muted">
+            found{' '}
+            {peer.via === 'mdns'
+              ? 'on this network'
+              : peer.via === 'manual'
+                ? 'by address'
+                : 'when it called'}
+          </span>
         </div>
-        <p className="field-help mono">{peer.shortFingerprint} · {peer.addresses[0] ?? peer.peerId}</p>
+        <p className="field-help mono">
+          {peer.shortFingerprint} · {peer.addresses[0] ?? peer.peerId}
+        </p>
         {error && (
           <p className="field-help field-help-error" role="alert">
             {error}

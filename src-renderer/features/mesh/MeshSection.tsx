@@ -26,8 +26,8 @@ export function MeshSection() {
     <section className="settings-section mesh" aria-labelledby="mesh-title" data-testid="mesh-section">
       <h2 id="mesh-title">Mesh</h2>
       <p className="muted">
-        Your other Cell 0 instances (a desktop with a GPU, a home server) can pair with this one and share swarm work.
-        Each pairing is confirmed on both machines; every message between them is signed.
+        Your other Cell 0 instances (a desktop with a GPU, a home server) can pair with this one and share
+        swarm work. Each pairing is confirmed on both machines; every message between them is signed.
       </p>
       {loadError && !status ? (
         <div className="identity-unavailable" role="alert">
@@ -126,7 +126,9 @@ function MeshFacts({ status }: { status: MeshStatus }) {
       <div>
         <dt>Addresses</dt>
         <dd className="mono mesh-addresses" data-testid="mesh-addresses">
-          {status.addresses.length > 0 ? status.addresses.map((a) => <span key={a}>{a}</span>) : 'Not listening'}
+          {status.addresses.length > 0
+            ? status.addresses.map((a) => <span key={a}>{a}</span>)
+            : 'Not listening'}
         </dd>
       </div>
     </dl>

@@ -9,7 +9,13 @@ import { confirmPairing, rejectPairing } from './actions.js';
  * A pairing in progress: the code both screens show, and the owner's confirmation here — typing
  * the code the other screen shows, or (with Touch ID) comparing it and touching the sensor.
  */
-export function PairingCard({ pairing, presence }: { pairing: MeshPairing; presence: MeshStatus['ownerPresence'] }) {
+export function PairingCard({
+  pairing,
+  presence,
+}: {
+  pairing: MeshPairing;
+  presence: MeshStatus['ownerPresence'];
+}) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -37,19 +43,32 @@ export function PairingCard({ pairing, presence }: { pairing: MeshPairing; prese
     return (
       <div className="mesh-pairing failed" role="alert" data-testid="mesh-pairing" data-state="failed">
         <p>{pairing.error?.message ?? 'The pairing ended.'}</p>
-        <button type="button" className="button button-small" onClick={() => useMesh.getState().dismissPairing(pairing.id)}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => useMesh.getState().dismissPairing(pairing.id)}
+        >
           Dismiss
         </button>
       </div>
     );
   }
   return (
-    <section className="mesh-pairing" aria-label={`Pairing with ${who}`} data-testid="mesh-pairing" data-state="waiting">
+    <section
+      className="mesh-pairing"
+      aria-label={`Pairing with ${who}`}
+      data-testid="mesh-pairing"
+      data-state="waiting"
+    >
       <header>
         <KeyRound size={15} aria-hidden />
         <h3>{pairing.direction === 'inbound' ? `${who} asks to pair` : `Pairing with ${who}`}</h3>
       </header>
-      <p className="mesh-code mono" data-testid="mesh-pairing-code" aria-label={`Code ${pairing.code.split('').join(' ')}`}>
+      <p
+        className="mesh-code mono"
+        data-testid="mesh-pairing-code"
+        aria-label={`Code ${pairing.code.split('').join(' ')}`}
+      >
         {pairing.code}
       </p>
       <p className="field-help">
@@ -87,14 +106,20 @@ export function PairingCard({ pairing, presence }: { pairing: MeshPairing; prese
             data-testid="mesh-confirm"
             disabled={busy || (typed && code.replace(/\D/g, '').length !== 6)}
           >
-            {busy ? <Loader2 size={13} className="spin" aria-hidden /> : !typed && <Fingerprint size={13} aria-hidden />}
+            {busy ? (
+              <Loader2 size={13} className="spin" aria-hidden />
+            ) : (
+              !typed && <Fingerprint size={13} aria-hidden />
+            )}
             {typed ? 'Confirm' : 'Confirm with Touch ID'}
           </button>
           <button
             type="button"
             className="button button-ghost"
             data-testid="mesh-reject"
-            onClick={() => void rejectPairing(pairing.id).catch((err: unknown) => setError(errorMessage(err)))}
+            onClick={() =>
+              void rejectPairing(pairing.id).catch((err: unknown) => setError(errorMessage(err)))
+            }
           >
             <X size={13} aria-hidden />
             Not mine

@@ -165,7 +165,9 @@ function PendingCard({ request }: { request: PermissionRequest }) {
         {request.machine && (
           <div>
             <dt>Machine</dt>
-            <dd data-testid="permission-machine">{request.machine} (its kernel runs the call; its rules still apply)</dd>
+            <dd data-testid="permission-machine">
+              {request.machine} (its kernel runs the call; its rules still apply)
+            </dd>
           </div>
         )}
         <div>

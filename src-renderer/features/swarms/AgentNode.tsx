@@ -120,7 +120,10 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
 });
 
 /** Which machine of the owner's mesh the agent runs on, and where it was moved from after a fault. */
-function MachineLabel(props: { name: string; placement: { from: string | null; reason: string | null } | null }) {
+function MachineLabel(props: {
+  name: string;
+  placement: { from: string | null; reason: string | null } | null;
+}) {
   const { name, placement } = props;
   const moved = placement?.from ?? null;
   const why = placement?.reason ? ` (${placement.reason})` : '';

@@ -10,7 +10,9 @@ describe('peer addresses the owner types', () => {
   });
 
   it('resolves a host name (a Tailscale MagicDNS name resolves the same way) on the default port', async () => {
-    expect((await resolveAddress('localhost', 7341)).toString()).toMatch(/^\/ip[46]\/(127\.0\.0\.1|::1)\/tcp\/7341$/);
+    expect((await resolveAddress('localhost', 7341)).toString()).toMatch(
+      /^\/ip[46]\/(127\.0\.0\.1|::1)\/tcp\/7341$/,
+    );
   });
 
   it('says what is wrong with an address that is not one', async () => {

@@ -24,9 +24,15 @@ describe('signed mesh messages', () => {
     const b = signer();
     const c = signer();
     const e = seal(a, b.publicKey, 'work.answer', { decision: 'deny' });
-    expect(openEnvelope({ ...e, body: { decision: 'allow-once' } }, b.publicKey)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(openEnvelope({ ...e, body: { decision: 'allow-once' } }, b.publicKey)).toEqual({
+      ok: false,
+      reason: 'bad signature',
+    });
     expect(openEnvelope(e, c.publicKey)).toEqual({ ok: false, reason: 'addressed to another key' });
-    expect(openEnvelope({ ...e, from: c.publicKey }, b.publicKey)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(openEnvelope({ ...e, from: c.publicKey }, b.publicKey)).toEqual({
+      ok: false,
+      reason: 'bad signature',
+    });
     expect(openEnvelope('not json at all', b.publicKey)).toEqual({ ok: false, reason: 'not a mesh message' });
   });
 });
@@ -45,8 +51,8 @@ describe('the peer id is the identity key', () => {
     const seed = Buffer.from(s.seed);
     await MeshKey.fromSeed({ publicKey: s.publicKey, seed });
     expect(seed.every((b) => b === 0)).toBe(true);
-    await expect(MeshKey.fromSeed({ publicKey: signer().publicKey, seed: Buffer.from(s.seed) })).rejects.toThrow(
-      /does not match/,
-    );
+    await expect(
+      MeshKey.fromSeed({ publicKey: signer().publicKey, seed: Buffer.from(s.seed) }),
+    ).rejects.toThrow(/does not match/);
   });
 });

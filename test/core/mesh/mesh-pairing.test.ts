@@ -76,8 +76,16 @@ describe('mesh pairing between two instances', () => {
     const nextPeer = await b.waitFor(peerEvent((p) => p.publicKey === nextKey && p.state === 'paired'));
     expect((nextPeer.payload as { peer: { name: string } }).peer.name).toBe('laptop');
     // The node came back as the new key and the two talk again (capabilities signed by it).
-    await a.waitFor((f) => f.event === 'mesh.updated' && (f.payload as { status: { peerId: string; status: string } }).status.peerId !== before.peerId && (f.payload as { status: { status: string } }).status.status === 'running');
-    await b.waitFor(peerEvent((p) => p.publicKey === nextKey && p.online && p.capabilities !== null), 20_000);
+    await a.waitFor(
+      (f) =>
+        f.event === 'mesh.updated' &&
+        (f.payload as { status: { peerId: string; status: string } }).status.peerId !== before.peerId &&
+        (f.payload as { status: { status: string } }).status.status === 'running',
+    );
+    await b.waitFor(
+      peerEvent((p) => p.publicKey === nextKey && p.online && p.capabilities !== null),
+      20_000,
+    );
     const peers = (await b.call('mesh.peers')).peers;
     expect(peers.some((p) => p.peerId === before.peerId)).toBe(false);
     const records = (await b.call('audit.list', { limit: 50 })).records;

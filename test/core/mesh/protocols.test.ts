@@ -28,8 +28,9 @@ function auditSpy() {
     records,
     append: async (entry: AuditEntry) => {
       records.push(entry);
-      for (const w of waiters.splice(0)) if (w.match(entry)) w.resolve(entry);
-      else waiters.push(w);
+      for (const w of waiters.splice(0))
+        if (w.match(entry)) w.resolve(entry);
+        else waiters.push(w);
       return {} as never;
     },
     next: (match: (r: AuditEntry) => boolean) =>
@@ -75,9 +76,23 @@ describe('mesh protocols over stream pairs', () => {
       audit,
       bus: new EventBus(),
       logger: silentLogger,
-      settings: () => ({ enabled: true, allowRemoteWork: true, port: 0, mdns: false, name: 'desktop', maxRemoteWorkers: 2 }),
+      settings: () => ({
+        enabled: true,
+        allowRemoteWork: true,
+        port: 0,
+        mdns: false,
+        name: 'desktop',
+        maxRemoteWorkers: 2,
+      }),
       resolve: async (model) => ({
-        provider: { id: 'p', kind: 'openai-compatible', name: 'Fake', baseUrl: resolveUrl, defaultModel: model, keyStored: false },
+        provider: {
+          id: 'p',
+          kind: 'openai-compatible',
+          name: 'Fake',
+          baseUrl: resolveUrl,
+          defaultModel: model,
+          keyStored: false,
+        },
         endpoint: { kind: 'openai-compatible', baseUrl: resolveUrl, apiKey: null },
         model,
         local: false,
@@ -120,7 +135,10 @@ describe('mesh protocols over stream pairs', () => {
     const desktop = signer();
     const laptop = signer();
     const impostor = signer();
-    const { host, audit } = hostWith(desktop, { [laptop.publicKey]: 'revoked', [impostor.publicKey]: 'paired' });
+    const { host, audit } = hostWith(desktop, {
+      [laptop.publicKey]: 'revoked',
+      [impostor.publicKey]: 'paired',
+    });
     const [a1, b1] = await channels();
     const first = host.handle(b1, laptop.publicKey).catch((err: Error) => err);
     await a1.send(seal(laptop, desktop.publicKey, 'work.start', start('j2')));
@@ -149,9 +167,13 @@ describe('mesh protocols over stream pairs', () => {
     await theirs.send(seal(laptop, desktop.publicKey, 'work.start', start('j4')));
     const accepted = (await theirs.receive()) as { type: string };
     expect(accepted.type).toBe('work.accepted');
-    await theirs.send(seal(laptop, desktop.publicKey, 'work.answer', { requestId: 'someone-elses', decision: 'allow-once' }));
+    await theirs.send(
+      seal(laptop, desktop.publicKey, 'work.answer', { requestId: 'someone-elses', decision: 'allow-once' }),
+    );
     expect((await audit.next((r) => r.outcome.includes('did not raise'))).kind).toBe('mesh.refused');
-    await theirs.send(seal(laptop, desktop.publicKey, 'work.answer', { requestId: 'x', decision: 'allow-always' }));
+    await theirs.send(
+      seal(laptop, desktop.publicKey, 'work.answer', { requestId: 'x', decision: 'allow-always' }),
+    );
     expect((await audit.next((r) => r.outcome.includes('wider'))).kind).toBe('mesh.refused');
     await theirs.send(seal(laptop, desktop.publicKey, 'work.stop', null));
     await handled;
@@ -177,7 +199,10 @@ describe('mesh protocols over stream pairs', () => {
     const pb = new Pairings(deps(b));
     const [ca, cb] = await channels();
     const shownOnB = new Promise<string>((resolve) =>
-      busB.subscribe((f) => f.event === 'mesh.pairing' && resolve((f.payload as { pairing: { code: string } }).pairing.code)),
+      busB.subscribe(
+        (f) =>
+          f.event === 'mesh.pairing' && resolve((f.payload as { pairing: { code: string } }).pairing.code),
+      ),
     );
     void pb.handle(cb, a.publicKey);
     const pairing = await pa.initiate(ca, b.publicKey);
@@ -199,16 +224,39 @@ describe('mesh protocols over stream pairs', () => {
     const states: Record<string, MeshPeerState> = {};
     const stored: unknown[] = [];
     const audit = auditSpy();
-    const gatekeeper = new Gatekeeper({ directory: { state: (k) => states[k] ?? null }, audit, logger: silentLogger, me: () => me.publicKey });
+    const gatekeeper = new Gatekeeper({
+      directory: { state: (k) => states[k] ?? null },
+      audit,
+      logger: silentLogger,
+      me: () => me.publicKey,
+    });
     const caps = new Capabilities({
       signer: () => me,
       gatekeeper,
-      directory: { state: (k) => states[k] ?? null, setCapabilities: async (_k, c) => void stored.push(c), rotate: async () => null },
-      own: async () => ({ name: 'me', providers: [], tools: [], allowRemoteWork: false, load: { activeAgents: 0, remoteWorkers: 0, maxRemoteWorkers: 0 }, issuedAt: 1 }),
+      directory: {
+        state: (k) => states[k] ?? null,
+        setCapabilities: async (_k, c) => void stored.push(c),
+        rotate: async () => null,
+      },
+      own: async () => ({
+        name: 'me',
+        providers: [],
+        tools: [],
+        allowRemoteWork: false,
+        load: { activeAgents: 0, remoteWorkers: 0, maxRemoteWorkers: 0 },
+        issuedAt: 1,
+      }),
       rotations: async () => [],
       rotated: () => undefined,
     });
-    const theirs = { name: 'peer', providers: [], tools: ['shell'], allowRemoteWork: true, load: { activeAgents: 1, remoteWorkers: 0, maxRemoteWorkers: 2 }, issuedAt: 2 };
+    const theirs = {
+      name: 'peer',
+      providers: [],
+      tools: ['shell'],
+      allowRemoteWork: true,
+      load: { activeAgents: 1, remoteWorkers: 0, maxRemoteWorkers: 2 },
+      issuedAt: 2,
+    };
     const [c1, s1] = await channels();
     const refused = caps.handle(s1, peer.publicKey).catch((err: Error) => err);
     await c1.send(seal(peer, me.publicKey, 'caps', { capabilities: theirs, rotations: [] }));
@@ -222,6 +270,9 @@ describe('mesh protocols over stream pairs', () => {
     await c2.send(seal(peer, me.publicKey, 'caps', { capabilities: theirs, rotations: [] }));
     await accepted;
     expect(stored).toEqual([theirs]);
-    expect(((await c2.receive()) as { type: string; from: string })).toMatchObject({ type: 'caps', from: me.publicKey });
+    expect((await c2.receive()) as { type: string; from: string }).toMatchObject({
+      type: 'caps',
+      from: me.publicKey,
+    });
   });
 });

@@ -53,7 +53,11 @@ describe('swarm workers on a paired peer', () => {
   async function startSwarm(on: Instance, script: SwarmScript, others: Instance[]) {
     for (const i of [on, ...others]) i.fake.responder = swarmResponder(script).respond;
     const conv = await on.t.call('conversations.create', {});
-    return on.t.call('swarm.start', { conversationId: conv.id, task: 'Split the work.', clientMessageId: 'm1' });
+    return on.t.call('swarm.start', {
+      conversationId: conv.id,
+      task: 'Split the work.',
+      clientMessageId: 'm1',
+    });
   }
 
   it('places a worker on the peer that has its model; it runs there and its answer comes back', async () => {
@@ -81,11 +85,17 @@ describe('swarm workers on a paired peer', () => {
     expect(gpu).toMatchObject({ status: 'done', output: 'Done on the GPU.' });
     expect(gpu.machine).toEqual({ peerId: desktop.peerId, name: 'desktop' });
     expect(agents.find((a) => a.title === 'Local part')!.machine).toEqual({ peerId: null, name: 'laptop' });
-    const placed = laptop.t.events.map(swarmEvent).find((e) => e?.type === 'agent.placed' && e.agentId === gpu.id);
+    const placed = laptop.t.events
+      .map(swarmEvent)
+      .find((e) => e?.type === 'agent.placed' && e.agentId === gpu.id);
     expect(placed).toMatchObject({ machine: { name: 'desktop' }, reason: 'desktop has fake-gpu' });
     // The worker's model call went to the desktop's own provider, not the laptop's.
-    expect(desktop.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: there.'))).toBe(true);
-    expect(laptop.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: there.'))).toBe(false);
+    expect(desktop.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: there.'))).toBe(
+      true,
+    );
+    expect(laptop.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: there.'))).toBe(
+      false,
+    );
     // The desktop keeps a record of what ran on it.
     const mirrored = (await desktop.t.call('conversations.list', {})).conversations;
     expect(mirrored.some((c) => c.title.startsWith('From laptop:'))).toBe(true);
@@ -103,7 +113,9 @@ describe('swarm workers on a paired peer', () => {
         plan: [{ id: 'there', title: 'Write there', model: 'fake-gpu', tools: ['shell'] }],
         workers: {
           there: {
-            replies: [{ toolCalls: [{ name: 'shell', input: { command: 'echo far > far.txt', reason: 'Note it' } }] }],
+            replies: [
+              { toolCalls: [{ name: 'shell', input: { command: 'echo far > far.txt', reason: 'Note it' } }] },
+            ],
             afterTool: { tokens: ['Written on the desktop.'] },
           },
         },
@@ -113,7 +125,11 @@ describe('swarm workers on a paired peer', () => {
     );
     const asked = await laptop.t.waitFor((f) => f.event === 'permission.requested', 30_000);
     const { request } = asked.payload as { request: PermissionRequest };
-    expect(request).toMatchObject({ conversationId: run.conversationId, messageId: assistantMessage.id, machine: 'desktop' });
+    expect(request).toMatchObject({
+      conversationId: run.conversationId,
+      messageId: assistantMessage.id,
+      machine: 'desktop',
+    });
     expect(request.display).toContain('echo far > far.txt');
     expect((await laptop.t.call('permissions.pending', {})).requests.map((r) => r.id)).toContain(request.id);
     // A standing rule for the desktop is not the laptop's to make.
@@ -123,7 +139,10 @@ describe('swarm workers on a paired peer', () => {
     await laptop.t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' });
     expect((await ended(laptop.t, run.id)).status).toBe('done');
     const { agents } = await laptop.t.call('swarm.get', { runId: run.id });
-    expect(agents.find((a) => a.title === 'Write there')).toMatchObject({ output: 'Written on the desktop.', toolCalls: 1 });
+    expect(agents.find((a) => a.title === 'Write there')).toMatchObject({
+      output: 'Written on the desktop.',
+      toolCalls: 1,
+    });
     // The desktop's own kernel ran it and recorded who answered.
     const records = (await desktop.t.call('audit.list', { limit: 50 })).records;
     expect(records.some((r) => r.kind === 'mesh.remote' && r.outcome.includes('allow-once'))).toBe(true);
@@ -143,7 +162,11 @@ describe('swarm workers on a paired peer', () => {
     desktop.fake.responder = (body) => ({ ...swarmResponder(script).respond(body)!, delayMs: 2_000 });
     laptop.fake.responder = swarmResponder(script).respond;
     const conv = await laptop.t.call('conversations.create', {});
-    const { run } = await laptop.t.call('swarm.start', { conversationId: conv.id, task: 'Go.', clientMessageId: 'm2' });
+    const { run } = await laptop.t.call('swarm.start', {
+      conversationId: conv.id,
+      task: 'Go.',
+      clientMessageId: 'm2',
+    });
     const placed = await laptop.t.waitFor((f) => swarmEvent(f)?.type === 'agent.placed', 30_000);
     const agentId = (swarmEvent(placed) as Extract<SwarmEvent, { type: 'agent.placed' }>).agentId;
     await laptop.t.waitFor((f) => {
@@ -162,6 +185,9 @@ describe('swarm workers on a paired peer', () => {
     expect(event.reason).toMatch(/^desktop: /);
     expect((await ended(laptop.t, run.id)).status).toBe('done');
     const { agents } = await laptop.t.call('swarm.get', { runId: run.id });
-    expect(agents.find((a) => a.id === agentId)).toMatchObject({ status: 'done', output: 'Still going on and on.' });
+    expect(agents.find((a) => a.id === agentId)).toMatchObject({
+      status: 'done',
+      output: 'Still going on and on.',
+    });
   });
 });

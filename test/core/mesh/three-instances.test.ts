@@ -10,7 +10,8 @@ import type { SwarmEvent, SwarmRun } from '../../../src-main/core/protocol/swarm
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const peer = (f: EventFrame): MeshPeer | null => (f.event === 'mesh.peer' ? (f.payload as { peer: MeshPeer }).peer : null);
+const peer = (f: EventFrame): MeshPeer | null =>
+  f.event === 'mesh.peer' ? (f.payload as { peer: MeshPeer }).peer : null;
 const swarmEvent = (f: EventFrame): SwarmEvent | null =>
   f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
 const runEnded = (runId: string) => (f: EventFrame) => {
@@ -39,7 +40,8 @@ describe('the mesh between three instances on a network', () => {
     for (const i of all) {
       await i.client.call('mesh.configure', { enabled: true, name: i.name, allowRemoteWork: i !== laptop });
       const running = await i.waitFor(
-        (f) => f.event === 'mesh.updated' && (f.payload as { status: MeshStatus }).status.status === 'running',
+        (f) =>
+          f.event === 'mesh.updated' && (f.payload as { status: MeshStatus }).status.status === 'running',
       );
       ids[i.name] = (running.payload as { status: MeshStatus }).status.peerId!;
     }
@@ -78,7 +80,12 @@ describe('the mesh between three instances on a network', () => {
       );
       expect(await other.cli('mesh', 'confirm', code.replace(' ', ''))).toContain('Waiting');
       expect(await laptop.cli('mesh', 'confirm', code)).toContain('Paired with');
-      await laptop.waitFor((f) => peer(f)?.peerId === ids[other.name] && peer(f)?.capabilities !== null && peer(f)?.state === 'paired');
+      await laptop.waitFor(
+        (f) =>
+          peer(f)?.peerId === ids[other.name] &&
+          peer(f)?.capabilities !== null &&
+          peer(f)?.state === 'paired',
+      );
       await other.waitFor((f) => peer(f)?.peerId === ids.laptop && peer(f)?.state === 'paired');
     }
     const peers = await laptop.cli('mesh', 'peers');
@@ -102,7 +109,12 @@ describe('the mesh between three instances on a network', () => {
     const refused = audit.records.filter((r) => r.kind === 'mesh.refused');
     expect(refused.map((r) => r.outcome).join('\n')).toMatch(/refused work\.start from .*: it is not paired/);
     const { peers } = await laptop.client.call('mesh.peers', {});
-    expect(peers.filter((p) => p.state === 'paired').map((p) => p.name).sort()).toEqual(['desktop', 'server']);
+    expect(
+      peers
+        .filter((p) => p.state === 'paired')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['desktop', 'server']);
   }, 60_000);
 
   it('runs a swarm with workers on both peers and brings the answer back to the laptop', async () => {
@@ -138,7 +150,9 @@ describe('the mesh between three instances on a network', () => {
       machine: { peerId: ids.server, name: 'server' },
     });
     const message = await laptop.waitFor(
-      (f) => f.event === 'message.updated' && (f.payload as { message: Message }).message.id === assistantMessage.id,
+      (f) =>
+        f.event === 'message.updated' &&
+        (f.payload as { message: Message }).message.id === assistantMessage.id,
     );
     expect((message.payload as { message: Message }).message.content).toContain('Both machines answered.');
     // Each peer keeps its own record of the worker it ran.
@@ -193,4 +207,3 @@ describe('the mesh between three instances on a network', () => {
     expect(peer(back)!.state).toBe('paired');
   }, 240_000);
 });
-

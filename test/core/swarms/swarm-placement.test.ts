@@ -19,12 +19,18 @@ const input = (over: Partial<PlacementInput>): PlacementInput => ({
 
 describe('where a swarm worker runs', () => {
   it('on the machine the plan names; on this one when the plan names it', () => {
-    expect(placeWorker(input({ wanted: 'Desktop' }))).toEqual({ peerId: 'p-desktop', reason: 'the plan put it on desktop' });
+    expect(placeWorker(input({ wanted: 'Desktop' }))).toEqual({
+      peerId: 'p-desktop',
+      reason: 'the plan put it on desktop',
+    });
     expect(placeWorker(input({ wanted: 'laptop' }))).toEqual({ peerId: null, reason: null });
   });
 
   it('on a peer that has the model this instance lacks', () => {
-    expect(placeWorker(input({ model: 'gpu-model' }))).toEqual({ peerId: 'p-desktop', reason: 'desktop has gpu-model' });
+    expect(placeWorker(input({ model: 'gpu-model' }))).toEqual({
+      peerId: 'p-desktop',
+      reason: 'desktop has gpu-model',
+    });
   });
 
   it('here while here has room; on the peer with most room once here is busy', () => {
@@ -37,6 +43,8 @@ describe('where a swarm worker runs', () => {
 
   it('never again on a peer that failed the worker, nor on one without room', () => {
     expect(placeWorker(input({ wanted: 'desktop', exclude: new Set(['p-desktop']) })).peerId).toBeNull();
-    expect(placeWorker(input({ model: 'gpu-model', machines: [{ ...desktop, freeSlots: 0 }] })).peerId).toBeNull();
+    expect(
+      placeWorker(input({ model: 'gpu-model', machines: [{ ...desktop, freeSlots: 0 }] })).peerId,
+    ).toBeNull();
   });
 });
