@@ -6,16 +6,11 @@ import { ControlClient } from '../../src-main/cli/control-client.js';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
 import type { MeshPairing, MeshStatus } from '../../src-main/core/protocol/mesh-entities.js';
 import { ServeProcess } from '../fixtures/serve-process.js';
-import { test, expect, openApp, skipOnboarding } from './fixtures.js';
+import { swarmResponder } from '../fixtures/swarm-script.js';
+import { test, expect, connectProvider, lastReply, openApp, send, skipOnboarding } from './fixtures.js';
 
-/** A second instance ("the desktop"), driven through its control socket as `cell0 mesh` would. */
-async function desktopInstance() {
-  const home = await mkdtemp(join(tmpdir(), 'cell0-e2e-peer-'));
-  const serve = new ServeProcess(home, {
-    CELL0_KEYCHAIN_SERVICE: `Cell 0 e2e ${randomUUID()}`,
-    CELL0_MESH_LISTEN: '/ip4/127.0.0.1/tcp/0',
-  });
-  await serve.start();
+/** An instance's control socket with its events, as `cell0 mesh` talks to it. */
+async function controlled(home: string) {
   const client = await ControlClient.connect(home);
   const events: EventFrame[] = [];
   const waiters: { match: (f: EventFrame) => boolean; resolve: (f: EventFrame) => void }[] = [];
@@ -31,9 +26,33 @@ async function desktopInstance() {
       if (seen) resolve(seen);
       else waiters.push({ match, resolve });
     });
+  return { client, waitFor };
+}
+
+const running = (f: EventFrame) =>
+  f.event === 'mesh.updated' && (f.payload as { status: MeshStatus }).status.status === 'running';
+
+/** A second instance ("the desktop") with a provider, its mesh on, remote work allowed. */
+async function desktopInstance(baseUrl: string) {
+  const home = await mkdtemp(join(tmpdir(), 'cell0-e2e-peer-'));
+  const serve = new ServeProcess(home, {
+    CELL0_KEYCHAIN_SERVICE: `Cell 0 e2e ${randomUUID()}`,
+    CELL0_MESH_LISTEN: '/ip4/127.0.0.1/tcp/0',
+  });
+  await serve.start();
+  const { client, waitFor } = await controlled(home);
+  await client.call('providers.save', {
+    kind: 'openai-compatible',
+    name: 'Fake',
+    baseUrl,
+    defaultModel: 'fake-small',
+  });
+  await client.call('mesh.configure', { enabled: true, mdns: false, name: 'desktop', allowRemoteWork: true });
+  const address = ((await waitFor(running)).payload as { status: MeshStatus }).status.addresses[0]!;
   return {
     client,
     waitFor,
+    address,
     async stop() {
       client.close();
       await serve.stop();
@@ -46,25 +65,9 @@ test('Settings → Mesh: turn it on, pair by address with the code confirmed on 
   page,
   cell0,
 }) => {
-  const desktop = await desktopInstance();
+  const desktop = await desktopInstance(cell0.fake.baseUrl);
   try {
-    await desktop.client.call('providers.save', {
-      kind: 'openai-compatible',
-      name: 'Fake',
-      baseUrl: cell0.fake.baseUrl,
-      defaultModel: 'fake-small',
-    });
-    await desktop.client.call('mesh.configure', {
-      enabled: true,
-      mdns: false,
-      name: 'desktop',
-      allowRemoteWork: true,
-    });
-    const running = await desktop.waitFor(
-      (f) => f.event === 'mesh.updated' && (f.payload as { status: MeshStatus }).status.status === 'running',
-    );
-    const desktopAddress = (running.payload as { status: MeshStatus }).status.addresses[0]!;
-
+    const desktopAddress = desktop.address;
     await openApp(page, cell0.serve.url);
     await skipOnboarding(page);
     await page.getByTestId('nav-settings').click();
@@ -105,6 +108,55 @@ test('Settings → Mesh: turn it on, pair by address with the code confirmed on 
     await desktop.waitFor(
       (f) => f.event === 'mesh.peer' && (f.payload as { peer: { state: string } }).peer.state === 'revoked',
     );
+  } finally {
+    await desktop.stop();
+  }
+});
+
+test('the swarm graph labels each node with the machine it runs on', async ({ page, cell0 }) => {
+  const desktop = await desktopInstance(cell0.fake.baseUrl);
+  try {
+    await openApp(page, cell0.serve.url);
+    await connectProvider(page, cell0.fake);
+    // This instance's mesh and the pairing through its control socket, as `cell0 mesh` does it.
+    const laptop = await controlled(cell0.home);
+    await laptop.client.call('mesh.configure', { enabled: true, mdns: false, name: 'laptop' });
+    await laptop.waitFor(running);
+    const { pairing } = await laptop.client.call('mesh.pair', { target: desktop.address });
+    await desktop.waitFor((f) => f.event === 'mesh.pairing');
+    await desktop.client.call('mesh.confirm', { code: pairing.code });
+    await laptop.client.call('mesh.confirm', { code: pairing.code });
+    await laptop.waitFor(
+      (f) =>
+        f.event === 'mesh.peer' &&
+        (f.payload as { peer: { name: string; capabilities: unknown } }).peer.capabilities !== null,
+    );
+    laptop.client.close();
+
+    cell0.fake.responder = swarmResponder({
+      plan: [
+        { id: 'far', title: 'Far part', machine: 'desktop' },
+        { id: 'near', title: 'Near part' },
+      ],
+      workers: {
+        far: { replies: [{ tokens: ['Done ', 'far away.'] }] },
+        near: { replies: [{ tokens: ['Done ', 'here.'] }] },
+      },
+      merge: 'Both parts done.',
+    }).respond;
+    await page.getByTestId('new-conversation').click();
+    await send(page, '/swarm Do it on two machines');
+    await expect(lastReply(page)).toContainText('Both parts done.');
+    const graph = page.getByTestId('inspector-swarm').getByTestId('swarm-graph');
+    const node = (title: string) =>
+      graph.getByTestId('swarm-node').filter({ has: page.getByRole('button', { name: new RegExp(title) }) });
+    await expect(node('Far part').getByTestId('swarm-node-machine')).toHaveText('desktop');
+    await expect(node('Far part').getByTestId('swarm-node-machine')).toHaveAttribute(
+      'aria-label',
+      'Runs on desktop (the plan put it on desktop)',
+    );
+    await expect(node('Near part').getByTestId('swarm-node-machine')).toHaveText('laptop');
+    await expect(node('Coordinator').getByTestId('swarm-node-machine')).toHaveText('laptop');
   } finally {
     await desktop.stop();
   }
