@@ -108,9 +108,16 @@ export class MeshInstance {
     return stdout;
   }
 
+  /** As if the machine lost power: the app and its keyring die at once, with no chance to say goodbye. */
+  async kill(): Promise<void> {
+    const exited = new Promise((resolve) => this.serve.once('exit', resolve));
+    signalGroup(this.serve, 'SIGKILL');
+    await exited;
+  }
+
   async stop(): Promise<void> {
     this.client?.close();
-    if (this.serve && this.serve.exitCode === null) {
+    if (this.serve && this.serve.exitCode === null && this.serve.signalCode === null) {
       const exited = new Promise((resolve) => this.serve.once('exit', resolve));
       signalGroup(this.serve, 'SIGINT');
       await exited;

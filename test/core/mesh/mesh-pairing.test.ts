@@ -58,6 +58,12 @@ describe('mesh pairing between two instances', () => {
     expect(desktop.capabilities).toMatchObject({ name: 'desktop', allowRemoteWork: true });
     expect(desktop.capabilities!.tools.length).toBeGreaterThan(0);
 
+    // Capabilities are re-sent when they change: remote work turned off there shows here at once.
+    await b.call('mesh.configure', { allowRemoteWork: false });
+    await a.waitFor(
+      peerEvent((p) => p.peerId === bStatus.peerId && p.capabilities?.allowRemoteWork === false),
+    );
+
     await a.call('mesh.unpair', { peer: 'desktop' });
     await b.waitFor(peerEvent((p) => p.peerId === aStatus.peerId && p.state === 'revoked'));
     const audit = await b.call('audit.list', { limit: 100 });

@@ -206,4 +206,40 @@ describe('the mesh between three instances on a network', () => {
     );
     expect(peer(back)!.state).toBe('paired');
   }, 240_000);
+
+  it('moves a worker off a peer whose process is killed mid-run', async () => {
+    const slow: SwarmScript = {
+      plan: [{ id: 'long', title: 'Long job', machine: 'server' }],
+      workers: { long: { replies: [{ tokens: Array.from({ length: 40 }, (_, i) => `step${i} `) }] } },
+      merge: 'Finished without the server.',
+    };
+    await laptop.script(slow);
+    await desktop.script(slow);
+    await server.script({ ...slow, delayMs: 500 });
+    const conv = await laptop.client.call('conversations.create', {});
+    const { run: started } = await laptop.client.call('swarm.start', {
+      conversationId: conv.id,
+      task: 'Take a while on the server.',
+      clientMessageId: 'mesh-swarm-3',
+    });
+    const placed = await laptop.waitFor((f) => {
+      const e = swarmEvent(f);
+      return e?.type === 'agent.placed' && e.runId === started.id && e.machine.name === 'server';
+    });
+    const agentId = (swarmEvent(placed) as Extract<SwarmEvent, { type: 'agent.placed' }>).agentId;
+    await laptop.waitFor((f) => {
+      const e = swarmEvent(f);
+      return e?.type === 'agent.text' && e.agentId === agentId;
+    });
+    await server.kill();
+    const moved = await laptop.waitFor((f) => {
+      const e = swarmEvent(f);
+      return e?.type === 'agent.placed' && e.agentId === agentId && e.from?.name === 'server';
+    }, 90_000);
+    const event = swarmEvent(moved) as Extract<SwarmEvent, { type: 'agent.placed' }>;
+    expect(['laptop', 'desktop']).toContain(event.machine.name);
+    expect(event.reason).toMatch(/^server: /);
+    const end = await laptop.waitFor(runEnded(started.id), 90_000);
+    expect((end.payload as { run: SwarmRun }).run.status).toBe('done');
+  }, 180_000);
 });
