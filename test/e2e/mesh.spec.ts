@@ -40,25 +40,39 @@ async function desktopInstance(baseUrl: string) {
     CELL0_MESH_LISTEN: '/ip4/127.0.0.1/tcp/0',
   });
   await serve.start();
-  const { client, waitFor } = await controlled(home);
-  await client.call('providers.save', {
-    kind: 'openai-compatible',
-    name: 'Fake',
-    baseUrl,
-    defaultModel: 'fake-small',
-  });
-  await client.call('mesh.configure', { enabled: true, mdns: false, name: 'desktop', allowRemoteWork: true });
-  const address = ((await waitFor(running)).payload as { status: MeshStatus }).status.addresses[0]!;
-  return {
-    client,
-    waitFor,
-    address,
-    async stop() {
-      client.close();
-      await serve.stop();
-      await rm(home, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    await serve.stop();
+    await rm(home, { recursive: true, force: true });
   };
+  try {
+    const { client, waitFor } = await controlled(home);
+    await client.call('providers.save', {
+      kind: 'openai-compatible',
+      name: 'Fake',
+      baseUrl,
+      defaultModel: 'fake-small',
+    });
+    await client.call('mesh.configure', {
+      enabled: true,
+      mdns: false,
+      name: 'desktop',
+      allowRemoteWork: true,
+    });
+    const address = ((await waitFor(running)).payload as { status: MeshStatus }).status.addresses[0]!;
+    return {
+      client,
+      waitFor,
+      address,
+      async stop() {
+        client.close();
+        await stop();
+      },
+    };
+  } catch (err) {
+    // A setup that fails stops what it started.
+    await stop();
+    throw err;
+  }
 }
 
 test('Settings → Mesh: turn it on, pair by address with the code confirmed on both sides, see the peer, unpair', async ({

@@ -334,6 +334,11 @@ export class MeshService {
    * follows the chain when it next hears from us.
    */
   private onIdentity({ state }: EventPayload<'identity.updated'>): void {
+    // The keychain was unlocked since the node failed for want of the key: try again.
+    if (!this.runtime && state.status === 'ready' && this.phase === 'failed' && this.settings().enabled) {
+      this.schedule(() => this.up());
+      return;
+    }
     const runtime = this.runtime;
     if (!runtime || state.status !== 'ready' || state.identity.publicKey === runtime.publicKey) return;
     const previous = runtime.publicKey;

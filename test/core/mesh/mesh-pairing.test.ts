@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestCore } from '../../helpers/core.js';
 import { enableMesh, pairCores, pairingEvent, peerEvent, startMeshCore } from '../../helpers/mesh.js';
+import type { MeshStatus } from '../../../src-main/core/protocol/mesh-entities.js';
 
 describe('mesh pairing between two instances', () => {
   const cores: TestCore[] = [];
@@ -96,5 +97,44 @@ describe('mesh pairing between two instances', () => {
     expect(peers.some((p) => p.peerId === before.peerId)).toBe(false);
     const records = (await b.call('audit.list', { limit: 50 })).records;
     expect(records.some((r) => r.kind === 'mesh.pair' && r.outcome.includes('key rotated'))).toBe(true);
+  });
+});
+
+describe('the mesh and the identity key', () => {
+  it('says why it cannot run while the key is missing from the keychain, and starts once it is back', async () => {
+    const { createRequire } = await import('node:module');
+    const keytar = createRequire(import.meta.url)('keytar') as {
+      getPassword(s: string, a: string): Promise<string | null>;
+      setPassword(s: string, a: string, p: string): Promise<void>;
+      deletePassword(s: string, a: string): Promise<boolean>;
+    };
+    const { keychainAccountFor } = await import('../../../src-main/core/identity/identity-service.js');
+    const t = await startMeshCore();
+    try {
+      await enableMesh(t, 'laptop');
+      const identity = await t.call('identity.get');
+      if (identity.status !== 'ready') throw new Error('identity not ready');
+      const account = keychainAccountFor(identity.identity.publicKey);
+      const secret = (await keytar.getPassword(t.keychainService, account))!;
+      await keytar.deletePassword(t.keychainService, account);
+      await t.restart();
+      const failed = await t.waitFor(
+        (f) => f.event === 'mesh.updated' && (f.payload as { status: MeshStatus }).status.status === 'failed',
+      );
+      expect((failed.payload as { status: MeshStatus }).status.error?.code).toBe('IDENTITY_UNAVAILABLE');
+      await keytar.setPassword(t.keychainService, account, secret);
+      expect((await t.call('identity.get')).status).toBe('ready');
+      const back = await t.waitFor(
+        (f) =>
+          f.event === 'mesh.updated' &&
+          (f.payload as { status: MeshStatus }).status.status === 'running' &&
+          t.events.indexOf(f) > t.events.indexOf(failed),
+      );
+      expect((back.payload as { status: MeshStatus }).status.peerId).toBe(
+        (await t.call('mesh.status')).peerId,
+      );
+    } finally {
+      await t.close();
+    }
   });
 });
