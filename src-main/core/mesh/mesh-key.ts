@@ -43,4 +43,9 @@ export class MeshKey {
   sign(data: string): string {
     return signBytes(this.signingKey, data);
   }
+
+  /** Once the node has stopped: libp2p's copy of the private key is overwritten (node:crypto's is dropped). */
+  destroy(): void {
+    this.libp2pKey.raw.fill(0);
+  }
 }

@@ -145,6 +145,7 @@ export class MeshRuntime {
     const node = this.node;
     this.node = null;
     await node?.stop();
+    this.deps.key.destroy();
   }
 
   addresses(): string[] {

@@ -51,6 +51,9 @@ describe('the peer id is the identity key', () => {
     const seed = Buffer.from(s.seed);
     await MeshKey.fromSeed({ publicKey: s.publicKey, seed });
     expect(seed.every((b) => b === 0)).toBe(true);
+    const key = await MeshKey.fromSeed({ publicKey: s.publicKey, seed: Buffer.from(s.seed) });
+    key.destroy();
+    expect(key.libp2pKey.raw.every((b) => b === 0)).toBe(true);
     await expect(
       MeshKey.fromSeed({ publicKey: signer().publicKey, seed: Buffer.from(s.seed) }),
     ).rejects.toThrow(/does not match/);
