@@ -160,10 +160,26 @@ export class PeerDirectory {
   async rotate(previousKey: string, nextKey: string, nextPeerId: string): Promise<MeshPeer | null> {
     const old = this.entries.get(previousKey);
     if (!old || old.state !== 'paired') return null;
-    await this.store.rotate(previousKey, { publicKey: nextKey, peerId: nextPeerId }, Date.now());
-    const next: Entry = { ...old, publicKey: nextKey, peerId: nextPeerId, online: false, capabilities: null };
+    // Taken over before anything is awaited: the same rotation often arrives on several streams at once.
+    const before = { ...old };
+    const seen = this.entries.get(nextKey);
+    const next: Entry = {
+      ...old,
+      publicKey: nextKey,
+      peerId: nextPeerId,
+      online: seen?.online ?? false,
+      capabilities: null,
+    };
     Object.assign(old, { state: 'revoked', online: false, replacedBy: nextKey, capabilities: null });
     this.entries.set(nextKey, next);
+    try {
+      await this.store.rotate(previousKey, { publicKey: nextKey, peerId: nextPeerId }, Date.now());
+    } catch (err) {
+      Object.assign(old, before);
+      if (seen) this.entries.set(nextKey, seen);
+      else this.entries.delete(nextKey);
+      throw err;
+    }
     this.announce(next);
     return toPeer(next);
   }

@@ -138,3 +138,42 @@ describe('the mesh and the identity key', () => {
     }
   });
 });
+
+describe('a rotation while a peer is away', () => {
+  it('is followed by the peer through the signed chain when the two meet again', async () => {
+    const { createServer } = await import('node:net');
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = s.address() as { port: number };
+          s.close(() => resolve(port));
+        });
+      });
+    // Fixed ports, as on real machines: each finds the other where it was.
+    const a = await startMeshCore({ mesh: { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] } });
+    const b = await startMeshCore({ mesh: { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`] } });
+    try {
+      await enableMesh(a, 'laptop');
+      await enableMesh(b, 'desktop');
+      await pairCores(a, b);
+      const mark = b.events.length;
+      await b.call('mesh.configure', { enabled: false });
+      const { state } = await a.call('identity.rotate');
+      const nextKey = state.status === 'ready' ? state.identity.publicKey : '';
+      await b.call('mesh.configure', { enabled: true });
+      const repinned = await b.waitFor(
+        (f) =>
+          b.events.indexOf(f) > mark && peerEvent((p) => p.publicKey === nextKey && p.state === 'paired')(f),
+        20_000,
+      );
+      expect((repinned.payload as { peer: { name: string } }).peer.name).toBe('laptop');
+      await b.waitFor(
+        peerEvent((p) => p.publicKey === nextKey && p.online && p.capabilities !== null),
+        20_000,
+      );
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
+});
