@@ -101,8 +101,8 @@ describe('the mesh between three instances on a network', () => {
       process.env,
       ROOT,
     );
-    const [, work] = await lineFrom(stranger, /work: (\S+)\n/, 'the stranger');
-    const [, caps] = await lineFrom(stranger, /caps: (\S+)\n/, 'the stranger');
+    // Both lines may come in one chunk: read them together.
+    const [, work, caps] = await lineFrom(stranger, /work: (\S+)\ncaps: (\S+)\n/, 'the stranger');
     expect(work).not.toBe('work.accepted');
     expect(caps).not.toBe('caps');
     const audit = await laptop.client.call('audit.list', { limit: 100 });
