@@ -29,6 +29,33 @@ async function controlled(home: string) {
   return { client, waitFor };
 }
 
+/** This instance's mesh on and paired with the desktop through its control socket, as `cell0 mesh` does it. */
+async function pairThroughControl(
+  home: string,
+  desktop: {
+    address: string;
+    client: ControlClient;
+    waitFor: (m: (f: EventFrame) => boolean) => Promise<EventFrame>;
+  },
+): Promise<void> {
+  const laptop = await controlled(home);
+  try {
+    await laptop.client.call('mesh.configure', { enabled: true, mdns: false, name: 'laptop' });
+    await laptop.waitFor(running);
+    const { pairing } = await laptop.client.call('mesh.pair', { target: desktop.address });
+    await desktop.waitFor((f) => f.event === 'mesh.pairing');
+    await desktop.client.call('mesh.confirm', { code: pairing.code });
+    await laptop.client.call('mesh.confirm', { code: pairing.code });
+    await laptop.waitFor(
+      (f) =>
+        f.event === 'mesh.peer' &&
+        (f.payload as { peer: { capabilities: unknown } }).peer.capabilities !== null,
+    );
+  } finally {
+    laptop.client.close();
+  }
+}
+
 const running = (f: EventFrame) =>
   f.event === 'mesh.updated' && (f.payload as { status: MeshStatus }).status.status === 'running';
 
@@ -132,20 +159,7 @@ test('the swarm graph labels each node with the machine it runs on', async ({ pa
   try {
     await openApp(page, cell0.serve.url);
     await connectProvider(page, cell0.fake);
-    // This instance's mesh and the pairing through its control socket, as `cell0 mesh` does it.
-    const laptop = await controlled(cell0.home);
-    await laptop.client.call('mesh.configure', { enabled: true, mdns: false, name: 'laptop' });
-    await laptop.waitFor(running);
-    const { pairing } = await laptop.client.call('mesh.pair', { target: desktop.address });
-    await desktop.waitFor((f) => f.event === 'mesh.pairing');
-    await desktop.client.call('mesh.confirm', { code: pairing.code });
-    await laptop.client.call('mesh.confirm', { code: pairing.code });
-    await laptop.waitFor(
-      (f) =>
-        f.event === 'mesh.peer' &&
-        (f.payload as { peer: { name: string; capabilities: unknown } }).peer.capabilities !== null,
-    );
-    laptop.client.close();
+    await pairThroughControl(cell0.home, desktop);
 
     cell0.fake.responder = swarmResponder({
       plan: [
@@ -171,6 +185,45 @@ test('the swarm graph labels each node with the machine it runs on', async ({ pa
     );
     await expect(node('Near part').getByTestId('swarm-node-machine')).toHaveText('laptop');
     await expect(node('Coordinator').getByTestId('swarm-node-machine')).toHaveText('laptop');
+  } finally {
+    await desktop.stop();
+  }
+});
+
+test("a remote worker's permission card shows in this window, names the machine, and allowing it once runs the call there", async ({
+  page,
+  cell0,
+}) => {
+  const desktop = await desktopInstance(cell0.fake.baseUrl);
+  try {
+    await openApp(page, cell0.serve.url);
+    await connectProvider(page, cell0.fake);
+    await pairThroughControl(cell0.home, desktop);
+    cell0.fake.responder = swarmResponder({
+      plan: [{ id: 'far', title: 'Write far', machine: 'desktop', tools: ['shell'] }],
+      workers: {
+        far: {
+          replies: [
+            { toolCalls: [{ name: 'shell', input: { command: 'echo far > far.txt', reason: 'Note it' } }] },
+          ],
+          afterTool: { tokens: ['Written on the desktop.'] },
+        },
+      },
+      merge: 'The note is on the desktop.',
+    }).respond;
+    await page.getByTestId('new-conversation').click();
+    await send(page, '/swarm Write a note on the desktop');
+    const card = lastReply(page).locator('[data-testid="permission-card"][data-state="pending"]');
+    await expect(card.getByTestId('permission-display')).toContainText('echo far > far.txt');
+    await expect(card.getByTestId('permission-machine')).toContainText('desktop');
+    // Wider grants for the desktop are made on the desktop.
+    await expect(card.getByTestId('permission-allow-always')).toHaveCount(0);
+    await expect(card.getByTestId('permission-allow-conversation')).toHaveCount(0);
+    await card.getByTestId('permission-allow-once').click();
+    await expect(lastReply(page)).toContainText('The note is on the desktop.');
+    const records = (await desktop.client.call('audit.list', { limit: 50 })).records;
+    expect(records.some((r) => r.kind === 'mesh.remote' && r.outcome.includes('allow-once'))).toBe(true);
+    expect(records.some((r) => r.kind === 'tool.result')).toBe(true);
   } finally {
     await desktop.stop();
   }
