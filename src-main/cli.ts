@@ -12,6 +12,8 @@ Commands:
   sandbox run [--net] [--workspace DIR] -- CMD...
                    Run one command under the tool sandbox and its limits
   audit verify     Check the audit log's hash chain and signatures (exit 1 if broken)
+  channels add|list|approve|remove
+                   Chat channels (Telegram, Discord, WhatsApp): \`cell0 channels --help\`
   mesh status | peers | pair ADDRESS | confirm CODE | unpair PEER | on | off
                    The mesh of the running app (\`cell0 mesh help\` for all of it)
 
@@ -26,6 +28,9 @@ Environment:
   CELL0_OLLAMA_URL Where to look for Ollama (default http://127.0.0.1:11434)
   CELL0_LMSTUDIO_URL
                    Where to look for LM Studio (default http://127.0.0.1:1234/v1)
+  CELL0_MEMORY_TICK_MS, CELL0_MEMORY_IDLE_MS
+                   How often the memory daemon looks for work (default 30000), and how long
+                   a conversation must be quiet before it is read (default 120000)
   CELL0_MESH_LISTEN
                    Where the mesh listens, multiaddrs split by commas, e.g. a Tailscale
                    address only: /ip4/100.64.0.7/tcp/7341 (default every interface)`;
@@ -35,14 +40,29 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** A duration in ms from the environment, or undefined when unset; anything else is refused. */
+function durationFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) fail(`${name} must be a whole number of milliseconds`);
+  return ms;
+}
+
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535`);
   const started = performance.now();
   const env = process.env;
+  const tickMs = durationFrom(env, 'CELL0_MEMORY_TICK_MS');
+  const idleMs = durationFrom(env, 'CELL0_MEMORY_IDLE_MS');
   const handle = await startServe({
     port,
+    memory: {
+      ...(tickMs !== undefined ? { tickMs } : {}),
+      ...(idleMs !== undefined ? { idleMs } : {}),
+    },
     ...(env.CELL0_KEYCHAIN_SERVICE ? { keychainService: env.CELL0_KEYCHAIN_SERVICE } : {}),
     localServers: {
       ...(env.CELL0_OLLAMA_URL ? { ollama: env.CELL0_OLLAMA_URL } : {}),
@@ -56,6 +76,13 @@ async function serve(args: string[]): Promise<void> {
       `  Data: ${handle.core.dataDir}\n` +
       `Press Ctrl-C to stop.\n`,
   );
+  void handle.core
+    .whenStarted()
+    .then(() =>
+      handle.core.logger.info(
+        `all services started ${Math.round(performance.now() - started)} ms after launch`,
+      ),
+    );
   let stoppingSince = 0;
   const shutdown = (signal: string) => {
     if (stoppingSince) {
@@ -92,6 +119,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') return await serve(rest);
     if (command === 'sandbox') return await sandboxCommand(rest);
     if (command === 'audit') return await auditCommand(rest);
+    if (command === 'channels')
+      return await (await import('./cli/channels-command.js')).channelsCommand(rest);
     if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));

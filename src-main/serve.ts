@@ -5,6 +5,7 @@ import { createCore, type Core } from './core/app.js';
 import { WsGateway } from './core/gateway/ws-gateway.js';
 import { createLogger, type Logger } from './core/base/logger.js';
 import type { LocalServerUrls } from './core/agents/local-servers.js';
+import type { MemoryServiceTiming } from './core/memory/memory-service.js';
 import { defaultDataDir } from './core/base/paths.js';
 
 export const DEFAULT_PORT = 7340;
@@ -18,6 +19,8 @@ export interface ServeOptions {
   logger?: Logger;
   keychainService?: string;
   localServers?: LocalServerUrls;
+  /** How often the memory daemon looks for work and how long a conversation must be quiet first. */
+  memory?: MemoryServiceTiming;
   /** Where the mesh node listens (multiaddrs); default every interface on the mesh port. */
   meshListen?: string[];
 }
@@ -49,6 +52,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     logger,
     ...(options.keychainService ? { keychainService: options.keychainService } : {}),
     ...(options.localServers ? { localServers: options.localServers } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
     ...(options.meshListen ? { mesh: { listen: options.meshListen } } : {}),
   });
   await core.start();

@@ -8,7 +8,7 @@ import { PauseGate } from './base/pause-gate.js';
 import { ProviderRegistry } from './agents/provider-registry.js';
 import { IdentityService } from './identity/identity-service.js';
 import { AuditLog } from './kernel/audit/audit-log.js';
-import { Kernel } from './kernel/kernel.js';
+import { defaultWorkspaceRoot, Kernel } from './kernel/kernel.js';
 import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
 import { createHandlers } from './handlers.js';
@@ -21,6 +21,13 @@ import { createRouter, type Router } from './protocol/router.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { StorageService } from './storage/storage-service.js';
 import { createLogger, type Logger } from './base/logger.js';
+import { ServiceBoard } from './base/service-board.js';
+import { routeSdkWarnings } from './agents/sdk-warnings.js';
+import { chatAgentEntry } from './gateway/channels/agent-entry.js';
+import type { ChannelAdapter } from './gateway/channels/adapter.js';
+import type { Backoff } from './gateway/channels/account-supervisor.js';
+import { ChannelService } from './gateway/channels/channel-service.js';
+import type { ChannelKind } from './protocol/channel-entities.js';
 import { ControlSocket } from './gateway/control-socket.js';
 import { providerOffer, resolveByName } from './mesh/mesh-offer.js';
 import { MeshService } from './mesh/mesh-service.js';
@@ -50,6 +57,10 @@ export interface CoreOptions {
   memory?: MemoryServiceTiming;
   /** Default swarm budget (tests shrink it). */
   swarmBudget?: Partial<SwarmBudget>;
+  /** Chat platform adapters instead of the real ones (tests: WhatsApp at Baileys' socket boundary). */
+  channelAdapters?: Partial<Record<ChannelKind, ChannelAdapter>>;
+  /** Reconnect and resend waits of the channels (tests shorten them). */
+  channelBackoff?: Backoff;
   /** The mesh: how the owner confirms pairings (Touch ID on the desktop), where tests listen, timing. */
   mesh?: { presence?: OwnerPresence; listen?: string[]; timing?: Partial<MeshTiming> };
   /** Listen on the control socket for the `cell0` command (default true). */
@@ -60,6 +71,8 @@ export interface Service {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Started after the core is ready (requests that need it wait); its label is what the owner reads. */
+  background?: { label: string };
 }
 
 export interface Core {
@@ -67,7 +80,10 @@ export interface Core {
   readonly router: Router;
   readonly bus: EventBus;
   readonly logger: Logger;
+  /** Starts what answering needs (storage, settings) and returns; the rest starts in the background. */
   start(): Promise<void>;
+  /** Resolves once every background service has started (or failed, which its status says). */
+  whenStarted(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,7 +95,7 @@ export const VERSION = '0.1.0';
  */
 export function createCore(options: CoreOptions): Core {
   const logger = options.logger ?? createLogger();
-  const bus = new EventBus();
+  const bus = new EventBus({ logger });
   const storage = new StorageService(options.dataDir);
   const settings = new SettingsStore(options.dataDir);
   const keychain = new Keychain(options.keychainService);
@@ -91,8 +107,15 @@ export function createCore(options: CoreOptions): Core {
   const audit = new AuditLog({ db: storage.db, identity, bus });
   const permissions = new PermissionEngine({ db: storage.db, identity, bus, audit });
   const gate = new PauseGate();
-  const sandbox = new Sandbox({ logger, ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}) });
+  // Workspaces must really be under the root, every symlink followed, or the sandbox refuses them.
+  const workspaceRoot = defaultWorkspaceRoot(options.dataDir);
+  const sandbox = new Sandbox({
+    logger,
+    workspaceRoots: [workspaceRoot],
+    ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+  });
   const kernel = new Kernel({
+    workspaceRoot,
     gate,
     sandbox,
     permissions,
@@ -111,6 +134,7 @@ export function createCore(options: CoreOptions): Core {
     conversations,
     settings,
     audit,
+    kernel,
     logger,
     ...(options.memory ?? {}),
   });
@@ -147,6 +171,8 @@ export function createCore(options: CoreOptions): Core {
     ...(options.budget ? { budget: options.budget } : {}),
     logger,
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
+    // Channels sit above chat: bound late, called only while a reply runs.
+    conversationTools: (ctx) => channels.tools(ctx),
   });
   const mesh: MeshService = new MeshService({
     db: storage.db,
@@ -180,7 +206,33 @@ export function createCore(options: CoreOptions): Core {
     gate,
   });
 
+  let unrouteWarnings: (() => void) | null = null;
+  const channels: ChannelService = new ChannelService({
+    db: storage.db,
+    audit,
+    bus,
+    keychain,
+    logger,
+    dataDir: options.dataDir,
+    conversations,
+    agent: chatAgentEntry(chat, bus, conversations),
+    workspaceFor: (conversationId) => kernel.workspaceFor(conversationId),
+    answerPermission: (requestId, decision) => permissions.respond(requestId, decision),
+    ...(options.channelAdapters ? { adapters: options.channelAdapters } : {}),
+    ...(options.channelBackoff ? { backoff: options.channelBackoff } : {}),
+  });
+
   const services: Service[] = [
+    {
+      name: 'model-warnings',
+      start: async () => {
+        unrouteWarnings = routeSdkWarnings(logger);
+      },
+      stop: async () => {
+        unrouteWarnings?.();
+        unrouteWarnings = null;
+      },
+    },
     { name: 'storage', start: () => storage.start(), stop: () => storage.stop() },
     {
       name: 'settings',
@@ -190,20 +242,72 @@ export function createCore(options: CoreOptions): Core {
       },
       stop: () => settings.stop(),
     },
-    { name: 'identity', start: () => identity.start(), stop: () => identity.stop() },
-    { name: 'audit', start: () => audit.start(), stop: () => audit.stop() },
-    { name: 'permissions', start: () => permissions.start(), stop: () => permissions.stop() },
-    { name: 'kernel', start: () => kernel.start(), stop: () => kernel.stop() },
-    { name: 'memory', start: () => memory.start(), stop: () => memory.stop() },
-    { name: 'chat', start: () => chat.start(), stop: () => chat.stop() },
-    { name: 'swarms', start: () => swarms.start(), stop: () => swarms.stop() },
-    { name: 'agents-monitor', start: () => monitor.start(), stop: () => monitor.stop() },
-    // Last: its node starts in the background once everything it serves is up.
-    { name: 'mesh', start: () => mesh.start(), stop: () => mesh.stop() },
+    {
+      name: 'identity',
+      start: () => identity.start(),
+      stop: () => identity.stop(),
+      background: { label: 'identity' },
+    },
+    {
+      name: 'audit',
+      start: () => audit.start(),
+      stop: () => audit.stop(),
+      background: { label: 'audit log' },
+    },
+    {
+      name: 'permissions',
+      start: () => permissions.start(),
+      stop: () => permissions.stop(),
+      background: { label: 'permissions' },
+    },
+    {
+      name: 'kernel',
+      start: () => kernel.start(),
+      stop: () => kernel.stop(),
+      background: { label: 'sandbox' },
+    },
+    {
+      name: 'memory',
+      start: () => memory.start(),
+      stop: () => memory.stop(),
+      background: { label: 'memory' },
+    },
+    { name: 'chat', start: () => chat.start(), stop: () => chat.stop(), background: { label: 'chat' } },
+    {
+      name: 'swarms',
+      start: () => swarms.start(),
+      stop: () => swarms.stop(),
+      background: { label: 'swarms' },
+    },
+    {
+      name: 'agents-monitor',
+      start: () => monitor.start(),
+      stop: () => monitor.stop(),
+      background: { label: 'agents' },
+    },
+    {
+      name: 'channels',
+      start: () => channels.start(),
+      stop: () => channels.stop(),
+      // Last: channels hand messages to chat; each account connects in the background.
+      background: { label: 'channels' },
+    },
+    {
+      name: 'mesh',
+      start: () => mesh.start(),
+      stop: () => mesh.stop(),
+      // After what it serves; its node itself starts in the background of this start.
+      background: { label: 'mesh' },
+    },
   ];
+
+  const board = new ServiceBoard((list) => bus.emit('core.status', { services: list }));
+  for (const service of services)
+    if (service.background) board.expect(service.name, service.background.label);
 
   const router = createRouter(
     createHandlers({
+      board,
       mode: options.mode,
       dataDir: options.dataDir,
       version: VERSION,
@@ -219,6 +323,7 @@ export function createCore(options: CoreOptions): Core {
       monitor,
       memory,
       swarms,
+      channels,
       mesh,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
@@ -231,6 +336,26 @@ export function createCore(options: CoreOptions): Core {
 
   const started: Service[] = [];
   let stopping: Promise<void> | null = null;
+  let background: Promise<void> = Promise.resolve();
+
+  const startOne = async (service: Service) => {
+    await service.start();
+    started.push(service);
+  };
+
+  /** One after another, in order: each may rely on those before it. A failure is its own, not the core's. */
+  const startBackground = async () => {
+    for (const service of services.filter((s) => s.background)) {
+      if (stopping) return;
+      try {
+        await startOne(service);
+        board.started(service.name);
+      } catch (err) {
+        logger.error(`${service.name} failed to start`, err);
+        board.failed(service.name, err);
+      }
+    }
+  };
 
   return {
     dataDir: options.dataDir,
@@ -238,20 +363,24 @@ export function createCore(options: CoreOptions): Core {
     bus,
     logger,
     async start() {
-      for (const service of services) {
+      for (const service of services.filter((s) => !s.background)) {
         try {
-          await service.start();
+          await startOne(service);
         } catch (err) {
           logger.error(`${service.name} failed to start`, err);
           await this.stop();
           throw err;
         }
-        started.push(service);
       }
+      background = startBackground();
     },
+    whenStarted: () => background,
     stop() {
       stopping ??= (async () => {
+        // A service half-way through starting finishes first, so it is stopped, not abandoned.
+        await background;
         for (const service of started.reverse()) {
+          board.stopped(service.name);
           try {
             await service.stop();
           } catch (err) {

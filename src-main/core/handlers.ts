@@ -1,10 +1,12 @@
 import { agentsHandlers } from './agents/agents-handlers.js';
+import { PRICES_AS_OF } from './agents/pricing.js';
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
 import type { EventBus } from './base/event-bus.js';
 import type { PauseGate } from './base/pause-gate.js';
+import type { ServiceBoard } from './base/service-board.js';
 import { conversationHandlers } from './conversations/conversation-handlers.js';
 import type { ConversationStore } from './conversations/store.js';
 import { identityHandlers } from './identity/identity-handlers.js';
@@ -17,12 +19,16 @@ import { memoryHandlers } from './memory/memory-handlers.js';
 import { meshHandlers } from './mesh/mesh-handlers.js';
 import type { MeshService } from './mesh/mesh-service.js';
 import type { MemoryService } from './memory/memory-service.js';
+import { channelHandlers } from './gateway/channels/channel-handlers.js';
+import type { ChannelService } from './gateway/channels/channel-service.js';
 import { Cell0Error } from './protocol/errors.js';
-import type { Handlers } from './protocol/router.js';
+import type { Handler, Handlers } from './protocol/router.js';
+import type { MethodName } from './protocol/methods.js';
 import { swarmHandlers } from './swarms/swarm-handlers.js';
 import type { SwarmService } from './swarms/swarm-service.js';
 
 export interface HandlerDeps {
+  board: ServiceBoard;
   mode: 'desktop' | 'serve';
   dataDir: string;
   version: string;
@@ -38,6 +44,7 @@ export interface HandlerDeps {
   monitor: AgentsMonitor;
   memory: MemoryService;
   swarms: SwarmService;
+  channels: ChannelService;
   mesh: MeshService;
 }
 
@@ -46,8 +53,27 @@ export interface HandlerDeps {
  * each feature's group is handed only the services it uses.
  */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { bus, conversations, chat, providers, identity, kernel, permissions, audit, gate, monitor } = deps;
+  const { board, bus, conversations, chat, providers, identity, kernel, permissions, audit, gate, monitor } =
+    deps;
+  const conversationGroup = conversationHandlers({
+    bus,
+    conversations,
+    chat,
+    requireProvider: (id) => void providers.require(id),
+  });
   const kernelRoutes = kernelHandlers({ kernel, permissions, audit });
+  // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.
+  const permissionRoutes: Pick<Handlers, 'permissions.pending' | 'permissions.respond'> = {
+    'permissions.pending': () => ({
+      requests: [...permissions.pending(), ...deps.mesh.relayedPermissions()],
+    }),
+    'permissions.respond': async ({ requestId, decision, pattern }, ctx) => {
+      if (!deps.mesh.isRelayed(requestId))
+        return kernelRoutes['permissions.respond']({ requestId, decision, pattern }, ctx);
+      await deps.mesh.respondRelayed(requestId, decision);
+      return { ok: true as const };
+    },
+  };
   return {
     'session.hello': ({ token }, ctx) => {
       if (ctx.authenticated && !ctx.authenticate) return { version: deps.version };
@@ -59,37 +85,52 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       return { version: deps.version };
     },
-    'app.info': () => ({ version: deps.version, dataDir: deps.dataDir, mode: deps.mode }),
-    ...conversationHandlers({
-      bus,
-      conversations,
-      chat,
-      requireProvider: (id) => void providers.require(id),
+    'app.info': () => ({
+      version: deps.version,
+      dataDir: deps.dataDir,
+      mode: deps.mode,
+      pricesAsOf: PRICES_AS_OF,
+    }),
+    'core.status': () => ({ services: board.list() }),
+    // Reading conversations needs only storage: the window shows them before the rest is up.
+    ...conversationGroup,
+    ...after(board, ['chat'], {
+      'chat.send': conversationGroup['chat.send'],
+      'chat.stop': conversationGroup['chat.stop'],
+      'conversations.delete': conversationGroup['conversations.delete'],
     }),
     ...providerHandlers({ providers, bus }),
-    ...identityHandlers({ identity }),
-    ...kernelRoutes,
-    ...agentsHandlers({
-      gate,
-      monitor,
-      stopAll: async () => {
-        const killedTools = kernel.stopAll();
-        const [replies, runs] = await Promise.all([chat.stopAll(), deps.swarms.stopAll()]);
-        return { stoppedReplies: replies + runs, killedTools };
-      },
-    }),
-    ...memoryHandlers({ memory: deps.memory }),
-    ...swarmHandlers({ swarms: deps.swarms }),
-    ...meshHandlers({ mesh: deps.mesh }),
-    // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.
-    'permissions.pending': () => ({
-      requests: [...permissions.pending(), ...deps.mesh.relayedPermissions()],
-    }),
-    'permissions.respond': async ({ requestId, decision, pattern }, ctx) => {
-      if (!deps.mesh.isRelayed(requestId))
-        return kernelRoutes['permissions.respond']({ requestId, decision, pattern }, ctx);
-      await deps.mesh.respondRelayed(requestId, decision);
-      return { ok: true as const };
-    },
+    ...after(board, ['identity'], identityHandlers({ identity })),
+    ...after(board, ['kernel'], { ...kernelRoutes, ...permissionRoutes }),
+    ...after(
+      board,
+      ['agents-monitor'],
+      agentsHandlers({
+        gate,
+        monitor,
+        stopAll: async () => {
+          const killedTools = kernel.stopAll();
+          const [replies, runs] = await Promise.all([chat.stopAll(), deps.swarms.stopAll()]);
+          return { stoppedReplies: replies + runs, killedTools };
+        },
+      }),
+    ),
+    ...after(board, ['memory'], memoryHandlers({ memory: deps.memory })),
+    ...after(board, ['swarms'], swarmHandlers({ swarms: deps.swarms })),
+    ...after(board, ['channels'], channelHandlers({ channels: deps.channels })),
+    ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
   };
+}
+
+/**
+ * The group's handlers, each waiting for the services it needs; once they are up (the usual
+ * case) a request goes straight through.
+ */
+function after<G extends Partial<Handlers>>(board: ServiceBoard, needs: readonly string[], group: G): G {
+  const gated: Partial<Record<MethodName, Handler<MethodName>>> = {};
+  for (const [method, handler] of Object.entries(group) as [MethodName, Handler<MethodName>][]) {
+    gated[method] = (params, ctx) =>
+      board.isReady(needs) ? handler(params, ctx) : board.whenReady(needs).then(() => handler(params, ctx));
+  }
+  return gated as G;
 }

@@ -28,15 +28,34 @@ export function requestLabel(request: Pick<PermissionRequest, 'tool' | 'display'
   return shorten(`${request.tool}: ${request.display}`, LABEL_CHARS);
 }
 
+/**
+ * Whether the tray may offer "Allow once": only when its one line is all there is to approve — a
+ * call to run in the sandbox whose whole command fits the label as it is (no cut, no line break folded into
+ * a space) and that writes no content the label cannot show.
+ */
+export function allowableFromTray(
+  request: Pick<PermissionRequest, 'tool' | 'display' | 'unsandboxed' | 'preview' | 'workspace'>,
+): boolean {
+  // A hosted tool (no workspace) runs in Cell 0 itself, not in the sandbox.
+  if (request.unsandboxed || request.workspace === null || request.preview !== null) return false;
+  const whole = `${request.tool}: ${request.display}`;
+  return requestLabel(request) === whole;
+}
+
 function requestItem(request: PermissionRequest, actions: TrayActions): MenuItemConstructorOptions {
+  // Wider grants (always, this conversation) need the full card: the tray shows too little.
+  const show: MenuItemConstructorOptions = {
+    label: 'Show in conversation',
+    click: () => actions.showRequest(request),
+  };
+  if (!allowableFromTray(request)) return { label: requestLabel(request), submenu: [show] };
   return {
     label: requestLabel(request),
     submenu: [
       { label: 'Allow once', click: () => actions.respond(request.id, 'allow-once') },
       { label: 'Deny', click: () => actions.respond(request.id, 'deny') },
       { type: 'separator' },
-      // Wider grants (always, this conversation) need the full card: the tray shows too little.
-      { label: 'Show in conversation', click: () => actions.showRequest(request) },
+      show,
     ],
   };
 }

@@ -1,20 +1,28 @@
 import { X } from 'lucide-react';
-import { AuditView } from '../features/audit/AuditView.js';
 import { ConversationView } from '../features/chat/ConversationView.js';
-import { MemoryView } from '../features/memory/MemoryView.js';
-import { Onboarding } from '../features/onboarding/Onboarding.js';
 import { shouldShowOnboarding } from '../features/onboarding/onboarding-model.js';
 import { SearchPaletteHost } from '../features/search/SearchPaletteHost.js';
 import { Sidebar } from '../features/conversations/Sidebar.js';
-import { SettingsView } from '../features/settings/SettingsView.js';
-import { SwarmsView } from '../features/swarms/SwarmsView.js';
 import { useConnection } from '../stores/connection.js';
 import { useSettings } from '../stores/settings.js';
 import { useUi } from '../stores/ui.js';
-import { Inspector } from './Inspector.js';
+import { lazyView } from './lazy-view.js';
 import { StatusBar } from './StatusBar.js';
 import { UnauthorizedNotice } from './UnauthorizedNotice.js';
 import { useGlobalShortcuts } from './use-global-shortcuts.js';
+
+// Loaded when first shown; the shell and the conversation are in the first script.
+const SettingsView = lazyView(
+  async () => (await import('../features/settings/SettingsView.js')).SettingsView,
+);
+const AuditView = lazyView(async () => (await import('../features/audit/AuditView.js')).AuditView);
+const MemoryView = lazyView(async () => (await import('../features/memory/MemoryView.js')).MemoryView);
+const SwarmsView = lazyView(async () => (await import('../features/swarms/SwarmsView.js')).SwarmsView);
+const Inspector = lazyView(async () => (await import('./Inspector.js')).Inspector);
+const Onboarding = lazyView(
+  async () => (await import('../features/onboarding/Onboarding.js')).Onboarding,
+  null,
+);
 
 export function App() {
   useGlobalShortcuts();

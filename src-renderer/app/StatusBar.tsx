@@ -8,14 +8,21 @@ import { PauseAgentsButton, PausedBadge } from '../features/kernel/PauseAgents.j
 import { StopAllButton } from '../features/kernel/StopAllButton.js';
 import { MemoryStatus } from '../features/memory/MemoryStatus.js';
 import type { ConnectionState } from '../lib/connection-state.js';
-import { effectiveModelRef } from '../lib/model-ref.js';
-import { conversationCost, formatCost } from '../lib/usage-format.js';
+import { effectiveModelRef, modelLabel } from '../lib/model-ref.js';
+import {
+  conversationCost,
+  conversationCostLabel,
+  COST_UNKNOWN,
+  LOCAL_FREE,
+  pricesNote,
+} from '../lib/usage-format.js';
 import { useConnection } from '../stores/connection.js';
 import { useConversations } from '../stores/conversations.js';
 import { useIdentity } from '../stores/identity.js';
 import { useMessages } from '../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../stores/settings.js';
 import { useUi } from '../stores/ui.js';
+import { ServicesStatus } from './ServicesStatus.js';
 
 const CONNECTION_LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -41,9 +48,11 @@ export function StatusBar() {
         data-state={state}
         role="status"
         aria-label={`Connection: ${CONNECTION_LABELS[state]}`}
+        title={CONNECTION_LABELS[state]}
       >
         <span className="status-dot" aria-hidden />
-        {CONNECTION_LABELS[state]}
+        {/* Connected is the usual state: the green dot says it, leaving the room to what varies. */}
+        {state !== 'connected' && CONNECTION_LABELS[state]}
       </span>
       <PausedBadge />
       <ModelStatus />
@@ -52,13 +61,17 @@ export function StatusBar() {
       <RunningToolsStatus />
       <PendingPermissionsStatus />
       <MemoryStatus />
+      <ServicesStatus />
       <span className="status-spacer" />
       {state === 'connected' && <PauseAgentsButton />}
       {state === 'connected' && <StopAllButton place="statusbar" />}
       <IdentityStatus />
       {appInfo && (
-        <span className="status-item muted" title={`Data folder: ${appInfo.dataDir}`}>
-          {appInfo.mode === 'serve' ? 'cell0 serve' : 'Desktop'} · v{appInfo.version}
+        <span
+          className="status-item muted"
+          title={`${appInfo.mode === 'serve' ? 'cell0 serve' : 'Desktop'} · version ${appInfo.version} · data folder: ${appInfo.dataDir}`}
+        >
+          v{appInfo.version}
         </span>
       )}
     </footer>
@@ -74,11 +87,10 @@ function ModelStatus() {
   const providers = useSettings(selectProviders);
   const ref = inChat ? effectiveModelRef(conversation, defaultModel) : defaultModel;
   const provider = findProvider(providers, ref?.providerId);
-  const model = ref && provider ? ref.model : null;
+  const model = ref && provider ? modelLabel(ref.model, provider.name) : null;
 
   return (
-    <span className="status-item" title={provider ? `Model (${provider.name})` : 'Model'}>
-      <span className="status-label">Model</span>
+    <span className="status-item status-shrink" title={model ? `Model: ${model}` : 'Model'}>
       <span data-testid="status-model" className={model ? 'status-value' : 'status-value muted'}>
         {model ?? 'no model'}
       </span>
@@ -93,20 +105,20 @@ function CostStatus() {
     // Runs on every store change (each bumps version), so the mutable cache is read fresh.
     if (!s.conversationId) return null;
     const cost = conversationCost(s.cache.loaded(), s.total, (id) => !!findProvider(providers, id)?.local);
-    if (!cost) return null;
-    if (cost.allLocal) return 'local, free';
-    return `${cost.complete ? '' : '≥ '}${formatCost(cost.usd)}`;
+    return cost ? conversationCostLabel(cost) : null;
   });
+  const pricesAsOf = useConnection((s) => s.appInfo?.pricesAsOf);
   if (!label) return null;
+  let title = `Cost of this conversation, ${pricesNote(pricesAsOf)}`;
+  if (label.startsWith('≥')) {
+    title = `Cost of the replies loaded here; some are not loaded or have no known price (${pricesNote(pricesAsOf)})`;
+  } else if (label === COST_UNKNOWN) {
+    title = 'No known price for the model of these replies';
+  } else if (label === LOCAL_FREE) {
+    title = 'Every reply here came from a model on this machine';
+  }
   return (
-    <span
-      className="status-item"
-      title={
-        label.startsWith('≥')
-          ? 'Cost of the replies loaded here; some are not loaded or have no known price'
-          : 'Estimated cost of this conversation'
-      }
-    >
+    <span className="status-item" title={title}>
       <span className="status-label">This chat</span>
       <span className="status-value" data-testid="status-cost">
         {label}

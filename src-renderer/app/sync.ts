@@ -8,6 +8,7 @@ import { loadIdentity } from '../features/identity/actions.js';
 import { loadMesh, meshListeners } from '../features/mesh/actions.js';
 import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
 import { refetchSwarms, swarmListeners } from '../features/swarms/swarm-sync.js';
+import { channelListeners, refetchChannels } from '../features/channels/channel-sync.js';
 import { loadAgentsStatus, loadKernelStatus, scheduleKernelStatus } from '../features/kernel/actions.js';
 import { loadPendingPermissions, loadRules } from '../features/permissions/actions.js';
 import { useAgents } from '../stores/agents.js';
@@ -18,6 +19,7 @@ import { useIdentity } from '../stores/identity.js';
 import { useMessages } from '../stores/messages.js';
 import { usePermissions } from '../stores/permissions.js';
 import { useRunningReplies } from '../stores/running-replies.js';
+import { useServices } from '../stores/services.js';
 import { useSettings } from '../stores/settings.js';
 import { useToolCalls } from '../stores/tool-calls.js';
 
@@ -26,10 +28,10 @@ import { useToolCalls } from '../stores/tool-calls.js';
  * was down are lost; in between, events keep the stores current.
  */
 async function refetchAll(c: Client): Promise<void> {
-  const [list, settings, info] = await Promise.allSettled([
-    c.call('conversations.list', {}),
-    c.call('settings.get', {}),
-    c.call('app.info', {}),
+  // What the window needs to paint the conversation comes first; the services that start in the
+  // background (identity, kernel, memory, swarms) answer when they are up, without holding it back.
+  const rest = Promise.allSettled([
+    loadServices(c),
     loadIdentity(),
     loadPendingPermissions(),
     loadKernelStatus(),
@@ -37,7 +39,13 @@ async function refetchAll(c: Client): Promise<void> {
     loadRules(),
     refetchMemory(),
     refetchSwarms(),
+    refetchChannels(),
     loadMesh(),
+  ]);
+  const [list, settings, info] = await Promise.allSettled([
+    c.call('conversations.list', {}),
+    c.call('settings.get', {}),
+    c.call('app.info', {}),
   ]);
   if (settings.status === 'fulfilled') useSettings.getState().setSnapshot(settings.value);
   else console.warn('cell0: could not load settings', settings.reason);
@@ -51,6 +59,12 @@ async function refetchAll(c: Client): Promise<void> {
   } else {
     console.warn('cell0: could not load conversations', list.reason);
   }
+  await rest;
+}
+
+async function loadServices(c: Client): Promise<void> {
+  const { services } = await c.call('core.status', {});
+  useServices.getState().setAll(services);
 }
 
 export function startSync(transport: Transport, c: Client): () => void {
@@ -99,8 +113,10 @@ export function startSync(transport: Transport, c: Client): () => void {
     c.on('audit.appended', ({ record }) => useAudit.getState().appended(record)),
     ...memoryListeners(c),
     ...swarmListeners(c),
+    ...channelListeners(c),
     ...meshListeners(c),
     c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
+    c.on('core.status', ({ services }) => useServices.getState().setAll(services)),
     c.on('ui.navigate', (target) => {
       navigateTo(target).catch((err: unknown) => console.warn('cell0: could not show that place', err));
     }),

@@ -1,13 +1,13 @@
 import { useEffect } from 'react';
 import { errorMessage } from '../lib/client.js';
 import { stopStreaming } from '../features/chat/actions.js';
-import { createConversation } from '../features/conversations/actions.js';
+import { openNewChat } from '../features/conversations/actions.js';
 import { stopConversationSwarm } from '../features/swarms/actions.js';
 import { useMessages } from '../stores/messages.js';
 import { useUi } from '../stores/ui.js';
 
 export function newChat(): void {
-  createConversation().catch((err: unknown) => {
+  openNewChat().catch((err: unknown) => {
     useUi.getState().setNotice(`Could not start a new chat: ${errorMessage(err)}`);
   });
 }

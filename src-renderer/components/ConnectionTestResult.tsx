@@ -1,6 +1,7 @@
 import { CheckCircle2, XCircle } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { TestState } from '../features/settings/provider-form-model.js';
+import { plural } from '../lib/plural.js';
 
 interface Props {
   test: TestState;
@@ -26,7 +27,7 @@ export function ConnectionTestResult({ test, testId, children }: Props) {
             <CheckCircle2 size={15} aria-hidden /> Connected.{' '}
             {test.models.length === 0
               ? 'The server did not list any models; type the model name yourself.'
-              : `${test.models.length} model${test.models.length === 1 ? '' : 's'} available.`}
+              : `${plural(test.models.length, 'model')} available.`}
           </p>
           {test.models.length > 0 && (
             <ul className="model-names" aria-label="Available models">

@@ -1,4 +1,5 @@
 import type { DaemonStatus, EmbeddingStatus } from '../../src-main/core/protocol/index.js';
+import { plural } from './plural.js';
 
 export type StatusTone = 'normal' | 'busy' | 'warning' | 'error' | 'muted';
 
@@ -26,19 +27,34 @@ export function formatTokens(n: number): string {
 
 export function budgetLine(status: Pick<DaemonStatus, 'tokensToday' | 'budgetPerDay'>): string {
   if (status.budgetPerDay === 0)
-    return `${formatTokens(status.tokensToday)} tokens today; no daily budget set`;
-  return `${formatTokens(status.tokensToday)} of ${formatTokens(status.budgetPerDay)} tokens used today`;
+    return `${plural(status.tokensToday, 'token', undefined, formatTokens(status.tokensToday))} today; no daily budget set`;
+  return `${formatTokens(status.tokensToday)} of ${plural(status.budgetPerDay, 'token', undefined, formatTokens(status.budgetPerDay))} used today`;
+}
+
+/** The tooltip's word on conversations the daemon could not read, or null when there are none. */
+export function failuresLine(failures: DaemonStatus['failures']): string | null {
+  if (failures.length === 0) return null;
+  const skipped = failures.filter((f) => f.skipped).length;
+  const count = failures.length === 1 ? '1 conversation' : `${failures.length} conversations`;
+  const detail =
+    skipped === 0 ? 'trying again later' : skipped === failures.length ? 'skipped' : `${skipped} skipped`;
+  return `${count} could not be read (${detail}); see Memory`;
 }
 
 export function describeDaemonStatus(status: DaemonStatus): DaemonStatusWording {
   const lines = [budgetLine(status)];
   if (status.lastError) lines.push(`Last error: ${status.lastError}`);
+  const failures = failuresLine(status.failures);
+  if (failures) lines.push(failures);
   lines.push('Click to open Memory');
   const title = lines.join('\n');
 
   switch (status.state) {
-    case 'idle':
-      return { label: 'Memory: idle', tone: 'normal', progress: null, title };
+    case 'idle': {
+      // A skipped conversation waits for the owner: the item says so by its colour, not its width.
+      const waiting = status.failures.some((f) => f.skipped);
+      return { label: 'Memory: idle', tone: waiting ? 'warning' : 'normal', progress: null, title };
+    }
     case 'working': {
       const p = status.progress;
       const counted = p !== null && p.total > 0;

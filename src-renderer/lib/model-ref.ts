@@ -22,6 +22,20 @@ export function sameModelRef(a: ModelRef | null | undefined, b: ModelRef | null 
   return a.providerId === b.providerId && a.model === b.model;
 }
 
+/**
+ * "model · provider", the one way a model is named in the window: two providers may offer the
+ * same model, and the name alone would not say which one answers.
+ */
+export function modelLabel(model: string, providerName: string | null | undefined): string {
+  return providerName ? `${model} · ${providerName}` : model;
+}
+
+/** modelLabel for a reference; a provider that is gone is said so. */
+export function describeModelRef(ref: ModelRef, providers: readonly Provider[]): string {
+  const provider = providers.find((p) => p.id === ref.providerId);
+  return provider ? modelLabel(ref.model, provider.name) : `${ref.model} (provider removed)`;
+}
+
 /** The model that will answer next in a conversation: its own, else the app's default. */
 export function effectiveModelRef(
   conversation: Pick<Conversation, 'modelRef'> | undefined,
@@ -47,7 +61,8 @@ export type ModelList =
 export interface ModelOptionGroup {
   providerId: string;
   label: string;
-  options: { key: string; model: string }[];
+  /** `label` names the provider too: a closed select shows only the option, not its group. */
+  options: { key: string; model: string; label: string }[];
   /** Set while the list is loading or failed, so the picker can say why it is short. */
   note: string | null;
 }
@@ -77,7 +92,11 @@ export function buildModelOptions(
     return {
       providerId: provider.id,
       label: provider.name,
-      options: names.map((model) => ({ key: modelRefKey({ providerId: provider.id, model }), model })),
+      options: names.map((model) => ({
+        key: modelRefKey({ providerId: provider.id, model }),
+        model,
+        label: modelLabel(model, provider.name),
+      })),
       note,
     };
   });

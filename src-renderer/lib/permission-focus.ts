@@ -31,3 +31,21 @@ export function isTypingKey(key: string, withCommandModifier: boolean): boolean 
   if (withCommandModifier) return false;
   return key.length === 1 || key === 'Backspace' || key === 'Delete';
 }
+
+/**
+ * How long a card must have been on screen before Enter (or a click) can allow it: long enough
+ * that the Enter which sent a message, a double press or a click aimed at what was there before
+ * cannot answer a card nobody read.
+ */
+export const ARM_DELAY_MS = 500;
+
+/** The IntersectionObserver thresholds the card's visibility is judged at. */
+export const VISIBILITY_THRESHOLDS = [0, 0.2, 0.4, 0.6, 0.8, 1];
+
+/** Mostly on screen; a card taller than the window counts once a good part of it shows. */
+export function isMostlyVisible(entry: {
+  intersectionRatio: number;
+  intersectionRect: { height: number };
+}): boolean {
+  return entry.intersectionRatio >= 0.6 || entry.intersectionRect.height >= 240;
+}

@@ -1,11 +1,13 @@
 import type {
   LimitKind,
   PermissionDecision,
+  ToolCall,
   ToolCallStatus,
   ToolName,
 } from '../../src-main/core/protocol/index.js';
+import { plural } from './plural.js';
 
-export const TOOL_LABELS: Record<ToolName, string> = {
+const BUILT_IN_LABELS: Record<ToolName, string> = {
   shell: 'Shell',
   read_file: 'Read file',
   write_file: 'Write file',
@@ -14,6 +16,27 @@ export const TOOL_LABELS: Record<ToolName, string> = {
   search_files: 'Search files',
   fetch_url: 'Fetch URL',
 };
+
+/** Hosted tools (run in Cell 0 itself) the window knows by name; others show their own name. */
+const HOSTED_LABELS: Record<string, string> = {
+  memory_save: 'Save memory',
+};
+
+/** What a person calls a tool: "Shell", "Save memory", or the name a hosted tool came with. */
+export function toolLabel(tool: string): string {
+  if (Object.hasOwn(BUILT_IN_LABELS, tool)) return BUILT_IN_LABELS[tool as ToolName];
+  return Object.hasOwn(HOSTED_LABELS, tool) ? HOSTED_LABELS[tool]! : tool;
+}
+
+/**
+ * How long the tool ran: from the start of its execution, not from the permission request (the
+ * owner's time to answer is not the tool's). Null until it ends, and for a call that never ran.
+ */
+export function toolDuration(call: Pick<ToolCall, 'runningSince' | 'endedAt'>): string | null {
+  if (call.endedAt === null || call.runningSince === null) return null;
+  const ms = Math.max(0, call.endedAt - call.runningSince);
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
 
 export const STATUS_LABELS: Record<ToolCallStatus, string> = {
   'waiting-permission': 'Waiting for permission',
@@ -68,8 +91,8 @@ export interface StopAllResult {
 export function describeStopAll({ stoppedReplies, killedTools }: StopAllResult): string {
   if (stoppedReplies === 0 && killedTools === 0) return 'Nothing was running';
   const parts: string[] = [];
-  if (stoppedReplies > 0) parts.push(`${stoppedReplies} ${stoppedReplies === 1 ? 'reply' : 'replies'}`);
-  if (killedTools > 0) parts.push(`${killedTools} ${killedTools === 1 ? 'tool' : 'tools'}`);
+  if (stoppedReplies > 0) parts.push(plural(stoppedReplies, 'reply', 'replies'));
+  if (killedTools > 0) parts.push(plural(killedTools, 'tool'));
   return `Stopped ${parts.join(' and ')}`;
 }
 

@@ -1,5 +1,5 @@
 import type { Cell0Bridge } from '../../src-main/core/protocol/index.js';
-import { takeAccessToken } from './access-token.js';
+import { takeAccessToken, watchAccessToken } from './access-token.js';
 import type { ConnectionState } from './connection-state.js';
 import { createWsBridge } from './ws-bridge.js';
 
@@ -16,16 +16,15 @@ export function createTransport(): Transport {
     // IPC lives as long as the window does, so it is always connected.
     return { bridge: ipc, getState: () => 'connected', onState: () => () => {} };
   }
-  const token = takeAccessToken({
-    location: window.location,
-    storage: window.sessionStorage,
-    history: window.history,
-  });
+  const sources = { location: window.location, storage: window.sessionStorage, history: window.history };
+  const token = takeAccessToken(sources);
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = createWsBridge({
     url: `${scheme}//${window.location.host}/ws`,
     token,
     WebSocket: window.WebSocket,
   });
+  // Lives as long as the page: the transport is made once, at boot.
+  watchAccessToken(sources, window, (next) => ws.setToken(next));
   return { bridge: ws, getState: () => ws.state, onState: (l) => ws.onState(l) };
 }

@@ -29,6 +29,11 @@ export interface WsBridgeOptions {
 export interface WsBridge extends Cell0Bridge {
   readonly state: ConnectionState;
   onState(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Connects again at once with another token (a restarted server's): after a refusal, while
+   * waiting to retry, or instead of the current connection. The same token changes nothing.
+   */
+  setToken(token: string): void;
   /** Closes for good: no reconnect, every waiting call rejects. */
   close(): void;
 }
@@ -47,8 +52,12 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   const maxDelay = options.maxDelayMs ?? 5000;
 
   let state: ConnectionState = 'connecting';
+  let token = options.token;
   let socket: SocketLike | null = null;
+  /** close() was called: nothing revives the bridge. */
   let closedForGood = false;
+  /** The token was refused: only a new token revives it. */
+  let refused = false;
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 0;
@@ -120,7 +129,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     }
     if (frame.error.code === 'UNAUTHENTICATED' || frame.error.code === 'BAD_PARAMS') {
       // A wrong token stays wrong: reconnecting would only hammer the server.
-      closedForGood = true;
+      refused = true;
       setState('unauthorized');
       failWaiting('The access token was refused.');
       socket?.close();
@@ -153,7 +162,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   }
 
   function scheduleReconnect(): void {
-    if (closedForGood || retryTimer) return;
+    if (closedForGood || refused || retryTimer) return;
     const delay = Math.min(maxDelay, initialDelay * 2 ** attempt);
     attempt += 1;
     retryTimer = setTimeout(() => {
@@ -163,7 +172,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   }
 
   function connect(): void {
-    if (closedForGood) return;
+    if (closedForGood || refused) return;
     setState('connecting');
     let ws: SocketLike;
     try {
@@ -183,7 +192,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
           type: 'req',
           id: helloId,
           method: 'session.hello',
-          params: { token: options.token },
+          params: { token },
         }),
       );
     };
@@ -196,7 +205,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       if (socket !== ws) return;
       socket = null;
       helloId = null;
-      if (closedForGood) return;
+      if (closedForGood || refused) return;
       setState('disconnected');
       failWaiting('The connection to Cell 0 was lost. It reconnects on its own; try again in a moment.');
       scheduleReconnect();
@@ -211,8 +220,8 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     },
     call(method, params) {
       return new Promise<ResponseFrame>((resolve, reject) => {
-        if (closedForGood) {
-          reject(new TransportError(state === 'unauthorized' ? 'The access token was refused.' : 'Closed.'));
+        if (closedForGood || refused) {
+          reject(new TransportError(refused ? 'The access token was refused.' : 'Closed.'));
           return;
         }
         if (state === 'disconnected') {
@@ -241,6 +250,21 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       return () => {
         stateListeners.delete(listener);
       };
+    },
+    setToken(next) {
+      if (closedForGood || (next === token && !refused)) return;
+      token = next;
+      refused = false;
+      attempt = 0;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      const old = socket;
+      // Forgotten first, so its close is not taken for a dropped connection.
+      socket = null;
+      helloId = null;
+      old?.close();
+      failWaiting('Reconnecting with the new access token; try again in a moment.');
+      connect();
     },
     close() {
       closedForGood = true;

@@ -323,6 +323,9 @@ describe('desktop entry: the IPC transport', () => {
     const gone = new BrowserWindow();
     await gone.loadFile(join(srcMainDir, '../renderer/index.html'));
     gone.destroy();
+    // The services starting in the background announce themselves; this test counts one event only.
+    await theCore().whenStarted();
+    main.webContents.sent.length = 0;
 
     theCore().bus.emit('conversation.deleted', { id: 'c1' });
 

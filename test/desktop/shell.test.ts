@@ -39,6 +39,7 @@ function request(overrides: Partial<PermissionRequest> = {}): PermissionRequest 
     tool: 'shell',
     args: { command: 'rm -rf build' },
     display: 'rm -rf build',
+    preview: null,
     workspace: '/tmp/ws',
     network: false,
     reason: null,

@@ -27,6 +27,7 @@ function request(id: string, display = 'ls -la', createdAt = 1): PermissionReque
     tool: 'shell',
     args: { command: display },
     display,
+    preview: null,
     workspace: '/tmp/ws',
     network: false,
     reason: null,
@@ -148,6 +149,36 @@ describe('trayMenuTemplate', () => {
     expect(a.respond).toHaveBeenLastCalledWith('r1', 'deny');
     click(find(submenu, 'Show in conversation'));
     expect(a.showRequest).toHaveBeenCalledWith(first);
+  });
+
+  it('offers allow once only for a sandboxed call whose whole command the label shows; otherwise only Show', () => {
+    const a = actions();
+    const cases: [string, PermissionRequest][] = [
+      ['cut at the label', request('long', `echo ${'x'.repeat(60)}`)],
+      ['several lines', request('lines', 'echo one⏎\nrm -rf build')],
+      ['runs of spaces folded', request('spaces', 'echo  a')],
+      ['unsandboxed', { ...request('bare', 'ls'), unsandboxed: true }],
+      ['hosted in Cell 0', { ...request('memo', 'Ada likes tea'), tool: 'memory_save', workspace: null }],
+      [
+        'content to write',
+        {
+          ...request('write', '/w/plan.txt'),
+          tool: 'write_file',
+          preview: { kind: 'write', bytes: 4, lines: 1, text: 'plan' },
+        },
+      ],
+    ];
+    for (const [why, pending] of cases) {
+      const template = trayMenuTemplate(status({ pendingPermissions: 1 }), [pending], a);
+      const item = template.find((i) => i.submenu !== undefined)!;
+      expect(labels(item.submenu as Item[]), why).toEqual(['Show in conversation']);
+      click(find(item.submenu as Item[], 'Show in conversation'));
+      expect(a.showRequest, why).toHaveBeenLastCalledWith(pending);
+    }
+    expect(a.respond).not.toHaveBeenCalled();
+    const fits = request('fits', `echo ${'x'.repeat(48 - 'shell: echo '.length)}`);
+    const item = trayMenuTemplate(status({ pendingPermissions: 1 }), [fits], a).find((i) => i.submenu)!;
+    expect(labels(item.submenu as Item[])).toEqual(['Allow once', 'Deny', '---', 'Show in conversation']);
   });
 
   it('shortens long or multi-line commands to one line, and caps the list', () => {

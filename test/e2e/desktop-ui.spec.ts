@@ -55,7 +55,10 @@ test('desktop settings save, and the theme override wins over the system theme',
   await expect(page.getByTestId('desktop-error')).toBeVisible();
 });
 
-test('pausing the agents holds a reply until they are resumed', async ({ page, cell0 }) => {
+test('pausing the agents holds a reply until they are resumed, and the conversation says so', async ({
+  page,
+  cell0,
+}) => {
   await openApp(page, cell0.serve.url);
   await connectProvider(page, cell0.fake);
   await page.getByTestId('new-conversation').click();
@@ -63,11 +66,24 @@ test('pausing the agents holds a reply until they are resumed', async ({ page, c
   await toggle.click();
   await expect(toggle).toHaveAttribute('data-paused', 'true');
   await expect(page.getByTestId('status-paused')).toBeVisible();
-  cell0.fake.script({ tokens: ['Resumed reply.'] });
+
+  // Sent while paused: the held reply says why it waits, with a Resume right there.
+  cell0.fake.script({ tokens: ['Resumed reply.'] }, { tokens: ['Second reply.'] });
   await send(page, 'Are you there?');
-  await page.waitForTimeout(500);
+  const notice = lastReply(page).getByTestId('paused-notice');
+  await expect(notice).toContainText('Agents are paused');
   expect(cell0.fake.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(0);
-  await toggle.click();
-  await expect(toggle).toHaveAttribute('data-paused', 'false');
+  await notice.getByRole('button', { name: 'Resume agents' }).click();
   await expect(lastReply(page)).toContainText('Resumed reply.');
+  await expect(toggle).toHaveAttribute('data-paused', 'false');
+  await expect(page.getByTestId('paused-notice')).toHaveCount(0);
+
+  // Resumed from the status bar instead, the notice goes too.
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('data-paused', 'true');
+  await send(page, 'Again?');
+  await expect(lastReply(page).getByTestId('paused-notice')).toBeVisible();
+  await toggle.click();
+  await expect(lastReply(page)).toContainText('Second reply.');
+  await expect(page.getByTestId('paused-notice')).toHaveCount(0);
 });

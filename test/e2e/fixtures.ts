@@ -15,15 +15,15 @@ export interface Cell0Fixture {
   ollama: FakeOllama;
   home: string;
   keychainService: string;
-  /** Restarts `cell0 serve` on the same data directory; returns the new URL. */
-  restart(): Promise<string>;
+  /** Restarts `cell0 serve` on the same data directory (on `port`, else any); returns the new URL. */
+  restart(port?: number): Promise<string>;
 }
 
 /** Every test gets its own data directory, its own `cell0 serve`, and its own fake model servers. */
-export const test = base.extend<{ cell0: Cell0Fixture }>({
-  // Playwright reads a fixture's dependencies from this pattern, so it must be an (empty) object pattern.
-  // eslint-disable-next-line no-empty-pattern
-  cell0: async ({}, use) => {
+export const test = base.extend<{ cell0: Cell0Fixture; cell0Env: Record<string, string> }>({
+  /** More environment for `cell0 serve` (`test.use({ cell0Env: … })`), e.g. a faster memory daemon. */
+  cell0Env: [{}, { option: true }],
+  cell0: async ({ cell0Env }, use) => {
     const home = await mkdtemp(join(tmpdir(), 'cell0-e2e-'));
     const fake = new FakeOpenAI();
     const ollama = new FakeOllama({ models: ['llama3.2:latest'] });
@@ -37,6 +37,7 @@ export const test = base.extend<{ cell0: Cell0Fixture }>({
       CELL0_LMSTUDIO_URL: `${fake.origin}/no-lmstudio/v1`,
       // A mesh turned on in a test listens on loopback only.
       CELL0_MESH_LISTEN: '/ip4/127.0.0.1/tcp/0',
+      ...cell0Env,
     };
     const fixture: Cell0Fixture = {
       serve: new ServeProcess(home, env),
@@ -44,10 +45,10 @@ export const test = base.extend<{ cell0: Cell0Fixture }>({
       ollama,
       home,
       keychainService,
-      async restart() {
+      async restart(port = 0) {
         await fixture.serve.stop();
         fixture.serve = new ServeProcess(home, env);
-        return fixture.serve.start();
+        return fixture.serve.start(port);
       },
     };
     await fixture.serve.start();

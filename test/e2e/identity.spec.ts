@@ -62,11 +62,19 @@ test('the whole flow leaves neither the API key nor any private key in a file of
   );
   expect(firstSecret).not.toBeNull();
 
-  // Rotation: a new fingerprint everywhere.
+  // Rotation: a new fingerprint everywhere; the instance keeps its creation date, the rotation has its own.
+  const created = page.getByTestId('identity-created').locator('time');
+  const createdAt = await created.getAttribute('datetime');
+  await expect(page.getByTestId('identity-rotated')).toHaveText('Never');
   await page.getByTestId('identity-rotate').click();
   await page.getByTestId('identity-rotate-confirm').click();
   await expect(fingerprint).not.toContainText(groups.join(' ').slice(0, 11));
   await expect(page.getByTestId('status-identity')).not.toContainText(`${groups[0]} ${groups[1]}`);
+  await expect(page.getByTestId('identity-rotated').locator('time')).toHaveAttribute('datetime', /^\d{4}-/);
+  expect(await page.getByTestId('identity-rotated').locator('time').getAttribute('datetime')).not.toBe(
+    createdAt,
+  );
+  await expect(created).toHaveAttribute('datetime', createdAt!);
   const rotatedGroups = ((await fingerprint.textContent()) ?? '').match(/\d{5}/g) ?? [];
   const rotatedDownload = page.waitForEvent('download');
   await page.getByTestId('identity-export').click();

@@ -28,6 +28,10 @@ test('a shell call shows a permission card; allowed once it runs sandboxed and i
   await expect(card.getByTestId('permission-display')).toContainText('echo hello-from-the-sandbox && id -u');
   await expect(card.getByTestId('permission-risk')).toContainText(['chained commands']);
   await expect(card.getByTestId('permission-reason')).toContainText('Check who runs tools');
+  // A chain can only be allowed once: no rule or grant offered would cover it.
+  await expect(card.getByTestId('permission-once-only')).toBeVisible();
+  await expect(card.getByTestId('permission-allow-always')).toHaveCount(0);
+  await expect(card.getByTestId('permission-allow-reply')).toHaveCount(0);
   await card.getByTestId('permission-allow-once').click();
   await expect(card).toHaveAttribute('data-state', 'allowed');
 
@@ -92,4 +96,40 @@ test('always allow saves a rule listed in Settings; revoking it brings the card 
   await card.getByTestId('permission-deny').click();
   await expect(lastReply(page)).toContainText('third');
   await expect(page.locator('[data-testid="tool-card"]').last()).toHaveAttribute('data-status', 'denied');
+});
+
+test('a write_file card shows the size and the first lines of what it writes; Show all reveals the rest', async ({
+  page,
+  cell0,
+}) => {
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  await page.getByTestId('new-conversation').click();
+  const content = Array.from({ length: 30 }, (_, i) => `line ${i + 1} of the plan`).join('\n') + '\n';
+  cell0.fake.script(
+    { toolCalls: [{ id: 'call_w', name: 'write_file', input: { path: 'plan.txt', content } }] },
+    { tokens: ['Written.'] },
+  );
+  await send(page, 'Write the plan');
+
+  const card = page.locator('[data-testid="permission-card"][data-state="pending"]');
+  const preview = card.getByTestId('permission-preview');
+  await expect(preview.getByTestId('permission-preview-summary')).toHaveText(
+    `Writes ${content.length} bytes in 30 lines`,
+  );
+  const body = preview.getByTestId('permission-preview-body');
+  await expect(body).toContainText('line 1 of the plan');
+  await expect(body).toContainText('line 12 of the plan');
+  await expect(body).not.toContainText('line 13 of the plan');
+
+  const toggle = preview.getByTestId('permission-preview-toggle');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(body).toContainText('line 30 of the plan');
+  await expect(body).toHaveText(content.trimEnd());
+
+  await card.getByTestId('permission-allow-once').click();
+  await expect(page.getByTestId('tool-card')).toHaveAttribute('data-status', 'done');
+  await expect(lastReply(page)).toContainText('Written.');
 });

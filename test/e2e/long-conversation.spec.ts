@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { test, expect, openApp, skipOnboarding } from './fixtures.js';
-import { StorageService } from '../../src-main/core/storage/storage-service.js';
+import { seedLongConversation } from '../fixtures/long-conversation.js';
 
 const COUNT = 10_000;
 
@@ -8,28 +7,7 @@ test('a conversation of 10,000 messages opens fast and scrolls through a virtual
   page,
   cell0,
 }) => {
-  // Seed straight into the data directory the running server uses (WAL lets both in).
-  const storage = new StorageService(cell0.home);
-  await storage.start();
-  const id = randomUUID();
-  const now = Date.now() - COUNT * 1000;
-  await storage.db.transaction(async () => {
-    await storage.db.run(
-      'INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)',
-      [id, 'Very long chat', now, Date.now() + 60_000],
-    );
-    for (let i = 0; i < COUNT; i++) {
-      const role = i % 2 === 0 ? 'user' : 'assistant';
-      const content =
-        role === 'user' ? `Question number ${i}` : `Answer number ${i}, with **some** markdown.`;
-      await storage.db.run(
-        `INSERT INTO messages (id, conversation_id, idx, role, content, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'complete', ?, ?)`,
-        [randomUUID(), id, i, role, content, now + i * 1000, now + i * 1000],
-      );
-    }
-  });
-  await storage.stop();
+  await seedLongConversation(cell0.home, COUNT);
 
   await openApp(page, cell0.serve.url);
   await skipOnboarding(page);

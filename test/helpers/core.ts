@@ -44,6 +44,8 @@ export async function startTestCore(
     | 'budget'
     | 'bwrapPath'
     | 'swarmBudget'
+    | 'channelAdapters'
+    | 'channelBackoff'
     | 'mesh'
   > & {
     dataDir?: string;
@@ -69,6 +71,8 @@ export async function startTestCore(
       ...(options.budget ? { budget: options.budget } : {}),
       ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
       ...(options.swarmBudget ? { swarmBudget: options.swarmBudget } : {}),
+      ...(options.channelAdapters ? { channelAdapters: options.channelAdapters } : {}),
+      ...(options.channelBackoff ? { channelBackoff: options.channelBackoff } : {}),
       ...(options.mesh ? { mesh: options.mesh } : {}),
     });
     core.bus.subscribe((frame) => {
@@ -81,6 +85,8 @@ export async function startTestCore(
       }
     });
     await core.start();
+    // Tests drive the services directly too: they wait for the background start, as requests do.
+    await core.whenStarted();
   };
   await boot();
   const handle: TestCore = {

@@ -5,6 +5,8 @@ import type { EventFrame, ResponseFrame } from '../../src-main/core/protocol/fra
 export class TestWsClient {
   readonly events: EventFrame[] = [];
   private readonly pending = new Map<string, (frame: ResponseFrame) => void>();
+  /** Calls still waiting: a closed socket fails them at once instead of at their timeout. */
+  private readonly waiting = new Set<(err: Error) => void>();
   private readonly anonymous: ResponseFrame[] = [];
   private nextId = 0;
 
@@ -16,6 +18,9 @@ export class TestWsClient {
         this.pending.get(frame.id)!(frame);
         this.pending.delete(frame.id);
       } else this.anonymous.push(frame);
+    });
+    ws.on('close', () => {
+      for (const fail of [...this.waiting]) fail(new Error('the socket closed before the reply'));
     });
   }
 
@@ -36,19 +41,29 @@ export class TestWsClient {
   /** Sends any text and resolves with the reply for `id`, or the next id-less reply. */
   sendRaw(raw: string | Buffer, id: string | null = null): Promise<ResponseFrame> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to ${id ?? 'raw frame'}`)), 5000);
-      const done = (frame: ResponseFrame) => {
+      let poll: NodeJS.Timeout | undefined;
+      const settle = () => {
         clearTimeout(timer);
+        clearInterval(poll);
+        this.waiting.delete(fail);
+        if (id) this.pending.delete(id);
+      };
+      const fail = (err: Error) => {
+        settle();
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new Error(`no reply to ${id ?? 'raw frame'}`)), 5000);
+      const done = (frame: ResponseFrame) => {
+        settle();
         resolve(frame);
       };
+      if (this.ws.readyState !== this.ws.OPEN) return fail(new Error('the socket is closed'));
+      this.waiting.add(fail);
       if (id) this.pending.set(id, done);
       else {
-        const poll = setInterval(() => {
+        poll = setInterval(() => {
           const frame = this.anonymous.shift();
-          if (frame) {
-            clearInterval(poll);
-            done(frame);
-          }
+          if (frame) done(frame);
         }, 5);
       }
       this.ws.send(raw);

@@ -14,8 +14,10 @@ export function toolCall(id: string, overrides: Partial<ToolCall> = {}): ToolCal
     limit: null,
     error: null,
     sandboxed: true,
+    hosted: false,
     network: false,
     startedAt: 1,
+    runningSince: null,
     endedAt: null,
     ...overrides,
   };
@@ -30,6 +32,7 @@ export function permissionRequest(id: string, overrides: Partial<PermissionReque
     tool: 'shell',
     args: {},
     display: 'rm -rf build',
+    preview: null,
     workspace: '/w',
     network: false,
     reason: null,

@@ -47,6 +47,8 @@ export interface ReplyDeps {
   gate?: PauseGate | undefined;
   /** Tools offered without the kernel: their calls are only surfaced as events (tests). */
   tools?: ToolSet | undefined;
+  /** Tools of the conversation's place, given by a layer above (a channel chat's `send_file`). */
+  conversationTools?: ((ctx: { conversationId: string; messageId: string }) => ToolSet) | undefined;
   logger?: Logger | undefined;
 }
 
@@ -164,5 +166,6 @@ function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal): ToolSet
     ...(deps.kernel ? kernelTools(deps.kernel, ctx) : {}),
     ...(deps.memory ? deps.memory.tools(ctx) : {}),
     ...(deps.swarms ? deps.swarms.tools(ctx) : {}),
+    ...(deps.conversationTools?.(ctx) ?? {}),
   };
 }

@@ -32,6 +32,8 @@ export interface ChatServiceOptions {
   gate?: PauseGate;
   /** Tools offered without the kernel: their calls are only surfaced as events (tests). */
   tools?: ToolSet;
+  /** Tools of the conversation's place, given by a layer above (a channel chat's `send_file`). */
+  conversationTools?: ReplyDeps['conversationTools'];
   budget?: Partial<Budget>;
   logger?: Logger;
   onStreamFailure?: (err: unknown) => void;
@@ -74,6 +76,7 @@ export class ChatService {
       swarms: options.swarms,
       gate: options.gate,
       tools: options.tools,
+      conversationTools: options.conversationTools,
       logger: options.logger,
     };
     // Saving the final state can fail only if the conversation vanished meanwhile; nothing to show then.

@@ -7,6 +7,9 @@ type Pricing = NonNullable<ModelInfo['pricing']>;
  * model-id prefix. Estimates only: providers change prices and discount cached input, so the UI
  * calls the figure an estimate. Models not listed get no price rather than a guess.
  */
+/** The day the table below was last checked against the providers' price pages: change it with them. */
+export const PRICES_AS_OF = '2026-11-29';
+
 const PRICES: [prefix: string, input: number, output: number][] = [
   ['gpt-5-nano', 0.05, 0.4],
   ['gpt-5-mini', 0.25, 2],

@@ -101,7 +101,7 @@ export class ControlSocket {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         if (!line.trim()) continue;
-        void this.options.router.handle(line, ctx).then((res) => {
+        void Promise.resolve(this.options.router.handle(line, ctx)).then((res) => {
           if (!socket.destroyed) socket.write(`${JSON.stringify(res)}\n`);
         });
       }

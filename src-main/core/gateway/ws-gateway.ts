@@ -6,7 +6,7 @@ import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventBus } from '../base/event-bus.js';
 import type { ConnectionContext, Router } from '../protocol/router.js';
-import { MAX_FRAME_BYTES } from '../protocol/frames.js';
+import { MAX_FRAME_BYTES, type ResponseFrame } from '../protocol/frames.js';
 import { RENDERER_CSP } from '../security/csp.js';
 import type { Logger } from '../base/logger.js';
 
@@ -24,6 +24,10 @@ export interface WsGatewayOptions {
 /** A client that lets this much pile up unsent is too slow: it is dropped and refetches on reconnect. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const HOST = '127.0.0.1';
+/** The static files are only ever read. */
+const STATIC_METHODS = 'GET, HEAD';
+/** Wrong tokens a connection may try before it is closed: enough for a stale tab, too few to guess. */
+const MAX_FAILED_HELLOS = 5;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': `${RENDERER_CSP}; frame-ancestors 'none'`,
@@ -81,6 +85,10 @@ export class WsGateway {
         return;
       }
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: STATIC_METHODS, 'content-type': 'text/plain' }).end('Method not allowed');
+        return;
+      }
       if (!serveStatic) {
         res.writeHead(404).end();
         return;
@@ -127,11 +135,17 @@ export class WsGateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
+    let failedHellos = 0;
     const ctx: ConnectionContext = {
       authenticated: false,
       peer: `ws:${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`,
       authenticate: (token) => {
-        if (!tokensEqual(this.expectedToken, token)) return false;
+        // Hellos sent in one burst are all checked before the first reply closes the socket.
+        if (failedHellos >= MAX_FAILED_HELLOS) return false;
+        if (!tokensEqual(this.expectedToken, token)) {
+          failedHellos++;
+          return false;
+        }
         ctx.authenticated = true;
         this.authed.add(ws);
         return true;
@@ -144,9 +158,18 @@ export class WsGateway {
         : Array.isArray(data)
           ? Buffer.concat(data).toString('utf8')
           : data.toString();
-      void this.options.router.handle(raw, ctx).then((response) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
-      });
+      const reply = (response: ResponseFrame) => {
+        if (ws.readyState !== ws.OPEN) return;
+        ws.send(JSON.stringify(response));
+        // After the reply, so the client learns why; guessing tokens gets no more tries.
+        if (failedHellos >= MAX_FAILED_HELLOS && !ctx.authenticated) {
+          this.options.logger.warn(`closed ${ctx.peer}: ${failedHellos} failed session.hello`);
+          ws.close(1008, 'too many failed session.hello');
+        }
+      };
+      const response = this.options.router.handle(raw, ctx);
+      if (response instanceof Promise) void response.then(reply);
+      else reply(response);
     });
     ws.on('close', () => this.authed.delete(ws));
     ws.on('error', (err) => this.options.logger.warn(`socket ${ctx.peer} failed`, err));

@@ -107,7 +107,10 @@ export class IdentityService {
 
   /** The public card, signed by the current key; `name` defaults to "Cell 0". */
   async exportCard(name?: string): Promise<IdentityCard> {
-    return issueCard(this.requireKey(), { name });
+    const key = this.requireKey();
+    // The card speaks for the instance, so it carries the instance's age, not the current key's.
+    const createdAt = (await this.store.instanceCreatedAt()) ?? key.createdAt;
+    return issueCard({ ...key, createdAt }, { name });
   }
 
   /** The signed rotation records, oldest first: proof that the current key succeeds the first one. */
@@ -231,14 +234,19 @@ export class IdentityService {
 
   private async readyState(key: LoadedKey): Promise<IdentityState> {
     const full = fingerprint(key.publicKey);
+    const [createdAt, rotations] = await Promise.all([
+      this.store.instanceCreatedAt(),
+      this.store.rotationSummary(),
+    ]);
     return {
       status: 'ready',
       identity: {
         publicKey: key.publicKey,
         fingerprint: full,
         shortFingerprint: shortFingerprint(full),
-        createdAt: key.createdAt,
-        rotations: await this.store.rotationCount(),
+        createdAt: createdAt ?? key.createdAt,
+        rotations: rotations.count,
+        rotatedAt: rotations.lastAt,
       },
     };
   }

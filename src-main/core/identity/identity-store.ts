@@ -28,9 +28,18 @@ export class IdentityStore {
     );
   }
 
-  async rotationCount(): Promise<number> {
-    const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM identity_rotations');
-    return row?.n ?? 0;
+  /** When the first key was made: the instance's birth, which retired keys keep on record. */
+  async instanceCreatedAt(): Promise<number | null> {
+    const row = await this.db.get<{ t: number | null }>('SELECT MIN(created_at) AS t FROM identity_keys');
+    return row?.t ?? null;
+  }
+
+  /** How many rotations there were, and when the last one was (null when none). */
+  async rotationSummary(): Promise<{ count: number; lastAt: number | null }> {
+    const row = await this.db.get<{ n: number; last: number | null }>(
+      'SELECT COUNT(*) AS n, MAX(created_at) AS last FROM identity_rotations',
+    );
+    return { count: row?.n ?? 0, lastAt: row?.last ?? null };
   }
 
   /** Rotation records, oldest first. */

@@ -3,16 +3,19 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
-import { Cell0Error, isCell0Error } from '../protocol/errors.js';
-import type { SandboxStatus, ToolCall, ToolName } from '../protocol/kernel-entities.js';
+import { Cell0Error } from '../protocol/errors.js';
+import type { SandboxStatus, ToolCall } from '../protocol/kernel-entities.js';
 import type { Database } from '../storage/database.js';
 import type { AuditLog } from './audit/audit-log.js';
+import { errorForModel, govern, plainError, type Governed, type GovernedCall } from './governed-call.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
+import { runSandboxed } from './sandboxed-tool.js';
 import type { Sandbox } from './sandbox/sandbox.js';
-import { ToolCallStore } from './tool-call-store.js';
+import { ToolCallLedger } from './tool-call-ledger.js';
 import type { PauseGate } from '../base/pause-gate.js';
-import { applyEdit, runSpecFor, summarize } from './tools/tool-specs.js';
-import type { RunResult, RunSpec, ToolCallInput } from './types.js';
+import { summarize } from './tools/tool-specs.js';
+import { visibleText } from './permissions/visible.js';
+import type { HostedCall, ToolCallInput } from './types.js';
 
 export interface KernelDeps {
   sandbox: Sandbox;
@@ -40,33 +43,25 @@ export function defaultWorkspaceRoot(dataDir: string, uid = process.getuid?.()):
 
 export type KernelCall = Omit<ToolCallInput, 'workspace'>;
 
-const LIMIT_WORDS: Record<NonNullable<RunResult['limit']>, string> = {
-  cpu: 'its CPU time limit',
-  memory: 'its memory limit',
-  processes: 'its process limit',
-  'file-size': 'its file size limit',
-  output: 'its output limit',
-  'wall-clock': 'its time limit',
-};
-
 /**
  * The laws of physics for tools: every call is assessed by the permission engine, asked of the
  * owner when no rule covers it, run confined by the sandbox, and recorded in the signed audit log
- * before and after. Nothing here runs a tool in the app's own process.
+ * before and after. Nothing here runs a built-in tool in the app's own process; a hosted tool
+ * (executeHosted) runs there, by its host's code, under the same law.
  */
 export class Kernel {
-  private readonly store: ToolCallStore;
+  private readonly ledger: ToolCallLedger;
   private readonly running = new Map<string, AbortController>();
   readonly workspaceRoot: string;
 
   constructor(private readonly deps: KernelDeps) {
-    this.store = new ToolCallStore(deps.db);
+    this.ledger = new ToolCallLedger(deps.db, deps.bus, deps.logger);
     this.workspaceRoot = deps.workspaceRoot ?? defaultWorkspaceRoot(deps.dataDir);
   }
 
   async start(): Promise<void> {
     await mkdir(this.workspaceRoot, { recursive: true, mode: 0o755 });
-    await this.store.markAbandoned(Date.now());
+    await this.ledger.store.markAbandoned(Date.now());
     await this.deps.sandbox.start();
   }
 
@@ -91,7 +86,7 @@ export class Kernel {
   }
 
   list(conversationId: string): Promise<ToolCall[]> {
-    return this.store.list(conversationId);
+    return this.ledger.store.list(conversationId);
   }
 
   /** Kills every running tool and withdraws every pending permission card. */
@@ -104,163 +99,153 @@ export class Kernel {
   }
 
   /** Runs one tool call under the law and returns what the model is told. */
-  async execute(input: KernelCall, signal: AbortSignal): Promise<{ toolCall: ToolCall; forModel: string }> {
-    const { permissions, audit, sandbox, bus } = this.deps;
+  async execute(input: KernelCall, signal: AbortSignal): Promise<Governed> {
+    let call: GovernedCall;
+    try {
+      call = await this.admit(input);
+    } catch (err) {
+      return this.unrecorded(input, summarize(input.tool, input.args), err);
+    }
+    return this.supervise(call, signal);
+  }
+
+  /**
+   * Runs one call of a hosted tool — one that runs in Cell 0's own process (memory_save; MCP
+   * tools) — under the same law: assessed by the same rules and grants, asked of the owner, paused
+   * while agents are paused, audited before and after, and shown as a tool call. `run` does the
+   * work once it may; what it returns is what the model is told.
+   */
+  async executeHosted(
+    input: HostedCall,
+    run: (signal: AbortSignal) => Promise<string>,
+    signal: AbortSignal,
+  ): Promise<Governed> {
+    let call: GovernedCall;
+    try {
+      const assessment = this.deps.permissions.assessHosted(input);
+      const toolCall = newToolCall(input, visibleText(input.summary ?? input.display), {
+        status: assessment.decision === 'ask' ? 'waiting-permission' : 'running',
+        hosted: true,
+      });
+      if (!(await this.ledger.open(toolCall))) throw new DuplicateCall(toolCall.id);
+      call = {
+        toolCall,
+        input: { ...input, workspace: null },
+        assessment,
+        unsandboxed: false,
+        startedOutcome: 'started (in Cell 0)',
+        run: async (runSignal) => {
+          const output = await run(runSignal);
+          return {
+            patch: { output, status: runSignal.aborted ? 'cancelled' : 'done' },
+            forModel: output,
+            outcome: 'done',
+            limitHit: false,
+          };
+        },
+      };
+    } catch (err) {
+      return this.unrecorded(input, visibleText(input.summary ?? input.display), err);
+    }
+    return this.supervise(call, signal);
+  }
+
+  /** Assesses a call and opens its card; throws when it cannot even be recorded. */
+  private async admit(input: KernelCall): Promise<GovernedCall> {
+    const { permissions, sandbox } = this.deps;
     const workspace = await this.workspaceFor(input.conversationId);
     const call: ToolCallInput = { ...input, workspace };
     const sandboxStatus = await sandbox.status();
+    const unsandboxed = !sandboxStatus.available;
     const assessment = permissions.assess(call, sandboxStatus.available);
-    const toolCall: ToolCall = {
-      id: input.toolCallId,
-      conversationId: input.conversationId,
-      messageId: input.messageId,
-      tool: input.tool,
-      args: input.args,
-      summary: summarize(input.tool, input.args),
+    const toolCall = newToolCall(input, summarize(input.tool, input.args), {
       status: assessment.decision === 'ask' ? 'waiting-permission' : 'running',
-      output: '',
-      exitCode: null,
-      limit: null,
-      error: null,
       sandboxed: sandboxStatus.available,
       network: assessment.network,
-      startedAt: Date.now(),
-      endedAt: null,
+    });
+    if (!(await this.ledger.open(toolCall))) throw new DuplicateCall(toolCall.id);
+    return {
+      toolCall,
+      input: call,
+      assessment,
+      unsandboxed,
+      startedOutcome: unsandboxed ? 'started UNSANDBOXED by owner’s leave' : 'started (sandboxed)',
+      run: (signal) =>
+        runSandboxed(
+          this.deps,
+          { tool: input.tool, args: input.args, workspace, unsandboxed, toolCall },
+          signal,
+        ),
     };
-    await this.store.insert(toolCall);
-    bus.emit('tool.updated', { toolCall });
+  }
 
-    const finish = async (patch: Partial<ToolCall>, forModel: string) => {
-      Object.assign(toolCall, patch, { endedAt: Date.now() });
-      await this.store.update(toolCall);
-      bus.emit('tool.updated', { toolCall });
-      return { toolCall, forModel };
-    };
-    const fail = (error: Cell0Error, status: ToolCall['status'] = 'failed') =>
-      finish({ status, error: error.toShape() }, `Error (${error.code}): ${error.message}`);
-
+  /** Governs an admitted call; the reply's signal and "stop all" both stop it. */
+  private async supervise(call: GovernedCall, signal: AbortSignal): Promise<Governed> {
     const controller = new AbortController();
     const abort = () => controller.abort();
+    if (signal.aborted) controller.abort();
     signal.addEventListener('abort', abort, { once: true });
-    this.running.set(toolCall.id, controller);
+    this.running.set(call.toolCall.id, controller);
     try {
-      if (assessment.decision === 'deny') {
-        await audit.append({
-          actor: 'kernel',
-          kind: 'permission.deny',
-          tool: input.tool,
-          args: input.args,
-          outcome: `denied: ${assessment.why}`,
-          conversationId: input.conversationId,
-        });
-        return await fail(
-          new Cell0Error('PERMISSION_DENIED', `Denied by a standing rule: ${assessment.why}`),
-          'denied',
-        );
-      }
-      if (assessment.decision === 'ask') {
-        const decision = await permissions.request(call, assessment, controller.signal, {
-          unsandboxed: !sandboxStatus.available,
-        });
-        if (decision === 'deny' || decision === 'cancelled') {
-          const message =
-            decision === 'deny'
-              ? 'The owner denied this call. Do not retry it; ask the owner or choose another way.'
-              : 'The request was withdrawn before the owner answered.';
-          return await fail(
-            new Cell0Error('PERMISSION_DENIED', message),
-            decision === 'deny' ? 'denied' : 'cancelled',
-          );
-        }
-        Object.assign(toolCall, { status: 'running' });
-        await this.store.update(toolCall);
-        bus.emit('tool.updated', { toolCall });
-      }
-      await this.deps.gate?.wait(controller.signal);
-      if (controller.signal.aborted) {
-        return await fail(new Cell0Error('TOOL_FAILED', 'Stopped before it ran.'), 'cancelled');
-      }
-      // Recorded before it runs: if recording fails (no signing key), nothing runs.
-      await audit.append({
-        actor: `agent:${input.conversationId}`,
-        kind: 'tool.call',
-        tool: input.tool,
-        args: input.args,
-        outcome: sandboxStatus.available ? 'started (sandboxed)' : 'started UNSANDBOXED by owner’s leave',
-        conversationId: input.conversationId,
-      });
-      const result = await this.run(
-        input.tool,
-        input.args,
-        workspace,
-        !sandboxStatus.available,
-        toolCall,
-        controller.signal,
-      );
-      const outcome = result.limit
-        ? `limit: ${result.limit}`
-        : result.signal
-          ? `killed: ${result.signal}`
-          : `exit ${result.exitCode}`;
-      await audit.append({
-        actor: 'kernel',
-        kind: result.limit ? 'limit.hit' : 'tool.result',
-        tool: input.tool,
-        args: input.args,
-        outcome,
-        conversationId: input.conversationId,
-      });
-      const patch: Partial<ToolCall> = {
-        output: result.output,
-        exitCode: result.exitCode,
-        limit: result.limit,
-        sandboxed: result.sandboxed,
-        status: result.limit
-          ? 'limit'
-          : controller.signal.aborted
-            ? 'cancelled'
-            : result.exitCode === 0
-              ? 'done'
-              : 'failed',
-      };
-      const forModel = result.limit
-        ? `${result.output}\n[Cell 0 stopped this command: it reached ${LIMIT_WORDS[result.limit]}.]`
-        : `${result.output}${result.truncated ? '\n[output truncated]' : ''}\n[exit code ${result.exitCode ?? 'none'}]`;
-      return await finish(patch, forModel);
-    } catch (err) {
-      const error = isCell0Error(err)
-        ? err
-        : new Cell0Error('TOOL_FAILED', `The tool could not run: ${String(err)}`);
-      if (!isCell0Error(err)) this.deps.logger.error(`tool ${input.tool} failed`, err);
-      return await fail(error);
+      return await govern({ ...this.deps, ledger: this.ledger }, call, controller.signal);
     } finally {
       signal.removeEventListener('abort', abort);
-      this.running.delete(toolCall.id);
+      this.running.delete(call.toolCall.id);
     }
   }
 
-  private async run(
-    tool: ToolName,
-    args: unknown,
-    workspace: string,
-    unsandboxed: boolean,
-    toolCall: ToolCall,
-    signal: AbortSignal,
-  ): Promise<RunResult> {
-    const onOutput = (chunk: string) =>
-      this.deps.bus.emit('tool.output', {
-        conversationId: toolCall.conversationId,
-        toolCallId: toolCall.id,
-        chunk,
-      });
-    const exec = (spec: RunSpec) => this.deps.sandbox.run({ ...spec, unsandboxed }, { onOutput, signal });
-    if (tool !== 'edit_file') return exec(runSpecFor(tool, args, workspace));
+  /**
+   * A call that could not be recorded did not run. Its card is shown failed, except when its id
+   * is another call's: that call's card must stay as it is.
+   */
+  private unrecorded(input: CallIds, summary: string, err: unknown): Governed {
+    const duplicate = err instanceof DuplicateCall;
+    const error = duplicate
+      ? new Cell0Error(
+          'INTERNAL',
+          `Cell 0 could not record this tool call: its id "${input.toolCallId}" is already another call's. It did not run; call it again.`,
+        )
+      : plainError(err, this.deps.logger, input.tool);
+    const now = Date.now();
+    const toolCall = newToolCall(input, summary, {
+      status: 'failed',
+      error: error.toShape(),
+      startedAt: now,
+      endedAt: now,
+    });
+    if (!duplicate) this.ledger.announce(toolCall);
+    return { toolCall, forModel: errorForModel(error) };
+  }
+}
 
-    const edit = args as { path: string; oldText: string; newText: string };
-    const read = await exec(runSpecFor('read_file', { path: edit.path, maxBytes: 5_000_000 }, workspace));
-    if (read.exitCode !== 0 || read.limit) return read;
-    const applied = applyEdit(read.output, edit.oldText, edit.newText);
-    if (!applied.ok) return { ...read, exitCode: 1, output: `cell0: ${applied.reason}` };
-    return exec(runSpecFor('write_file', { path: edit.path, content: applied.text }, workspace));
+type CallIds = Pick<KernelCall, 'conversationId' | 'messageId' | 'toolCallId' | 'args'> & { tool: string };
+
+function newToolCall(input: CallIds, summary: string, fields: Partial<ToolCall>): ToolCall {
+  return {
+    id: input.toolCallId,
+    conversationId: input.conversationId,
+    messageId: input.messageId,
+    tool: input.tool,
+    args: input.args,
+    summary,
+    status: 'running',
+    output: '',
+    exitCode: null,
+    limit: null,
+    error: null,
+    sandboxed: false,
+    hosted: false,
+    network: false,
+    startedAt: Date.now(),
+    runningSince: null,
+    endedAt: null,
+    ...fields,
+  };
+}
+
+/** The store already holds a call with this id (a provider that repeats its call ids). */
+class DuplicateCall extends Error {
+  constructor(readonly id: string) {
+    super(`tool call id ${id} is taken`);
   }
 }

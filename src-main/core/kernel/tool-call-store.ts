@@ -1,12 +1,12 @@
 import type { Database } from '../storage/database.js';
-import type { LimitKind, ToolCall, ToolCallStatus, ToolName } from '../protocol/kernel-entities.js';
+import type { LimitKind, ToolCall, ToolCallStatus } from '../protocol/kernel-entities.js';
 import type { ErrorShape } from '../protocol/errors.js';
 
 interface ToolCallRow {
   id: string;
   conversation_id: string;
   message_id: string;
-  tool: ToolName;
+  tool: string;
   args: string;
   summary: string;
   status: ToolCallStatus;
@@ -16,8 +16,12 @@ interface ToolCallRow {
   error_code: string | null;
   error_message: string | null;
   sandboxed: number;
+  /** Migration 10. */
+  hosted: number;
   network: number;
   started_at: number;
+  /** Migration 9; null for calls that never ran (and for calls stored before it). */
+  running_since: number | null;
   ended_at: number | null;
 }
 
@@ -41,8 +45,10 @@ function toToolCall(row: ToolCallRow): ToolCall {
     limit: row.limit_kind,
     error: row.error_code ? ({ code: row.error_code, message: row.error_message ?? '' } as ErrorShape) : null,
     sandboxed: row.sandboxed === 1,
+    hosted: row.hosted === 1,
     network: row.network === 1,
     startedAt: row.started_at,
+    runningSince: row.running_since,
     endedAt: row.ended_at,
   };
 }
@@ -51,12 +57,14 @@ function toToolCall(row: ToolCallRow): ToolCall {
 export class ToolCallStore {
   constructor(private readonly db: Database) {}
 
-  async insert(call: ToolCall): Promise<void> {
-    await this.db.transaction(() =>
+  /** False when a call with this id is already stored: that one is left exactly as it was. */
+  async insert(call: ToolCall): Promise<boolean> {
+    const { changes } = await this.db.transaction(() =>
       this.db.run(
         `INSERT INTO tool_calls (id, conversation_id, message_id, tool, args, summary, status, output, exit_code,
-           limit_kind, error_code, error_message, sandboxed, network, started_at, ended_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           limit_kind, error_code, error_message, sandboxed, hosted, network, started_at, running_since, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO NOTHING`,
         [
           call.id,
           call.conversationId,
@@ -71,19 +79,22 @@ export class ToolCallStore {
           call.error?.code ?? null,
           call.error?.message ?? null,
           call.sandboxed ? 1 : 0,
+          call.hosted ? 1 : 0,
           call.network ? 1 : 0,
           call.startedAt,
+          call.runningSince,
           call.endedAt,
         ],
       ),
     );
+    return changes > 0;
   }
 
   async update(call: ToolCall): Promise<void> {
     await this.db.transaction(() =>
       this.db.run(
         `UPDATE tool_calls SET status = ?, output = ?, exit_code = ?, limit_kind = ?, error_code = ?, error_message = ?,
-           sandboxed = ?, network = ?, ended_at = ? WHERE id = ?`,
+           sandboxed = ?, network = ?, running_since = ?, ended_at = ? WHERE id = ?`,
         [
           call.status,
           call.output,
@@ -93,6 +104,7 @@ export class ToolCallStore {
           call.error?.message ?? null,
           call.sandboxed ? 1 : 0,
           call.network ? 1 : 0,
+          call.runningSince,
           call.endedAt,
           call.id,
         ],

@@ -3,7 +3,13 @@
  * engine that decides whether a call may run, and the audit log that records what happened.
  * The Kernel facade (kernel.ts) joins them for each tool call.
  */
-import type { LimitKind, PermissionDecision, ToolName } from '../protocol/kernel-entities.js';
+import type { ErrorCode } from '../protocol/errors.js';
+import type {
+  LimitKind,
+  PermissionDecision,
+  PermissionPreview,
+  ToolName,
+} from '../protocol/kernel-entities.js';
 
 export interface Limits {
   cpuSeconds: number;
@@ -67,16 +73,56 @@ export interface ToolCallInput {
   reason: string | null;
 }
 
+/**
+ * A call of a hosted tool: one that runs in Cell 0's own process (memory_save; MCP tools) yet
+ * needs the law all the same. Whoever hosts it says what the owner approves.
+ */
+export interface HostedCall {
+  conversationId: string;
+  messageId: string;
+  toolCallId: string;
+  /** Its name as models call it and rules, cards and the audit name it (toolNameSchema). */
+  tool: string;
+  args: unknown;
+  /** What the owner approves, exactly as it will take effect; made visible, and what rules match. */
+  display: string;
+  /** The tool card's line; the display when not given. */
+  summary?: string;
+  /** What "always allow" proposes; `*` (every call of this tool) when not given. */
+  proposedPattern?: string;
+  risks?: string[];
+  /** Why it asks, for the card ("a saved memory enters every later prompt"). */
+  why?: string;
+  /** The agent's stated reason, if it gave one. */
+  reason: string | null;
+}
+
+/** What a permission card is about: a built-in call in its workspace, or a hosted call (no workspace). */
+export interface PermissionSubject {
+  conversationId: string;
+  messageId: string;
+  toolCallId: string;
+  tool: string;
+  args: unknown;
+  workspace: string | null;
+  reason: string | null;
+}
+
 export interface Assessment {
   decision: 'allow' | 'deny' | 'ask';
   /** The exact command or target, control and invisible characters made visible. */
   display: string;
+  /** What a write or an edit will put in the file, for the card. */
+  preview: PermissionPreview | null;
   risks: string[];
-  proposedPattern: string;
+  /** Null when no rule or grant can cover the call: it can only be allowed once. */
+  proposedPattern: string | null;
   network: boolean;
   /** For people: which rule or default decided, or why it must ask. */
   why: string;
   matchedRuleId: string | null;
+  /** Set when the call cannot succeed whatever the owner answers: denied at once, with this code. */
+  refusal: { code: ErrorCode; message: string } | null;
 }
 
 export type OwnerDecision = PermissionDecision | 'cancelled';

@@ -1,5 +1,7 @@
+import type { EventBus } from '../base/event-bus.js';
 import type { Memory } from '../protocol/memory-entities.js';
 import type { Database } from '../storage/database.js';
+import type { DaemonState } from './daemon-state.js';
 import { MEMORY_COLUMNS, mergeSources, patchMemory, toMemory, type MemoryRow } from './memory-rows.js';
 
 /**
@@ -145,4 +147,39 @@ export async function decayStale(
     changed++;
   }
   return { changed, nextRun };
+}
+
+/** One merge pass as a daemon step, its watermark moved in the same commit; true when it did work. */
+export async function mergeStep(ctx: {
+  db: Database;
+  bus: EventBus;
+  state: DaemonState;
+  now: () => number;
+}): Promise<boolean> {
+  const watermark = await ctx.state.getNumber('merge.watermark', 0);
+  const result = await ctx.db.transaction(async () => {
+    const merged = await mergeDuplicates(ctx.db, watermark, ctx.now());
+    if (merged.watermark !== watermark) await ctx.state.setInTx('merge.watermark', merged.watermark);
+    return merged;
+  });
+  for (const memory of result.changed) ctx.bus.emit('memory.updated', { memory });
+  return result.changed.length > 0 || result.more;
+}
+
+/** The weekly fade as a daemon step (it also drops cursors of deleted conversations). */
+export async function decayStep(ctx: {
+  db: Database;
+  state: DaemonState;
+  now: () => number;
+}): Promise<boolean> {
+  const lastRun = await ctx.state.getNumber('decay.lastRun', 0);
+  const result = await ctx.db.transaction(async () => {
+    const decayed = await decayStale(ctx.db, lastRun, ctx.now());
+    if (decayed) {
+      await ctx.state.setInTx('decay.lastRun', decayed.nextRun);
+      await ctx.state.dropOrphanCursorsInTx();
+    }
+    return decayed;
+  });
+  return result !== null && result.changed > 0;
 }

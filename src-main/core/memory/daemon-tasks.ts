@@ -2,6 +2,7 @@ import type { LanguageModel } from 'ai';
 import type { ConversationStore } from '../conversations/store.js';
 import type { EventBus } from '../base/event-bus.js';
 import type { Message } from '../protocol/entities.js';
+import type { Cell0Error } from '../protocol/errors.js';
 import type { Database } from '../storage/database.js';
 import type { DaemonState } from './daemon-state.js';
 import { applyOperations, extractOperations } from './extraction.js';
@@ -32,6 +33,8 @@ export interface TaskContext {
   signal: AbortSignal;
   /** Tokens the day's budget still allows. */
   tokensLeft: () => Promise<number>;
+  /** Words a failed model call for people: a stable code, the provider's key redacted. */
+  describe: (err: unknown) => Cell0Error;
 }
 
 export type StepOutcome = 'done' | 'budget-exhausted';
@@ -159,7 +162,9 @@ export async function extractStep(
       { conversationTitle: conversation.title, messages, related },
       conversationId,
       ctx.signal,
-    );
+    ).catch((err: unknown) => {
+      throw ctx.describe(err);
+    });
     await ctx.state.addTokens(ctx.now(), result.tokens);
     operations = result.operations;
   }
@@ -197,7 +202,11 @@ export async function summariseStep(
     PROMPT_OVERHEAD_TOKENS +
     estimateTokens((previous?.summary ?? '') + messages.map((m) => m.content).join('\n'));
   if ((await ctx.tokensLeft()) < estimate) return 'budget-exhausted';
-  const result = await summarise(model, previous?.summary ?? null, messages, ctx.signal);
+  const result = await summarise(model, previous?.summary ?? null, messages, ctx.signal).catch(
+    (err: unknown) => {
+      throw ctx.describe(err);
+    },
+  );
   await ctx.state.addTokens(ctx.now(), result.tokens);
   if (ctx.signal.aborted) throw ctx.signal.reason;
   const covered = messages.at(-1)?.index ?? uptoIndex;

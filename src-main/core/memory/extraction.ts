@@ -181,7 +181,8 @@ export async function extractOperations(
       prompt,
       output: Output.object({ schema: extractionSchema, name: 'memory_operations' }),
       abortSignal: signal,
-      maxRetries: 1,
+      // The daemon retries a failed conversation itself, later and with a growing wait.
+      maxRetries: 0,
     });
     raw = result.output;
     tokens = tokensSpent(result.usage, INSTRUCTIONS + prompt, result.text);

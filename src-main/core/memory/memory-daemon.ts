@@ -6,7 +6,8 @@ import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import type { DaemonStatus } from '../protocol/memory-entities.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { Database } from '../storage/database.js';
-import { decayStale, mergeDuplicates } from './consolidation.js';
+import { decayStep, mergeStep } from './consolidation.js';
+import { asFailure, blamesConversation, DaemonFailures, failureLine } from './daemon-failures.js';
 import { DaemonState, type DaemonTask } from './daemon-state.js';
 import {
   extractCandidates,
@@ -43,8 +44,6 @@ const INDEX_BATCH = 64;
 /** Pause between steps while there is work: requests get the database in between. */
 const BUSY_GAP_MS = 200;
 const MAX_BACKOFF_MS = 10 * 60_000;
-/** A task failing this often with an error that waiting will not fix is skipped. */
-const MAX_FAILURES = 3;
 
 /**
  * cell0d, the consolidation daemon: in the background, one step at a time, it embeds what is new,
@@ -60,11 +59,15 @@ export class MemoryDaemon {
   private chain: Promise<unknown> = Promise.resolve();
   private current: DaemonStatus;
   private round = 0;
-  private failures = { key: '', count: 0 };
+  private failureCount = 0;
+  /** The failure last logged: the same one again (every tick while a key is wrong) is not. */
+  private lastLogged: string | null = null;
   private backoffMs = 0;
+  private readonly failures: DaemonFailures;
 
   constructor(private readonly deps: MemoryDaemonDeps) {
     this.state = new DaemonState(deps.db);
+    this.failures = new DaemonFailures(deps.db);
     this.current = {
       state: 'idle',
       task: null,
@@ -74,6 +77,7 @@ export class MemoryDaemon {
       budgetPerDay: 0,
       lastError: null,
       lastRunAt: null,
+      failures: [],
     };
   }
 
@@ -106,6 +110,18 @@ export class MemoryDaemon {
     return status;
   }
 
+  /** Reads a conversation that failed (or was skipped) again, at the next step. */
+  async retry(conversationId: string): Promise<DaemonStatus> {
+    if (!(await this.failures.clear(conversationId))) {
+      throw new Cell0Error(
+        'NOT_FOUND',
+        'That conversation is not waiting for a retry. Refresh the Memory view.',
+      );
+    }
+    if (this.deps.autoStart && !this.stopped) this.schedule(0);
+    return this.status();
+  }
+
   /** Does one step, if there is one to do; true when it did something. Steps never overlap. */
   runOnce(): Promise<boolean> {
     const run = this.chain.then(() => this.step());
@@ -134,14 +150,16 @@ export class MemoryDaemon {
     try {
       worked = await this.runOnce();
     } catch (err) {
-      this.deps.logger.warn('memory daemon step failed', err);
+      // A step that could not even record its failure (the database is gone): once, not every tick.
+      this.logOnce(`memory daemon: a step failed: ${err instanceof Error ? err.message : String(err)}`, err);
     }
     const wait = this.backoffMs > 0 ? this.backoffMs : worked ? BUSY_GAP_MS : this.deps.tickMs;
     this.schedule(wait);
   }
 
-  private context(): TaskContext {
+  private context(describe: TaskContext['describe']): TaskContext {
     return {
+      describe,
       db: this.deps.db,
       bus: this.deps.bus,
       retrieval: this.deps.retrieval,
@@ -158,7 +176,7 @@ export class MemoryDaemon {
     if (this.controller.signal.aborted) return false;
     this.current.lastRunAt = this.deps.now();
     let task: DaemonTask = { kind: 'index' };
-    let describe: ((err: unknown) => Cell0Error) | null = null;
+    let modelTask: ModelTask | null = null;
     try {
       if ((await this.deps.retrieval.indexPending(INDEX_BATCH)) > 0) return this.worked();
 
@@ -171,19 +189,22 @@ export class MemoryDaemon {
           blocked = 'no-model';
           blockedWhy = model;
         } else {
-          task = pending[0]!;
-          describe = model.describe;
-          const outcome = await this.runModelTask(pending[0]!, pending.length, model.model);
-          if (outcome === 'done') return this.worked();
+          task = modelTask = pending[0]!;
+          const outcome = await this.runModelTask(modelTask, pending.length, model);
+          if (outcome === 'done') {
+            await this.failures.clear(modelTask.conversationId);
+            return this.worked();
+          }
           blocked = 'budget-exhausted';
         }
       }
 
-      describe = null;
+      modelTask = null;
+      const upkeep = { db: this.deps.db, bus: this.deps.bus, state: this.state, now: this.deps.now };
       task = { kind: 'merge' };
-      if (await this.merge()) return this.worked();
+      if (await mergeStep(upkeep)) return this.worked();
       task = { kind: 'decay' };
-      if (await this.decay()) return this.worked();
+      if (await decayStep(upkeep)) return this.worked();
 
       this.round = 0;
       this.backoffMs = 0;
@@ -196,20 +217,24 @@ export class MemoryDaemon {
       return false;
     } catch (err) {
       if (this.controller.signal.aborted) return false;
-      return this.failed(task, err, describe);
+      const { error, detail } = asFailure(err);
+      if (modelTask && blamesConversation(error)) return this.conversationFailed(modelTask, error, detail);
+      return this.failed(task, error, detail);
     }
   }
 
   private worked(): boolean {
     this.round++;
     this.backoffMs = 0;
-    this.failures = { key: '', count: 0 };
+    this.failureCount = 0;
+    this.lastLogged = null;
     return true;
   }
 
   /** The interrupted model task first (resumed as it was), then extraction, then summaries. */
   private async modelTasks(): Promise<ModelTask[]> {
     const tasks: ModelTask[] = [];
+    const heldBack = await this.failures.heldBack(this.deps.now());
     const saved = await this.state.task();
     if (saved && (saved.kind === 'extract' || saved.kind === 'summarise')) {
       const title = await this.deps.conversations
@@ -232,9 +257,10 @@ export class MemoryDaemon {
       });
     }
     const seen = new Set<string>();
+    // A conversation waiting after a failure, or skipped, leaves its place to the others.
     return tasks.filter((t) => {
       const key = `${t.kind}:${t.conversationId}`;
-      return !seen.has(key) && seen.add(key);
+      return !heldBack.has(t.conversationId) && !seen.has(key) && seen.add(key);
     });
   }
 
@@ -247,8 +273,12 @@ export class MemoryDaemon {
     }
   }
 
-  private async runModelTask(task: ModelTask, pending: number, model: LanguageModel): Promise<StepOutcome> {
-    const ctx = this.context();
+  private async runModelTask(
+    task: ModelTask,
+    pending: number,
+    { model, describe }: BoundModel<LanguageModel>,
+  ): Promise<StepOutcome> {
+    const ctx = this.context(describe);
     if ((await ctx.tokensLeft()) <= 0) return 'budget-exhausted';
     const { title, ...saved } = task;
     await this.setStatus({
@@ -270,67 +300,48 @@ export class MemoryDaemon {
     return outcome;
   }
 
-  private async merge(): Promise<boolean> {
-    const watermark = await this.state.getNumber('merge.watermark', 0);
-    const result = await this.deps.db.transaction(async () => {
-      const merged = await mergeDuplicates(this.deps.db, watermark, this.deps.now());
-      if (merged.watermark !== watermark) await this.state.setInTx('merge.watermark', merged.watermark);
-      return merged;
+  /**
+   * A conversation could not be read: it waits (longer after each failure) or, after a few
+   * attempts, is skipped and marked, and the others go on meanwhile. True: the queue moved on.
+   */
+  private async conversationFailed(task: ModelTask, error: Cell0Error, detail: string): Promise<boolean> {
+    const transient = this.deps.models.isTransient(error);
+    const now = this.deps.now();
+    const outcome = await this.failures.record(task.conversationId, task.kind, error, {
+      transient,
+      baseWaitMs: this.deps.tickMs * 2,
+      now,
     });
-    for (const memory of result.changed) this.deps.bus.emit('memory.updated', { memory });
-    return result.changed.length > 0 || result.more;
+    // Its place in the queue goes to the next conversation, not back to this one.
+    await this.state.clearTask();
+    this.deps.logger.warn(failureLine(task, outcome, detail, now));
+    // A rate limit or an overload is the provider's: give it a rest before the next conversation.
+    this.backoffMs = transient ? this.nextBackoff() : 0;
+    await this.setStatus({ state: 'idle', task: null, progress: null, lastError: null });
+    return true;
   }
 
-  private async decay(): Promise<boolean> {
-    const lastRun = await this.state.getNumber('decay.lastRun', 0);
-    const result = await this.deps.db.transaction(async () => {
-      const decayed = await decayStale(this.deps.db, lastRun, this.deps.now());
-      if (decayed) {
-        await this.state.setInTx('decay.lastRun', decayed.nextRun);
-        await this.state.dropOrphanCursorsInTx();
-      }
-      return decayed;
-    });
-    return result !== null && result.changed > 0;
-  }
-
-  private async failed(
-    task: DaemonTask,
-    err: unknown,
-    describe: ((err: unknown) => Cell0Error) | null,
-  ): Promise<boolean> {
-    const error = describe
-      ? describe(err)
-      : isCell0Error(err)
-        ? err
-        : new Cell0Error('INTERNAL', err instanceof Error ? err.message : String(err));
-    const key = JSON.stringify(task);
-    this.failures = key === this.failures.key ? { key, count: this.failures.count + 1 } : { key, count: 1 };
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.deps.tickMs * 2 ** this.failures.count);
-    this.deps.logger.warn(`memory daemon: ${task.kind} failed`, err);
-    // Waiting fixes a rate limit or an outage, not a conversation the model cannot take: move past it.
-    if (
-      this.failures.count >= MAX_FAILURES &&
-      !this.deps.models.isTransient(error) &&
-      task.kind === 'extract'
-    ) {
-      await this.skipStuck(task.conversationId);
-    }
+  /** Anything else (the provider as a whole, the index, a merge): the daemon waits and tries again. */
+  private async failed(task: DaemonTask, error: Cell0Error, detail: string): Promise<boolean> {
+    this.backoffMs = this.nextBackoff();
+    // Our own bug or a storage error: its stack helps, and is logged once like the line.
+    this.logOnce(
+      `memory daemon: ${task.kind} failed (${detail})`,
+      error.code === 'INTERNAL' ? error.cause : undefined,
+    );
     await this.setStatus({ state: 'error', task: null, progress: null, lastError: error.message });
     return false;
   }
 
-  private async skipStuck(conversationId: string): Promise<void> {
-    const conversation = await this.deps.conversations.get(conversationId).catch(() => null);
-    await this.deps.db.transaction(async () => {
-      if (conversation) {
-        const last = conversation.messageCount - 1;
-        this.deps.logger.warn(`memory daemon: skipped unreadable messages of conversation ${conversationId}`);
-        await this.state.setExtractCursorInTx(conversationId, last);
-      }
-      await this.state.clearTaskInTx();
-    });
-    this.failures = { key: '', count: 0 };
+  private nextBackoff(): number {
+    this.failureCount++;
+    return Math.min(MAX_BACKOFF_MS, this.deps.tickMs * 2 ** this.failureCount);
+  }
+
+  private logOnce(line: string, detail?: unknown): void {
+    if (line === this.lastLogged) return;
+    this.lastLogged = line;
+    this.deps.logger.warn(line, detail);
   }
 
   private async refreshStatus(): Promise<void> {
@@ -341,7 +352,8 @@ export class MemoryDaemon {
   private async setStatus(patch: Partial<DaemonStatus>): Promise<void> {
     const tokensToday = await this.state.tokensOn(this.deps.now());
     const budgetPerDay = this.deps.settings.memory().tokensPerDay;
-    const next: DaemonStatus = { ...this.current, ...patch, tokensToday, budgetPerDay };
+    const failures = await this.failures.list();
+    const next: DaemonStatus = { ...this.current, ...patch, tokensToday, budgetPerDay, failures };
     const raised = budgetPerDay > this.current.budgetPerDay || tokensToday < this.current.tokensToday;
     if (next.state === 'budget-exhausted' && patch.state === undefined && raised) {
       // The budget was raised (or a new day began) since work was held back: it may go on.

@@ -11,6 +11,7 @@ type MemoryMethods =
   | 'memories.forget'
   | 'memories.usedBy'
   | 'memory.status'
+  | 'memory.retry'
   | 'memory.embedding'
   | 'memory.embeddingModels'
   | 'settings.setMemoryEmbedder'
@@ -41,6 +42,7 @@ export function memoryHandlers({ memory }: { memory: MemoryService }): Pick<Hand
     'memories.forget': async ({ topic }) => ({ forgotten: await memory.store.forget(topic) }),
     'memories.usedBy': async ({ messageId }) => ({ memories: await memory.store.usedBy(messageId) }),
     'memory.status': () => memory.status(),
+    'memory.retry': ({ conversationId }) => memory.retry(conversationId),
     'memory.embedding': () => memory.embedding(),
     'memory.embeddingModels': async ({ providerId }) => ({
       models: await memory.embeddingModels(providerId),

@@ -2,6 +2,7 @@ import type { ModelMessage, ToolSet } from 'ai';
 import type { ConversationStore } from '../conversations/store.js';
 import type { EventBus } from '../base/event-bus.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { Logger } from '../base/logger.js';
 import type { Message } from '../protocol/entities.js';
 import type {
@@ -40,6 +41,8 @@ export interface MemoryServiceDeps extends MemoryServiceTiming {
   conversations: ConversationStore;
   settings: SettingsStore;
   audit: Pick<AuditLog, 'append'>;
+  /** The law memory_save runs under (memory sits above the kernel). */
+  kernel: Pick<Kernel, 'executeHosted'>;
   logger: Logger;
   now?: () => number;
   /** Tokens of context around the new message (persona, memories, snippets, summary, turns). */
@@ -133,6 +136,11 @@ export class MemoryService {
     return this.daemon.status();
   }
 
+  /** Reads a conversation the daemon failed on, or skipped, again. */
+  retry(conversationId: string): Promise<DaemonStatus> {
+    return this.daemon.retry(conversationId);
+  }
+
   /**
    * What the model sees for a reply: system prompt and messages within the context budget. The
    * memories given are recorded against the reply and announced, so the owner can see why.
@@ -155,7 +163,13 @@ export class MemoryService {
 
   tools(ctx: MemoryToolContext): ToolSet {
     return memoryTools(
-      { store: this.store, retrieval: this.deps.retrieval, audit: this.deps.audit, now: this.now },
+      {
+        store: this.store,
+        retrieval: this.deps.retrieval,
+        audit: this.deps.audit,
+        kernel: this.deps.kernel,
+        now: this.now,
+      },
       ctx,
     );
   }

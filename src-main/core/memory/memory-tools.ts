@@ -1,6 +1,7 @@
 import { tool, type ToolSet } from 'ai';
 import { z } from 'zod';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { MemoryStore } from './memory-store.js';
 import type { Retrieval } from './types.js';
 
@@ -16,16 +17,22 @@ export interface MemoryToolDeps {
   store: MemoryStore;
   retrieval: Retrieval;
   audit: Pick<AuditLog, 'append'>;
+  /** memory_save goes through the kernel's law: asked, allowed by the owner's rules, audited. */
+  kernel: Pick<Kernel, 'executeHosted'>;
   now: () => number;
 }
+
+/** Why the owner is asked before a memory is saved. */
+const SAVE_WHY = 'A saved memory is given to the model in every later conversation, so it is yours to allow.';
 
 const SEARCH_LIMIT = 8;
 
 /**
- * The agent's two memory tools. They read and write only Cell 0's own memory store, never the
- * owner's files, network or processes, so they do not go through the kernel's sandbox or its
- * permission engine (which guard what touches the owner's machine); they are still recorded in
- * the audit log, like every tool call. Recording comes first: without a signing key, nothing runs.
+ * The agent's two memory tools; both touch only Cell 0's own memory store, never the owner's
+ * files, network or processes. memory_search only reads, so it runs unasked, recorded in the audit
+ * log (recording first: without a signing key, nothing runs). memory_save writes what every later
+ * prompt will carry, so it runs as a hosted tool of the kernel: assessed by the owner's rules,
+ * asked when none covers it, audited before and after, and shown as a tool call.
  */
 export function memoryTools(deps: MemoryToolDeps, ctx: MemoryToolContext): ToolSet {
   const record = (tool: string, args: unknown, kind: 'tool.call' | 'tool.result', outcome: string) =>
@@ -79,19 +86,35 @@ export function memoryTools(deps: MemoryToolDeps, ctx: MemoryToolContext): ToolS
           .optional()
           .describe('The date it is about, yyyy-mm-dd, if any'),
       }),
-      execute: async (args) => {
+      execute: async (args, { toolCallId, abortSignal }) => {
         ctx.beforeCall?.();
-        await record('memory_save', args, 'tool.call', 'started');
-        const memory = await deps.store.create({
-          text: args.text,
-          kind: args.kind ?? 'note',
-          importance: 0.6,
-          eventDate: args.eventDate ?? null,
-          sources: [{ conversationId: ctx.conversationId, messageId: ctx.messageId }],
-          createdBy: 'agent',
-        });
-        await record('memory_save', args, 'tool.result', `saved ${memory.id}`);
-        return { saved: { id: memory.id, text: memory.text } };
+        const kind = args.kind ?? 'note';
+        const { forModel } = await deps.kernel.executeHosted(
+          {
+            conversationId: ctx.conversationId,
+            messageId: ctx.messageId,
+            toolCallId,
+            tool: 'memory_save',
+            args,
+            display: args.text,
+            summary: `${kind}${args.eventDate ? ` (${args.eventDate})` : ''}: ${args.text}`,
+            why: SAVE_WHY,
+            reason: null,
+          },
+          async () => {
+            const memory = await deps.store.create({
+              text: args.text,
+              kind,
+              importance: 0.6,
+              eventDate: args.eventDate ?? null,
+              sources: [{ conversationId: ctx.conversationId, messageId: ctx.messageId }],
+              createdBy: 'agent',
+            });
+            return JSON.stringify({ saved: { id: memory.id, text: memory.text } });
+          },
+          abortSignal ?? new AbortController().signal,
+        );
+        return forModel;
       },
     }),
   };

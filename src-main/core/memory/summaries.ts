@@ -47,7 +47,8 @@ export async function summarise(
     system: INSTRUCTIONS,
     prompt,
     abortSignal: signal,
-    maxRetries: 1,
+    // The daemon retries a failed conversation itself, later and with a growing wait.
+    maxRetries: 0,
   });
   return {
     summary: result.text.trim().slice(0, MAX_SUMMARY_CHARS),

@@ -108,9 +108,12 @@ export const identitySchema = z.object({
   fingerprint: z.string(),
   /** The first two groups, for the status bar. */
   shortFingerprint: z.string(),
+  /** When this instance's identity was first made; a key rotation does not change it. */
   createdAt: z.number(),
   /** How many times the key was rotated before this one. */
   rotations: z.number().int().nonnegative(),
+  /** When the current key replaced the one before it; null while the first key is current. */
+  rotatedAt: z.number().nullable(),
 });
 
 export const identityStateSchema = z.discriminatedUnion('status', [

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'BUSY',
   'INTERNAL',
+  /** A service the request needs could not start (its status says why). */
+  'SERVICE_UNAVAILABLE',
   'PROVIDER_NOT_CONFIGURED',
   'PROVIDER_AUTH',
   'PROVIDER_NOT_FOUND',
@@ -25,7 +27,11 @@ export const ERROR_CODES = [
   'IDENTITY_UNAVAILABLE',
   'SIGNATURE_INVALID',
   'SANDBOX_UNAVAILABLE',
+  /** A workspace that is (or leads, through symlinks, to) a system folder, or lies outside where workspaces live. */
+  'WORKSPACE_REFUSED',
   'PERMISSION_DENIED',
+  /** A file tool was pointed outside its workspace: refused at once, since the tool would refuse it anyway. */
+  'OUTSIDE_WORKSPACE',
   'LIMIT_EXCEEDED',
   'BUDGET_EXHAUSTED',
   'TOOL_FAILED',
@@ -38,6 +44,16 @@ export const ERROR_CODES = [
   'EMBEDDER_MODEL_UNKNOWN',
   /** The provider has no embeddings API at all (Anthropic). */
   'EMBEDDINGS_UNSUPPORTED',
+  /** A chat platform refused the channel's token (revoked, mistyped): the owner must give a new one. */
+  'CHANNEL_AUTH',
+  /** The chat platform could not be reached or is down; Cell 0 reconnects with backoff. */
+  'CHANNEL_UNREACHABLE',
+  /** The channel's WhatsApp link ended (logged out on the phone): link it again with the QR code. */
+  'CHANNEL_NEEDS_LOGIN',
+  /** The platform answered something Cell 0 could not read, or refused a message. */
+  'CHANNEL_ERROR',
+  /** A channel of that name exists already. */
+  'CHANNEL_EXISTS',
   /** The mesh is turned off (Settings → Mesh), or its node is not running yet. */
   'MESH_OFF',
   /** No peer by that id, fingerprint or name; or an address that does not parse or answer. */

@@ -14,6 +14,8 @@ import {
   permissionRuleSchema,
   toolCallSchema,
 } from './kernel-entities.js';
+import { coreEvents } from './core-methods.js';
+import { channelEvents } from './channel-methods.js';
 import { meshEvents } from './mesh-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import {
@@ -84,6 +86,8 @@ export const events = {
     permissionRequestId: z.string().nullable(),
   }),
   ...swarmEvents,
+  ...coreEvents,
+  ...channelEvents,
   ...meshEvents,
 } as const;
 

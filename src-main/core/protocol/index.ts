@@ -8,5 +8,8 @@ export * from './kernel-entities.js';
 export * from './memory-entities.js';
 export * from './swarm-entities.js';
 export * from './swarm-methods.js';
+export * from './core-methods.js';
+export * from './channel-entities.js';
+export * from './channel-methods.js';
 export * from './mesh-entities.js';
 export * from './mesh-methods.js';

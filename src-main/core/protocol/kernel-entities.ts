@@ -13,6 +13,14 @@ export const TOOL_NAMES = [
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+/**
+ * A tool as calls, cards, rules and the audit name it: one of TOOL_NAMES (run in the sandbox), or
+ * a hosted tool that runs in Cell 0's own process under the same law (`memory_save`; MCP tools).
+ */
+export const toolNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,199}$/, 'a tool name: letters, digits and _ . : / -');
+
 export const TOOL_CALL_STATUSES = [
   'waiting-permission',
   'running',
@@ -30,7 +38,7 @@ export const toolCallSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
   messageId: z.string(),
-  tool: z.enum(TOOL_NAMES),
+  tool: toolNameSchema,
   args: z.unknown(),
   /** One line a person reads: the command, the path, the URL. */
   summary: z.string(),
@@ -41,8 +49,13 @@ export const toolCallSchema = z.object({
   limit: z.enum(LIMIT_KINDS).nullable(),
   error: errorShapeSchema.nullable(),
   sandboxed: z.boolean(),
+  /** Ran in Cell 0's own process (a hosted tool such as memory_save), not in the sandbox. */
+  hosted: z.boolean(),
   network: z.boolean(),
+  /** When the kernel took the call (before any permission wait). */
   startedAt: z.number(),
+  /** When it started running, after the owner's answer and any pause; null if it never ran. */
+  runningSince: z.number().nullable(),
   endedAt: z.number().nullable(),
 });
 
@@ -54,24 +67,57 @@ export const PERMISSION_DECISIONS = [
   'deny',
 ] as const;
 
+/** One line of an edit's change, made visible like the display: kept as context, removed or added. */
+export const previewLineSchema = z.object({
+  op: z.enum(['keep', 'remove', 'add']),
+  text: z.string(),
+});
+
+/**
+ * What a file tool will write, for the card: the whole content of a write, or the change of an
+ * edit (old text to new text, line by line). Control and invisible characters are made visible.
+ */
+export const permissionPreviewSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('write'),
+    /** Size of the file it writes, in bytes (UTF-8). */
+    bytes: z.number().int().nonnegative(),
+    lines: z.number().int().nonnegative(),
+    text: z.string(),
+  }),
+  z.object({
+    kind: z.literal('edit'),
+    removed: z.number().int().nonnegative(),
+    added: z.number().int().nonnegative(),
+    lines: z.array(previewLineSchema),
+  }),
+]);
+
 /** What the owner is asked: everything needed to decide in one glance. */
 export const permissionRequestSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
   messageId: z.string(),
   toolCallId: z.string(),
-  tool: z.enum(TOOL_NAMES),
+  tool: toolNameSchema,
   args: z.unknown(),
   /** The exact command (shell) or target, with control and invisible characters made visible. */
   display: z.string(),
-  workspace: z.string(),
+  /** What write_file or edit_file will write; null for the other tools. */
+  preview: permissionPreviewSchema.nullable(),
+  /** The folder it may write in; null for a hosted tool, which runs in Cell 0 itself. */
+  workspace: z.string().nullable(),
   network: z.boolean(),
   /** The agent's stated reason, if it gave one (untrusted text, shown as such). */
   reason: z.string().nullable(),
   /** Parts that need a careful look: "command substitution", "writes outside the workspace", … */
   risks: z.array(z.string()),
-  /** The pattern "always allow" would save, e.g. `shell: git status*`. */
-  proposedPattern: z.string(),
+  /**
+   * The pattern "always allow" (and a grant for this reply or conversation) would keep, e.g.
+   * `git status *`; null when no rule or grant can cover this call (a chain, a substitution, …):
+   * it can then only be allowed once.
+   */
+  proposedPattern: z.string().nullable(),
   /** Why no rule covered it. */
   why: z.string(),
   /** True when the sandbox is unavailable and allowing means running this one call unconfined. */
@@ -83,7 +129,7 @@ export const permissionRequestSchema = z.object({
 
 export const permissionRuleSchema = z.object({
   id: z.string(),
-  tool: z.enum(TOOL_NAMES),
+  tool: toolNameSchema,
   /** Glob over the call's display string (`*` any run of characters). */
   pattern: z.string(),
   decision: z.enum(['allow', 'deny']),
@@ -146,6 +192,8 @@ export type ToolCallStatus = ToolCall['status'];
 export type LimitKind = (typeof LIMIT_KINDS)[number];
 export type PermissionDecision = (typeof PERMISSION_DECISIONS)[number];
 export type PermissionRequest = z.infer<typeof permissionRequestSchema>;
+export type PermissionPreview = z.infer<typeof permissionPreviewSchema>;
+export type PreviewLine = z.infer<typeof previewLineSchema>;
 export type PermissionRule = z.infer<typeof permissionRuleSchema>;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 export type AuditRecord = z.infer<typeof auditRecordSchema>;

@@ -43,6 +43,24 @@ export const usedMemorySchema = z.object({
   why: z.string(),
 });
 
+/**
+ * A conversation the daemon could not read: retried later with a growing wait, then skipped (its
+ * messages stay unread, nothing is lost) until the owner asks for it again.
+ */
+export const memoryFailureSchema = z.object({
+  conversationId: z.string(),
+  title: z.string(),
+  /** What the daemon was doing: reading for memories, or summarising the older part. */
+  task: z.enum(['extract', 'summarise']),
+  /** The last failure, in words a person can act on (a provider's key is never in it). */
+  error: errorShapeSchema,
+  attempts: z.number().int().positive(),
+  failedAt: z.number(),
+  /** When it is tried again; null once it is skipped. */
+  retryAt: z.number().nullable(),
+  skipped: z.boolean(),
+});
+
 export const daemonStatusSchema = z.object({
   state: z.enum(['idle', 'working', 'budget-exhausted', 'no-model', 'error']),
   /** What it is doing, for people: "Extracting memories from “Trip planning”". */
@@ -52,6 +70,8 @@ export const daemonStatusSchema = z.object({
   budgetPerDay: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
   lastRunAt: z.number().nullable(),
+  /** Conversations whose reading failed, oldest failure first. */
+  failures: z.array(memoryFailureSchema),
 });
 
 export const personaSchema = z.object({
@@ -94,6 +114,7 @@ export type MemorySource = z.infer<typeof memorySourceSchema>;
 export type SearchHit = z.infer<typeof searchHitSchema>;
 export type UsedMemory = z.infer<typeof usedMemorySchema>;
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;
+export type MemoryFailure = z.infer<typeof memoryFailureSchema>;
 export type Persona = z.infer<typeof personaSchema>;
 export type EmbedderChoice = z.infer<typeof embedderChoiceSchema>;
 export type EmbeddingStatus = z.infer<typeof embeddingStatusSchema>;

@@ -33,6 +33,8 @@ import {
   searchHitSchema,
   usedMemorySchema,
 } from './memory-entities.js';
+import { coreMethods } from './core-methods.js';
+import { channelMethods } from './channel-methods.js';
 import { meshMethods } from './mesh-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 
@@ -59,6 +61,8 @@ export const methods = {
       version: z.string(),
       dataDir: z.string(),
       mode: z.enum(['desktop', 'serve']),
+      /** When the price table behind cost estimates was last checked (YYYY-MM-DD). */
+      pricesAsOf: z.string(),
     }),
   },
   'conversations.list': {
@@ -301,6 +305,11 @@ export const methods = {
     params: z.object({}).optional(),
     result: daemonStatusSchema,
   },
+  /** Reads a conversation the daemon failed on (or skipped) again, at its next step. */
+  'memory.retry': {
+    params: z.object({ conversationId: id }),
+    result: daemonStatusSchema,
+  },
   /** Which embedder memory search uses, and how far a switch to another one has come. */
   'memory.embedding': {
     params: z.object({}).optional(),
@@ -332,6 +341,8 @@ export const methods = {
     result: daemonStatusSchema,
   },
   ...swarmMethods,
+  ...coreMethods,
+  ...channelMethods,
   ...meshMethods,
 } as const;
 

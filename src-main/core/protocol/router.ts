@@ -1,5 +1,5 @@
 import { Cell0Error, isCell0Error, type ErrorShape } from './errors.js';
-import { MAX_FRAME_BYTES, requestFrameSchema, type ResponseFrame } from './frames.js';
+import { MAX_FRAME_BYTES, requestFrameSchema, type RequestFrame, type ResponseFrame } from './frames.js';
 import { isMethodName, methods, type MethodName, type MethodResult, type ParsedParams } from './methods.js';
 
 /** Per-connection state the router reads and the hello handler writes. */
@@ -33,8 +33,30 @@ function describeZodIssues(issues: { path: PropertyKey[]; message: string }[]): 
 }
 
 export interface Router {
-  /** Takes one raw frame (JSON text; anything else is refused) and always resolves to a response frame. */
-  handle(raw: unknown, ctx: ConnectionContext): Promise<ResponseFrame>;
+  /**
+   * Takes one raw frame (JSON text; anything else is refused) and always comes to a response
+   * frame: at once when the handler answers synchronously (the hot path takes no extra turn of
+   * the event loop), else as a promise.
+   */
+  handle(raw: unknown, ctx: ConnectionContext): ResponseFrame | Promise<ResponseFrame>;
+}
+
+/**
+ * The request envelope, checked by hand on the hot path: the same rules as requestFrameSchema
+ * (which still words what is wrong with a frame that fails them).
+ */
+function isRequestFrame(json: unknown): json is RequestFrame {
+  if (json === null || typeof json !== 'object') return false;
+  const { type, id, method } = json as Record<string, unknown>;
+  return (
+    type === 'req' &&
+    typeof id === 'string' &&
+    id.length >= 1 &&
+    id.length <= 128 &&
+    typeof method === 'string' &&
+    method.length >= 1 &&
+    method.length <= 128
+  );
 }
 
 export function createRouter(
@@ -43,8 +65,14 @@ export function createRouter(
 ): Router {
   const maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
 
+  const fail = (id: string, err: unknown, method: string): ResponseFrame => {
+    if (isCell0Error(err)) return errorFrame(id, err.toShape());
+    options.onInternalError?.(err, method);
+    return errorFrame(id, { code: 'INTERNAL', message: `Internal error in ${method}.` });
+  };
+
   return {
-    async handle(raw, ctx) {
+    handle(raw, ctx) {
       if (typeof raw !== 'string') {
         return errorFrame(null, { code: 'BAD_FRAME', message: 'Frames must be JSON text.' });
       }
@@ -64,18 +92,18 @@ export function createRouter(
       } catch {
         return errorFrame(null, { code: 'BAD_FRAME', message: 'Frame is not valid JSON.' });
       }
-      const parsed = requestFrameSchema.safeParse(json);
-      if (!parsed.success) {
+      if (!isRequestFrame(json)) {
+        const parsed = requestFrameSchema.safeParse(json);
         const id =
           json && typeof json === 'object' && typeof (json as { id?: unknown }).id === 'string'
             ? (json as { id: string }).id
             : null;
         return errorFrame(id, {
           code: 'BAD_FRAME',
-          message: `Not a request frame: ${describeZodIssues(parsed.error.issues)}`,
+          message: `Not a request frame: ${parsed.success ? 'unexpected shape' : describeZodIssues(parsed.error.issues)}`,
         });
       }
-      const { id, method, params } = parsed.data;
+      const { id, method, params } = json;
       if (!isMethodName(method)) {
         return errorFrame(id, { code: 'UNKNOWN_METHOD', message: `Unknown method "${method}".` });
       }
@@ -92,15 +120,20 @@ export function createRouter(
           message: `Bad params for ${method}: ${describeZodIssues(checked.error.issues)}`,
         });
       }
+      let result: unknown;
       try {
         const handler = handlers[method] as Handler<MethodName>;
-        const result = await handler(checked.data as never, ctx);
-        return { type: 'res', id, ok: true, result };
+        result = handler(checked.data as never, ctx);
       } catch (err) {
-        if (isCell0Error(err)) return errorFrame(id, err.toShape());
-        options.onInternalError?.(err, method);
-        return errorFrame(id, { code: 'INTERNAL', message: `Internal error in ${method}.` });
+        return fail(id, err, method);
       }
+      if (result instanceof Promise) {
+        return result.then(
+          (value: unknown): ResponseFrame => ({ type: 'res', id, ok: true, result: value }),
+          (err: unknown) => fail(id, err, method),
+        );
+      }
+      return { type: 'res', id, ok: true, result };
     },
   };
 }

@@ -227,8 +227,106 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
-    // 8, not 7: the memory daemon's failures table takes 7 on another branch.
+    version: 7,
+    name: 'memory daemon: conversations whose reading failed, retried later or skipped',
+    sql: `
+      CREATE TABLE memory_daemon_failures (
+        conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        task TEXT NOT NULL CHECK (task IN ('extract', 'summarise')),
+        attempts INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        failed_at INTEGER NOT NULL,
+        retry_at INTEGER,
+        skipped INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 8,
+    name: 'channels: accounts, senders, pairings, chats, inbound and outbound messages, sessions',
+    sql: `
+      CREATE TABLE channels (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        config TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE channel_senders (
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        sender_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'allowed')),
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, sender_id)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX channel_senders_owner ON channel_senders(channel_id) WHERE role = 'owner';
+      CREATE TABLE channel_pairings (
+        code TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        sender_id TEXT NOT NULL,
+        sender_name TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        UNIQUE (channel_id, sender_id)
+      );
+      CREATE TABLE channel_chats (
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        chat_id TEXT NOT NULL,
+        chat_type TEXT NOT NULL,
+        title TEXT NOT NULL,
+        conversation_id TEXT NOT NULL UNIQUE REFERENCES conversations(id) ON DELETE CASCADE,
+        PRIMARY KEY (channel_id, chat_id)
+      );
+      -- Every inbound message once, by the platform's own id: a redelivery finds its row and stops.
+      CREATE TABLE channel_inbound (
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        platform_id TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, platform_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX channel_inbound_pending ON channel_inbound(status) WHERE status = 'received';
+      -- Every outbound message by its idempotency key: a retry or a restart never sends one twice.
+      CREATE TABLE channel_outbound (
+        key TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        chat_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('text', 'file')),
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        platform_message_id TEXT,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX channel_outbound_pending ON channel_outbound(channel_id, created_at) WHERE status = 'pending';
+      -- A WhatsApp session (Baileys' credentials and keys), AES-GCM encrypted with a key in the keychain.
+      CREATE TABLE channel_sessions (
+        channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (channel_id, name)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 9,
+    name: 'kernel: when a tool call started running (its duration excludes the permission wait)',
+    sql: `ALTER TABLE tool_calls ADD COLUMN running_since INTEGER;`,
+  },
+  {
+    version: 10,
+    name: 'kernel: tool calls of hosted tools (run in Cell 0 itself under the same law)',
+    sql: `ALTER TABLE tool_calls ADD COLUMN hosted INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    version: 11,
     name: "mesh: the owner's paired peers, their pinned keys, and keys revoked or rotated away",
     sql: `
       CREATE TABLE mesh_peers (

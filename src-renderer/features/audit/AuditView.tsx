@@ -7,6 +7,7 @@ import { loadAuditPage, verifyAudit } from './actions.js';
 import { AuditRows } from './AuditRows.js';
 import { useAuditScope } from './use-audit-scope.js';
 import { VerifyStatus } from './VerifyStatus.js';
+import { plural } from '../../lib/plural.js';
 
 /** The signed, hash-chained log of what agents did and what the owner allowed, newest first. */
 export function AuditView() {
@@ -74,7 +75,7 @@ export function AuditView() {
             onClick={() => void loadAuditPage('all', true)}
           >
             {scope.loading && <Loader2 size={14} className="spin" aria-hidden />}
-            Load older ({scope.total - scope.records.length} more)
+            Load older ({plural(scope.total - scope.records.length, 'record')} more)
           </button>
         )}
       </div>

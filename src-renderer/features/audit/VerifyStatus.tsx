@@ -1,11 +1,11 @@
+import { plural } from '../../lib/plural.js';
 import { Loader2, RefreshCw, ShieldAlert, ShieldCheck } from 'lucide-react';
 import type { AuditVerification } from '../../../src-main/core/protocol/index.js';
 import { useAudit } from '../../stores/audit.js';
 import { verifyAudit } from './actions.js';
 
 function describe(result: AuditVerification): string {
-  if (result.ok)
-    return `Chain verifies: ${result.count} ${result.count === 1 ? 'record' : 'records'}, signed`;
+  if (result.ok) return `Chain verifies: ${plural(result.count, 'record')}, signed`;
   const where = result.firstBadSeq === null ? 'BROKEN' : `BROKEN at record ${result.firstBadSeq}`;
   return `${where}: ${result.reason ?? 'the chain does not verify'}`;
 }

@@ -1,7 +1,8 @@
 import { ArrowUp, Network, Square, X } from 'lucide-react';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useConnection } from '../../stores/connection.js';
 import { canChat } from '../../lib/model-ref.js';
+import { plural } from '../../lib/plural.js';
 import { runningConversationCount } from '../../lib/running-replies.js';
 import { useRunningReplies } from '../../stores/running-replies.js';
 import { StopAllButton } from '../kernel/StopAllButton.js';
@@ -11,8 +12,6 @@ import { useMessages } from '../../stores/messages.js';
 import { useSettings } from '../../stores/settings.js';
 import { useUi } from '../../stores/ui.js';
 import { sendMessage, stopStreaming } from './actions.js';
-
-const MAX_HEIGHT_PX = 280;
 
 export function Composer() {
   const [text, setText] = useState('');
@@ -32,14 +31,6 @@ export function Composer() {
 
   const inputDisabled = settingsLoaded && !providerReady;
   const canSend = connected && providerReady && !busy && text.trim() !== '';
-
-  // Grows with its content up to a cap, then scrolls; measured after layout so it never flickers.
-  useLayoutEffect(() => {
-    const el = textareaRef.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT_PX)}px`;
-  }, [text]);
 
   useEffect(() => {
     textareaRef.current?.focus();
@@ -79,7 +70,7 @@ export function Composer() {
       )}
       {connected && runningConversations >= 2 && (
         <div className="composer-stop-all-row">
-          <span>{runningConversations} conversations are running.</span>
+          <span>{plural(runningConversations, 'conversation')} are running.</span>
           <StopAllButton place="composer" />
         </div>
       )}

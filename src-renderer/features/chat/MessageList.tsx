@@ -1,14 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown } from 'lucide-react';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useMessages } from '../../stores/messages.js';
 import { ensureRows } from './open-conversation.js';
 import { MessageRow } from './MessageRow.js';
+import { END_THRESHOLD_PX, useFollowEnd } from './use-follow-end.js';
 import { useScrollTarget } from './use-scroll-target.js';
 
 const ESTIMATED_ROW_PX = 96;
-/** Within this distance of the end the reader counts as "at the latest message" and the list follows. */
-const END_THRESHOLD_PX = 32;
 
 /**
  * Virtualised, so 10,000 messages cost as much as the thirty on screen. Anchored to the end: it
@@ -20,7 +19,7 @@ export function MessageList() {
   const epoch = useMessages((s) => s.epoch);
   const count = total + pendingCount;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [atEnd, setAtEnd] = useState(true);
+  const innerRef = useRef<HTMLDivElement>(null);
 
   // The virtualiser's methods are not memoizable; this component gains nothing from the compiler anyway.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -37,6 +36,8 @@ export function MessageList() {
     // Starting the range at the end keeps the first render from asking for page 0 of a long history.
     initialOffset: () => count * ESTIMATED_ROW_PX,
   });
+
+  const { following, onScroll, jumpToEnd } = useFollowEnd(scrollRef, innerRef);
 
   // Mounted per conversation (keyed by id), so this runs when one opens: start at the latest message.
   useLayoutEffect(() => {
@@ -64,12 +65,9 @@ export function MessageList() {
         aria-label="Messages"
         aria-busy={false}
         tabIndex={0}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD_PX);
-        }}
+        onScroll={onScroll}
       >
-        <div className="message-list-inner" style={{ height: virtualizer.getTotalSize() }}>
+        <div ref={innerRef} className="message-list-inner" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => (
             <div
               key={item.key}
@@ -83,11 +81,11 @@ export function MessageList() {
           ))}
         </div>
       </div>
-      {!atEnd && (
+      {!following && (
         <button
           type="button"
           className="jump-to-latest"
-          onClick={() => virtualizer.scrollToEnd()}
+          onClick={jumpToEnd}
           aria-label="Jump to the latest message"
         >
           <ArrowDown size={14} aria-hidden />

@@ -1,10 +1,14 @@
 import { AlertTriangle, RotateCcw } from 'lucide-react';
 import { memo } from 'react';
 import type { Message } from '../../../src-main/core/protocol/index.js';
-import { formatUsage } from '../../lib/usage-format.js';
+import { modelLabel } from '../../lib/model-ref.js';
+import { formatUsage, pricesNote } from '../../lib/usage-format.js';
+import { useAgents } from '../../stores/agents.js';
+import { useConnection } from '../../stores/connection.js';
 import { useMessages, type PendingMessage } from '../../stores/messages.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
+import { PausedNotice } from '../kernel/PausedNotice.js';
 import { MessageMemories } from '../memory/MessageMemories.js';
 import { MessageProposals } from '../swarms/ProposalCard.js';
 import { SwarmHostCard } from '../swarms/SwarmHostCard.js';
@@ -86,6 +90,7 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
   const streaming = message.status === 'streaming';
   const live = useMessages((s) => s.live[message.id]);
   const knownToolIds = useToolCalls((s) => s.byId);
+  const paused = useAgents((s) => s.status?.paused ?? false);
   return (
     <div className={streaming ? 'assistant-body streaming' : 'assistant-body'}>
       <ModelLine message={message} />
@@ -99,7 +104,8 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
           <ToolCallCard key={call.toolCallId} call={call} />
         ))}
       {streaming && live?.retrying && <RetryNoticeView notice={live.retrying} />}
-      {streaming && message.content === '' && !live?.retrying && (
+      {streaming && paused && <PausedNotice />}
+      {streaming && message.content === '' && !live?.retrying && !paused && (
         <span className="typing" role="status" aria-label="Cell 0 is writing">
           <span />
           <span />
@@ -140,20 +146,25 @@ function ModelLine({ message }: { message: Message }) {
     <p
       className={changed ? 'message-model shown' : 'message-model'}
       data-testid="message-model"
-      title={providerName ? `Written by ${message.model} (${providerName})` : `Written by ${message.model}`}
+      title={`Written by ${modelLabel(message.model, providerName)}`}
     >
-      {message.model}
+      {modelLabel(message.model, providerName)}
     </p>
   );
 }
 
 function UsageLine({ message }: { message: Message }) {
   const local = useSettings((s) => !!findProvider(selectProviders(s), message.providerId)?.local);
+  const pricesAsOf = useConnection((s) => s.appInfo?.pricesAsOf);
   if (!message.usage) return null;
   const text = formatUsage(message.usage, local);
   if (text === '') return null;
   return (
-    <p className="message-usage" data-testid="message-usage" title="Tokens read · tokens written · cost">
+    <p
+      className="message-usage"
+      data-testid="message-usage"
+      title={`Tokens read · tokens written · cost, ${local ? 'free on this machine' : pricesNote(pricesAsOf)}`}
+    >
       {text}
     </p>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
-import { buildModelOptions, modelRefKey, parseModelRefKey } from '../../lib/model-ref.js';
+import { buildModelOptions, describeModelRef, modelRefKey, parseModelRefKey } from '../../lib/model-ref.js';
 import { useConversations } from '../../stores/conversations.js';
 import { selectProviders, useSettings } from '../../stores/settings.js';
 import { ensureAllProviderModels } from '../settings/actions.js';
@@ -62,7 +62,7 @@ export function ModelPicker({ conversation }: { conversation: Conversation }) {
         onChange={(e) => void choose(e.target.value)}
       >
         <option value={FOLLOW_DEFAULT}>
-          {defaultModel ? `Default · ${defaultModel.model}` : 'Default (none set)'}
+          {defaultModel ? `Default · ${describeModelRef(defaultModel, providers)}` : 'Default (none set)'}
         </option>
         {orphan && (
           <option value={modelRefKey(orphan)} disabled>
@@ -73,7 +73,7 @@ export function ModelPicker({ conversation }: { conversation: Conversation }) {
           <optgroup key={g.providerId} label={g.note ? `${g.label} (${g.note})` : g.label}>
             {g.options.map((o) => (
               <option key={o.key} value={o.key}>
-                {o.model}
+                {o.label}
               </option>
             ))}
           </optgroup>

@@ -3,6 +3,7 @@ import { memo, useRef, useState } from 'react';
 import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
+import { plural } from '../../lib/plural.js';
 import { pendingRequests } from '../../lib/permission-state.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { deleteConversation, renameConversation, selectConversation } from './actions.js';
@@ -53,9 +54,7 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
           >
             {title}
             {waiting > 0 && (
-              <span className="sr-only">
-                , {waiting} permission {waiting === 1 ? 'request' : 'requests'} waiting
-              </span>
+              <span className="sr-only">, {plural(waiting, 'permission request')} waiting</span>
             )}
           </button>
           {waiting > 0 && (
@@ -123,7 +122,7 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
 
 function deleteSummary(messageCount: number): string {
   if (messageCount === 0) return 'It has no messages yet.';
-  const what = messageCount === 1 ? 'Its message' : `Its ${messageCount} messages`;
+  const what = messageCount === 1 ? 'Its message' : `Its ${plural(messageCount, 'message')}`;
   return `${what} will be removed from this machine. This cannot be undone.`;
 }
 

@@ -3,11 +3,15 @@ import { newChat } from '../../app/use-global-shortcuts.js';
 import { modKey } from '../../lib/platform.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useUi } from '../../stores/ui.js';
+import { ChannelsNav, useChannelConversationIds } from '../channels/ChannelsNav.js';
 import { usePalette } from '../search/palette-store.js';
 import { ConversationRow } from './ConversationRow.js';
 
 export function Sidebar() {
-  const list = useConversations((s) => s.list);
+  const all = useConversations((s) => s.list);
+  // Channel chats are listed under Channels, with their platform's icon.
+  const channelIds = useChannelConversationIds();
+  const list = all.filter((c) => !channelIds.has(c.id));
   const loaded = useConversations((s) => s.loaded);
   const selectedId = useConversations((s) => s.selectedId);
   const view = useUi((s) => s.view);
@@ -45,10 +49,12 @@ export function Sidebar() {
         {loaded && list.length === 0 && <p className="sidebar-empty">No conversations yet.</p>}
         <ul className="conversation-list">
           {list.map((c) => (
-            <ConversationRow key={c.id} conversation={c} active={c.id === selectedId} />
+            // One highlight at a time: a conversation is current only while the chat view shows it.
+            <ConversationRow key={c.id} conversation={c} active={view === 'chat' && c.id === selectedId} />
           ))}
         </ul>
       </nav>
+      <ChannelsNav />
       <button
         type="button"
         className={view === 'swarms' ? 'nav-item active' : 'nav-item'}

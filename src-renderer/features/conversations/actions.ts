@@ -2,7 +2,9 @@ import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
 import { openConversation } from '../chat/open-conversation.js';
 import { useConversations } from '../../stores/conversations.js';
+import { useMessages } from '../../stores/messages.js';
 import { useUi } from '../../stores/ui.js';
+import { reusableEmptyChat } from './empty-chat.js';
 
 export function selectConversation(id: string): void {
   useConversations.getState().select(id);
@@ -10,12 +12,33 @@ export function selectConversation(id: string): void {
   void openConversation(id);
 }
 
-export async function createConversation(): Promise<Conversation> {
-  const conversation = await client().call('conversations.create', {});
-  useConversations.getState().upsert(conversation);
-  selectConversation(conversation.id);
+/** The conversation being made: a message typed while New chat is on its way goes into it, not a second one. */
+let creating: Promise<Conversation> | null = null;
+
+export function createConversation(): Promise<Conversation> {
+  creating ??= (async () => {
+    try {
+      const conversation = await client().call('conversations.create', {});
+      useConversations.getState().upsert(conversation);
+      selectConversation(conversation.id);
+      useUi.getState().focusComposer();
+      return conversation;
+    } finally {
+      creating = null;
+    }
+  })();
+  return creating;
+}
+
+/** "New chat" (Ctrl+N, the button, the tray): an empty new chat is opened again, not made twice. */
+export async function openNewChat(): Promise<Conversation> {
+  const { list, selectedId } = useConversations.getState();
+  const { pending } = useMessages.getState();
+  const empty = reusableEmptyChat(list, selectedId, (id) => pending.some((p) => p.conversationId === id));
+  if (!empty) return createConversation();
+  if (empty.id !== selectedId || useUi.getState().view !== 'chat') selectConversation(empty.id);
   useUi.getState().focusComposer();
-  return conversation;
+  return empty;
 }
 
 export async function renameConversation(id: string, title: string): Promise<void> {

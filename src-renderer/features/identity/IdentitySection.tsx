@@ -107,8 +107,19 @@ function ReadyIdentity({ identity }: { identity: Identity }) {
           </dd>
         </div>
         <div>
-          <dt>Key rotations</dt>
-          <dd>{identity.rotations === 0 ? 'None' : identity.rotations}</dd>
+          <dt>Key last rotated</dt>
+          <dd data-testid="identity-rotated">
+            {identity.rotatedAt === null ? (
+              'Never'
+            ) : (
+              <>
+                <time dateTime={new Date(identity.rotatedAt).toISOString()}>
+                  {dateFormat.format(identity.rotatedAt)}
+                </time>
+                {` (${identity.rotations === 1 ? 'once' : `${identity.rotations} times`})`}
+              </>
+            )}
+          </dd>
         </div>
       </dl>
       <div className="form-actions">

@@ -1,5 +1,6 @@
 import { Shield, ShieldOff, ShieldQuestion, Wrench } from 'lucide-react';
 import { pendingRequests } from '../../lib/permission-state.js';
+import { plural } from '../../lib/plural.js';
 import { useKernel } from '../../stores/kernel.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { selectConversation } from '../conversations/actions.js';
@@ -16,10 +17,11 @@ export function SandboxStatus() {
         className="status-item status-ok"
         data-testid="status-sandbox"
         data-available="true"
-        title={sandbox.detail || 'Tool calls run confined'}
+        title={`Tool calls run confined (${SANDBOX_NAMES[sandbox.kind]})${sandbox.detail ? `: ${sandbox.detail}` : ''}`}
+        aria-label={`Sandbox on: ${SANDBOX_NAMES[sandbox.kind]}`}
       >
         <Shield size={12} aria-hidden />
-        Sandbox: {SANDBOX_NAMES[sandbox.kind]}
+        Sandbox on
       </span>
     );
   }
@@ -49,7 +51,7 @@ export function RunningToolsStatus() {
       title="Tool calls running now, in every conversation"
     >
       <Wrench size={12} aria-hidden />
-      {running === 1 ? '1 tool running' : `${running} tools running`}
+      {running === 0 ? 'Tools idle' : `${plural(running, 'tool')} running`}
     </span>
   );
 }
@@ -64,11 +66,11 @@ export function PendingPermissionsStatus() {
       type="button"
       className="status-button status-attention"
       data-testid="status-pending-permissions"
-      title="Open the conversation that is waiting for your answer"
+      title="Waiting for your answer: open the conversation that asks"
       onClick={() => selectConversation(oldest)}
     >
       <ShieldQuestion size={12} aria-hidden />
-      {count === 1 ? '1 request waiting for you' : `${count} requests waiting for you`}
+      {plural(count, 'request')} waiting
     </button>
   );
 }

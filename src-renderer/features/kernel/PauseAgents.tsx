@@ -48,10 +48,12 @@ export function PauseAgentsButton() {
             ? 'Let every agent continue from where it was held'
             : 'Hold every agent at its next step; running tools finish first'
         }
+        aria-label={paused ? 'Resume agents (paused)' : 'Pause agents'}
         onClick={() => void toggle(!paused)}
       >
         {paused ? <Play size={12} aria-hidden /> : <Pause size={12} aria-hidden />}
-        {paused ? 'Resume agents (paused)' : 'Pause agents'}
+        {/* The Paused badge beside it says why; the label and title say the rest. */}
+        {paused ? 'Resume' : 'Pause agents'}
       </button>
       {error && (
         <span className="stop-all-result failed" role="alert">

@@ -2,6 +2,7 @@ import { OctagonX } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
+import { plural } from '../../lib/plural.js';
 import { describeStopAll } from '../../lib/tool-wording.js';
 import { useKernel } from '../../stores/kernel.js';
 import { stopAllAgents } from './actions.js';
@@ -46,10 +47,12 @@ export function StopAllButton({ place }: StopAllButtonProps) {
         data-testid={place === 'statusbar' ? 'stop-all-agents' : 'composer-stop-all'}
         disabled={busy}
         title="Stop every running reply and kill every running tool"
+        aria-label="Stop all agents"
         onClick={() => (runningTools > 0 ? setConfirming(true) : void stop())}
       >
         <OctagonX size={12} aria-hidden />
-        Stop all agents
+        {/* The status bar is short of room; the label and title say the rest. */}
+        {place === 'statusbar' ? 'Stop all' : 'Stop all agents'}
       </button>
       {result && (
         <span
@@ -70,8 +73,8 @@ export function StopAllButton({ place }: StopAllButtonProps) {
           onCancel={() => setConfirming(false)}
         >
           <p>
-            {runningTools === 1 ? 'A tool is' : `${runningTools} tools are`} running. They will be killed, and
-            every reply being written stops where it is.
+            {runningTools === 1 ? 'A tool is' : `${plural(runningTools, 'tool')} are`} running. They will be
+            killed, and every reply being written stops where it is.
           </p>
         </ConfirmDialog>
       )}

@@ -4,6 +4,7 @@ import { useMemory } from '../../stores/memory.js';
 import { loadMemories, loadMoreMemories } from './actions.js';
 import { AddMemory } from './AddMemory.js';
 import { ForgetTopic } from './ForgetTopic.js';
+import { MemoryFailures } from './MemoryFailures.js';
 import { MemoryItem } from './MemoryItem.js';
 
 const SEARCH_DELAY_MS = 200;
@@ -44,6 +45,7 @@ export function MemoryView() {
           What Cell 0 remembers from your chats and recalls when it answers. Correct anything wrong, pin what
           must never be lost, or forget a whole topic.
         </p>
+        <MemoryFailures />
         <div className="memory-toolbar">
           <div className="memory-search">
             <Search size={14} aria-hidden className="memory-search-icon" />

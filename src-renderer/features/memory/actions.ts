@@ -90,6 +90,11 @@ export async function loadDaemonStatus(): Promise<void> {
   }
 }
 
+/** The daemon reads the conversation again at its next step; the new status drops it from the list. */
+export async function retryConversation(conversationId: string): Promise<void> {
+  useMemory.getState().setDaemon(await client().call('memory.retry', { conversationId }));
+}
+
 export async function loadEmbedding(): Promise<void> {
   try {
     useMemory.getState().setEmbedding(await client().call('memory.embedding', {}));

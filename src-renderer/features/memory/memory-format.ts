@@ -1,4 +1,4 @@
-import type { Memory, MemoryKind } from '../../../src-main/core/protocol/index.js';
+import type { Memory, MemoryFailure, MemoryKind } from '../../../src-main/core/protocol/index.js';
 
 /** Keyed by every kind, so a kind added to the protocol fails type-checking here until it has a name. */
 export const KIND_LABELS: Record<MemoryKind, string> = {
@@ -37,4 +37,17 @@ export function createdByLabel(memory: Memory): string {
 
 export function forgotLabel(count: number): string {
   return `Forgot ${count} ${count === 1 ? 'memory' : 'memories'}`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** Where a conversation the daemon could not read stands: waiting for another try, or skipped. */
+export function failureStateLabel(failure: Pick<MemoryFailure, 'attempts' | 'retryAt' | 'skipped'>): string {
+  const times = failure.attempts === 1 ? 'once' : `${failure.attempts} times`;
+  if (failure.skipped || failure.retryAt === null) return `Skipped after failing ${times}`;
+  return `Failed ${times}; tries again at ${timeFormat.format(failure.retryAt)}`;
+}
+
+export function failureTaskLabel(task: MemoryFailure['task']): string {
+  return task === 'extract' ? 'Reading it for things to remember' : 'Summarising its older part';
 }

@@ -3,6 +3,7 @@ import { useEffect, useId, useReducer, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { ConnectionTestResult } from '../../components/ConnectionTestResult.js';
 import { errorMessage } from '../../lib/client.js';
+import { plural } from '../../lib/plural.js';
 import { listModels } from '../settings/actions.js';
 import { describeSaveError } from '../settings/settings-errors.js';
 import { detectLocalServers, finishOnboarding, skipOnboarding } from './actions.js';
@@ -106,6 +107,7 @@ export function Onboarding() {
           choice={state.choice}
           onBaseUrl={(value) => dispatch({ type: 'baseUrl', value })}
           onApiKey={(value) => dispatch({ type: 'apiKey', value })}
+          onName={(value) => dispatch({ type: 'name', value })}
           onModel={(value) => dispatch({ type: 'model', value })}
           onTest={() => void runTest()}
           onFinish={() => void finish()}
@@ -152,7 +154,7 @@ function ChoiceList({ state, onChoose }: { state: OnboardingState; onChoose(choi
             </span>
             {found && (
               <span className="badge badge-success" data-testid={`onboarding-detected-${choice}`}>
-                Running on this computer · {found.models.length} model{found.models.length === 1 ? '' : 's'}
+                Running on this computer · {plural(found.models.length, 'model')}
               </span>
             )}
           </button>
@@ -173,13 +175,23 @@ interface ConnectStepProps {
   choice: Choice;
   onBaseUrl(value: string): void;
   onApiKey(value: string): void;
+  onName(value: string): void;
   onModel(value: string): void;
   onTest(): void;
   onFinish(): void;
 }
 
-function ConnectStep({ state, choice, onBaseUrl, onApiKey, onModel, onTest, onFinish }: ConnectStepProps) {
-  const ids = { url: useId(), key: useId(), model: useId(), blocker: useId() };
+function ConnectStep({
+  state,
+  choice,
+  onBaseUrl,
+  onApiKey,
+  onName,
+  onModel,
+  onTest,
+  onFinish,
+}: ConnectStepProps) {
+  const ids = { url: useId(), key: useId(), name: useId(), model: useId(), blocker: useId() };
   const info = CHOICES[choice];
   const blocker = testBlocker(state);
   const tested = state.test.kind === 'ok';
@@ -230,6 +242,21 @@ function ConnectStep({ state, choice, onBaseUrl, onApiKey, onModel, onTest, onFi
           />
         </div>
       )}
+
+      <div className="field">
+        <label htmlFor={ids.name}>Name</label>
+        <input
+          id={ids.name}
+          data-testid="onboarding-provider-name"
+          autoComplete="off"
+          aria-describedby={`${ids.name}-help`}
+          value={state.name}
+          onChange={(e) => onName(e.target.value)}
+        />
+        <p className="field-help" id={`${ids.name}-help`}>
+          Shown beside its models, so two servers offering the same model are told apart.
+        </p>
+      </div>
 
       <div className="form-actions">
         <button

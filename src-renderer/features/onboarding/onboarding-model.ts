@@ -57,6 +57,9 @@ export interface OnboardingState {
   choice: Choice | null;
   baseUrl: string;
   apiKey: string;
+  /** What the provider is called wherever its models are listed; prefilled, the person's once typed. */
+  name: string;
+  nameEdited: boolean;
   test: TestState;
   model: string;
   finishing: boolean;
@@ -71,6 +74,7 @@ export type OnboardingAction =
   | { type: 'back' }
   | { type: 'baseUrl'; value: string }
   | { type: 'apiKey'; value: string }
+  | { type: 'name'; value: string }
   | { type: 'testStarted' }
   | { type: 'testSucceeded'; models: string[] }
   | { type: 'testFailed'; message: string }
@@ -82,6 +86,8 @@ export const initialOnboarding: OnboardingState = {
   choice: null,
   baseUrl: '',
   apiKey: '',
+  name: '',
+  nameEdited: false,
   test: { kind: 'idle' },
   model: '',
   finishing: false,
@@ -97,16 +103,24 @@ export function detectedServer(
   return state.detected?.find((s) => s.preset === choice);
 }
 
+/** The name a provider gets unless the person types one: a custom server's host, else the choice's label. */
+export function defaultOnboardingName(choice: Choice, baseUrl: string): string {
+  return choice === 'custom' ? (hostOf(baseUrl) ?? 'Custom server') : CHOICES[choice].label;
+}
+
 export function onboardingReducer(state: OnboardingState, action: OnboardingAction): OnboardingState {
   switch (action.type) {
     case 'detected':
       return { ...state, detected: action.servers };
     case 'choose': {
       const found = detectedServer(state, action.choice);
+      const baseUrl = found?.baseUrl ?? CHOICES[action.choice].baseUrl;
       return {
         ...state,
         choice: action.choice,
-        baseUrl: found?.baseUrl ?? CHOICES[action.choice].baseUrl,
+        baseUrl,
+        name: defaultOnboardingName(action.choice, baseUrl),
+        nameEdited: false,
         apiKey: '',
         test: { kind: 'idle' },
         model: '',
@@ -117,7 +131,18 @@ export function onboardingReducer(state: OnboardingState, action: OnboardingActi
       return { ...state, choice: null, test: { kind: 'idle' }, model: '', finishError: null };
     // A changed endpoint or key makes the last test say nothing about the new one.
     case 'baseUrl':
-      return { ...state, baseUrl: action.value, test: { kind: 'idle' }, model: '', finishError: null };
+      return {
+        ...state,
+        baseUrl: action.value,
+        // The prefilled name follows the address until the person names the server themselves.
+        name:
+          state.nameEdited || !state.choice ? state.name : defaultOnboardingName(state.choice, action.value),
+        test: { kind: 'idle' },
+        model: '',
+        finishError: null,
+      };
+    case 'name':
+      return { ...state, name: action.value, nameEdited: true, finishError: null };
     case 'apiKey':
       return { ...state, apiKey: action.value, test: { kind: 'idle' }, model: '', finishError: null };
     case 'testStarted':
@@ -170,7 +195,7 @@ export function toFinishParams(state: OnboardingState): MethodParams<'providers.
   const info = CHOICES[choice];
   const params: MethodParams<'providers.save'> = {
     kind: info.kind,
-    name: choice === 'custom' ? (hostOf(state.baseUrl) ?? 'Custom server') : info.label,
+    name: state.name.trim() || defaultOnboardingName(choice, state.baseUrl),
     defaultModel: state.model.trim(),
     makeDefault: true,
   };

@@ -4,12 +4,14 @@ import type { PermissionDecision, PermissionRequest } from '../../../src-main/co
 import { errorMessage } from '../../lib/client.js';
 import { cardState, type PermissionCardState, type RecordedOutcome } from '../../lib/permission-state.js';
 import { revealInvisible } from '../../lib/reveal-invisible.js';
-import { OUTCOME_LABELS, TOOL_LABELS } from '../../lib/tool-wording.js';
+import { OUTCOME_LABELS, toolLabel } from '../../lib/tool-wording.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { useUi } from '../../stores/ui.js';
 import { answerPermission } from './actions.js';
 import { offerFocus } from './focus-new-card.js';
+import { PermissionPreviewView } from './PermissionPreview.js';
+import { useArmed } from './use-armed.js';
 
 /** One permission request at the reply that asked: a full card while pending, then a one-line record. */
 export const PermissionCard = memo(function PermissionCard({ requestId }: { requestId: string }) {
@@ -54,7 +56,7 @@ function ResolvedLine(props: {
       <Icon size={13} aria-hidden />
       <span className="permission-record-outcome">{label}</span>
       <span className="permission-record-target mono">
-        {TOOL_LABELS[request.tool]}: {request.display}
+        {toolLabel(request.tool)}: {request.display}
       </span>
     </div>
   );
@@ -74,11 +76,15 @@ function PendingCard({ request }: { request: PermissionRequest }) {
   const patternRef = useRef<HTMLInputElement>(null);
   const alwaysButtonRef = useRef<HTMLButtonElement>(null);
   const [alwaysOpen, setAlwaysOpen] = useState(false);
-  const [pattern, setPattern] = useState(request.proposedPattern);
+  const [pattern, setPattern] = useState(request.proposedPattern ?? '');
+  // A call no rule or grant can cover (a chain, a substitution…) is offered once or not at all.
+  const coverable = request.proposedPattern !== null;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const titleId = useId();
   const keysId = useId();
+  // Nothing allows a card nobody had the time to read: not Enter, not a click.
+  const armed = useArmed(cardRef);
 
   useEffect(() => {
     const card = cardRef.current;
@@ -90,7 +96,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
   }, [alwaysOpen]);
 
   async function answer(decision: PermissionDecision, withPattern?: string): Promise<void> {
-    if (busy) return;
+    if (busy || (decision !== 'deny' && !armed)) return;
     setBusy(true);
     setError(null);
     const card = cardRef.current;
@@ -123,7 +129,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
     // Buttons answer Enter themselves; the wider scopes, the pattern included, need a click.
     if (target instanceof HTMLButtonElement) return;
     e.preventDefault();
-    if (!inPattern) void answer('allow-once');
+    if (!inPattern && armed) void answer('allow-once');
   }
 
   const reason = request.reason === null ? null : revealInvisible(request.reason);
@@ -135,6 +141,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
       data-request-id={request.id}
       data-tool={request.tool}
       data-state="pending"
+      data-armed={armed ? 'true' : 'false'}
       tabIndex={0}
       aria-labelledby={titleId}
       aria-describedby={keysId}
@@ -143,7 +150,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
     >
       <header className="permission-head">
         <ShieldQuestion size={16} aria-hidden className="permission-head-icon" />
-        <h3 id={titleId}>Allow {TOOL_LABELS[request.tool].toLowerCase()}?</h3>
+        <h3 id={titleId}>Allow {toolLabel(request.tool).toLowerCase()}?</h3>
         <span className="permission-keys" id={keysId}>
           <kbd>Enter</kbd> allow once · <kbd>Esc</kbd> deny
         </span>
@@ -161,6 +168,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
       >
         {request.display}
       </pre>
+      {request.preview && <PermissionPreviewView preview={request.preview} />}
       <dl className="permission-facts">
         {request.machine && (
           <div>
@@ -170,16 +178,25 @@ function PendingCard({ request }: { request: PermissionRequest }) {
             </dd>
           </div>
         )}
-        <div>
-          <dt>Workspace</dt>
-          <dd className="mono">{request.workspace}</dd>
-        </div>
-        <div>
-          <dt>Network</dt>
-          <dd className={request.network ? 'permission-network-yes' : undefined}>
-            {request.network ? 'Yes — it can reach the internet' : 'No'}
-          </dd>
-        </div>
+        {request.workspace === null ? (
+          <div>
+            <dt>Runs in</dt>
+            <dd data-testid="permission-hosted">Cell 0 itself, not the sandbox</dd>
+          </div>
+        ) : (
+          <>
+            <div>
+              <dt>Workspace</dt>
+              <dd className="mono">{request.workspace}</dd>
+            </div>
+            <div>
+              <dt>Network</dt>
+              <dd className={request.network ? 'permission-network-yes' : undefined}>
+                {request.network ? 'Yes — it can reach the internet' : 'No'}
+              </dd>
+            </div>
+          </>
+        )}
       </dl>
       {request.risks.length > 0 && (
         <ul className="permission-risks" aria-label="Look carefully at">
@@ -206,44 +223,48 @@ function PendingCard({ request }: { request: PermissionRequest }) {
           type="button"
           className="button button-primary"
           data-testid="permission-allow-once"
-          disabled={busy}
+          disabled={busy || !armed}
           onClick={() => void answer('allow-once')}
         >
           Allow once
         </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="permission-allow-reply"
-          disabled={busy}
-          onClick={() => void answer('allow-reply')}
-        >
-          Allow for this reply
-        </button>
-        {/* Wider grants for another machine are made on that machine. */}
-        {!request.machine && (
-          <button
-            type="button"
-            className="button"
-            data-testid="permission-allow-conversation"
-            disabled={busy}
-            onClick={() => void answer('allow-conversation')}
-          >
-            Allow in this conversation
-          </button>
-        )}
-        {!request.machine && (
-          <button
-            ref={alwaysButtonRef}
-            type="button"
-            className="button"
-            data-testid="permission-allow-always"
-            aria-expanded={alwaysOpen}
-            disabled={busy}
-            onClick={() => setAlwaysOpen((open) => !open)}
-          >
-            Always allow…
-          </button>
+        {coverable && (
+          <>
+            <button
+              type="button"
+              className="button"
+              data-testid="permission-allow-reply"
+              disabled={busy || !armed}
+              onClick={() => void answer('allow-reply')}
+            >
+              Allow for this reply
+            </button>
+            {/* Wider grants for another machine are made on that machine. */}
+            {!request.machine && (
+              <>
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="permission-allow-conversation"
+                  disabled={busy || !armed}
+                  onClick={() => void answer('allow-conversation')}
+                >
+                  Allow in this conversation
+                </button>
+                <button
+                  ref={alwaysButtonRef}
+                  type="button"
+                  className="button"
+                  data-testid="permission-allow-always"
+                  aria-expanded={alwaysOpen}
+                  disabled={busy}
+                  onClick={() => setAlwaysOpen((open) => !open)}
+                >
+                  Always allow…
+                </button>
+              </>
+            )}
+          </>
         )}
         <button
           type="button"
@@ -255,12 +276,17 @@ function PendingCard({ request }: { request: PermissionRequest }) {
           Deny
         </button>
       </div>
-      {alwaysOpen && (
+      {!coverable && (
+        <p className="permission-once-only" data-testid="permission-once-only">
+          No rule can cover this call: it needs your look every time, so it can only be allowed once.
+        </p>
+      )}
+      {alwaysOpen && coverable && (
         <AlwaysAllowEditor
           inputRef={patternRef}
           tool={request.tool}
           pattern={pattern}
-          busy={busy}
+          disabled={busy || !armed}
           onChange={setPattern}
           onConfirm={() => void answer('allow-always', pattern.trim())}
         />
@@ -278,17 +304,18 @@ interface EditorProps {
   inputRef: RefObject<HTMLInputElement | null>;
   tool: PermissionRequest['tool'];
   pattern: string;
-  busy: boolean;
+  /** Answering, or the card is not armed yet. */
+  disabled: boolean;
   onChange(pattern: string): void;
   onConfirm(): void;
 }
 
-function AlwaysAllowEditor({ inputRef, tool, pattern, busy, onChange, onConfirm }: EditorProps) {
+function AlwaysAllowEditor({ inputRef, tool, pattern, disabled, onChange, onConfirm }: EditorProps) {
   const inputId = useId();
   const helpId = useId();
   return (
     <div className="permission-always">
-      <label htmlFor={inputId}>Always allow {TOOL_LABELS[tool].toLowerCase()} calls matching</label>
+      <label htmlFor={inputId}>Always allow {toolLabel(tool).toLowerCase()} calls matching</label>
       <input
         ref={inputRef}
         id={inputId}
@@ -309,7 +336,7 @@ function AlwaysAllowEditor({ inputRef, tool, pattern, busy, onChange, onConfirm 
         type="button"
         className="button button-primary"
         data-testid="permission-allow-always-confirm"
-        disabled={busy || pattern.trim() === ''}
+        disabled={disabled || pattern.trim() === ''}
         onClick={onConfirm}
       >
         Save rule and allow

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { PermissionRule } from '../../../src-main/core/protocol/index.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
-import { TOOL_LABELS } from '../../lib/tool-wording.js';
+import { toolLabel } from '../../lib/tool-wording.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { loadRules, revokeRule } from './actions.js';
 
@@ -90,7 +90,7 @@ function RuleRow({ rule }: { rule: PermissionRule }) {
         <span className={rule.decision === 'allow' ? 'badge badge-success' : 'badge badge-danger'}>
           {rule.decision === 'allow' ? 'Allow' : 'Deny'}
         </span>
-        <span className="rule-tool">{TOOL_LABELS[rule.tool]}</span>
+        <span className="rule-tool">{toolLabel(rule.tool)}</span>
         <code className="rule-pattern">{rule.pattern}</code>
       </div>
       <div className="rule-meta">
@@ -108,7 +108,7 @@ function RuleRow({ rule }: { rule: PermissionRule }) {
           type="button"
           className="button button-small"
           data-testid="rule-revoke"
-          aria-label={`Revoke the rule ${rule.decision} ${TOOL_LABELS[rule.tool]} ${rule.pattern}`}
+          aria-label={`Revoke the rule ${rule.decision} ${toolLabel(rule.tool)} ${rule.pattern}`}
           onClick={() => {
             setError(null);
             setConfirming(true);
@@ -132,7 +132,7 @@ function RuleRow({ rule }: { rule: PermissionRule }) {
           }}
         >
           <p>
-            Agents will be asked again before {TOOL_LABELS[rule.tool].toLowerCase()} calls matching{' '}
+            Agents will be asked again before {toolLabel(rule.tool).toLowerCase()} calls matching{' '}
             <code>{rule.pattern}</code>
             {rule.decision === 'deny' ? ', instead of being refused.' : '.'}
           </p>

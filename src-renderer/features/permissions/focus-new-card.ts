@@ -1,4 +1,10 @@
-import { isTypingKey, shouldFocusNewCard, type FocusContext } from '../../lib/permission-focus.js';
+import {
+  isMostlyVisible,
+  isTypingKey,
+  shouldFocusNewCard,
+  VISIBILITY_THRESHOLDS,
+  type FocusContext,
+} from '../../lib/permission-focus.js';
 
 let lastTypingAt = 0;
 /** Each request takes focus at most once, however often its row is remounted by the virtual list. */
@@ -40,13 +46,12 @@ export function offerFocus(requestId: string, card: HTMLElement): () => void {
   if (offered.has(requestId)) return () => {};
   const observer = new IntersectionObserver(
     (entries) => {
-      // Mostly visible; a card taller than the window counts once a good part of it shows.
-      if (!entries.some((e) => e.intersectionRatio >= 0.6 || e.intersectionRect.height >= 240)) return;
+      if (!entries.some(isMostlyVisible)) return;
       observer.disconnect();
       offered.add(requestId);
       if (shouldFocusNewCard(readContext(card))) card.focus({ preventScroll: true });
     },
-    { threshold: [0, 0.2, 0.4, 0.6, 0.8, 1] },
+    { threshold: VISIBILITY_THRESHOLDS },
   );
   observer.observe(card);
   return () => observer.disconnect();

@@ -1,7 +1,10 @@
 import { Check } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
+import type { Conversation } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
+import { describeModelRef, effectiveModelRef } from '../../lib/model-ref.js';
 import { useQuickPrompt } from '../../stores/quick-prompt.js';
+import { selectProviders, useSettings } from '../../stores/settings.js';
 import { refreshQuickPrompt, sendQuickPrompt } from './actions.js';
 import {
   CLOSE_AFTER_SEND_MS,
@@ -125,9 +128,23 @@ export function QuickPrompt() {
             <option value="new">New conversation</option>
           </select>
         </label>
+        <QuickPromptModel conversation={target === 'current' ? (current ?? undefined) : undefined} />
         <QuickPromptStatus status={status} loadError={loadError} />
       </div>
     </div>
+  );
+}
+
+/** Which model (of which provider) will answer: the target conversation's, else the default. */
+function QuickPromptModel({ conversation }: { conversation: Conversation | undefined }) {
+  const providers = useSettings(selectProviders);
+  const defaultModel = useSettings((s) => s.snapshot?.defaultModel ?? null);
+  const ref = effectiveModelRef(conversation, defaultModel);
+  if (!ref) return null;
+  return (
+    <p className="quick-prompt-model muted" data-testid="quick-prompt-model">
+      Answers with {describeModelRef(ref, providers)}
+    </p>
   );
 }
 

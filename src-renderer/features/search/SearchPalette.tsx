@@ -9,6 +9,7 @@ import { groupHits } from './group-hits.js';
 import { usePalette } from './palette-store.js';
 import { SnippetText } from './SnippetText.js';
 import { useMessageSearch } from './use-message-search.js';
+import { plural } from '../../lib/plural.js';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
@@ -165,7 +166,7 @@ function PaletteFooter(props: { query: string; status: string; error: string | n
   }
   return (
     <p className="sr-only" role="status">
-      {status === 'searching' ? 'Searching…' : `${count} ${count === 1 ? 'message' : 'messages'} found`}
+      {status === 'searching' ? 'Searching…' : `${plural(count, 'message')} found`}
     </p>
   );
 }

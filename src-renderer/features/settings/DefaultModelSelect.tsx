@@ -53,7 +53,7 @@ export function DefaultModelSelect() {
           <optgroup key={g.providerId} label={g.note ? `${g.label} (${g.note})` : g.label}>
             {g.options.map((o) => (
               <option key={o.key} value={o.key}>
-                {o.model}
+                {o.label}
               </option>
             ))}
           </optgroup>

@@ -8,6 +8,7 @@ import { listModels, saveProvider } from './actions.js';
 import { ApiKeyField } from './ApiKeyField.js';
 import {
   changeKind,
+  defaultLocked,
   initialValues,
   testSkipsStoredKey,
   toSaveParams,
@@ -33,8 +34,8 @@ interface Props {
 
 /** Add or edit one provider; Test connection checks what is typed before it is saved. */
 export function ProviderEditor({ provider, onDone }: Props) {
-  const appHasDefault = useSettings((s) => !!s.snapshot?.defaultModel);
-  const [values, setValues] = useState<ProviderFormValues>(() => initialValues(provider, appHasDefault));
+  const appDefault = useSettings((s) => s.snapshot?.defaultModel ?? null);
+  const [values, setValues] = useState<ProviderFormValues>(() => initialValues(provider, appDefault));
   const [saved, setSaved] = useState<Provider | null>(provider);
   const [test, setTest] = useState<TestState>({ kind: 'idle' });
   const [saving, setSaving] = useState(false);
@@ -92,6 +93,7 @@ export function ProviderEditor({ provider, onDone }: Props) {
   }
 
   const models = test.kind === 'ok' ? test.models : [];
+  const isDefault = defaultLocked(values, saved, appDefault);
   const defaultUrl = DEFAULT_BASE_URLS[values.kind];
 
   return (
@@ -186,11 +188,18 @@ export function ProviderEditor({ provider, onDone }: Props) {
           <input
             id={ids.makeDefault}
             type="checkbox"
-            checked={values.makeDefault}
+            checked={isDefault || values.makeDefault}
+            disabled={isDefault}
+            aria-describedby={isDefault ? `${ids.makeDefault}-help` : undefined}
             onChange={(e) => update({ makeDefault: e.target.checked })}
           />
           Use this model as the app’s default
         </label>
+        {isDefault && (
+          <p className="field-help" id={`${ids.makeDefault}-help`}>
+            It is the app’s default now; choose another under Default model to change that.
+          </p>
+        )}
       </div>
 
       <div className="form-actions">

@@ -1,5 +1,6 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
+import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
 import { MeshSection } from '../mesh/MeshSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
@@ -42,6 +43,7 @@ export function SettingsView() {
         <PermissionsSection />
         <MemorySettingsSection />
         <SwarmBudgetSection />
+        <ChannelsSection />
         <IdentitySection />
         <MeshSection />
         <DesktopSection />

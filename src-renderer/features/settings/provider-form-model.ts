@@ -1,4 +1,9 @@
-import type { MethodParams, Provider, ProviderKind } from '../../../src-main/core/protocol/index.js';
+import type {
+  MethodParams,
+  ModelRef,
+  Provider,
+  ProviderKind,
+} from '../../../src-main/core/protocol/index.js';
 import { DEFAULT_BASE_URLS, defaultProviderName, isHttpUrl } from './provider-kinds.js';
 
 /** "Test connection" as the form shows it. */
@@ -21,7 +26,32 @@ export interface ProviderFormValues {
   makeDefault: boolean;
 }
 
-export function initialValues(provider: Provider | null, appHasDefault = true): ProviderFormValues {
+/** True when the app's default model is this provider's own default model. */
+export function isAppDefault(provider: Provider | null, appDefault: ModelRef | null): boolean {
+  return (
+    !!provider?.defaultModel &&
+    appDefault?.providerId === provider.id &&
+    appDefault.model === provider.defaultModel
+  );
+}
+
+/**
+ * The saved provider's model is the app's default and the model field still names it: the box is
+ * checked and cannot be unchecked here (the core has no "no default"; another default is chosen
+ * in Default model).
+ */
+export function defaultLocked(
+  values: ProviderFormValues,
+  saved: Provider | null,
+  appDefault: ModelRef | null,
+): boolean {
+  return isAppDefault(saved, appDefault) && values.defaultModel.trim() === saved?.defaultModel;
+}
+
+export function initialValues(
+  provider: Provider | null,
+  appDefault: ModelRef | null = null,
+): ProviderFormValues {
   const kind = provider?.kind ?? 'openai-compatible';
   return {
     kind,
@@ -30,8 +60,9 @@ export function initialValues(provider: Provider | null, appHasDefault = true): 
     defaultModel: provider?.defaultModel ?? '',
     keyMode: provider?.hasApiKey ? 'keep' : 'replace',
     apiKey: '',
-    // A first provider should simply work; later ones do not take over unless asked.
-    makeDefault: !appHasDefault,
+    // A first provider should simply work; later ones do not take over unless asked; an edited one
+    // shows whether it is the default now.
+    makeDefault: provider ? isAppDefault(provider, appDefault) : !appDefault,
   };
 }
 

@@ -2,8 +2,10 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { ArrowRightLeft, Monitor, Square } from 'lucide-react';
 import { memo, useState } from 'react';
 import { errorMessage } from '../../lib/client.js';
-import { formatCost } from '../../lib/usage-format.js';
+import { modelLabel } from '../../lib/model-ref.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
 import { usePermissions } from '../../stores/permissions.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { answerPermission } from '../permissions/actions.js';
 import { stopAgent } from './actions.js';
@@ -40,6 +42,8 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
     view ? liveTokens(view) : { tokens: 0, estimated: false },
     view ? `${now}|${view.agent.tokens}|${view.agent.status}` : '',
   );
+  const providerName = useSettings((s) => findProvider(selectProviders(s), view?.agent.providerId)?.name);
+  const local = useSettings((s) => !!findProvider(selectProviders(s), view?.agent.providerId)?.local);
   if (!view) return null;
   const { agent, permission } = view;
   const status = AGENT_STATUS[agent.status];
@@ -85,21 +89,22 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
         {agent.machine && <MachineLabel name={agent.machine.name} placement={view.placement} />}
       </div>
       <div className="swarm-node-meta">
-        <span className="swarm-node-model" title={agent.model}>
+        {/* The node is narrow: the provider is named on hover and in the agent's panel. */}
+        <span className="swarm-node-model" title={modelLabel(agent.model, providerName)}>
           {agent.model}
         </span>
         <span
           title={
             shown.estimated
-              ? `about ${shown.tokens.toLocaleString('en-US')} tokens (counted when the step ends)`
-              : `${shown.tokens.toLocaleString('en-US')} tokens`
+              ? `about ${countTokens(shown.tokens)} (counted when the step ends)`
+              : countTokens(shown.tokens)
           }
           data-testid="swarm-node-tokens"
         >
           {shown.estimated ? '~' : ''}
           {formatCompact(shown.tokens)} tok
         </span>
-        <span>{formatCost(agent.costUsd)}</span>
+        <span>{formatSpend(swarmSpend(agent.costUsd, agent.tokens, local))}</span>
         {elapsed !== null && <span>{formatDuration(elapsed)}</span>}
       </div>
       {view.waiting && running && (

@@ -1,6 +1,8 @@
 import { X } from 'lucide-react';
 import { useEffect, useId, useRef } from 'react';
-import { formatCost } from '../../lib/usage-format.js';
+import { modelLabel } from '../../lib/model-ref.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { MarkdownContent } from '../chat/MarkdownContent.js';
 import { AGENT_STATUS, ROLE } from './swarm-format.js';
@@ -11,6 +13,8 @@ export function AgentPanel({ stateKey }: { stateKey: string }) {
   const view = useSwarms((s) => (agentId ? s.states[stateKey]?.agents[agentId] : undefined));
   const id = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
+  const providerName = useSettings((s) => findProvider(selectProviders(s), view?.agent.providerId)?.name);
+  const local = useSettings((s) => !!findProvider(selectProviders(s), view?.agent.providerId)?.local);
   useEffect(() => {
     if (agentId) closeRef.current?.focus();
   }, [agentId]);
@@ -43,10 +47,11 @@ export function AgentPanel({ stateKey }: { stateKey: string }) {
         </button>
       </header>
       <p className="swarm-panel-meta muted">
-        {ROLE[agent.role].label} · {AGENT_STATUS[agent.status].label} · {agent.model}
+        {ROLE[agent.role].label} · {AGENT_STATUS[agent.status].label} ·{' '}
+        {modelLabel(agent.model, providerName)}
         {agent.machine ? ` · on ${agent.machine.name}` : ''}
-        {agent.attempt > 1 ? ` · attempt ${agent.attempt}` : ''} · {agent.tokens.toLocaleString('en-US')}{' '}
-        tokens · {formatCost(agent.costUsd)}
+        {agent.attempt > 1 ? ` · attempt ${agent.attempt}` : ''} · {countTokens(agent.tokens)} ·{' '}
+        {formatSpend(swarmSpend(agent.costUsd, agent.tokens, local))}
       </p>
       {view.placement?.from && (
         <p className="swarm-panel-moved" data-testid="swarm-agent-moved">

@@ -4,8 +4,11 @@ import { useSwarms } from '../../stores/swarms.js';
 import { conversationRun, fetchMissingEvents, openSwarmRun } from './actions.js';
 import { AgentPanel } from './AgentPanel.js';
 import { RUN_STATUS } from './swarm-format.js';
-import { SwarmGraph } from './SwarmGraph.js';
+import { lazyView } from '../../app/lazy-view.js';
 import { ENDED_RUN, agentProgress } from './swarm-state.js';
+
+// The graph (xyflow, dagre) loads with the first swarm shown.
+const SwarmGraph = lazyView(async () => (await import('./SwarmGraph.js')).SwarmGraph);
 
 /** The inspector's swarm: the conversation's live run (else its latest) as a small graph. */
 export function InspectorSwarm({ conversationId }: { conversationId: string }) {

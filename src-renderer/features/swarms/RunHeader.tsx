@@ -2,18 +2,20 @@ import { Pause, Play, Square } from 'lucide-react';
 import { useState } from 'react';
 import type { SwarmRun } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
-import { formatCost, formatTokens } from '../../lib/usage-format.js';
+import { formatCost, formatSpend, formatTokens, pricesNote, swarmSpend } from '../../lib/usage-format.js';
+import { useConnection } from '../../stores/connection.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { pauseSwarm, resumeSwarm, stopSwarm } from './actions.js';
-import { RUN_STATUS, formatDuration } from './swarm-format.js';
+import { RUN_STATUS, agentsDone, formatDuration } from './swarm-format.js';
 import { ENDED_RUN, agentProgress, emptyRunState } from './swarm-state.js';
 import { useBeatState } from './use-beat-state.js';
 import { useNow } from './use-now.js';
 
-function Meter(props: { label: string; value: number; max: number; text: string }) {
-  const { label, value, max, text } = props;
+function Meter(props: { label: string; value: number; max: number; text: string; title?: string }) {
+  const { label, value, max, text, title } = props;
   const ratio = max > 0 ? Math.min(1, value / max) : 0;
   return (
-    <div className="swarm-meter" data-testid="swarm-meter" data-label={label}>
+    <div className="swarm-meter" data-testid="swarm-meter" data-label={label} title={title}>
       <span className="swarm-meter-label">{label}</span>
       <progress
         className={ratio >= 0.9 ? 'swarm-meter-bar near' : 'swarm-meter-bar'}
@@ -39,6 +41,9 @@ export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: st
   const elapsed = endAt - start;
   const [error, setError] = useState<string | null>(null);
   const { budget } = run;
+  const local = useSettings((s) => !!findProvider(selectProviders(s), run.providerId)?.local);
+  const pricesAsOf = useConnection((s) => s.appInfo?.pricesAsOf);
+  const spend = swarmSpend(usage.costUsd, usage.tokens, local, usage.costUnknown);
   const Icon = RUN_STATUS[status].icon;
   const act = (f: () => Promise<void>) => {
     setError(null);
@@ -56,7 +61,7 @@ export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: st
           {run.task}
         </h2>
         <span className="swarm-run-progress muted" data-testid="swarm-run-progress">
-          {done}/{total} agents done
+          {agentsDone(done, total)}
         </span>
         {live && !ended && (
           <>
@@ -122,12 +127,13 @@ export function RunHeader({ run, stateKey, live }: { run: SwarmRun; stateKey: st
         />
         <Meter
           label="Cost"
-          value={usage.costUsd}
+          value={spend ?? 0}
           max={budget.costUsd}
-          text={
-            usage.costUnknown
-              ? `cost unknown / ${formatCost(budget.costUsd)}`
-              : `${formatCost(usage.costUsd)} / ${formatCost(budget.costUsd)}`
+          text={`${formatSpend(spend)} / ${formatCost(budget.costUsd)}`}
+          title={
+            spend === null
+              ? `No known price for ${run.model}: the ${formatCost(budget.costUsd)} budget cannot be enforced`
+              : `Spend against the budget, ${local ? 'free on this machine' : pricesNote(pricesAsOf)}`
           }
         />
         <Meter

@@ -1,9 +1,10 @@
 import { Network } from 'lucide-react';
 import { memo } from 'react';
-import { formatCost, formatTokens } from '../../lib/usage-format.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { openSwarmRun } from './actions.js';
-import { RUN_STATUS } from './swarm-format.js';
+import { RUN_STATUS, agentsDone } from './swarm-format.js';
 import { ENDED_RUN, agentProgress } from './swarm-state.js';
 
 /**
@@ -21,8 +22,9 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
     const st = runId ? s.states[runId] : undefined;
     if (!st) return null;
     const { done, total } = agentProgress(st);
-    return `${done}/${total}`;
+    return agentsDone(done, total);
   });
+  const local = useSettings((s) => !!findProvider(selectProviders(s), run?.providerId)?.local);
   if (!run) return null;
   const Icon = RUN_STATUS[run.status].icon;
   const live = !ENDED_RUN.has(run.status);
@@ -42,12 +44,12 @@ export const SwarmHostCard = memo(function SwarmHostCard({ messageId }: { messag
       </span>
       {done && (
         <span className="swarm-card-progress" data-testid="swarm-card-progress">
-          {done} agents done
+          {done}
         </span>
       )}
-      <span className="swarm-card-usage muted">
-        {formatTokens(run.usage.tokens)} tokens ·{' '}
-        {run.usage.costUnknown ? 'cost unknown' : formatCost(run.usage.costUsd)}
+      <span className="swarm-card-usage muted" data-testid="swarm-card-usage">
+        {countTokens(run.usage.tokens)} ·{' '}
+        {formatSpend(swarmSpend(run.usage.costUsd, run.usage.tokens, local, run.usage.costUnknown))}
       </span>
       <button
         type="button"

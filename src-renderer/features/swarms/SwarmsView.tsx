@@ -1,6 +1,8 @@
 import { ArrowLeft, Network } from 'lucide-react';
 import { useEffect, useId, useMemo } from 'react';
-import { formatCost, formatTokens } from '../../lib/usage-format.js';
+import { plural } from '../../lib/plural.js';
+import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
+import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { closeReplay } from './replay-player.js';
@@ -46,6 +48,7 @@ function RunList() {
   const status = useSwarms((s) => s.listStatus);
   const error = useSwarms((s) => s.listError);
   const conversations = useConversations((s) => s.list);
+  const providers = useSettings(selectProviders);
   useEffect(() => {
     void loadRunList();
   }, []);
@@ -87,8 +90,15 @@ function RunList() {
                 </span>
                 <span className="swarm-run-row-meta muted">
                   {titleOf(run.conversationId) ?? 'Conversation'} · {when.format(run.createdAt)} ·{' '}
-                  {run.usage.agents} agents · {formatTokens(run.usage.tokens)} tokens ·{' '}
-                  {formatCost(run.usage.costUsd)}
+                  {plural(run.usage.agents, 'agent')} · {countTokens(run.usage.tokens)} ·{' '}
+                  {formatSpend(
+                    swarmSpend(
+                      run.usage.costUsd,
+                      run.usage.tokens,
+                      !!findProvider(providers, run.providerId)?.local,
+                      run.usage.costUnknown,
+                    ),
+                  )}
                 </span>
               </button>
             </li>

@@ -18,6 +18,7 @@ import type {
   SwarmAgentStatus,
   SwarmRunStatus,
 } from '../../../src-main/core/protocol/index.js';
+import { pluralWord } from '../../lib/plural.js';
 
 /** Status is never colour alone: each has a word and an icon too. */
 export const AGENT_STATUS: Record<SwarmAgentStatus, { label: string; icon: LucideIcon }> = {
@@ -46,6 +47,11 @@ export const RUN_STATUS: Record<SwarmRunStatus, { label: string; icon: LucideIco
   failed: { label: 'Failed', icon: CircleAlert },
   stopped: { label: 'Stopped', icon: Ban },
 };
+
+/** "3/5 agents done", "1/1 agent done". */
+export function agentsDone(done: number, total: number): string {
+  return `${done}/${total} ${pluralWord(total, 'agent')} done`;
+}
 
 /** "4 s", "2 m 05 s", "1 h 02 m". */
 export function formatDuration(ms: number): string {

@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
-import { STATUS_LABELS, TOOL_LABELS } from '../../lib/tool-wording.js';
+import { STATUS_LABELS, toolLabel } from '../../lib/tool-wording.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
-import { TOOL_ICONS } from './tool-icons.js';
+import { OTHER_TOOL_ICON, TOOL_ICONS } from './tool-icons.js';
 
 /** The inspector's list of this conversation's tool calls, latest first, running ones on top. */
 export function ConversationToolRuns({ conversationId }: { conversationId: string }) {
@@ -19,11 +19,11 @@ export function ConversationToolRuns({ conversationId }: { conversationId: strin
   return (
     <ul className="tool-runs">
       {calls.map((call) => {
-        const Icon = TOOL_ICONS[call.tool];
+        const Icon = TOOL_ICONS[call.tool] ?? OTHER_TOOL_ICON;
         return (
           <li key={call.id} className="tool-run" title={call.summary}>
             <Icon size={12} aria-hidden />
-            <span className="sr-only">{TOOL_LABELS[call.tool]}: </span>
+            <span className="sr-only">{toolLabel(call.tool)}: </span>
             <code className="tool-run-summary">{call.summary}</code>
             <span className="tool-status" data-status={call.status}>
               {STATUS_LABELS[call.status]}

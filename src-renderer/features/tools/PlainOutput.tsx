@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { plural } from '../../lib/plural.js';
 import { clipOutput } from '../../lib/tool-wording.js';
 
 /** A non-shell tool's output: the head of it, with the rest one click away. */
@@ -12,7 +13,7 @@ export function PlainOutput({ text }: { text: string }) {
       </pre>
       {clipped && (
         <button type="button" className="button button-small button-ghost" onClick={() => setAll((v) => !v)}>
-          {all ? 'Show less' : `Show all (${lines} lines)`}
+          {all ? 'Show less' : `Show all (${plural(lines, 'line')})`}
         </button>
       )}
     </div>

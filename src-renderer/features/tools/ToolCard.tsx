@@ -1,6 +1,7 @@
 import {
   AlertTriangle,
   Ban,
+  Box,
   Check,
   ChevronDown,
   CircleSlash,
@@ -19,11 +20,14 @@ import { memo, useState } from 'react';
 import type { ToolCall, ToolCallStatus } from '../../../src-main/core/protocol/index.js';
 import { stripAnsi } from '../../lib/ansi.js';
 import { terminalText } from '../../lib/tool-call-state.js';
-import { STATUS_LABELS, TOOL_LABELS, describeLimit } from '../../lib/tool-wording.js';
+import { STATUS_LABELS, toolLabel, describeLimit, toolDuration } from '../../lib/tool-wording.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { PlainOutput } from './PlainOutput.js';
-import { ShellTerminal } from './ShellTerminal.js';
-import { TOOL_ICONS } from './tool-icons.js';
+import { lazyView } from '../../app/lazy-view.js';
+import { OTHER_TOOL_ICON, TOOL_ICONS } from './tool-icons.js';
+
+// xterm loads with the first shell call shown, not with the window.
+const ShellTerminal = lazyView(async () => (await import('./ShellTerminal.js')).ShellTerminal);
 
 const STATUS_ICONS: Record<ToolCallStatus, LucideIcon> = {
   'waiting-permission': ShieldQuestion,
@@ -38,12 +42,6 @@ const STATUS_ICONS: Record<ToolCallStatus, LucideIcon> = {
 /** Statuses in which the call actually ran, so whether it was confined is a fact worth showing. */
 const RAN: ReadonlySet<ToolCallStatus> = new Set(['running', 'done', 'failed', 'limit']);
 
-function duration(call: ToolCall): string | null {
-  if (call.endedAt === null) return null;
-  const ms = Math.max(0, call.endedAt - call.startedAt);
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** One tool call of a reply: what ran, how it went, under which confinement, and its output. */
 export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: string }) {
   const call = useToolCalls((s) => s.byId[toolCallId]);
@@ -51,13 +49,13 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
   const [open, setOpen] = useState(true);
   if (!call) return null;
 
-  const Icon = TOOL_ICONS[call.tool];
+  const Icon = TOOL_ICONS[call.tool] ?? OTHER_TOOL_ICON;
   const StatusIcon = STATUS_ICONS[call.status];
   const shell = call.tool === 'shell';
   const text = shell ? terminalText(call, streamed) : call.output;
   const hasOutput = text !== '';
   const limit = call.limit ? describeLimit(call.limit) : null;
-  const took = duration(call);
+  const took = toolDuration(call);
 
   return (
     <div
@@ -67,12 +65,12 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
       data-status={call.status}
       data-tool-call-id={call.id}
       role="group"
-      aria-label={`${TOOL_LABELS[call.tool]}: ${STATUS_LABELS[call.status]}`}
+      aria-label={`${toolLabel(call.tool)}: ${STATUS_LABELS[call.status]}`}
       aria-busy={call.status === 'running'}
     >
       <div className="tool-card-head">
         <Icon size={14} aria-hidden className="tool-card-icon" />
-        <span className="tool-card-name">{TOOL_LABELS[call.tool]}</span>
+        <span className="tool-card-name">{toolLabel(call.tool)}</span>
         <code className="tool-summary" data-testid="tool-summary">
           {call.summary}
         </code>
@@ -95,7 +93,16 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
       </div>
       <div className="tool-card-facts">
         {RAN.has(call.status) &&
-          (call.sandboxed ? (
+          (call.hosted ? (
+            <span
+              className="badge"
+              data-testid="tool-hosted"
+              title="Ran inside Cell 0 itself, on its own data"
+            >
+              <Box size={11} aria-hidden />
+              In Cell 0
+            </span>
+          ) : call.sandboxed ? (
             <span className="badge badge-success" title="Ran inside the sandbox">
               <ShieldCheck size={11} aria-hidden />
               Sandboxed
@@ -110,10 +117,12 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
               UNSANDBOXED
             </span>
           ))}
-        <span className="badge" title={call.network ? 'Network access allowed' : 'No network access'}>
-          {call.network ? <Globe size={11} aria-hidden /> : <WifiOff size={11} aria-hidden />}
-          {call.network ? 'Network' : 'No network'}
-        </span>
+        {!call.hosted && (
+          <span className="badge" title={call.network ? 'Network access allowed' : 'No network access'}>
+            {call.network ? <Globe size={11} aria-hidden /> : <WifiOff size={11} aria-hidden />}
+            {call.network ? 'Network' : 'No network'}
+          </span>
+        )}
         {call.exitCode !== null && (
           <span className={call.exitCode === 0 ? 'badge' : 'badge badge-danger'}>exit {call.exitCode}</span>
         )}

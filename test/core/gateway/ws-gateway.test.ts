@@ -33,9 +33,10 @@ afterEach(async () => {
 function httpGet(
   path: string,
   host: string,
+  method = 'GET',
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: serve.port, path, headers: { host } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: serve.port, path, method, headers: { host } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -132,5 +133,66 @@ describe('WebSocket gateway', () => {
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers GET and HEAD for its static files and 405 with an Allow header for any other method', async () => {
+    const host = `127.0.0.1:${serve.port}`;
+    const head = await httpGet('/', host, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const res = await httpGet('/', host, method);
+      expect({ method, status: res.status, allow: res.headers['allow'] }).toEqual({
+        method,
+        status: 405,
+        allow: 'GET, HEAD',
+      });
+      expect(res.body).not.toContain('<title>Cell 0</title>');
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    }
+    expect((await httpGet('/index.html', host, 'POST')).status).toBe(405);
+  });
+
+  it('closes a connection whose session.hello failed five times', async () => {
+    const client = await TestWsClient.connect(`ws://127.0.0.1:${serve.port}/ws`);
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      client.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(await client.call('session.hello', { token: `guess-${attempt}` })).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED' },
+      });
+    }
+    expect(await closed).toEqual({ code: 1008, reason: 'too many failed session.hello' });
+  });
+
+  it('does not let the right token through once five hellos failed, even sent in the same burst', async () => {
+    const client = await TestWsClient.connect(`ws://127.0.0.1:${serve.port}/ws`);
+    const replies: { id: string; ok: boolean }[] = [];
+    client.ws.on('message', (data) =>
+      replies.push(JSON.parse(data.toString()) as { id: string; ok: boolean }),
+    );
+    const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
+    const hello = (id: string, token: string) =>
+      JSON.stringify({ type: 'req', id, method: 'session.hello', params: { token } });
+    for (let i = 1; i <= 5; i++) client.ws.send(hello(`bad-${i}`, 'wrong'));
+    client.ws.send(hello('right', serve.token));
+    expect(await closed).toBe(1008);
+    expect(replies.filter((r) => r.ok)).toEqual([]);
+  });
+
+  it('lets a connection that failed session.hello four times still say it with the token', async () => {
+    const client = await TestWsClient.connect(`ws://127.0.0.1:${serve.port}/ws`);
+    try {
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        expect(await client.call('session.hello', { token: 'wrong' })).toMatchObject({ ok: false });
+      }
+      expect(await client.call('session.hello', { token: serve.token })).toMatchObject({ ok: true });
+      expect(await client.call('conversations.list')).toMatchObject({ ok: true });
+      expect(client.ws.readyState).toBe(client.ws.OPEN);
+    } finally {
+      client.close();
+    }
   });
 });

@@ -232,6 +232,32 @@ describe('IdentityService (real Secret Service)', () => {
     expect(verifySignature(ready(again.state).publicKey, 'x', await second.identity.sign('x'))).toBe(true);
   });
 
+  it('keeps the instance’s creation date through rotations, and gives the last rotation its own', async () => {
+    const { open } = await setup();
+    const first = await open();
+    expect(ready(first.identity.state()).rotatedAt).toBeNull();
+    // Made a year ago, so a rotation today cannot share its date by accident.
+    const madeAt = Date.now() - 365 * 24 * 3600_000;
+    await first.storage.db.run('UPDATE identity_keys SET created_at = ?', [madeAt]);
+    await first.close();
+
+    const second = await open();
+    expect(ready(second.identity.state()).createdAt).toBe(madeAt);
+    const { state, rotation } = await second.identity.rotate();
+    expect(ready(state)).toMatchObject({ createdAt: madeAt, rotatedAt: rotation.rotatedAt, rotations: 1 });
+    expect(rotation.rotatedAt).toBeGreaterThan(madeAt);
+    expect((await second.identity.exportCard()).createdAt).toBe(madeAt);
+    const again = await second.identity.rotate();
+    await second.close();
+
+    const third = await open();
+    expect(ready(third.identity.state())).toMatchObject({
+      createdAt: madeAt,
+      rotatedAt: again.rotation.rotatedAt,
+      rotations: 2,
+    });
+  });
+
   it('leaves the current key untouched when a rotation cannot be saved', async () => {
     const { open, service } = await setup();
     const { identity, storage, keychain } = await open();

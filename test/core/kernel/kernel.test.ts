@@ -125,8 +125,8 @@ describe('kernel: tool calls under the law', () => {
     const call = toolCallsOf(t)[0]!;
     expect(call.status).toBe('done');
     if (process.getuid?.() === 0) expect(call.output).toContain('65534');
-    expect(request.workspace.endsWith(conversation.id)).toBe(true);
-    expect(await readFile(join(request.workspace, 'note.txt'), 'utf8')).toBe('hello\n');
+    expect(request.workspace?.endsWith(conversation.id)).toBe(true);
+    expect(await readFile(join(request.workspace!, 'note.txt'), 'utf8')).toBe('hello\n');
     const kinds = (await t.call('audit.list', { limit: 10 })).records.map((r) => r.kind).reverse();
     expect(kinds).toEqual(['permission.grant', 'tool.call', 'tool.result']);
   });
@@ -145,9 +145,9 @@ describe('kernel: tool calls under the law', () => {
     const request = await nextRequest(t);
     await t.call('permissions.respond', { requestId: request.id, decision: 'deny' });
     await finalOf(t, sent.assistantMessage.id);
-    expect(toolCallsOf(t)[0]).toMatchObject({ status: 'denied' });
+    expect(toolCallsOf(t)[0]).toMatchObject({ status: 'denied', runningSince: null });
     expect(toolResultSent(fake)).toContain('denied');
-    expect(existsSync(join(request.workspace, 'should-not-exist'))).toBe(false);
+    expect(existsSync(join(request.workspace!, 'should-not-exist'))).toBe(false);
     await expect(
       t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' }),
     ).rejects.toMatchObject({

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PermissionRequest, ToolCall } from '../../../src-main/core/protocol/kernel-entities.js';
+import type { EventFrame } from '../../../src-main/core/protocol/frames.js';
 import type { UsedMemory } from '../../../src-main/core/protocol/memory-entities.js';
 import { FakeOpenAI } from '../../fixtures/fake-openai.js';
 import {
@@ -7,6 +9,7 @@ import {
   openMemoryFixture,
   sendAndWait,
   useModel,
+  waitForEvent,
   type MemoryFixture,
 } from './memory-fixture.js';
 
@@ -31,6 +34,25 @@ afterEach(async () => {
 interface SentMessage {
   role: string;
   content: string;
+}
+
+/** What the model was told about the last tool call. */
+function toolResult(): string {
+  const tool = chatRequests()
+    .at(-1)!
+    .filter((m) => m.role === 'tool')
+    .at(-1)!;
+  return typeof tool.content === 'string' ? tool.content : JSON.stringify(tool.content);
+}
+
+/** The card waiting for the owner: shown already, or the next one shown. */
+function nextRequest(fixture: MemoryFixture): Promise<PermissionRequest> {
+  const waiting = (e: EventFrame) =>
+    e.event === 'permission.requested' &&
+    fixture.permissions
+      .pending()
+      .some((r) => r.id === (e.payload as { request: PermissionRequest }).request.id);
+  return waitForEvent(fixture, waiting).then((e) => (e.payload as { request: PermissionRequest }).request);
 }
 
 function chatRequests(): SentMessage[][] {
@@ -122,7 +144,7 @@ describe('context synthesis', () => {
 });
 
 describe('memory tools', () => {
-  it('memory_save keeps a memory made by the agent, sourced to the reply, and audits the call', async () => {
+  it('memory_save asks the owner first; allowed, it keeps the memory, sourced to the reply, and is audited', async () => {
     const conv = await f.conversations.create('Prefs');
     fake.script(
       {
@@ -135,7 +157,19 @@ describe('memory tools', () => {
       },
       { tokens: ['I will remember that.'] },
     );
-    const reply = await sendAndWait(f, conv.id, 'Remember: my favourite pastry is pastel de nata.');
+    const replying = sendAndWait(f, conv.id, 'Remember: my favourite pastry is pastel de nata.');
+    const request = await nextRequest(f);
+    expect(request).toMatchObject({
+      tool: 'memory_save',
+      display: 'The owner’s favourite pastry is pastel de nata.',
+      workspace: null,
+      unsandboxed: false,
+      proposedPattern: '*',
+      why: expect.stringContaining('every later conversation'),
+    });
+    expect(await f.memory.store.list({ limit: 10 })).toMatchObject({ memories: [] });
+    await f.permissions.respond(request.id, 'allow-once');
+    const reply = await replying;
     expect(reply).toMatchObject({ status: 'complete', content: 'I will remember that.' });
     const { memories } = await f.memory.store.list({ limit: 10 });
     expect(memories).toHaveLength(1);
@@ -145,12 +179,51 @@ describe('memory tools', () => {
       createdBy: 'agent',
       sources: [{ conversationId: conv.id, messageId: reply.id }],
     });
+    const saved = JSON.parse(toolResult()) as { saved: { id: string } };
+    expect(saved.saved.id).toBe(memories[0]!.id);
     const audit = await f.storage.db.all<{ actor: string; kind: string; tool: string; outcome: string }>(
       'SELECT actor, kind, tool, outcome FROM audit_log ORDER BY seq',
     );
     expect(audit).toEqual([
-      { actor: `agent:${conv.id}`, kind: 'tool.call', tool: 'memory_save', outcome: 'started' },
-      { actor: 'memory', kind: 'tool.result', tool: 'memory_save', outcome: `saved ${memories[0]!.id}` },
+      { actor: 'owner', kind: 'permission.grant', tool: 'memory_save', outcome: 'allow-once' },
+      { actor: `agent:${conv.id}`, kind: 'tool.call', tool: 'memory_save', outcome: 'started (in Cell 0)' },
+      { actor: 'kernel', kind: 'tool.result', tool: 'memory_save', outcome: 'done' },
+    ]);
+    const card = eventsNamed<{ toolCall: ToolCall }>(f, 'tool.updated').at(-1)!.toolCall;
+    expect(card).toMatchObject({ tool: 'memory_save', hosted: true, sandboxed: false, status: 'done' });
+  });
+
+  it('memory_save denied keeps nothing, and the model is told', async () => {
+    const conv = await f.conversations.create('No');
+    fake.script(
+      { toolCalls: [{ name: 'memory_save', input: { text: 'The owner is always wrong.' } }] },
+      { tokens: ['Understood.'] },
+    );
+    const replying = sendAndWait(f, conv.id, 'Hmm');
+    await f.permissions.respond((await nextRequest(f)).id, 'deny');
+    expect((await replying).content).toBe('Understood.');
+    expect((await f.memory.store.list({ limit: 10 })).memories).toEqual([]);
+    expect(toolResult()).toMatch(/^Error \(PERMISSION_DENIED\)/);
+  });
+
+  it('memory_save always allowed: a signed rule, and later saves run unasked', async () => {
+    const conv = await f.conversations.create('Always');
+    const save = (text: string) => ({ toolCalls: [{ name: 'memory_save', input: { text } }] });
+    fake.script(save('The owner drinks tea.'), { tokens: ['Noted.'] }, save('The owner walks daily.'), {
+      tokens: ['Noted again.'],
+    });
+    const first = sendAndWait(f, conv.id, 'Tea');
+    await f.permissions.respond((await nextRequest(f)).id, 'allow-always');
+    await first;
+    expect(f.permissions.rules()).toEqual([
+      expect.objectContaining({ tool: 'memory_save', pattern: '*', decision: 'allow', valid: true }),
+    ]);
+    const asked = eventsNamed(f, 'permission.requested').length;
+    expect((await sendAndWait(f, conv.id, 'Walks')).content).toBe('Noted again.');
+    expect(eventsNamed(f, 'permission.requested')).toHaveLength(asked);
+    expect((await f.memory.store.list({ limit: 10 })).memories.map((m) => m.text).sort()).toEqual([
+      'The owner drinks tea.',
+      'The owner walks daily.',
     ]);
   });
 

@@ -9,7 +9,10 @@ import { EventBus } from '../../../src-main/core/base/event-bus.js';
 import { IdentityService, keychainAccountFor } from '../../../src-main/core/identity/identity-service.js';
 import { Keychain } from '../../../src-main/core/identity/keychain.js';
 import { AuditLog } from '../../../src-main/core/kernel/audit/audit-log.js';
-import { silentLogger } from '../../../src-main/core/base/logger.js';
+import { Kernel } from '../../../src-main/core/kernel/kernel.js';
+import { PermissionEngine } from '../../../src-main/core/kernel/permissions/permission-engine.js';
+import { Sandbox } from '../../../src-main/core/kernel/sandbox/sandbox.js';
+import { silentLogger, type Logger } from '../../../src-main/core/base/logger.js';
 import { memoryModels } from '../../../src-main/core/agents/memory-models.js';
 import { MemoryService, type MemoryServiceTiming } from '../../../src-main/core/memory/memory-service.js';
 import { HybridRetrieval } from '../../../src-main/core/memory/retrieval/hybrid-retrieval.js';
@@ -33,6 +36,8 @@ export interface MemoryFixture {
   providers: ProviderRegistry;
   conversations: ConversationStore;
   memory: MemoryService;
+  /** Answers the cards memory_save puts in front of the owner. */
+  permissions: PermissionEngine;
   retrieval: HybridRetrieval;
   chat: ChatService;
   clock: { now: number };
@@ -48,6 +53,8 @@ export interface FixtureOptions {
   timing?: MemoryServiceTiming;
   contextTokens?: number;
   start?: number;
+  /** Where the memory service logs (silent unless a test checks what was logged). */
+  logger?: Logger;
 }
 
 export async function openMemoryFixture(options: FixtureOptions = {}): Promise<MemoryFixture> {
@@ -70,6 +77,18 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
   const conversations = new ConversationStore(storage.db, now);
   const providers = new ProviderRegistry(settings, keychain);
   const retrieval = new HybridRetrieval({ db: storage.db, logger: silentLogger });
+  const permissions = new PermissionEngine({ db: storage.db, identity, bus, audit });
+  await permissions.start();
+  // Memory's hosted tool needs the kernel's law, not its sandbox: the kernel is not started here.
+  const kernel = new Kernel({
+    sandbox: new Sandbox({ logger: silentLogger }),
+    permissions,
+    audit,
+    db: storage.db,
+    bus,
+    dataDir,
+    logger: silentLogger,
+  });
   const memory = new MemoryService({
     db: storage.db,
     bus,
@@ -78,7 +97,8 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
     conversations,
     settings,
     audit,
-    logger: silentLogger,
+    kernel,
+    logger: options.logger ?? silentLogger,
     now,
     autoStart: false,
     idleMs: 0,
@@ -96,6 +116,8 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
     accounts = keys.map((r) => keychainAccountFor(r.public_key));
     await chat.stop();
     await memory.stop();
+    await kernel.stop();
+    await permissions.stop();
     await audit.stop();
     await identity.stop();
     await settings.stop();
@@ -111,6 +133,7 @@ export async function openMemoryFixture(options: FixtureOptions = {}): Promise<M
     providers,
     conversations,
     memory,
+    permissions,
     retrieval,
     chat,
     clock,

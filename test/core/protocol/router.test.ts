@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PRICES_AS_OF } from '../../../src-main/core/agents/pricing.js';
 import { startTestCore } from '../../helpers/core.js';
 import { MAX_FRAME_BYTES } from '../../../src-main/core/protocol/frames.js';
 
@@ -54,7 +55,7 @@ describe('router', () => {
       expect(await handle(JSON.stringify({ type: 'req', id: '7', method: 'app.info' }))).toMatchObject({
         ok: true,
         id: '7',
-        result: { mode: 'serve', dataDir: t.dataDir },
+        result: { mode: 'serve', dataDir: t.dataDir, pricesAsOf: PRICES_AS_OF },
       });
     } finally {
       await t.close();

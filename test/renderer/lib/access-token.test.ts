@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { takeAccessToken } from '../../../src-renderer/lib/access-token.js';
+import { takeAccessToken, watchAccessToken } from '../../../src-renderer/lib/access-token.js';
 
 function sources(hash: string, stored: string | null = null) {
   const storage = new Map<string, string>(stored === null ? [] : [['cell0.accessToken', stored]]);
@@ -37,5 +37,30 @@ describe('takeAccessToken', () => {
 
   it('returns an empty token when there is none, so hello fails visibly instead of hanging', () => {
     expect(takeAccessToken(sources('').src)).toBe('');
+  });
+});
+
+describe('watchAccessToken', () => {
+  it('takes a token that arrives in a changed fragment and hands it on', () => {
+    const { src, storage, replaced } = sources('', 'old');
+    const target = new EventTarget();
+    const tokens: string[] = [];
+    const stop = watchAccessToken(src, target, (t) => tokens.push(t));
+
+    src.location.hash = '#token=new%2B1';
+    target.dispatchEvent(new Event('hashchange'));
+    expect(tokens).toEqual(['new+1']);
+    expect(storage.get('cell0.accessToken')).toBe('new+1');
+    expect(replaced).toEqual(['/?x=1']);
+
+    // A fragment without a token (the quick prompt's, a link's) is none of its business.
+    src.location.hash = '#quick';
+    target.dispatchEvent(new Event('hashchange'));
+    expect(tokens).toEqual(['new+1']);
+
+    stop();
+    src.location.hash = '#token=later';
+    target.dispatchEvent(new Event('hashchange'));
+    expect(tokens).toEqual(['new+1']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DaemonStatus } from '../../../src-main/core/protocol/index.js';
+import type { DaemonStatus, MemoryFailure } from '../../../src-main/core/protocol/index.js';
 import { budgetLine, describeDaemonStatus } from '../../../src-renderer/lib/memory-status-wording.js';
 
 function status(patch: Partial<DaemonStatus> = {}): DaemonStatus {
@@ -11,6 +11,7 @@ function status(patch: Partial<DaemonStatus> = {}): DaemonStatus {
     budgetPerDay: 50_000,
     lastError: null,
     lastRunAt: null,
+    failures: [],
     ...patch,
   };
 }
@@ -63,8 +64,43 @@ describe('describeDaemonStatus', () => {
   });
 });
 
+function failure(patch: Partial<MemoryFailure> = {}): MemoryFailure {
+  return {
+    conversationId: 'c1',
+    title: 'Trip',
+    task: 'extract',
+    error: { code: 'PROVIDER_ERROR', message: 'The provider answered HTTP 400.' },
+    attempts: 1,
+    failedAt: 0,
+    retryAt: 60_000,
+    skipped: false,
+    ...patch,
+  };
+}
+
+describe('conversations the daemon could not read', () => {
+  it('are counted in the tooltip; a skipped one turns an idle item to a warning', () => {
+    const waiting = describeDaemonStatus(status({ failures: [failure()] }));
+    expect(waiting.tone).toBe('normal');
+    expect(waiting.title).toContain('1 conversation could not be read (trying again later); see Memory');
+    const skipped = describeDaemonStatus(
+      status({
+        failures: [failure({ skipped: true, retryAt: null }), failure({ conversationId: 'c2' })],
+      }),
+    );
+    expect(skipped.label).toBe('Memory: idle');
+    expect(skipped.tone).toBe('warning');
+    expect(skipped.title).toContain('2 conversations could not be read (1 skipped); see Memory');
+  });
+});
+
 describe('budgetLine', () => {
   it('says when no budget is set', () => {
     expect(budgetLine({ tokensToday: 0, budgetPerDay: 0 })).toBe('0 tokens today; no daily budget set');
+  });
+
+  it('says "1 token", not "1 tokens"', () => {
+    expect(budgetLine({ tokensToday: 1, budgetPerDay: 0 })).toBe('1 token today; no daily budget set');
+    expect(budgetLine({ tokensToday: 1, budgetPerDay: 1 })).toBe('1 of 1 token used today');
   });
 });

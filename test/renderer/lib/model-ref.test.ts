@@ -3,6 +3,7 @@ import { DEFAULT_DESKTOP_SETTINGS, type Provider } from '../../../src-main/core/
 import {
   buildModelOptions,
   canChat,
+  describeModelRef,
   modelRefKey,
   parseModelRefKey,
   staleModelLists,
@@ -72,5 +73,16 @@ describe('model refs', () => {
     const before = [provider('a'), provider('b'), provider('c')];
     const after = [provider('a'), provider('b', { baseUrl: 'http://new/v1' })];
     expect(staleModelLists(before, after)).toEqual(['b', 'c']);
+  });
+
+  it('names the provider beside the model, so two providers offering one model are told apart', () => {
+    const providers = [
+      provider('a', { name: 'Work', defaultModel: 'm' }),
+      provider('b', { name: 'Home', defaultModel: 'm' }),
+    ];
+    const groups = buildModelOptions(providers, {}, []);
+    expect(groups.flatMap((g) => g.options.map((o) => o.label))).toEqual(['m · Work', 'm · Home']);
+    expect(describeModelRef({ providerId: 'b', model: 'm' }, providers)).toBe('m · Home');
+    expect(describeModelRef({ providerId: 'gone', model: 'm' }, providers)).toBe('m (provider removed)');
   });
 });

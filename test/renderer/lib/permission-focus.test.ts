@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isMostlyVisible,
   isTypingKey,
   shouldFocusNewCard,
   TYPING_GRACE_MS,
@@ -35,5 +36,16 @@ describe('focusing a new permission card', () => {
     expect(isTypingKey('Backspace', false)).toBe(true);
     expect(isTypingKey('Enter', false)).toBe(false);
     expect(isTypingKey('c', true)).toBe(false);
+  });
+
+  it('counts a card as seen when most of it shows, or a good part of a tall one', () => {
+    const entry = (ratio: number, height: number) => ({
+      intersectionRatio: ratio,
+      intersectionRect: { height },
+    });
+    expect(isMostlyVisible(entry(0.6, 100))).toBe(true);
+    expect(isMostlyVisible(entry(0.3, 100))).toBe(false);
+    expect(isMostlyVisible(entry(0.3, 260))).toBe(true);
+    expect(isMostlyVisible(entry(0, 0))).toBe(false);
   });
 });

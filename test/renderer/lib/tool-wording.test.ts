@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LIMIT_KINDS } from '../../../src-main/core/protocol/kernel-entities.js';
-import { clipOutput, describeLimit, describeStopAll } from '../../../src-renderer/lib/tool-wording.js';
+import {
+  clipOutput,
+  describeLimit,
+  describeStopAll,
+  toolDuration,
+} from '../../../src-renderer/lib/tool-wording.js';
 
 describe('tool wording', () => {
   it('names each limit in plain words', () => {
@@ -22,5 +27,13 @@ describe('tool wording', () => {
     expect(clipped.shown.split('\n')).toHaveLength(10);
     expect(clipped).toMatchObject({ clipped: true, lines: 100 });
     expect(clipOutput('short')).toEqual({ shown: 'short', clipped: false, lines: 1 });
+  });
+
+  it('times a tool from the start of its execution, not from its permission request', () => {
+    // Asked at 1 s, answered a minute later, ran for a quarter of a second.
+    expect(toolDuration({ runningSince: 61_000, endedAt: 61_250 })).toBe('250 ms');
+    expect(toolDuration({ runningSince: 61_000, endedAt: 63_400 })).toBe('2.4 s');
+    expect(toolDuration({ runningSince: null, endedAt: 61_000 })).toBeNull();
+    expect(toolDuration({ runningSince: 61_000, endedAt: null })).toBeNull();
   });
 });

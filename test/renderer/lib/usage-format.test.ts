@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { conversationCost, formatCost, formatUsage } from '../../../src-renderer/lib/usage-format.js';
+import {
+  conversationCost,
+  conversationCostLabel,
+  countTokens,
+  formatCost,
+  formatSpend,
+  formatUsage,
+  pricesNote,
+  swarmSpend,
+} from '../../../src-renderer/lib/usage-format.js';
 import { message } from '../message-fixture.js';
+
+describe('token counts', () => {
+  it('says "1 token" and "1,234 tokens"', () => {
+    expect(countTokens(1)).toBe('1 token');
+    expect(countTokens(0)).toBe('0 tokens');
+    expect(countTokens(1234)).toBe('1,234 tokens');
+  });
+});
 
 describe('usage line', () => {
   it('reads "1,234 in · 456 out · $0.0123"', () => {
@@ -9,10 +26,19 @@ describe('usage line', () => {
     );
   });
 
-  it('leaves an unknown price out and says "local" for a model on this machine', () => {
-    expect(formatUsage({ inputTokens: 10, outputTokens: 2, costUsd: null }, false)).toBe('10 in · 2 out');
-    expect(formatUsage({ inputTokens: 10, outputTokens: 2, costUsd: 0 }, true)).toBe('10 in · 2 out · local');
+  it('says "cost unknown" for a model without a price, never $0, and "local, free" on this machine', () => {
+    expect(formatUsage({ inputTokens: 10, outputTokens: 2, costUsd: null }, false)).toBe(
+      '10 in · 2 out · cost unknown',
+    );
+    expect(formatUsage({ inputTokens: 10, outputTokens: 2, costUsd: 0 }, true)).toBe(
+      '10 in · 2 out · local, free',
+    );
     expect(formatUsage({ inputTokens: null, outputTokens: null, costUsd: null }, false)).toBe('');
+  });
+
+  it('notes the date of the price table an estimate comes from', () => {
+    expect(pricesNote('2026-11-29')).toBe('estimated from list prices as of 2026-11-29');
+    expect(pricesNote(undefined)).toBe('estimated from list prices');
   });
 
   it('formats costs from fractions of a cent to dollars', () => {
@@ -41,16 +67,38 @@ describe('conversation cost', () => {
     expect(conversationCost([reply(1, 0.01), reply(3, null)], 2, isLocal)?.complete).toBe(false);
   });
 
-  it('shows nothing rather than $0 when no reply has a price', () => {
-    expect(conversationCost([message(0), reply(1, null)], 2, isLocal)).toBeNull();
+  it('says "cost unknown" rather than $0 when no reply has a price, and nothing without usage', () => {
+    const cost = conversationCost([message(0), reply(1, null)], 2, isLocal);
+    expect(cost).toMatchObject({ anyPriced: false, complete: false });
+    expect(conversationCostLabel(cost!)).toBe('cost unknown');
     expect(conversationCost([message(0)], 1, isLocal)).toBeNull();
+  });
+
+  it('words a priced conversation, a partly priced one, and a local one', () => {
+    expect(conversationCostLabel(conversationCost([reply(1, 0.01)], 1, isLocal)!)).toBe('$0.0100');
+    expect(conversationCostLabel(conversationCost([reply(1, 0.01), reply(2, null)], 2, isLocal)!)).toBe(
+      '≥ $0.0100',
+    );
+    expect(conversationCostLabel(conversationCost([reply(1, 0, 'box')], 1, isLocal)!)).toBe('local, free');
   });
 
   it('knows when every reply came from a local model', () => {
     expect(conversationCost([reply(1, 0, 'box')], 1, isLocal)).toEqual({
       usd: 0,
+      anyPriced: true,
       complete: true,
       allLocal: true,
     });
+  });
+});
+
+describe('swarm spend', () => {
+  it('reads a remote model that used tokens for nothing as unpriced, and says so', () => {
+    expect(swarmSpend(0, 1200, false)).toBeNull();
+    expect(formatSpend(swarmSpend(0, 1200, false))).toBe('cost unknown');
+    expect(formatSpend(swarmSpend(0.02, 1200, false))).toBe('$0.0200');
+    // Nothing spent yet is $0, and a model on this machine is free whatever it used.
+    expect(formatSpend(swarmSpend(0, 0, false))).toBe('$0');
+    expect(formatSpend(swarmSpend(0, 1200, true))).toBe('$0');
   });
 });

@@ -198,4 +198,38 @@ describe('ws bridge', () => {
     await waitFor(() => bridge.state === 'connected');
     expect(await bridge.call('echo', { back: 1 })).toMatchObject({ ok: true, result: { back: 1 } });
   });
+
+  it('connects with a new token after a refusal, without a reload', async () => {
+    core = await FakeCore.start();
+    const { bridge, states } = connect('wrong');
+    await expect(bridge.call('echo', {})).rejects.toBeInstanceOf(TransportError);
+    expect(bridge.state).toBe('unauthorized');
+    const connected = new Promise<void>((resolve) =>
+      bridge.onState((s) => {
+        if (s === 'connected') resolve();
+      }),
+    );
+    bridge.setToken('good');
+    await connected;
+    expect(states.slice(-2)).toEqual(['connecting', 'connected']);
+    expect(core.received.filter((r) => r.method === 'session.hello').map((r) => r.params)).toEqual([
+      { token: 'wrong' },
+      { token: 'good' },
+    ]);
+    expect(await bridge.call('echo', { n: 2 })).toMatchObject({ ok: true, result: { n: 2 } });
+    // The same token again changes nothing: no new connection.
+    bridge.setToken('good');
+    expect(bridge.state).toBe('connected');
+    expect(core.connections).toBe(2);
+  });
+
+  it('takes no new token once closed', async () => {
+    core = await FakeCore.start();
+    const { bridge } = connect('wrong');
+    await expect(bridge.call('echo', {})).rejects.toBeInstanceOf(TransportError);
+    bridge.close();
+    bridge.setToken('good');
+    expect(bridge.state).toBe('disconnected');
+    expect(core.connections).toBe(1);
+  });
 });

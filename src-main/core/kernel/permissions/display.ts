@@ -1,22 +1,42 @@
 import nodePath from 'node:path';
-import type { ToolName } from '../../protocol/kernel-entities.js';
+import type { ErrorCode } from '../../protocol/errors.js';
+import type { PermissionPreview, ToolName } from '../../protocol/kernel-entities.js';
+import { previewFor } from './preview.js';
 import { RISK } from './risks.js';
 import { analyzeShell } from './shell-analysis.js';
 import { visibleText } from './visible.js';
+import type { HostedCall } from '../types.js';
 import { isInsideWorkspace, resolveLexically } from './workspace-path.js';
+
+/** A call refused before anyone is asked: a stable code and a sentence for the model and the owner. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
 
 /** What a permission card shows for one call, and what rules are matched against. */
 export interface CallDescription {
   /** The exact command, path or URL, control and invisible characters made visible. */
   display: string;
+  /** What a write or an edit will put in the file; null for the other tools. */
+  preview: PermissionPreview | null;
   network: boolean;
   /** The resolved path or URL a file or web tool acts on; null for the shell. */
   target: string | null;
   risks: string[];
   /** No rule or grant may allow it: the owner looks every time. */
   alwaysAsk: boolean;
-  /** What "always allow" would save, covering this call. */
-  proposedPattern: string;
+  /**
+   * Why the call cannot succeed whatever the owner answers (a file tool pointed outside its
+   * workspace, which the tool itself refuses): refused at once instead of asked.
+   */
+  refusal: Refusal | null;
+  /**
+   * What "always allow" (or a grant for this reply or conversation) would keep, covering this
+   * call; null when no rule or grant can cover it (alwaysAsk: a chain, a substitution…), since a
+   * pattern offered then would cover other calls (the first command of a chain alone) and never this.
+   */
+  proposedPattern: string | null;
   /**
    * What allow patterns match: the display, or `network: <display>` for a shell call that asks for
    * network, so a rule made for a call without network never lends it network.
@@ -48,10 +68,12 @@ function malformed(tool: ToolName, args: unknown): CallDescription {
   const display = visibleText(`${tool} ${raw}`);
   return {
     display,
+    preview: null,
     network: tool === 'fetch_url',
     target: null,
     risks: [RISK.badArguments],
     alwaysAsk: true,
+    refusal: null,
     proposedPattern: display,
     subject: display,
     parts: [],
@@ -69,10 +91,12 @@ function describeShell(args: Record<string, unknown>, workspace: string): CallDe
     analysis.prefix === null ? display : `${visibleText(analysis.prefix, { markNewlines: true })} *`;
   return {
     display,
+    preview: null,
     network,
     target: null,
     risks,
     alwaysAsk: analysis.alwaysAsk,
+    refusal: null,
     proposedPattern: network ? `${NETWORK_PREFIX}${prefix}` : prefix,
     subject: network ? `${NETWORK_PREFIX}${display}` : display,
     parts: analysis.commands.map((argv) => visibleText(argv.join(' '), { markNewlines: true })),
@@ -93,10 +117,19 @@ function describePath(
   const display = visibleText(resolved);
   return {
     display,
+    preview: previewFor(tool, args),
     network: false,
     target: resolved,
     risks,
     alwaysAsk: false,
+    refusal: inside
+      ? null
+      : {
+          code: 'OUTSIDE_WORKSPACE',
+          message:
+            `${tool} cannot reach ${display}: file tools work only inside this conversation's workspace ` +
+            `(${visibleText(workspace)}), so it was refused without asking the owner. Use a path inside the workspace.`,
+        },
     proposedPattern: visibleText(folder.endsWith(nodePath.sep) ? `${folder}*` : `${folder}${nodePath.sep}*`),
     subject: display,
     parts: [],
@@ -116,10 +149,12 @@ function describeFetch(args: Record<string, unknown>): CallDescription | null {
   const web = url.protocol === 'https:' || url.protocol === 'http:';
   return {
     display,
+    preview: null,
     network: true,
     target: url.href,
     risks: web ? [] : [RISK.notWeb],
     alwaysAsk: !web,
+    refusal: null,
     proposedPattern: web ? visibleText(`${url.protocol}//${url.host}/*`) : display,
     subject: display,
     parts: [],
@@ -135,5 +170,23 @@ export function describeCall(tool: ToolName, args: unknown, workspace: string): 
     else if (tool === 'fetch_url') described = describeFetch(fields);
     else described = describePath(tool, fields, workspace);
   }
-  return described ?? malformed(tool, args);
+  const call = described ?? malformed(tool, args);
+  return call.alwaysAsk ? { ...call, proposedPattern: null } : call;
+}
+
+/** A hosted tool's call as its host describes it: what the owner approves, made visible. */
+export function describeHosted(call: HostedCall): CallDescription {
+  const display = visibleText(call.display, { markNewlines: true });
+  return {
+    display,
+    preview: null,
+    network: false,
+    target: null,
+    risks: call.risks ?? [],
+    alwaysAsk: false,
+    refusal: null,
+    proposedPattern: visibleText(call.proposedPattern ?? '*'),
+    subject: display,
+    parts: [],
+  };
 }

@@ -7,13 +7,12 @@ import type {
   PermissionDecision,
   PermissionRequest,
   PermissionRule,
-  ToolName,
 } from '../../protocol/kernel-entities.js';
 import type { Database } from '../../storage/database.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Assessment, OwnerDecision, ToolCallInput } from '../types.js';
+import type { Assessment, HostedCall, OwnerDecision, PermissionSubject, ToolCallInput } from '../types.js';
 import { instanceKeys } from './instance-keys.js';
-import { assess, type Grant } from './policy.js';
+import { assess, assessHosted, type Grant } from './policy.js';
 import { loadRule, rulePayload, RuleStore, type LoadedRule } from './rule-store.js';
 import { visibleText } from './visible.js';
 
@@ -88,9 +87,15 @@ export class PermissionEngine {
     return assess(input, { rules, grants: this.grants, sandboxAvailable });
   }
 
+  /** A hosted tool's call (run in Cell 0 itself) under the same rules and grants. */
+  assessHosted(input: HostedCall): Assessment {
+    const rules = this.loaded.filter((rule) => rule.valid);
+    return assessHosted(input, { rules, grants: this.grants });
+  }
+
   /** Puts a card in front of the owner; resolves with the answer, or 'cancelled' when `signal` aborts. */
   request(
-    input: ToolCallInput,
+    input: PermissionSubject,
     assessment: Assessment,
     signal: AbortSignal,
     opts: { unsandboxed: boolean },
@@ -104,6 +109,7 @@ export class PermissionEngine {
       tool: input.tool,
       args: input.args,
       display: assessment.display,
+      preview: assessment.preview,
       workspace: input.workspace,
       network: assessment.network,
       // The agent's words: shown, never obeyed, and no more able to hide characters than the command.
@@ -138,9 +144,17 @@ export class PermissionEngine {
     if (pattern !== undefined && (pattern.trim() === '' || pattern.length > MAX_PATTERN)) {
       throw new Cell0Error('BAD_PARAMS', `A pattern is 1 to ${MAX_PATTERN} characters and not only spaces.`);
     }
-    if (decision === 'allow-always') this.requireIdentity();
     const { request } = entry;
-    const chosen = pattern ?? request.proposedPattern;
+    const widens =
+      decision === 'allow-always' || decision === 'allow-reply' || decision === 'allow-conversation';
+    if (widens && request.proposedPattern === null) {
+      throw new Cell0Error(
+        'BAD_PARAMS',
+        'No rule or grant can cover this call (it needs a look every time): allow it once or deny it.',
+      );
+    }
+    if (decision === 'allow-always') this.requireIdentity();
+    const chosen = pattern ?? request.proposedPattern ?? '';
     // Taken off the list before anything is awaited, so a second answer or an abort cannot race it.
     this.claim(entry);
 
@@ -253,7 +267,7 @@ export class PermissionEngine {
     );
   }
 
-  private async saveRule(tool: ToolName, pattern: string): Promise<LoadedRule> {
+  private async saveRule(tool: string, pattern: string): Promise<LoadedRule> {
     const row = { id: randomUUID(), tool, pattern, decision: 'allow' as const, created_at: Date.now() };
     const payload = rulePayload(row);
     for (let attempt = 1; ; attempt++) {

@@ -19,6 +19,7 @@ export const RISK = {
   networkTool: 'network tool',
   writesOutside: 'writes outside the workspace',
   readsOutside: 'reads outside the workspace',
+  secrets: 'reads host secrets (keys, keychains, browser profiles)',
   unparsable: 'could not be parsed',
   networkAccess: 'network access',
   notWeb: 'not an http(s) address',

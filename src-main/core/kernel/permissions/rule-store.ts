@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../identity/canonical-json.js';
 import { verifySignature } from '../../identity/identity-service.js';
-import { TOOL_NAMES, type PermissionRule, type ToolName } from '../../protocol/kernel-entities.js';
+import { toolNameSchema, type PermissionRule } from '../../protocol/kernel-entities.js';
 import type { Database } from '../../storage/database.js';
 
 /** A row of permission_rules (migration 3), as SQLite returns it. */
@@ -32,8 +32,9 @@ export function rulePayload(
   });
 }
 
-function isTool(tool: string): tool is ToolName {
-  return (TOOL_NAMES as readonly string[]).includes(tool);
+/** A built-in tool or a hosted one: whatever is named like a tool may have a rule. */
+function isTool(tool: string): boolean {
+  return toolNameSchema.safeParse(tool).success;
 }
 
 /**
@@ -42,7 +43,7 @@ function isTool(tool: string): tool is ToolName {
  * someone else's instance) has no such signature, however well formed it is.
  */
 export function loadRule(row: RuleRow, trustedKeys: ReadonlySet<string>): LoadedRule | null {
-  // A tool or decision the schema does not know cannot have come from this app: not even listed.
+  // A tool name or decision the schema would refuse cannot have come from this app: not even listed.
   if (!isTool(row.tool) || (row.decision !== 'allow' && row.decision !== 'deny')) return null;
   const valid =
     trustedKeys.has(row.public_key) && verifySignature(row.public_key, rulePayload(row), row.signature);

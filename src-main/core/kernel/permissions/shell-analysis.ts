@@ -13,6 +13,7 @@ import {
   type ShRedirect,
   type ShStmt,
 } from './shell-syntax.js';
+import { pointsAtSecrets } from './sensitive-paths.js';
 import { readWord } from './shell-words.js';
 import { isInsideWorkspace } from './workspace-path.js';
 
@@ -94,6 +95,7 @@ function analyzeInto(command: string, workspace: string, out: Findings, depth: n
   const checkRedirect = (redirect: ShRedirect) => {
     if ([ops.heredoc, ops.heredocTabs, ops.herestring].includes(redirect.Op) || !redirect.Word) return;
     const target = readWord(redirect.Word, source);
+    if (pointsAtSecrets(target, workspace)) flag(RISK.secrets, true);
     const duplicatesFd = redirect.Op === ops.dupIn || redirect.Op === ops.dupOut;
     if (duplicatesFd && target.literal && /^(\d+-?|-)$/.test(target.value)) return;
     if (!target.literal) return flag(RISK.redirectOutside, true);

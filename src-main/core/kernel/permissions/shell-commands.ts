@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { RISK, type Risk } from './risks.js';
+import { pointsAtSecrets } from './sensitive-paths.js';
 import type { WordInfo } from './shell-words.js';
 import { isInsideWorkspace } from './workspace-path.js';
 
@@ -201,6 +202,8 @@ export function inspectCommand(words: WordInfo[], workspace: string, report: Com
     return;
   }
   const program = programName(name);
+  // Keys and keychains are worth the owner's look every time, whatever a rule says about the program.
+  if (words.some((word) => pointsAtSecrets(word, workspace))) report.risk(RISK.secrets, true);
   if (NETWORK_TOOLS.has(program)) report.risk(RISK.networkTool);
   if (program === 'git' && GIT_NETWORK.has(gitSubcommand(args) ?? '')) report.risk(RISK.networkTool);
   if (OTHER_USER.has(program)) report.risk(RISK.otherUser);

@@ -4,6 +4,7 @@
  */
 import type { RunSpec } from '../types.js';
 import { SANDBOX_HOSTNAME, sandboxEnv } from './environment.js';
+import { checkWorkspace } from './workspace.js';
 
 /** A top-level entry of the host root next to /usr: Debian's merged-usr makes them symlinks. */
 export interface RootEntry {
@@ -18,7 +19,10 @@ export interface BwrapHost {
   passwdFile: string;
   groupFile: string;
   rootEntries: RootEntry[];
-  /** The workspace's real path on the host; bound at spec.workspace. */
+  /**
+   * The workspace's real path on the host (checkRealWorkspace: every symlink followed, never a
+   * system folder); bound writable at spec.workspace, the one writable bind.
+   */
   workspaceSource: string;
   /** Size caps of the private tmpfs mounts: they live in RAM, which RLIMIT_AS does not bound. */
   tmpBytes: number;
@@ -49,6 +53,9 @@ export const MERGED_USR_ENTRIES: RootEntry[] = [
 ];
 
 export function bwrapArgs(spec: RunSpec, host: BwrapHost): string[] {
+  // Checked where it is resolved too; here so no caller can bind a system folder writable by mistake.
+  checkWorkspace(host.workspaceSource);
+  checkWorkspace(spec.workspace);
   const tty = spec.tty === true;
   const args: string[] = [
     // Every namespace, and the user namespace explicitly: --disable-userns needs it, and it is

@@ -109,8 +109,9 @@ export interface Ending {
 
 /**
  * Which limit ended a run. Certain: SIGXCPU (cpu), SIGXFSZ (file-size), and our own output and
- * wall-clock kills. Heuristic, read from what the tool printed and how it died:
- * - processes: a fork/clone failure message, whatever the exit status; it wins over the wall clock
+ * wall-clock kills. A run that exited 0 on its own hit none. Heuristic, read from what a failed run
+ * printed and how it died:
+ * - processes: a fork/clone failure message; it wins over the wall clock
  *   and output kills that a fork bomb's retry loop usually ends in, because it is the cause;
  * - cpu: a SIGKILL we did not send after at least the CPU allowance of wall time (the hard limit
  *   of a tool that ignored SIGXCPU);
@@ -124,7 +125,9 @@ export function classifyLimit(ending: Ending): LimitKind | null {
   const signal = terminatingSignal(ending.exitCode, ending.signal);
   if (signal === 'SIGXCPU') return 'cpu';
   if (signal === 'SIGXFSZ') return 'file-size';
-  // Even after a clean exit: a shell that could not fork part of its work may still exit 0.
+  // A clean exit is a success whatever the tool printed: `echo "bash: cannot fork"` hit no limit,
+  // and printed words are only ever evidence for why a run failed.
+  if (ending.exitCode === 0 && signal === null && ending.killedFor === null) return null;
   if (FORK_FAILED.test(ending.output)) return 'processes';
   if (ending.killedFor) return ending.killedFor;
   if (signal === 'SIGKILL') return ending.durationMs >= ending.limits.cpuSeconds * 1000 ? 'cpu' : 'memory';

@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cell0Error } from '../../protocol/errors.js';
+import { Cell0Error, isCell0Error } from '../../protocol/errors.js';
 import type { SandboxStatus } from '../../protocol/kernel-entities.js';
 import type { Logger } from '../../base/logger.js';
 import type { Limits, RunOptions, RunResult, RunSpec } from '../types.js';
@@ -18,7 +18,7 @@ import { classifyLimit, prlimitArgs, processAllowance, resolveLimits, ulimitArgs
 import { SANDBOX_EXEC, sandboxExecArgs } from './macos-profile.js';
 import { createRuntimeDir, probeConfinement, type Confinement, type Probe } from './probe.js';
 import { countProcessesOf } from './process-tree.js';
-import { checkWorkspace, prepareWorkspace } from './workspace.js';
+import { checkRealWorkspace, checkWorkspace, prepareWorkspace, type WorkspacePlaces } from './workspace.js';
 
 export interface SandboxOptions {
   logger: Logger;
@@ -28,6 +28,11 @@ export interface SandboxOptions {
   platform?: NodeJS.Platform;
   /** Where generated files (the sandbox's /etc/passwd) live; default the OS temp directory. */
   tmpDir?: string;
+  /**
+   * Where workspaces may really be (after every symlink): the kernel's workspace root. Unset (the
+   * `cell0 sandbox run` command), any folder but the system's may be one.
+   */
+  workspaceRoots?: readonly string[];
 }
 
 const MIB = 1024 * 1024;
@@ -51,6 +56,7 @@ export class Sandbox {
   private readonly bwrapPath: string;
   private readonly platform: NodeJS.Platform;
   private readonly tmpDir: string;
+  private readonly workspaceRoots: readonly string[] | undefined;
   private readonly calls = new Set<Call>();
   private probing: Promise<Probe> | null = null;
   private runtimeDir: Promise<string> | null = null;
@@ -61,6 +67,7 @@ export class Sandbox {
     this.bwrapPath = options.bwrapPath ?? '/usr/bin/bwrap';
     this.platform = options.platform ?? process.platform;
     this.tmpDir = options.tmpDir ?? tmpdir();
+    this.workspaceRoots = options.workspaceRoots;
   }
 
   async start(): Promise<void> {
@@ -89,6 +96,7 @@ export class Sandbox {
       dir,
       this.asRoot() ? { uid: this.sandboxUid, gid: this.sandboxUid } : null,
       this.logger,
+      await this.places(),
     );
   }
 
@@ -236,14 +244,22 @@ export class Sandbox {
     return { launch: { file: file!, args, env, cwd: spec.workspace } };
   }
 
+  /** The workspace's real path, the one bound writable: checked again there, every symlink followed. */
   private async realWorkspace(workspace: string): Promise<string> {
     try {
-      return await realpath(workspace);
+      return await checkRealWorkspace(workspace, await this.places());
     } catch (err) {
+      if (isCell0Error(err)) throw err;
       throw new Cell0Error('TOOL_FAILED', `the workspace ${workspace} does not exist: create it first`, {
         cause: err,
       });
     }
+  }
+
+  /** The kernel's workspace root, and this sandbox's own runtime folder (the probe's workspace). */
+  private async places(): Promise<WorkspacePlaces> {
+    if (!this.workspaceRoots) return {};
+    return { roots: [...this.workspaceRoots, ...(this.runtimeDir ? [await this.runtimeDir] : [])] };
   }
 
   private asRoot(): boolean {

@@ -2,42 +2,131 @@
  * Workspaces: the one writable place of a sandboxed run. As root the sandbox runs as an
  * unprivileged uid, so the workspace is handed to that uid or nothing could be written there.
  */
-import { lchown, lstat, mkdir, readdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { lchown, lstat, mkdir, readdir, realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Cell0Error } from '../../protocol/errors.js';
 import type { Logger } from '../../base/logger.js';
 
-/** Mounting any of these writable would hand the tool the system (or the whole disk). */
+/** Mounting any of these writable would hand the tool the system, the disk or every user's files. */
 const SYSTEM_DIRS = [
   '/',
   '/bin',
   '/boot',
   '/dev',
   '/etc',
+  '/home',
   '/lib',
   '/lib64',
+  '/media',
+  '/mnt',
+  '/opt',
   '/proc',
+  '/root',
   '/run',
   '/sbin',
+  '/srv',
   '/sys',
+  '/tmp',
   '/usr',
   '/var',
+  '/var/tmp',
+  // macOS
+  '/Applications',
+  '/Library',
+  '/System',
+  '/Users',
+  '/Volumes',
+  '/private',
+  '/private/tmp',
+  '/private/var',
 ];
-const SYSTEM_TREES = ['/dev/', '/proc/', '/sys/', '/usr/', '/etc/', '/boot/', '/run/'];
+const SYSTEM_TREES = [
+  '/dev/',
+  '/proc/',
+  '/sys/',
+  '/usr/',
+  '/etc/',
+  '/boot/',
+  '/run/',
+  '/System/',
+  '/Library/',
+  '/private/etc/',
+];
 
-/** Refuses workspaces that would make the sandbox pointless; returns the normalised path. */
+/** Where workspaces may live (the kernel's workspace root); anywhere but the system when not given. */
+export interface WorkspacePlaces {
+  roots?: readonly string[];
+}
+
+function refuse(message: string): Cell0Error {
+  return new Cell0Error('WORKSPACE_REFUSED', message);
+}
+
+function isSystemPath(path: string): boolean {
+  return (
+    SYSTEM_DIRS.includes(path) || SYSTEM_TREES.some((tree) => path.startsWith(tree)) || path === homedir()
+  );
+}
+
+/** Refuses workspaces that would make the sandbox pointless, as written; returns the normalised path. */
 export function checkWorkspace(workspace: string): string {
   if (!isAbsolute(workspace)) {
     throw new Cell0Error('BAD_PARAMS', `the workspace must be an absolute path, not "${workspace}"`);
   }
   const normal = resolve(workspace);
-  if (SYSTEM_DIRS.includes(normal) || SYSTEM_TREES.some((tree) => normal.startsWith(tree))) {
-    throw new Cell0Error(
-      'BAD_PARAMS',
-      `"${normal}" cannot be a workspace: it is part of the system. Choose a project folder instead`,
+  if (isSystemPath(normal)) {
+    throw refuse(
+      `"${normal}" cannot be a workspace: it is part of the system (or a whole home directory). Choose a project folder instead`,
     );
   }
   return normal;
+}
+
+function isWithin(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** Refuses a real place (every symlink followed) that is the system's or outside the roots. */
+async function checkPlace(written: string, real: string, places: WorkspacePlaces): Promise<void> {
+  if (isSystemPath(real)) {
+    throw refuse(
+      `"${written}" cannot be a workspace: it leads to ${real}, which is part of the system. Choose a project folder instead`,
+    );
+  }
+  if (!places.roots) return;
+  const roots = await Promise.all(places.roots.map((root) => realpath(root).catch(() => null)));
+  if (!roots.some((root) => root !== null && root !== real && isWithin(root, real))) {
+    throw refuse(
+      `"${written}" cannot be a workspace: it leads to ${real}, outside the folders where workspaces live (${places.roots.join(', ')})`,
+    );
+  }
+}
+
+/**
+ * The same check on where the workspace really is, every symlink followed: a workspace that is a
+ * symlink to /etc reads fine as written but would bind /etc writable. With `roots`, the real path
+ * must also lie inside one of them (each root itself followed to its real place). Returns it.
+ */
+export async function checkRealWorkspace(workspace: string, places: WorkspacePlaces = {}): Promise<string> {
+  const written = checkWorkspace(workspace);
+  const real = await realpath(written);
+  await checkPlace(written, real, places);
+  return real;
+}
+
+/** Where a path that may not exist yet would really be: its deepest existing ancestor followed. */
+async function realPlannedPath(path: string): Promise<string> {
+  const missing: string[] = [];
+  for (let dir = path; ; dir = dirname(dir)) {
+    try {
+      return join(await realpath(dir), ...missing.reverse());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dir === dirname(dir)) throw err;
+      missing.push(basename(dir));
+    }
+  }
 }
 
 /**
@@ -71,13 +160,17 @@ export async function prepareWorkspace(
   dir: string,
   account: { uid: number; gid: number } | null,
   logger: Logger,
+  places: WorkspacePlaces = {},
 ): Promise<void> {
   const workspace = checkWorkspace(dir);
+  // Before anything is created: a symlinked parent must not make mkdir write into the system.
+  await checkPlace(workspace, await realPlannedPath(workspace), places);
   // Missing parents get the usual mode: 0700 parents would shut the sandbox user out as root.
   await mkdir(dirname(workspace), { recursive: true });
   await mkdir(workspace, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;
   });
+  await checkRealWorkspace(workspace, places);
   if (!account) return;
   await checkReachable(workspace, account);
   const visit = async (path: string): Promise<void> => {

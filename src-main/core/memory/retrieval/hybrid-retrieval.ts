@@ -1,97 +1,27 @@
 import type { Logger } from '../../base/logger.js';
 import type { Database } from '../../storage/database.js';
-import type { Memory } from '../../protocol/memory-entities.js';
 import type { Embedder, Retrieval, RetrieveOptions, ScoredMemory, ScoredMessage } from '../types.js';
-import {
-  dateCloseness,
-  isoDay,
-  mentionsTime,
-  parseDateIntent,
-  parseIsoDay,
-  type DateIntent,
-} from './dates.js';
-import { explain, matchedWords, type Evidence } from './explain.js';
+import { bm25Messages, datedMemories, datedMessages, rowidsOfConversation } from './candidates.js';
+import { parseDateIntent } from './dates.js';
 import { CorpusTerms } from './corpus-terms.js';
 import { ftsQuery, queryWords } from './fts-query.js';
-import {
-  DATE_MATCH_BOOST,
-  importanceFactor,
-  PINNED_FACTOR,
-  reciprocalRankFusion,
-  recencyFactor,
-  WHEN_DATED_FACTOR,
-  WHEN_MENTION_FACTOR,
-  type RankedList,
-} from './fusion.js';
 import { HashEmbedder } from './hash-embedder.js';
-import {
-  MEMORY_COLUMNS,
-  memoryFromRow,
-  RETRIEVABLE_STATUS_SQL,
-  RETRIEVABLE_STATUSES,
-  type MemoryRow,
-  type MessageRow,
-} from './rows.js';
+import { EMBED_BATCH, freshProgress, indexRound, newIndexSet, type IndexSet } from './index-set.js';
 import { queryWeights } from './query-weights.js';
-import { normalise } from './tokenize.js';
-import { VectorIndex } from './vector-index.js';
+import { rankMemories, rankMessages, type RankQuery } from './ranking.js';
 import {
-  changedPending,
   installChangeTracking,
   latestChange,
   loadVectors,
-  scanPending,
   removeOrphanVectors,
   removeOtherEmbedders,
-  saveVectors,
   textForEmbedding,
-  type OwnerKind,
 } from './vector-store.js';
 
-const EMBED_BATCH = 64;
 const DEFAULT_PENDING_LIMIT = 512;
 /** Candidates taken from each ranked list before fusion. */
 const MIN_DEPTH = 50;
-const LIST_WEIGHTS = { bm25: 1, vector: 1, date: 0.35 };
 const REBUILD_RETRY_MS = 30_000;
-/** FTS hits fetched per result wanted, before drafts and excluded messages are dropped. */
-const FTS_OVERFETCH = 4;
-
-/** How far indexing has come for one owner kind: the first full scan, then the change log. */
-interface Progress {
-  scanAfter: number;
-  scanned: boolean;
-  seq: number;
-}
-
-interface IndexSet {
-  embedder: Embedder;
-  memory: VectorIndex;
-  message: VectorIndex;
-  progress: Record<OwnerKind, Progress>;
-}
-
-function freshProgress(seq: number): Record<OwnerKind, Progress> {
-  return {
-    memory: { scanAfter: Number.MIN_SAFE_INTEGER, scanned: false, seq },
-    message: { scanAfter: Number.MIN_SAFE_INTEGER, scanned: false, seq },
-  };
-}
-
-function newIndexSet(embedder: Embedder, seq = 0): IndexSet {
-  return {
-    embedder,
-    memory: new VectorIndex(embedder.dims),
-    message: new VectorIndex(embedder.dims),
-    progress: freshProgress(seq),
-  };
-}
-
-interface Candidate {
-  rowid: number;
-  fused: number;
-  lexical: boolean;
-}
 
 /**
  * Ranks active memories and past messages for a query: BM25 over FTS5 and cosine over an
@@ -210,16 +140,17 @@ export class HybridRetrieval implements Retrieval {
     const match = ftsQuery(query);
     const exclude = options.excludeConversationId ?? null;
     const set = this.active;
-    const dated = hybrid && intent.range !== null;
+    const range = hybrid ? intent.range : null;
+    const asked: RankQuery = { query, intent, now, k };
 
     // Everything that waits on SQLite is queued first; the searches held in memory (vectors and
     // BM25 over memories) run on this thread meanwhile.
     const messageInputs = Promise.all([
-      hybrid && exclude ? this.rowidsOfConversation(exclude) : undefined,
-      match ? this.bm25Messages(match, depth, exclude) : [],
-      dated ? this.datedMessages(intent, depth, exclude) : [],
+      hybrid && exclude ? rowidsOfConversation(this.db, exclude) : undefined,
+      match ? bm25Messages(this.db, match, depth, exclude) : [],
+      range ? datedMessages(this.db, range, depth, exclude) : [],
     ]);
-    const memoryDated = dated ? this.datedMemories(intent, depth) : Promise.resolve([]);
+    const memoryDated = range ? datedMemories(this.db, range, depth) : Promise.resolve([]);
     // Both are awaited below; until then a failure must not count as unhandled.
     messageInputs.catch(() => undefined);
     memoryDated.catch(() => undefined);
@@ -227,35 +158,17 @@ export class HybridRetrieval implements Retrieval {
     const vectors = hybrid ? await this.embedQuery(set.embedder, query) : null;
     const memoryLexical = this.terms.memory.search(words, depth);
     const memoryVector = vectors ? set.memory.search(vectors.memories, depth).map((h) => h.rowid) : [];
-    const memories = memoryDated.then((memoryDatedRows) =>
-      this.rankMemories(query, intent, now, k, set, memoryLexical, memoryVector, memoryDatedRows),
+    const memories = memoryDated.then((dated) =>
+      rankMemories(this.db, asked, set.memory, { lexical: memoryLexical, vector: memoryVector, dated }),
     );
     memories.catch(() => undefined);
 
-    const [excludedRowids, messageLexical, messageDated] = await messageInputs;
-    const messageVector = vectors
+    const [excludedRowids, lexical, dated] = await messageInputs;
+    const vector = vectors
       ? set.message.search(vectors.messages, depth, excludedRowids).map((h) => h.rowid)
       : [];
-    const messages = await this.rankMessages(
-      query,
-      intent,
-      now,
-      k,
-      set,
-      exclude,
-      messageLexical,
-      messageVector,
-      messageDated,
-    );
+    const messages = await rankMessages(this.db, asked, set.message, exclude, { lexical, vector, dated });
     return { memories: await memories, messages };
-  }
-
-  private async rowidsOfConversation(conversationId: string): Promise<Set<number>> {
-    const rows = await this.db.all<{ rowid: number }>(
-      'SELECT rowid FROM messages WHERE conversation_id = ?',
-      [conversationId],
-    );
-    return new Set(rows.map((r) => r.rowid));
   }
 
   /** One query vector per corpus: the built-in embedder weighs words by their rarity in each. */
@@ -280,235 +193,11 @@ export class HybridRetrieval implements Retrieval {
     }
   }
 
-  /**
-   * FTS5 ranks inside a subquery (its ORDER BY rank LIMIT is what keeps this fast); filtering
-   * by status after it means a pile of drafts could crowd out finished replies, hence the
-   * generous inner limit. Joining first makes SQLite run the MATCH once per message instead.
-   */
-  private async bm25Messages(match: string, depth: number, exclude: string | null): Promise<number[]> {
-    const rows = await this.db.all<{ rowid: number }>(
-      `SELECT m.rowid AS rowid FROM (
-         SELECT rowid, rank FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?
-       ) f JOIN messages m ON m.rowid = f.rowid
-       WHERE m.status IN (${RETRIEVABLE_STATUS_SQL}) AND m.content <> '' AND m.conversation_id IS NOT ?
-       ORDER BY f.rank LIMIT ?`,
-      [match, depth * FTS_OVERFETCH, exclude, depth],
-    );
-    return rows.map((r) => r.rowid);
-  }
-
-  /**
-   * Memories dated inside the query's range, so "what happened last week?" finds them without
-   * shared words. event_date has no index (the schema is the migrations'), so no ORDER BY: the
-   * scan stops at the first `depth` rows found.
-   */
-  private async datedMemories(intent: DateIntent, depth: number): Promise<number[]> {
-    const range = intent.range!;
-    const rows = await this.db.all<{ rowid: number }>(
-      `SELECT rowid FROM memories WHERE event_date >= ? AND event_date < ? AND status = 'active' LIMIT ?`,
-      [isoDay(range.start), isoDay(range.end), depth],
-    );
-    return rows.map((r) => r.rowid);
-  }
-
-  /** Messages of the range, found through the conversations active then (indexed) rather than a scan. */
-  private async datedMessages(intent: DateIntent, depth: number, exclude: string | null): Promise<number[]> {
-    const range = intent.range!;
-    const rows = await this.db.all<{ rowid: number }>(
-      `SELECT m.rowid AS rowid FROM conversations c JOIN messages m ON m.conversation_id = c.id
-        WHERE c.updated_at >= ? AND c.created_at < ? AND c.id IS NOT ?
-          AND m.created_at >= ? AND m.created_at < ? AND m.status IN (${RETRIEVABLE_STATUS_SQL}) AND m.content <> ''
-        ORDER BY m.created_at DESC LIMIT ?`,
-      [range.start, range.end, exclude, range.start, range.end, depth],
-    );
-    return rows.map((r) => r.rowid);
-  }
-
-  private fuse(lexical: number[], vector: number[], dated: number[]): Candidate[] {
-    const lists: RankedList[] = [
-      { rowids: lexical, weight: LIST_WEIGHTS.bm25 },
-      { rowids: vector, weight: LIST_WEIGHTS.vector },
-      { rowids: dated, weight: LIST_WEIGHTS.date },
-    ];
-    const lexicalSet = new Set(lexical);
-    return [...reciprocalRankFusion(lists)].map(([rowid, fused]) => ({
-      rowid,
-      fused,
-      lexical: lexicalSet.has(rowid),
-    }));
-  }
-
-  private async rankMemories(
-    query: string,
-    intent: DateIntent,
-    now: number,
-    k: number,
-    set: IndexSet,
-    lexical: number[],
-    vector: number[],
-    dated: number[],
-  ): Promise<ScoredMemory[]> {
-    const candidates = this.fuse(lexical, vector, dated);
-    if (candidates.length === 0) return [];
-    const rows = await this.db.all<MemoryRow>(
-      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE rowid IN (${candidates.map(() => '?').join(',')})`,
-      candidates.map((c) => c.rowid),
-    );
-    const byRowid = new Map(rows.map((r) => [r.rowid, r]));
-    const scored: { memory: Memory; score: number; evidence: () => Evidence }[] = [];
-    for (const candidate of candidates) {
-      const row = byRowid.get(candidate.rowid);
-      if (!row || row.status !== 'active') {
-        // Deleted or retired since it was indexed: heal the in-memory index as we go.
-        set.memory.remove(candidate.rowid);
-        continue;
-      }
-      const memory = memoryFromRow(row);
-      let score =
-        candidate.fused * recencyFactor(now - memory.updatedAt) * importanceFactor(memory.importance);
-      if (memory.pinned) score *= PINNED_FACTOR;
-      const eventDay = parseIsoDay(memory.eventDate);
-      let dateMatch: string | null = null;
-      if (intent.range) {
-        // A memory without an eventDate is dated, more loosely, by when it was made.
-        const closeness =
-          eventDay !== null
-            ? dateCloseness(eventDay, intent.range)
-            : 0.5 * dateCloseness(memory.createdAt, intent.range);
-        score *= 1 + DATE_MATCH_BOOST * closeness;
-        if (closeness >= 0.5) dateMatch = memory.eventDate ?? isoDay(memory.createdAt);
-      }
-      if (intent.when && eventDay !== null) score *= WHEN_DATED_FACTOR;
-      // `why` (which re-tokenises the text) is worked out only for the k that are returned.
-      const evidence = () => ({
-        matched: candidate.lexical ? matchedWords(query, memory.text) : [],
-        dateMatch,
-        dated: intent.when ? memory.eventDate : null,
-        pinned: memory.pinned,
-      });
-      scored.push({ memory, score, evidence });
-    }
-    scored.sort((a, b) => b.score - a.score);
-    return scored
-      .slice(0, k)
-      .map(({ memory, score, evidence }) => ({ memory, score, why: explain(evidence()) }));
-  }
-
-  private async rankMessages(
-    query: string,
-    intent: DateIntent,
-    now: number,
-    k: number,
-    set: IndexSet,
-    exclude: string | null,
-    lexical: number[],
-    vector: number[],
-    dated: number[],
-  ): Promise<ScoredMessage[]> {
-    const candidates = this.fuse(lexical, vector, dated);
-    if (candidates.length === 0) return [];
-    const rows = await this.db.all<MessageRow & { status: string }>(
-      `SELECT rowid, id, conversation_id, idx, role, content, status, created_at FROM messages
-        WHERE rowid IN (${candidates.map(() => '?').join(',')})`,
-      candidates.map((c) => c.rowid),
-    );
-    const byRowid = new Map(rows.map((r) => [r.rowid, r]));
-    const scored: { message: Omit<ScoredMessage, 'why'>; evidence: () => Evidence }[] = [];
-    for (const candidate of candidates) {
-      const row = byRowid.get(candidate.rowid);
-      if (!row) {
-        set.message.remove(candidate.rowid);
-        continue;
-      }
-      if (row.conversation_id === exclude || row.content === '') continue;
-      if (!(RETRIEVABLE_STATUSES as readonly string[]).includes(row.status)) continue;
-      let score = candidate.fused * recencyFactor(now - row.created_at);
-      let dateMatch: string | null = null;
-      if (intent.range) {
-        const closeness = dateCloseness(row.created_at, intent.range);
-        score *= 1 + DATE_MATCH_BOOST * closeness;
-        if (closeness >= 0.5) dateMatch = isoDay(row.created_at);
-      }
-      if (intent.when && mentionsTime(row.content)) score *= WHEN_MENTION_FACTOR;
-      scored.push({
-        message: {
-          conversationId: row.conversation_id,
-          messageId: row.id,
-          index: row.idx,
-          role: row.role,
-          content: row.content,
-          createdAt: row.created_at,
-          score,
-        },
-        evidence: () => ({
-          matched: candidate.lexical ? matchedWords(query, row.content) : [],
-          dateMatch,
-          dated: null,
-          pinned: false,
-        }),
-      });
-    }
-    scored.sort((a, b) => b.message.score - a.message.score);
-    // "Thanks!" or "Talk soon!" said twenty times is one piece of context, not twenty.
-    const seen = new Set<string>();
-    const distinct: ScoredMessage[] = [];
-    for (const { message, evidence } of scored) {
-      const key = normalise(message.content).replace(/\s+/g, ' ').trim();
-      if (seen.has(key)) continue;
-      seen.add(key);
-      distinct.push({ ...message, why: explain(evidence()) });
-      if (distinct.length === k) break;
-    }
-    return distinct;
-  }
-
-  /**
-   * Embeds up to `limit` owners missing a vector in `set`, memories first: what changed since
-   * the last call, then (once per set) a full scan for anything older. Serialised per instance.
-   */
+  /** One indexing round into `set` at a time per instance: rounds share the change-log cursors. */
   private indexInto(set: IndexSet, limit: number): Promise<number> {
-    const run = this.indexing.then(async () => {
-      let done = 0;
-      for (const kind of ['memory', 'message'] as const) {
-        const progress = set.progress[kind];
-        while (done < limit) {
-          const size = Math.min(EMBED_BATCH, limit - done);
-          const changed = await changedPending(this.db, set.embedder.id, kind, progress.seq, size);
-          if (changed.seq !== progress.seq) {
-            await this.embedBatch(set, kind, changed.items);
-            progress.seq = changed.seq;
-            done += changed.items.length;
-            continue;
-          }
-          if (progress.scanned) break;
-          const scan = await scanPending(this.db, set.embedder.id, kind, progress.scanAfter, size);
-          await this.embedBatch(set, kind, scan.items);
-          if (scan.reached === null) progress.scanned = true;
-          else progress.scanAfter = scan.reached;
-          done += scan.items.length;
-        }
-      }
-      return done;
-    });
+    const run = this.indexing.then(() => indexRound(this.db, set, limit));
     this.indexing = run.catch(() => undefined);
     return run;
-  }
-
-  private async embedBatch(
-    set: IndexSet,
-    kind: OwnerKind,
-    batch: { rowid: number; text: string }[],
-  ): Promise<void> {
-    if (batch.length === 0) return;
-    const texts = batch.map((item) => textForEmbedding(item.text));
-    const vectors = await set.embedder.embed(texts);
-    if (vectors.length !== batch.length) {
-      throw new Error(`${set.embedder.id} returned ${vectors.length} vectors for ${batch.length} texts`);
-    }
-    const items = batch.map((item, i) => ({ rowid: item.rowid, text: texts[i]!, vector: vectors[i]! }));
-    await saveVectors(this.db, set.embedder.id, kind, items);
-    const index = kind === 'memory' ? set.memory : set.message;
-    for (const item of items) index.upsert(item.rowid, item.vector);
   }
 
   /** Background re-index for a new embedder: load what exists, embed the rest, then flip. */

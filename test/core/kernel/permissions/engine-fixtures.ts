@@ -47,6 +47,7 @@ export class FakeIdentity {
         shortFingerprint: 'f',
         createdAt: 0,
         rotations: this.chain.length,
+        rotatedAt: this.chain.at(-1)?.rotatedAt ?? null,
       },
     };
   }

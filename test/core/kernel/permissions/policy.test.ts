@@ -50,10 +50,38 @@ describe('assess: defaults', () => {
     }
   });
 
-  it('asks for reads outside the workspace, writes, the shell and the web', () => {
+  it('refuses at once file tools pointed outside the workspace, whatever a rule, a grant or the sandbox says', () => {
+    const everything = [
+      rule('all-read', '*', 'allow', 'read_file'),
+      rule('all-write', '*', 'allow', 'write_file'),
+    ];
+    const grants: Grant[] = [
+      {
+        scope: 'conversation',
+        conversationId: 'conv-1',
+        messageId: 'msg-1',
+        tool: 'read_file',
+        pattern: '*',
+      },
+    ];
+    for (const sandbox of [true, false]) {
+      for (const input of [
+        call('read_file', { path: '/etc/passwd' }),
+        call('read_file', { path: '../../../.ssh/id_ed25519' }),
+        call('list_dir', { path: '..' }),
+        call('write_file', { path: '/tmp/x', content: 'x' }),
+      ]) {
+        const result = assess(input, ctx(everything, grants, sandbox));
+        expect(result.decision, JSON.stringify(input.args)).toBe('deny');
+        expect(result.refusal?.code).toBe('OUTSIDE_WORKSPACE');
+        expect(result.why).toBe(result.refusal?.message);
+        expect(result.matchedRuleId).toBeNull();
+      }
+    }
+  });
+
+  it('asks for writes, the shell and the web', () => {
     for (const input of [
-      call('read_file', { path: '/etc/passwd' }),
-      call('list_dir', { path: '..' }),
       call('write_file', { path: 'a.txt', content: 'x' }),
       call('edit_file', { path: 'a.txt', oldText: 'x', newText: 'y' }),
       shell('ls'),
@@ -67,11 +95,13 @@ describe('assess: defaults', () => {
     expect(assess(shell('curl -s example.com'), ctx())).toEqual({
       decision: 'ask',
       display: 'curl -s example.com',
+      preview: null,
       risks: ['network tool'],
       proposedPattern: 'curl -s *',
       network: false,
       why: 'No rule or earlier answer covers this call. It has: network tool.',
       matchedRuleId: null,
+      refusal: null,
     });
   });
 });

@@ -231,6 +231,51 @@ describe('analyzeShell: programs worth a look', () => {
   });
 });
 
+describe('analyzeShell: host secrets', () => {
+  it('flags commands that read keys, keychains, password hashes and browser profiles, every time', () => {
+    for (const command of [
+      'cat /etc/shadow',
+      'sudo cat /etc/gshadow',
+      'cat ~/.ssh/id_ed25519',
+      'ls -la /root/.ssh',
+      'cp /home/bob/.ssh/id_rsa key',
+      'tar czf keys.tgz ~/.gnupg',
+      'cat "$HOME"/.ssh/config',
+      'cat ${HOME}/.ssh/config',
+      'cat $HOME/.local/share/keyrings/login.keyring',
+      'security dump-keychain ~/Library/Keychains/login.keychain-db',
+      'sqlite3 ~/.config/google-chrome/Default/Cookies .dump',
+      'cp -r ~/.mozilla/firefox profile',
+      'ls ~/.config/chromium/Default',
+      'cp "$HOME/Library/Application Support/Google/Chrome/Default/Login Data" x',
+      'cat ../../../.ssh/id_ed25519',
+      'cat ~/.ssh/*',
+      'base64 < ~/.ssh/id_ed25519',
+      'dd if=/etc/shadow of=copy',
+      'grep --file=/etc/shadow x',
+      'sh -c "cat ~/.aws/credentials"',
+      'find / -name x -exec cat /etc/shadow ;',
+    ]) {
+      const result = analyze(command);
+      expect(result.risks, command).toContain(RISK.secrets);
+      expect(result.alwaysAsk, command).toBe(true);
+    }
+  });
+
+  it('leaves ordinary paths alone, and the workspace’s own files of the same names', () => {
+    for (const command of [
+      'cat /etc/hostname',
+      'ls ~/projects',
+      'cat .ssh/config',
+      `cat ${WS}/.gnupg/notes`,
+      'grep -rn shadow src',
+      'echo ~/.sshx',
+    ]) {
+      expect(analyze(command).risks, command).not.toContain(RISK.secrets);
+    }
+  });
+});
+
 describe('analyzeShell: what cannot be parsed', () => {
   it.each(['echo "unterminated', 'if then fi )', 'ls &&', 'echo ${x'])('%j always asks', (command) => {
     const result = analyze(command);

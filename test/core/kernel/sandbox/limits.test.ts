@@ -123,6 +123,18 @@ describe('classifyLimit', () => {
     ).toBe('processes');
   });
 
+  it('never names a limit for a run that exited 0 on its own, whatever it printed', () => {
+    for (const output of [
+      'bash: cannot fork\n',
+      "sh: 1: can't fork\n",
+      'bash: fork: retry: Resource temporarily unavailable\n',
+      'BlockingIOError: [Errno 11] Resource temporarily unavailable\n',
+      'MemoryError\n',
+    ]) {
+      expect(classifyLimit(ending({ exitCode: 0, output })), output).toBeNull();
+    }
+  });
+
   it('reads allocation failures as memory', () => {
     expect(classifyLimit(ending({ exitCode: 1, output: 'MemoryError\n' }))).toBe('memory');
     expect(classifyLimit(ending({ exitCode: 1, output: 'tail: memory exhausted\n' }))).toBe('memory');

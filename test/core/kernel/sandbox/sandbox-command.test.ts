@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -81,7 +81,29 @@ describe('cell0 sandbox run', () => {
 
   it('exits 125 with the reason when the sandbox refuses the run', async () => {
     const result = await cli('run', '--workspace', '/', '--', 'true');
-    expect(result.stderr).toMatch(/cannot be a workspace.*\[BAD_PARAMS\]/);
+    expect(result.stderr).toMatch(/cannot be a workspace.*\[WORKSPACE_REFUSED\]/);
+    expect(result.exitCode).toBe(125);
+  });
+
+  it('refuses a --workspace that is a symlink to a system folder, before anything runs', async () => {
+    for (const target of ['/etc', '/', '/usr/lib']) {
+      const linked = join(base, `link-to-${target.replaceAll('/', '_')}`);
+      await symlink(target, linked);
+      const result = await cli('run', '--workspace', linked, '--', 'sh', '-c', 'echo ran');
+      expect(result.stderr, target).toMatch(
+        new RegExp(
+          `"${linked}" cannot be a workspace: it leads to ${target}, which is part of the system.*\\[WORKSPACE_REFUSED\\]`,
+        ),
+      );
+      expect(result.stdout, target).toBe('');
+      expect(result.exitCode, target).toBe(125);
+    }
+    // Nor through a symlinked parent: nothing is created in the system folder it leads to.
+    const parent = join(base, 'parent-link');
+    await symlink('/etc', parent);
+    const result = await cli('run', '--workspace', join(parent, 'cell0-ws-test'), '--', 'true');
+    expect(result.stderr).toMatch(/cannot be a workspace.*\[WORKSPACE_REFUSED\]/);
+    expect(existsSync('/etc/cell0-ws-test')).toBe(false);
     expect(result.exitCode).toBe(125);
   });
 

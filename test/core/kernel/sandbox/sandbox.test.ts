@@ -195,11 +195,39 @@ describe('Sandbox.run', () => {
     await expect(
       sandbox.run({ argv: ['true'], workspace, network: false, limits: { cpuSeconds: 0 } }),
     ).rejects.toSatisfy(rejectsWith('BAD_PARAMS'));
-    for (const bad of ['/', '/usr', '/etc/x', '/proc/1', 'relative/dir']) {
+    for (const bad of ['/', '/usr', '/etc/x', '/proc/1', '/home', '/tmp']) {
       await expect(sandbox.run({ argv: ['true'], workspace: bad, network: false })).rejects.toSatisfy(
-        rejectsWith('BAD_PARAMS'),
+        rejectsWith('WORKSPACE_REFUSED'),
       );
     }
+    await expect(
+      sandbox.run({ argv: ['true'], workspace: 'relative/dir', network: false }),
+    ).rejects.toSatisfy(rejectsWith('BAD_PARAMS'));
+  });
+
+  it('refuses a workspace whose real path is a system folder: it is never bound writable', async () => {
+    for (const target of ['/etc', '/', '/usr/lib', '/proc/self']) {
+      const linked = join(base, `run-link-${target.replaceAll('/', '_')}`);
+      await symlink(target, linked);
+      await expect(
+        sandbox.run({ argv: ['sh', '-c', 'touch written-here'], workspace: linked, network: false }),
+        target,
+      ).rejects.toSatisfy(rejectsWith('WORKSPACE_REFUSED'));
+      await expect(sandbox.prepareWorkspace(linked), target).rejects.toSatisfy(
+        rejectsWith('WORKSPACE_REFUSED'),
+      );
+    }
+    expect(existsSync('/etc/written-here')).toBe(false);
+  });
+
+  it('reports a run that exits 0 as no limit hit, whatever it printed', async () => {
+    const result = await sandbox.run({
+      argv: ['sh', '-c', 'echo "bash: cannot fork"; echo "bash: fork: Resource temporarily unavailable"'],
+      workspace,
+      network: false,
+    });
+    expect(result).toMatchObject({ exitCode: 0, limit: null });
+    expect(result.output).toContain('cannot fork');
   });
 
   it('says when the workspace does not exist', async () => {
@@ -240,6 +268,34 @@ describe('Sandbox.prepareWorkspace', () => {
     const attempt = sandbox.prepareWorkspace(join(closed, 'ws'));
     if (asRoot) await expect(attempt).rejects.toThrow(/closed to other users.*chmod o\+x/);
     else await attempt;
+  });
+});
+
+describe('Sandbox with a workspace root', () => {
+  it('accepts workspaces really inside the root, refuses the root itself and anything that leads out', async () => {
+    const root = join(base, 'roots', 'workspaces');
+    await mkdir(root, { recursive: true });
+    await chmod(join(base, 'roots'), 0o755);
+    await chmod(root, 0o755);
+    const rooted = new Sandbox({ logger: silentLogger, workspaceRoots: [root] });
+    try {
+      const inside = join(root, 'conv-1');
+      await rooted.prepareWorkspace(inside);
+      expect((await rooted.run({ argv: ['true'], workspace: inside, network: false })).exitCode).toBe(0);
+
+      const elsewhere = join(base, 'elsewhere');
+      await mkdir(elsewhere, { mode: 0o700 });
+      const escape = join(root, 'conv-2');
+      await symlink(elsewhere, escape);
+      for (const bad of [root, elsewhere, escape]) {
+        await expect(rooted.prepareWorkspace(bad), bad).rejects.toSatisfy(rejectsWith('WORKSPACE_REFUSED'));
+        await expect(rooted.run({ argv: ['true'], workspace: bad, network: false }), bad).rejects.toSatisfy(
+          rejectsWith('WORKSPACE_REFUSED'),
+        );
+      }
+    } finally {
+      await rooted.stop();
+    }
   });
 });
 

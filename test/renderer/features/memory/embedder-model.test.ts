@@ -104,6 +104,7 @@ describe('embedder settings model', () => {
       budgetPerDay: 1000,
       lastError: null,
       lastRunAt: null,
+      failures: [],
     };
     const w = describeMemoryStatus(daemon, status({ state: 'reindexing', progress: { done: 1, total: 4 } }));
     expect(w.label).toBe('Memory: re-indexing 1/4');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MEMORY_KIND_LIST,
+  failureStateLabel,
   forgotLabel,
   formatDay,
   isMemoryKind,
@@ -23,5 +24,19 @@ describe('memory wording', () => {
     expect(MEMORY_KIND_LIST).toEqual(['fact', 'preference', 'plan', 'event', 'note', 'summary']);
     expect(isMemoryKind('plan')).toBe(true);
     expect(isMemoryKind('toString')).toBe(false);
+  });
+
+  it('says where a conversation it could not read stands, with the right plural', () => {
+    const at = new Date(2024, 4, 1, 14, 5).getTime();
+    const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' }).format(at);
+    expect(failureStateLabel({ attempts: 1, retryAt: at, skipped: false })).toBe(
+      `Failed once; tries again at ${time}`,
+    );
+    expect(failureStateLabel({ attempts: 2, retryAt: at, skipped: false })).toBe(
+      `Failed 2 times; tries again at ${time}`,
+    );
+    expect(failureStateLabel({ attempts: 3, retryAt: null, skipped: true })).toBe(
+      'Skipped after failing 3 times',
+    );
   });
 });

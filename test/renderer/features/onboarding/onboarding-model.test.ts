@@ -105,6 +105,32 @@ describe('onboarding', () => {
     });
   });
 
+  it('prefills the provider name from the address until the person types one, and saves that name', () => {
+    const prefilled = run(
+      { type: 'choose', choice: 'custom' },
+      { type: 'baseUrl', value: 'http://gpu.lan:8000/v1' },
+    );
+    expect(prefilled.name).toBe('gpu.lan:8000');
+    const named = run(
+      { type: 'choose', choice: 'custom' },
+      { type: 'baseUrl', value: 'http://gpu.lan:8000/v1' },
+      { type: 'name', value: 'Lab GPU' },
+      { type: 'baseUrl', value: 'http://gpu2.lan:8000/v1' },
+      { type: 'testSucceeded', models: ['qwen'] },
+    );
+    expect(named.name).toBe('Lab GPU');
+    expect(toFinishParams(named)).toMatchObject({ name: 'Lab GPU', baseUrl: 'http://gpu2.lan:8000/v1' });
+    expect(run({ type: 'choose', choice: 'ollama' }).name).toBe('Ollama');
+    // An emptied name falls back to the prefilled one rather than saving a provider called "".
+    const emptied = run(
+      { type: 'choose', choice: 'custom' },
+      { type: 'baseUrl', value: 'http://gpu.lan:8000/v1' },
+      { type: 'name', value: '  ' },
+      { type: 'testSucceeded', models: ['qwen'] },
+    );
+    expect(toFinishParams(emptied)).toMatchObject({ name: 'gpu.lan:8000' });
+  });
+
   it('opens on first run only while nothing is configured, or when asked again', () => {
     const base = {
       loaded: true,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../../../src-main/core/protocol/index.js';
 import {
   changeKind,
+  defaultLocked,
   initialValues,
   testSkipsStoredKey,
   toSaveParams,
@@ -37,7 +38,7 @@ describe('provider form', () => {
 
   it('never sends an empty key, and names a new server after its host', () => {
     const values = {
-      ...initialValues(null, false),
+      ...initialValues(null, null),
       baseUrl: ' http://gpu.lan:8000/v1 ',
       defaultModel: ' qwen ',
     };
@@ -51,8 +52,24 @@ describe('provider form', () => {
   });
 
   it('makes the first provider the default and leaves later ones alone unless asked', () => {
-    expect(initialValues(null, false).makeDefault).toBe(true);
-    expect(initialValues(null, true).makeDefault).toBe(false);
+    expect(initialValues(null, null).makeDefault).toBe(true);
+    expect(initialValues(null, { providerId: 'other', model: 'x' }).makeDefault).toBe(false);
+  });
+
+  it('opens a saved provider with the default box checked exactly when its model is the app’s default', () => {
+    expect(initialValues(stored, { providerId: 'p1', model: 'm' }).makeDefault).toBe(true);
+    expect(initialValues(stored, { providerId: 'p1', model: 'other-model' }).makeDefault).toBe(false);
+    expect(initialValues(stored, { providerId: 'p2', model: 'm' }).makeDefault).toBe(false);
+    expect(initialValues(stored, null).makeDefault).toBe(false);
+  });
+
+  it('locks the box while the default provider’s field still names the default model', () => {
+    const appDefault = { providerId: 'p1', model: 'm' };
+    const values = initialValues(stored, appDefault);
+    expect(defaultLocked(values, stored, appDefault)).toBe(true);
+    expect(defaultLocked({ ...values, defaultModel: 'n' }, stored, appDefault)).toBe(false);
+    expect(defaultLocked(values, stored, { providerId: 'p2', model: 'm' })).toBe(false);
+    expect(defaultLocked(values, null, appDefault)).toBe(false);
   });
 
   it('clears a saved provider’s default model when the field is emptied', () => {

@@ -1,0 +1,106 @@
+/**
+ * bench:window — how soon the window can be used, in Chromium against a real `cell0 serve`.
+ *
+ * The data directory holds one conversation of 10,000 messages, the most recent, so the window
+ * opens on it. Each of BENCH_LOADS fresh page loads (a new browser context: nothing cached)
+ * measures, from navigation:
+ * - composer_ms: the composer is on screen and takes typing (the shell is usable);
+ * - conversation_10k_ms: the last message of the 10,000 is shown.
+ * Medians are reported (goals on this machine: 300 ms and 500 ms), with the size of the first
+ * script the page loads (first_script_kb). Progress goes to stderr; the last line of stdout is
+ * one JSON object.
+ */
+import { readFile, stat, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { silentLogger } from '../src-main/core/base/logger.js';
+import { startServe } from '../src-main/serve.js';
+import { chromiumLaunchOptions } from '../test/fixtures/chromium.js';
+import { seedLongConversation } from '../test/fixtures/long-conversation.js';
+
+const COUNT = 10_000;
+const LOADS = Number(process.env.BENCH_LOADS ?? 7);
+const GOALS = { composer: 300, conversation: 500 };
+const rendererDir = fileURLToPath(new URL('../out/renderer/', import.meta.url));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** What the page-side check uses of the browser (this file is type-checked without the DOM). */
+interface PageGlobals {
+  document: {
+    querySelector(
+      selector: string,
+    ): { disabled: boolean; getBoundingClientRect(): { height: number } } | null;
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The entry script index.html loads first (Vite's module script). */
+async function firstScriptKb(): Promise<number> {
+  const html = await readFile(join(rendererDir, 'index.html'), 'utf8');
+  const src = /<script[^>]*type="module"[^>]*src="([^"]+)"/.exec(html)?.[1];
+  if (!src) throw new Error('no module script in out/renderer/index.html: run `npm run build`');
+  return (await stat(join(rendererDir, src.replace(/^\.?\//, '')))).size / 1024;
+}
+
+const home = await mkdtemp(join(tmpdir(), 'cell0-bench-window-'));
+log(`seeding a ${COUNT.toLocaleString('en')}-message conversation…`);
+await seedLongConversation(home, COUNT);
+const serve = await startServe({ port: 0, dataDir: home, rendererDir, logger: silentLogger });
+await serve.core.whenStarted();
+// A finished onboarding: the window opens on the conversation, not the welcome.
+await serve.core.router.handle(
+  JSON.stringify({ type: 'req', id: 'o', method: 'settings.setOnboardingDone', params: { done: true } }),
+  { authenticated: true, peer: 'bench' },
+);
+const browser = await chromium.launch(chromiumLaunchOptions);
+const composer: number[] = [];
+const conversation: number[] = [];
+try {
+  for (let i = 0; i <= LOADS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const started = performance.now();
+    await page.goto(serve.url, { waitUntil: 'commit' });
+    await page.waitForFunction(
+      () => {
+        const { document } = globalThis as unknown as PageGlobals;
+        const box = document.querySelector('[data-testid="composer-input"]');
+        return !!box && !box.disabled && box.getBoundingClientRect().height > 0;
+      },
+      undefined,
+      { polling: 'raf', timeout: 30_000 },
+    );
+    const composerMs = performance.now() - started;
+    await page.getByText(`Answer number ${COUNT - 1},`).waitFor({ state: 'visible', timeout: 30_000 });
+    const conversationMs = performance.now() - started;
+    await context.close();
+    // The first load warms the server's own caches (SQLite pages); it is not counted.
+    if (i === 0) continue;
+    composer.push(composerMs);
+    conversation.push(conversationMs);
+    log(
+      `load ${i}/${LOADS}: composer ${Math.round(composerMs)} ms, last message ${Math.round(conversationMs)} ms`,
+    );
+  }
+} finally {
+  await browser.close();
+  await serve.stop();
+  await rm(home, { recursive: true, force: true });
+}
+
+const result = {
+  composer_ms: Math.round(median(composer)),
+  conversation_10k_ms: Math.round(median(conversation)),
+  first_script_kb: Math.round(await firstScriptKb()),
+};
+console.log(
+  `median of ${LOADS} loads: composer usable in ${result.composer_ms} ms (goal ≤ ${GOALS.composer}), last of ${COUNT.toLocaleString('en')} messages shown in ${result.conversation_10k_ms} ms (goal ≤ ${GOALS.conversation}); first script ${result.first_script_kb} KB`,
+);
+console.log(JSON.stringify(result));
