@@ -14,6 +14,8 @@ Commands:
   audit verify     Check the audit log's hash chain and signatures (exit 1 if broken)
   channels add|list|approve|remove
                    Chat channels (Telegram, Discord, WhatsApp): \`cell0 channels --help\`
+  mesh status | peers | pair ADDRESS | confirm CODE | unpair PEER | on | off
+                   The mesh of the running app (\`cell0 mesh help\` for all of it)
 
 Options:
   -h, --help       Show this help
@@ -28,7 +30,10 @@ Environment:
                    Where to look for LM Studio (default http://127.0.0.1:1234/v1)
   CELL0_MEMORY_TICK_MS, CELL0_MEMORY_IDLE_MS
                    How often the memory daemon looks for work (default 30000), and how long
-                   a conversation must be quiet before it is read (default 120000)`;
+                   a conversation must be quiet before it is read (default 120000)
+  CELL0_MESH_LISTEN
+                   Where the mesh listens, multiaddrs split by commas, e.g. a Tailscale
+                   address only: /ip4/100.64.0.7/tcp/7341 (default every interface)`;
 
 function fail(message: string): never {
   process.stderr.write(`cell0: ${message}\n`);
@@ -63,6 +68,7 @@ async function serve(args: string[]): Promise<void> {
       ...(env.CELL0_OLLAMA_URL ? { ollama: env.CELL0_OLLAMA_URL } : {}),
       ...(env.CELL0_LMSTUDIO_URL ? { lmstudio: env.CELL0_LMSTUDIO_URL } : {}),
     },
+    ...(env.CELL0_MESH_LISTEN ? { meshListen: env.CELL0_MESH_LISTEN.split(',').map((a) => a.trim()) } : {}),
   });
   process.stdout.write(
     `Cell 0 is ready in ${Math.round(performance.now() - started)} ms\n` +
@@ -115,6 +121,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'audit') return await auditCommand(rest);
     if (command === 'channels')
       return await (await import('./cli/channels-command.js')).channelsCommand(rest);
+    if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

@@ -10,6 +10,7 @@ import { startDesktopShell, type DesktopShell } from './desktop/desktop-shell.js
 import { hardenWebContents, type WebContentsPolicy } from './desktop/hardening.js';
 import { registerIpcTransport } from './desktop/ipc.js';
 import { holdQuitUntilStopped } from './desktop/quit-guard.js';
+import { ownerPresence } from './desktop/owner-presence.js';
 import { trayIconDir } from './desktop/tray-icons.js';
 import { WindowRegistry } from './desktop/window-registry.js';
 
@@ -68,7 +69,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     // Built here, not at load: an unusable data directory fails construction, and that failure
     // belongs in the error dialog below like any other start-up failure.
-    core = createCore({ dataDir, mode: 'desktop', logger: log });
+    core = createCore({ dataDir, mode: 'desktop', logger: log, mesh: { presence: ownerPresence() } });
     await core.start();
     disposeIpc = registerIpcTransport({
       router: core.router,

@@ -21,6 +21,8 @@ export interface ServeOptions {
   localServers?: LocalServerUrls;
   /** How often the memory daemon looks for work and how long a conversation must be quiet first. */
   memory?: MemoryServiceTiming;
+  /** Where the mesh node listens (multiaddrs); default every interface on the mesh port. */
+  meshListen?: string[];
 }
 
 export interface ServeHandle {
@@ -51,6 +53,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     ...(options.keychainService ? { keychainService: options.keychainService } : {}),
     ...(options.localServers ? { localServers: options.localServers } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
+    ...(options.meshListen ? { mesh: { listen: options.meshListen } } : {}),
   });
   await core.start();
   const gateway = new WsGateway({

@@ -16,6 +16,7 @@ import './styles/layout.css';
 import './styles/chat.css';
 import './styles/markdown.css';
 import './styles/settings.css';
+import './styles/mesh.css';
 import './styles/onboarding.css';
 import './styles/tools.css';
 import './styles/permissions.css';

@@ -28,6 +28,12 @@ import type { ChannelAdapter } from './gateway/channels/adapter.js';
 import type { Backoff } from './gateway/channels/account-supervisor.js';
 import { ChannelService } from './gateway/channels/channel-service.js';
 import type { ChannelKind } from './protocol/channel-entities.js';
+import { ControlSocket } from './gateway/control-socket.js';
+import { providerOffer, resolveByName } from './mesh/mesh-offer.js';
+import { MeshService } from './mesh/mesh-service.js';
+import type { MeshTiming } from './mesh/mesh-runtime.js';
+import type { OwnerPresence } from './mesh/pairing.js';
+import { TOOL_NAMES } from './protocol/kernel-entities.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -55,6 +61,10 @@ export interface CoreOptions {
   channelAdapters?: Partial<Record<ChannelKind, ChannelAdapter>>;
   /** Reconnect and resend waits of the channels (tests shorten them). */
   channelBackoff?: Backoff;
+  /** The mesh: how the owner confirms pairings (Touch ID on the desktop), where tests listen, timing. */
+  mesh?: { presence?: OwnerPresence; listen?: string[]; timing?: Partial<MeshTiming> };
+  /** Listen on the control socket for the `cell0` command (default true). */
+  controlSocket?: boolean;
 }
 
 export interface Service {
@@ -143,6 +153,12 @@ export function createCore(options: CoreOptions): Core {
     ...(options.swarmBudget ? { budget: options.swarmBudget } : {}),
     ...(options.retryBaseMs !== undefined ? { retry: { baseMs: options.retryBaseMs } } : {}),
     chatBusy: (conversationId: string): boolean => chat.isStreaming(conversationId),
+    // Swarms sit below the mesh: they get its workers through this interface, built further down.
+    remoteWorkers: {
+      localName: () => mesh.workers.localName(),
+      machines: () => mesh.workers.machines(),
+      run: (turn) => mesh.workers.run(turn),
+    },
   });
   const chat: ChatService = new ChatService(conversations, providers, bus, {
     kernel,
@@ -157,6 +173,30 @@ export function createCore(options: CoreOptions): Core {
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
     // Channels sit above chat: bound late, called only while a reply runs.
     conversationTools: (ctx) => channels.tools(ctx),
+  });
+  const mesh: MeshService = new MeshService({
+    db: storage.db,
+    bus,
+    logger,
+    audit,
+    identity,
+    settings,
+    offer: async () => ({
+      providers: await providerOffer(providers),
+      tools: options.tools ? Object.keys(options.tools) : [...TOOL_NAMES],
+    }),
+    activeAgents: () => chat.runningCount() + swarms.activeAgents(),
+    host: {
+      resolve: (model) => resolveByName(providers, model),
+      conversations,
+      permissions,
+      ...(options.tools ? { tools: options.tools } : { kernel }),
+      gate,
+      ...(options.retryBaseMs !== undefined ? { retry: { baseMs: options.retryBaseMs } } : {}),
+    },
+    ...(options.mesh?.presence ? { presence: options.mesh.presence } : {}),
+    ...(options.mesh?.listen ? { listen: options.mesh.listen } : {}),
+    ...(options.mesh?.timing ? { timing: options.mesh.timing } : {}),
   });
   const monitor = new AgentsMonitor({
     bus,
@@ -252,6 +292,13 @@ export function createCore(options: CoreOptions): Core {
       // Last: channels hand messages to chat; each account connects in the background.
       background: { label: 'channels' },
     },
+    {
+      name: 'mesh',
+      start: () => mesh.start(),
+      stop: () => mesh.stop(),
+      // After what it serves; its node itself starts in the background of this start.
+      background: { label: 'mesh' },
+    },
   ];
 
   const board = new ServiceBoard((list) => bus.emit('core.status', { services: list }));
@@ -277,9 +324,15 @@ export function createCore(options: CoreOptions): Core {
       memory,
       swarms,
       channels,
+      mesh,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );
+
+  if (options.controlSocket !== false) {
+    const control = new ControlSocket({ router, bus, logger, dataDir: options.dataDir });
+    services.push({ name: 'control-socket', start: () => control.start(), stop: () => control.stop() });
+  }
 
   const started: Service[] = [];
   let stopping: Promise<void> | null = null;

@@ -16,6 +16,8 @@ import type { Kernel } from './kernel/kernel.js';
 import { kernelHandlers } from './kernel/kernel-handlers.js';
 import type { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { memoryHandlers } from './memory/memory-handlers.js';
+import { meshHandlers } from './mesh/mesh-handlers.js';
+import type { MeshService } from './mesh/mesh-service.js';
 import type { MemoryService } from './memory/memory-service.js';
 import { channelHandlers } from './gateway/channels/channel-handlers.js';
 import type { ChannelService } from './gateway/channels/channel-service.js';
@@ -43,6 +45,7 @@ export interface HandlerDeps {
   memory: MemoryService;
   swarms: SwarmService;
   channels: ChannelService;
+  mesh: MeshService;
 }
 
 /**
@@ -58,6 +61,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     chat,
     requireProvider: (id) => void providers.require(id),
   });
+  const kernelRoutes = kernelHandlers({ kernel, permissions, audit });
+  // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.
+  const permissionRoutes: Pick<Handlers, 'permissions.pending' | 'permissions.respond'> = {
+    'permissions.pending': () => ({
+      requests: [...permissions.pending(), ...deps.mesh.relayedPermissions()],
+    }),
+    'permissions.respond': async ({ requestId, decision, pattern }, ctx) => {
+      if (!deps.mesh.isRelayed(requestId))
+        return kernelRoutes['permissions.respond']({ requestId, decision, pattern }, ctx);
+      await deps.mesh.respondRelayed(requestId, decision);
+      return { ok: true as const };
+    },
+  };
   return {
     'session.hello': ({ token }, ctx) => {
       if (ctx.authenticated && !ctx.authenticate) return { version: deps.version };
@@ -85,7 +101,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     ...providerHandlers({ providers, bus }),
     ...after(board, ['identity'], identityHandlers({ identity })),
-    ...after(board, ['kernel'], kernelHandlers({ kernel, permissions, audit })),
+    ...after(board, ['kernel'], { ...kernelRoutes, ...permissionRoutes }),
     ...after(
       board,
       ['agents-monitor'],
@@ -102,6 +118,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['memory'], memoryHandlers({ memory: deps.memory })),
     ...after(board, ['swarms'], swarmHandlers({ swarms: deps.swarms })),
     ...after(board, ['channels'], channelHandlers({ channels: deps.channels })),
+    ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
   };
 }
 

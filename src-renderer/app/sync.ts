@@ -5,6 +5,7 @@ import { openConversation } from '../features/chat/open-conversation.js';
 import { navigateTo } from '../features/chat/navigate.js';
 import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
+import { loadMesh, meshListeners } from '../features/mesh/actions.js';
 import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
 import { refetchSwarms, swarmListeners } from '../features/swarms/swarm-sync.js';
 import { channelListeners, refetchChannels } from '../features/channels/channel-sync.js';
@@ -39,6 +40,7 @@ async function refetchAll(c: Client): Promise<void> {
     refetchMemory(),
     refetchSwarms(),
     refetchChannels(),
+    loadMesh(),
   ]);
   const [list, settings, info] = await Promise.allSettled([
     c.call('conversations.list', {}),
@@ -112,6 +114,7 @@ export function startSync(transport: Transport, c: Client): () => void {
     ...memoryListeners(c),
     ...swarmListeners(c),
     ...channelListeners(c),
+    ...meshListeners(c),
     c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
     c.on('core.status', ({ services }) => useServices.getState().setAll(services)),
     c.on('ui.navigate', (target) => {

@@ -49,6 +49,7 @@ describe('the core starts ready first, the rest after', () => {
       'swarms',
       'agents-monitor',
       'channels',
+      'mesh',
     ]);
     expect(services.some((s) => s.state === 'starting')).toBe(true);
     // Sent before the background start is over: each waits for its service, none fails.

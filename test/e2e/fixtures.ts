@@ -35,6 +35,8 @@ export const test = base.extend<{ cell0: Cell0Fixture; cell0Env: Record<string, 
       CELL0_OLLAMA_URL: ollama.origin,
       // Nothing listens there: LM Studio is "not running".
       CELL0_LMSTUDIO_URL: `${fake.origin}/no-lmstudio/v1`,
+      // A mesh turned on in a test listens on loopback only.
+      CELL0_MESH_LISTEN: '/ip4/127.0.0.1/tcp/0',
       ...cell0Env,
     };
     const fixture: Cell0Fixture = {

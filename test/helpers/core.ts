@@ -46,6 +46,7 @@ export async function startTestCore(
     | 'swarmBudget'
     | 'channelAdapters'
     | 'channelBackoff'
+    | 'mesh'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -72,6 +73,7 @@ export async function startTestCore(
       ...(options.swarmBudget ? { swarmBudget: options.swarmBudget } : {}),
       ...(options.channelAdapters ? { channelAdapters: options.channelAdapters } : {}),
       ...(options.channelBackoff ? { channelBackoff: options.channelBackoff } : {}),
+      ...(options.mesh ? { mesh: options.mesh } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

@@ -1203,6 +1203,11 @@ export const dialog = { showErrorBox: vi.fn((_title: string, _content: string): 
 export const globalShortcut = new GlobalShortcut();
 export const screen = new Screen();
 export const nativeTheme = new NativeTheme();
+/** macOS's Touch ID, as Electron exposes it: whether it can prompt, and the prompt (rejects when refused). */
+export const systemPreferences = {
+  canPromptTouchID: vi.fn((): boolean => false),
+  promptTouchID: vi.fn(async (_reason: string): Promise<void> => undefined),
+};
 
 /** The web contents whose page the preload runs in (for preload tests). */
 export const preloadHost = new WebContents(session.defaultSession);
@@ -1232,6 +1237,8 @@ export function resetElectronMock(): void {
   globalShortcut.reset();
   screen.reset();
   nativeTheme.reset();
+  systemPreferences.canPromptTouchID.mockReset().mockReturnValue(false);
+  systemPreferences.promptTouchID.mockReset().mockResolvedValue(undefined);
 }
 
 /** All windows ever created, including closed ones, in creation order. */
@@ -1255,4 +1262,5 @@ export default {
   globalShortcut,
   screen,
   nativeTheme,
+  systemPreferences,
 };

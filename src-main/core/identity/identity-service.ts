@@ -92,6 +92,19 @@ export class IdentityService {
     return signBytes(this.requireKey().privateKey, data);
   }
 
+  /**
+   * The current key's raw 32-byte Ed25519 seed with its public half, for the mesh's libp2p node
+   * (whose peer id is this key). Besides the keychain, the only way the private key leaves this
+   * service: the mesh keeps it in memory while its node runs, writes it nowhere, and zeroes its copy.
+   */
+  meshKey(): { publicKey: string; seed: Uint8Array } {
+    const key = this.requireKey();
+    const { d } = key.privateKey.export({ format: 'jwk' });
+    if (typeof d !== 'string')
+      throw new Cell0Error('IDENTITY_UNAVAILABLE', 'The identity key cannot be read.');
+    return { publicKey: key.publicKey, seed: Buffer.from(d, 'base64url') };
+  }
+
   /** The public card, signed by the current key; `name` defaults to "Cell 0". */
   async exportCard(name?: string): Promise<IdentityCard> {
     const key = this.requireKey();

@@ -54,6 +54,16 @@ export const ERROR_CODES = [
   'CHANNEL_ERROR',
   /** A channel of that name exists already. */
   'CHANNEL_EXISTS',
+  /** The mesh is turned off (Settings → Mesh), or its node is not running yet. */
+  'MESH_OFF',
+  /** No peer by that id, fingerprint or name; or an address that does not parse or answer. */
+  'PEER_NOT_FOUND',
+  /** A pairing failed: the code did not match, it expired, or the other side refused. */
+  'PAIRING_FAILED',
+  /** A peer refused remote work (not allowed there, at capacity, or it does not know us). */
+  'REMOTE_REFUSED',
+  /** A peer stopped answering mid-task (link cut, process killed). */
+  'PEER_LOST',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

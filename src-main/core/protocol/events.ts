@@ -16,6 +16,7 @@ import {
 } from './kernel-entities.js';
 import { coreEvents } from './core-methods.js';
 import { channelEvents } from './channel-methods.js';
+import { meshEvents } from './mesh-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import {
   daemonStatusSchema,
@@ -87,6 +88,7 @@ export const events = {
   ...swarmEvents,
   ...coreEvents,
   ...channelEvents,
+  ...meshEvents,
 } as const;
 
 export type Events = typeof events;

@@ -11,3 +11,5 @@ export * from './swarm-methods.js';
 export * from './core-methods.js';
 export * from './channel-entities.js';
 export * from './channel-methods.js';
+export * from './mesh-entities.js';
+export * from './mesh-methods.js';

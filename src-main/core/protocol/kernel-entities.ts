@@ -135,6 +135,8 @@ export const permissionRequestSchema = z.object({
   /** True when the sandbox is unavailable and allowing means running this one call unconfined. */
   unsandboxed: z.boolean(),
   createdAt: z.number(),
+  /** Set when the call runs on a paired peer of the mesh (its name): answered here, enforced there. */
+  machine: z.string().optional(),
 });
 
 export const permissionRuleSchema = z.object({
@@ -161,6 +163,11 @@ export const AUDIT_KINDS = [
   'network.connect',
   /** A connection the egress proxy refused, with why. */
   'network.refuse',
+  /** The mesh: a peer paired or unpaired, remote work accepted, a peer's message refused. */
+  'mesh.pair',
+  'mesh.unpair',
+  'mesh.remote',
+  'mesh.refused',
 ] as const;
 
 export const auditRecordSchema = z.object({

@@ -36,6 +36,7 @@ import {
 } from './memory-entities.js';
 import { coreMethods } from './core-methods.js';
 import { channelMethods } from './channel-methods.js';
+import { meshMethods } from './mesh-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 
 const id = z.string().min(1).max(64);
@@ -345,6 +346,7 @@ export const methods = {
   ...swarmMethods,
   ...coreMethods,
   ...channelMethods,
+  ...meshMethods,
 } as const;
 
 export type Methods = typeof methods;

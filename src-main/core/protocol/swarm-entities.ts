@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorShapeSchema } from './frames.js';
+import { swarmMachineSchema } from './mesh-entities.js';
 
 /** A run's life: planning (the coordinator splits the task), running, reviewing, and an end. */
 export const SWARM_RUN_STATUSES = [
@@ -104,6 +105,8 @@ export const swarmAgentSchema = z.object({
   parentId: z.string().nullable(),
   providerId: z.string(),
   model: z.string(),
+  /** Where it runs: absent or a null peerId for this instance, else a paired peer of the mesh. */
+  machine: swarmMachineSchema.optional(),
   status: z.enum(SWARM_AGENT_STATUSES),
   attempt: z.number().int().positive(),
   tokens: z.number().int().nonnegative(),
@@ -186,6 +189,18 @@ export const swarmEventSchema = z.discriminatedUnion('type', [
     requestId: z.string(),
     toolCallId: z.string(),
     display: z.string(),
+  }),
+  /**
+   * Where the agent runs from now on: placed on a machine (by the plan, its model or load), or
+   * moved to another after a fault, with the reason ("desktop stopped answering").
+   */
+  z.object({
+    ...eventBase,
+    type: z.literal('agent.placed'),
+    agentId: z.string(),
+    machine: swarmMachineSchema,
+    from: swarmMachineSchema.nullable(),
+    reason: z.string().nullable(),
   }),
   /** The agent's totals so far and the run's. */
   z.object({

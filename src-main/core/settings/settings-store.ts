@@ -10,6 +10,7 @@ import {
 } from '../protocol/entities.js';
 import { embedderChoiceSchema, personaSchema, type Persona } from '../protocol/memory-entities.js';
 import { DEFAULT_SWARM_BUDGET, swarmBudgetSchema, type SwarmBudget } from '../protocol/swarm-entities.js';
+import { meshSettingsSchema, type MeshSettings } from '../protocol/mesh-entities.js';
 
 const providerConfigSchema = z.object({
   id: z.string(),
@@ -161,6 +162,17 @@ export class SettingsStore {
   setSwarmBudget(budget: SwarmBudget): SwarmBudget {
     const parsed = swarmBudgetSchema.parse(budget);
     this.conf.set('swarmBudget', parsed);
+    return parsed;
+  }
+
+  /** The mesh's settings; `defaults` (which know this machine's name) fill what was never set. */
+  mesh(defaults: MeshSettings): MeshSettings {
+    return tolerantObject(meshSettingsSchema, this.conf.store.mesh, defaults);
+  }
+
+  setMesh(mesh: MeshSettings): MeshSettings {
+    const parsed = meshSettingsSchema.parse(mesh);
+    this.conf.set('mesh', parsed);
     return parsed;
   }
 

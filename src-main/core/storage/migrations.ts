@@ -325,6 +325,25 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     name: 'kernel: tool calls of hosted tools (run in Cell 0 itself under the same law)',
     sql: `ALTER TABLE tool_calls ADD COLUMN hosted INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 11,
+    name: "mesh: the owner's paired peers, their pinned keys, and keys revoked or rotated away",
+    sql: `
+      CREATE TABLE mesh_peers (
+        public_key TEXT PRIMARY KEY,
+        peer_id TEXT NOT NULL,
+        name TEXT,
+        state TEXT NOT NULL CHECK (state IN ('paired', 'revoked')),
+        addresses TEXT NOT NULL,
+        via TEXT NOT NULL,
+        paired_at INTEGER,
+        revoked_at INTEGER,
+        last_seen INTEGER,
+        capabilities TEXT,
+        replaced_by TEXT
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -16,6 +16,8 @@ export const planSchema = z.object({
         tools: z.array(z.enum(TOOL_NAMES)),
         /** Another model of the run's provider for this worker (one the provider lists); default: the run's. */
         model: z.string().trim().min(1).max(200).optional(),
+        /** A machine of the owner's mesh to run it on (by name); default: wherever fits. */
+        machine: z.string().trim().min(1).max(60).optional(),
       }),
     )
     .min(1),
@@ -33,9 +35,21 @@ export class ReviewError extends Error {}
  * Checks what the schema cannot: unique ids, known dependencies, no cycles, and a size the budget
  * allows. Returns the subtasks in an order where every dependency comes first.
  */
-export function validatePlan(plan: Plan, maxSubtasks: number, models: readonly string[] = []): Subtask[] {
+export function validatePlan(
+  plan: Plan,
+  maxSubtasks: number,
+  models: readonly string[] = [],
+  machines: readonly string[] = [],
+): Subtask[] {
   const { subtasks } = plan;
   for (const s of subtasks) {
+    if (s.machine !== undefined && !machines.some((m) => m.toLowerCase() === s.machine!.toLowerCase())) {
+      throw new PlanError(
+        machines.length > 0
+          ? `Subtask "${s.id}" asks for the machine "${s.machine}", which is not one of: ${machines.join(', ')}.`
+          : `Subtask "${s.id}" asks for a machine, but no other machine is available; leave "machine" out.`,
+      );
+    }
     if (s.model !== undefined && !models.includes(s.model)) {
       throw new PlanError(
         models.length > 0
@@ -93,7 +107,12 @@ export function extractJson(text: string): unknown {
 }
 
 /** Parses and validates a coordinator's answer into ordered subtasks. */
-export function parsePlan(text: string, maxSubtasks: number, models: readonly string[] = []): Subtask[] {
+export function parsePlan(
+  text: string,
+  maxSubtasks: number,
+  models: readonly string[] = [],
+  machines: readonly string[] = [],
+): Subtask[] {
   const parsed = planSchema.safeParse(extractJson(text));
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -102,7 +121,7 @@ export function parsePlan(text: string, maxSubtasks: number, models: readonly st
       .join('; ');
     throw new PlanError(`The plan does not match the schema: ${issues}`);
   }
-  return validatePlan(parsed.data, maxSubtasks, models);
+  return validatePlan(parsed.data, maxSubtasks, models, machines);
 }
 
 export const reviewSchema = z.object({ approved: z.boolean(), notes: z.string().max(8_000) });

@@ -6,7 +6,15 @@ export function plannerSystem(
   maxSubtasks: number,
   toolNames: readonly string[],
   models: readonly string[],
+  machines: readonly { name: string; models: readonly string[] }[] = [],
 ): string {
+  const machineChoice =
+    machines.length > 0
+      ? [
+          `The owner's other machines can run workers too: ${machines.map((m) => `${m.name} (models: ${m.models.join(', ') || 'its default'})`).join('; ')}.`,
+          'Add "machine": "name" to a subtask to run it there (when the owner asks for it, or it needs a model only that machine has); otherwise leave it out.',
+        ]
+      : [];
   const modelChoice =
     models.length > 0
       ? [
@@ -21,6 +29,7 @@ export function plannerSystem(
     'Give each worker a role, clear self-contained instructions, and only the tools it needs',
     `(available: ${toolNames.join(', ')}; an empty list means it only thinks and writes).`,
     ...modelChoice,
+    ...machineChoice,
     'Answer with one JSON object and nothing else, in this form:',
     '{"subtasks": [{"id": "short-id", "title": "a few words", "role": "Researcher", "instructions": "…", "dependsOn": ["other-id"], "tools": ["read_file"]}]}',
     ...(models.length > 0

@@ -12,7 +12,9 @@ import { Cell0Error } from '../protocol/errors.js';
 import type { ToolName } from '../protocol/kernel-entities.js';
 import type { SwarmAgent, SwarmRun } from '../protocol/swarm-entities.js';
 import type { RunBudget } from './swarm-budget.js';
+import type { RemoteWorkers } from './swarm-placement.js';
 import type { RunRecorder } from './swarm-recorder.js';
+import { runRemoteTurn } from './swarm-remote-turn.js';
 
 export interface AgentRunnerDeps {
   bus: EventBus;
@@ -27,6 +29,8 @@ export interface AgentRunnerDeps {
   /** Model steps one agent may take in one turn (each tool round trip is a step). */
   agentSteps: number;
   retry?: Partial<RetryPolicy> | undefined;
+  /** The owner's other instances, for workers placed there (the mesh's; absent without one). */
+  remote?: RemoteWorkers | undefined;
 }
 
 const FINAL_TOOL_STATES = new Set(['done', 'failed', 'denied', 'limit', 'cancelled']);
@@ -77,6 +81,21 @@ export class AgentRunner {
     this.controllers.set(agent.id, controller);
     const signal = AbortSignal.any([this.runSignal, controller.signal]);
     try {
+      if (agent.machine?.peerId && this.deps.remote) {
+        return await runRemoteTurn({
+          remote: this.deps.remote,
+          run: this.run,
+          agent,
+          recorder: this.recorder,
+          meter: this.budget.meterFor(agent),
+          system,
+          prompt,
+          tools: tools ?? [],
+          steps: this.deps.agentSteps,
+          gates: [this.runGate, ...(this.deps.gate ? [this.deps.gate] : [])],
+          signal,
+        });
+      }
       const resolved = await this.deps.resolve(agent.model);
       const result = await runAgentTurn({
         resolved,

@@ -7,6 +7,7 @@ import * as prompts from './prompts.js';
 import { MESSAGE_EXCERPT_CHARS, clip, failureOf } from './swarm-text.js';
 import { AgentRunner, type AgentRunnerDeps } from './swarm-agent-runner.js';
 import { RunBudget } from './swarm-budget.js';
+import { Placer } from './swarm-placement.js';
 import { RunRecorder, agentEnded, type AgentSpec } from './swarm-recorder.js';
 import { UnapprovedAnswer, mergeAndReview, type ReviewContext } from './swarm-review.js';
 import type { SwarmStore } from './swarm-store.js';
@@ -19,6 +20,8 @@ export interface ExecutionDeps extends AgentRunnerDeps {
   briefing?: (query: string) => Promise<string>;
   /** How often batched text and state are written and sent (ms). */
   flushMs: number;
+  /** Agents at work on this instance now, across runs (placement by load). */
+  localLoad?: () => number;
 }
 
 interface Worker {
@@ -40,6 +43,7 @@ export class SwarmExecution {
   private readonly recorder: RunRecorder;
   private readonly budget: RunBudget;
   private readonly runner: AgentRunner;
+  private readonly placer: Placer;
   private readonly stoppedByOwner = new Set<string>();
   private readonly runController = new AbortController();
   private readonly pauseGate = new PauseGate();
@@ -64,6 +68,7 @@ export class SwarmExecution {
       this.runController.signal,
       this.pauseGate,
     );
+    this.placer = new Placer(run, this.recorder, deps.remote, deps.localLoad ?? (() => this.activeAgents()));
     this.done = this.execute();
   }
 
@@ -232,7 +237,8 @@ export class SwarmExecution {
   }
 
   private spawn(spec: AgentSpec): SwarmAgent {
-    const agent = this.recorder.spawn(spec);
+    const machine = this.placer.initial();
+    const agent = this.recorder.spawn(machine ? { ...spec, machine } : spec);
     this.budget.countAgent();
     return agent;
   }
@@ -241,20 +247,17 @@ export class SwarmExecution {
   private async plan(coordinator: SwarmAgent): Promise<Subtask[]> {
     const maxSubtasks = Math.max(1, this.run.budget.maxAgents - 2);
     const toolNames = this.availableTools();
-    const listed = await this.deps.models().catch(() => []);
-    // The run's own model first, then the other chat models the provider lists.
-    const models =
-      listed.length > 0 ? [this.run.model, ...listed.filter((m) => m !== this.run.model)].slice(0, 30) : [];
+    const { models, machines, machineNames } = this.placer.choices(await this.deps.models().catch(() => []));
     const briefing = await this.briefing(this.run.task);
     let problem: string | null = null;
     for (let attempt = 1; ; attempt++) {
       const text = await this.runner.turn(
         coordinator,
-        prompts.plannerSystem(maxSubtasks, toolNames, models),
+        prompts.plannerSystem(maxSubtasks, toolNames, models, machines),
         prompts.plannerPrompt(this.run.task, problem, briefing),
       );
       try {
-        return parsePlan(text, maxSubtasks, models);
+        return parsePlan(text, maxSubtasks, models, machineNames);
       } catch (err) {
         if (!(err instanceof PlanError) || attempt >= 2) throw err;
         problem = err.message;
@@ -322,6 +325,7 @@ export class SwarmExecution {
         this.recorder.message(d.agent.id, agent.id, 'result', clip(d.result, MESSAGE_EXCERPT_CHARS));
     }
     try {
+      this.placer.place(agent, subtask.machine);
       for (let attempt = 1; ; attempt++) {
         try {
           const text = await this.runner.turn(
@@ -339,6 +343,12 @@ export class SwarmExecution {
           if (this.stoppedByOwner.has(agent.id)) {
             this.recorder.setAgentStatus(agent, 'stopped');
             return;
+          }
+          // A peer that vanished or refused is not the worker's failure: it moves and starts again.
+          if (this.placer.moved(agent, err, subtask.machine)) {
+            this.recorder.resetOutput(agent);
+            attempt--;
+            continue;
           }
           const shape = failureOf(err);
           if (!(err instanceof Cell0Error)) this.deps.logger.error(`swarm worker ${agent.id} failed`, err);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
 import type { ErrorShape } from '../protocol/errors.js';
+import type { SwarmMachine } from '../protocol/mesh-entities.js';
 import type {
   SwarmAgent,
   SwarmAgentRole,
@@ -28,6 +29,7 @@ export interface AgentSpec {
   dependsOn: string[];
   parentId: string | null;
   model?: string;
+  machine?: SwarmMachine;
 }
 
 const ENDED_AGENT = new Set<SwarmAgentStatus>(['done', 'failed', 'stopped']);

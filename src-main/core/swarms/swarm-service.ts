@@ -26,6 +26,7 @@ import { hostContent } from './host-message.js';
 import { SwarmExecution } from './swarm-execution.js';
 import { SwarmProposals } from './swarm-proposals.js';
 import { SwarmStore } from './swarm-store.js';
+import type { RemoteWorkers } from './swarm-placement.js';
 
 export interface SwarmServiceOptions {
   db: Database;
@@ -50,6 +51,8 @@ export interface SwarmServiceOptions {
   flushMs?: number;
   /** Waits after a rate limit (as for chat replies; tests shorten them). */
   retry?: Partial<RetryPolicy>;
+  /** The owner's other instances, where workers may be placed (the mesh gives this). */
+  remoteWorkers?: RemoteWorkers;
 }
 
 /**
@@ -216,6 +219,9 @@ export class SwarmService {
       agentSteps: this.options.agentSteps ?? 12,
       flushMs: this.options.flushMs ?? 100,
       ...(this.options.retry ? { retry: this.options.retry } : {}),
+      ...(this.options.remoteWorkers
+        ? { remote: this.options.remoteWorkers, localLoad: () => this.activeAgents() }
+        : {}),
     });
     this.live.set(run.id, execution);
     bus.emit('swarm.updated', { run: structuredClone(run) });

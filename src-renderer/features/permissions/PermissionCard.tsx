@@ -186,6 +186,14 @@ function PendingCard({ request }: { request: PermissionRequest }) {
       </pre>
       {request.preview && <PermissionPreviewView preview={request.preview} />}
       <dl className="permission-facts">
+        {request.machine && (
+          <div>
+            <dt>Machine</dt>
+            <dd data-testid="permission-machine">
+              {request.machine} (its kernel runs the call; its rules still apply)
+            </dd>
+          </div>
+        )}
         {connection ? (
           <div>
             <dt>Through</dt>
@@ -255,26 +263,31 @@ function PendingCard({ request }: { request: PermissionRequest }) {
             >
               Allow for this reply
             </button>
-            <button
-              type="button"
-              className="button"
-              data-testid="permission-allow-conversation"
-              disabled={busy || !armed}
-              onClick={() => void answer('allow-conversation')}
-            >
-              Allow in this conversation
-            </button>
-            <button
-              ref={alwaysButtonRef}
-              type="button"
-              className="button"
-              data-testid="permission-allow-always"
-              aria-expanded={alwaysOpen}
-              disabled={busy}
-              onClick={() => setAlwaysOpen((open) => !open)}
-            >
-              Always allow…
-            </button>
+            {/* Wider grants for another machine are made on that machine. */}
+            {!request.machine && (
+              <>
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="permission-allow-conversation"
+                  disabled={busy || !armed}
+                  onClick={() => void answer('allow-conversation')}
+                >
+                  Allow in this conversation
+                </button>
+                <button
+                  ref={alwaysButtonRef}
+                  type="button"
+                  className="button"
+                  data-testid="permission-allow-always"
+                  aria-expanded={alwaysOpen}
+                  disabled={busy}
+                  onClick={() => setAlwaysOpen((open) => !open)}
+                >
+                  Always allow…
+                </button>
+              </>
+            )}
           </>
         )}
         <button

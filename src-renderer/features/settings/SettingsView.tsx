@@ -2,6 +2,7 @@ import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
 import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
+import { MeshSection } from '../mesh/MeshSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
 import { DesktopSection } from './DesktopSection.js';
@@ -44,6 +45,7 @@ export function SettingsView() {
         <SwarmBudgetSection />
         <ChannelsSection />
         <IdentitySection />
+        <MeshSection />
         <DesktopSection />
       </div>
     </section>

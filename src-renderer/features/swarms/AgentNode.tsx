@@ -1,5 +1,5 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { Square } from 'lucide-react';
+import { ArrowRightLeft, Monitor, Square } from 'lucide-react';
 import { memo, useState } from 'react';
 import { errorMessage } from '../../lib/client.js';
 import { modelLabel } from '../../lib/model-ref.js';
@@ -86,6 +86,7 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
         />
         <span>{status.label}</span>
         {agent.attempt > 1 && <span className="swarm-node-attempt">try {agent.attempt}</span>}
+        {agent.machine && <MachineLabel name={agent.machine.name} placement={view.placement} />}
       </div>
       <div className="swarm-node-meta">
         {/* The node is narrow: the provider is named on hover and in the agent's panel. */}
@@ -122,6 +123,29 @@ export const AgentNode = memo(function AgentNode({ data }: NodeProps<AgentNodeTy
     </div>
   );
 });
+
+/** Which machine of the owner's mesh the agent runs on, and where it was moved from after a fault. */
+function MachineLabel(props: {
+  name: string;
+  placement: { from: string | null; reason: string | null } | null;
+}) {
+  const { name, placement } = props;
+  const moved = placement?.from ?? null;
+  const why = placement?.reason ? ` (${placement.reason})` : '';
+  const label = moved ? `Moved from ${moved} to ${name}${why}` : `Runs on ${name}${why}`;
+  return (
+    <span
+      className={moved ? 'swarm-node-machine moved' : 'swarm-node-machine'}
+      data-testid="swarm-node-machine"
+      data-moved={moved ? 'true' : undefined}
+      title={label}
+      aria-label={label}
+    >
+      {moved ? <ArrowRightLeft size={11} aria-hidden /> : <Monitor size={11} aria-hidden />}
+      {name}
+    </span>
+  );
+}
 
 function StopAgentButton({ runId, agentId, title }: { runId: string; agentId: string; title: string }) {
   const [busy, setBusy] = useState(false);

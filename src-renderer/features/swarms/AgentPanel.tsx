@@ -49,9 +49,16 @@ export function AgentPanel({ stateKey }: { stateKey: string }) {
       <p className="swarm-panel-meta muted">
         {ROLE[agent.role].label} · {AGENT_STATUS[agent.status].label} ·{' '}
         {modelLabel(agent.model, providerName)}
+        {agent.machine ? ` · on ${agent.machine.name}` : ''}
         {agent.attempt > 1 ? ` · attempt ${agent.attempt}` : ''} · {countTokens(agent.tokens)} ·{' '}
         {formatSpend(swarmSpend(agent.costUsd, agent.tokens, local))}
       </p>
+      {view.placement?.from && (
+        <p className="swarm-panel-moved" data-testid="swarm-agent-moved">
+          Moved from {view.placement.from} to {agent.machine?.name ?? 'this machine'}
+          {view.placement.reason ? `: ${view.placement.reason}` : ''}
+        </p>
+      )}
       {agent.error && (
         <p className="inline-error" role="alert" data-testid="swarm-agent-error">
           {agent.error.message}

@@ -44,6 +44,8 @@ export interface AgentView {
    * step ends, so the node shows an estimate (~4 characters a token) meanwhile.
    */
   streamedChars: number;
+  /** Why it runs where it does (the plan, a model only there, load), and where it was moved from after a fault. */
+  placement: { from: string | null; reason: string | null } | null;
 }
 
 /** The agent's tokens as the node shows them: the reported count plus an estimate of what is streaming. */
@@ -216,6 +218,7 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
             permission: null,
             waiting: null,
             streamedChars: 0,
+            placement: null,
             segments: phase ? [{ phase, start: event.at, end: null }] : [],
           },
         },
@@ -292,6 +295,14 @@ function applyBody(state: SwarmRunState, event: SwarmEvent): SwarmRunState {
       return withAgent(state, event.agentId, (view) => ({
         ...view,
         permission: { requestId: event.requestId, toolCallId: event.toolCallId, display: event.display },
+      }));
+    case 'agent.placed':
+      return withAgent(state, event.agentId, (view) => ({
+        ...view,
+        // A moved worker starts over there: what it streamed on the lost machine is gone.
+        agent: { ...view.agent, machine: event.machine, ...(event.from ? { output: '' } : {}) },
+        streamedChars: event.from ? 0 : view.streamedChars,
+        placement: { from: event.from?.name ?? null, reason: event.reason },
       }));
     case 'agent.usage': {
       const next = withAgent(state, event.agentId, (view) => ({

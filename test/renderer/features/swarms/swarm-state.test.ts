@@ -257,4 +257,32 @@ describe('live batches and replay', () => {
     expect(state.agents['a']!.agent.status).toBe('waiting');
     expect(state.status).toBe('running');
   });
+
+  it('labels each node with its machine, and a worker moved after a fault with where from and why', () => {
+    const laptop = { peerId: null, name: 'laptop' };
+    const desktop = { peerId: 'p-desktop', name: 'desktop' };
+    const events = script(
+      spawned(agent('w', { machine: laptop })),
+      { type: 'agent.placed', agentId: 'w', machine: desktop, from: null, reason: 'desktop has fake-gpu' },
+      { type: 'agent.text', agentId: 'w', text: 'half of it' },
+      {
+        type: 'agent.placed',
+        agentId: 'w',
+        machine: laptop,
+        from: desktop,
+        reason: 'desktop: desktop stopped answering (the link was lost).',
+      },
+    );
+    const placed = applySwarmEvents(emptyRunState('r'), events.slice(0, 3)).agents['w']!;
+    expect(placed.agent.machine).toEqual(desktop);
+    expect(placed.placement).toEqual({ from: null, reason: 'desktop has fake-gpu' });
+    const moved = applySwarmEvents(emptyRunState('r'), events).agents['w']!;
+    expect(moved.agent.machine).toEqual(laptop);
+    expect(moved.placement).toEqual({
+      from: 'desktop',
+      reason: 'desktop: desktop stopped answering (the link was lost).',
+    });
+    // What it streamed on the lost machine is gone: it starts over here.
+    expect(moved.agent.output).toBe('');
+  });
 });
