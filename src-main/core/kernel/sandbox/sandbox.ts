@@ -22,6 +22,7 @@ import { SANDBOX_EXEC, sandboxExecArgs } from './macos-profile.js';
 import { createRuntimeDir, probeConfinement, type Confinement, type Probe } from './probe.js';
 import { countProcessesOf } from './process-tree.js';
 import { checkRealWorkspace, checkWorkspace, prepareWorkspace, type WorkspacePlaces } from './workspace.js';
+import { confinedCommand, type ConfinedCommand, type ConfinedProcessSpec } from './confined-process.js';
 
 export interface SandboxOptions {
   logger: Logger;
@@ -110,6 +111,11 @@ export class Sandbox {
       call.process?.stop('abort');
     }
     return this.calls.size;
+  }
+
+  /** The command line of a long-lived confined process (an MCP server); see confined-process.ts. */
+  async confinedCommand(spec: ConfinedProcessSpec): Promise<ConfinedCommand> {
+    return confinedCommand(spec, await this.probe());
   }
 
   async run(spec: RunSpec, options: RunOptions = {}): Promise<RunResult> {
