@@ -64,6 +64,10 @@ export const ERROR_CODES = [
   'REMOTE_REFUSED',
   /** A peer stopped answering mid-task (link cut, process killed). */
   'PEER_LOST',
+  /** An MCP server could not start, stopped, or broke the protocol (its status says how). */
+  'MCP_SERVER_FAILED',
+  /** An MCP server's tool answered with an error (its own words follow). */
+  'MCP_TOOL_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

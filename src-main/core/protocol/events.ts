@@ -18,6 +18,7 @@ import { coreEvents } from './core-methods.js';
 import { channelEvents } from './channel-methods.js';
 import { meshEvents } from './mesh-methods.js';
 import { swarmEvents } from './swarm-methods.js';
+import { mcpEvents } from './mcp-methods.js';
 import {
   daemonStatusSchema,
   embeddingStatusSchema,
@@ -89,6 +90,7 @@ export const events = {
   ...coreEvents,
   ...channelEvents,
   ...meshEvents,
+  ...mcpEvents,
 } as const;
 
 export type Events = typeof events;

@@ -13,3 +13,5 @@ export * from './channel-entities.js';
 export * from './channel-methods.js';
 export * from './mesh-entities.js';
 export * from './mesh-methods.js';
+export * from './mcp-entities.js';
+export * from './mcp-methods.js';

@@ -38,6 +38,7 @@ import { coreMethods } from './core-methods.js';
 import { channelMethods } from './channel-methods.js';
 import { meshMethods } from './mesh-methods.js';
 import { swarmMethods } from './swarm-methods.js';
+import { mcpMethods } from './mcp-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -347,6 +348,7 @@ export const methods = {
   ...coreMethods,
   ...channelMethods,
   ...meshMethods,
+  ...mcpMethods,
 } as const;
 
 export type Methods = typeof methods;
