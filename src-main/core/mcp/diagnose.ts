@@ -89,6 +89,11 @@ function howItEnded(f: Failure): string {
   if (f.timedOutMs !== null) return `it did not answer within ${Math.round(f.timedOutMs / 1000)} s`;
   if (f.end) return `it ${describeEnd(f.end)}`;
   const message = f.cause instanceof Error ? f.cause.message : String(f.cause ?? '');
+  const status = (f.cause as { code?: unknown } | null)?.code;
+  if (typeof status === 'number' && status >= 400 && status < 600) {
+    const refused = status === 401 || status === 403 ? ': its token or headers were refused, check them' : '';
+    return `the server answered HTTP ${status}${refused}`;
+  }
   if (
     /ZodError|invalid_type|invalid_union|Invalid input/i.test(message) ||
     (f.cause instanceof Error && f.cause.name === 'ZodError')

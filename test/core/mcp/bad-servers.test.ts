@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cell0Error} from '../../../src-main/core/protocol/errors.js';
+import type { Cell0Error } from '../../../src-main/core/protocol/errors.js';
 import { isCell0Error } from '../../../src-main/core/protocol/errors.js';
 import { resultForModel, resultText } from '../../../src-main/core/mcp/tool-result.js';
 import { PEER, config, harness, stdio, type Harness } from './mcp-fixture.js';

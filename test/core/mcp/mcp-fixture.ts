@@ -55,7 +55,12 @@ export interface Harness {
   /** A runtime with real deps; `changes` counts its announcements. */
   runtime(
     config: McpServerConfig,
-    options?: { env?: Record<string, string>; startTimeoutMs?: number; onChange?: () => void },
+    options?: {
+      env?: Record<string, string>;
+      headers?: Record<string, string>;
+      startTimeoutMs?: number;
+      onChange?: () => void;
+    },
   ): McpServerRuntime;
   workspaceFor(conversationId: string): Promise<string>;
   close(): Promise<void>;
@@ -81,7 +86,7 @@ export async function harness(): Promise<Harness> {
     runtime(cfg, options = {}) {
       const runtime = new McpServerRuntime(cfg, {
         launch: () => ({ sandbox, searchPath: mergePath(null, process.env.PATH) }),
-        secrets: { load: async () => ({ env: options.env ?? {}, headers: {} }) },
+        secrets: { load: async () => ({ env: options.env ?? {}, headers: options.headers ?? {} }) },
         homeFor: async (id) => {
           const dir = join(base, 'homes', id);
           await mkdir(join(base, 'homes'), { recursive: true, mode: 0o755 });
