@@ -16,6 +16,8 @@ Commands:
                    Chat channels (Telegram, Discord, WhatsApp): \`cell0 channels --help\`
   mesh status | peers | pair ADDRESS | confirm CODE | unpair PEER | on | off
                    The mesh of the running app (\`cell0 mesh help\` for all of it)
+  mcp add|list|tools|remove|serve
+                   MCP servers whose tools agents may call, and Cell 0 as one: \`cell0 mcp --help\`
 
 Options:
   -h, --help       Show this help
@@ -122,6 +124,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'channels')
       return await (await import('./cli/channels-command.js')).channelsCommand(rest);
     if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);
+    if (command === 'mcp') return await (await import('./cli/mcp-command.js')).mcpCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

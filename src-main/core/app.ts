@@ -34,6 +34,7 @@ import { MeshService } from './mesh/mesh-service.js';
 import type { MeshTiming } from './mesh/mesh-runtime.js';
 import type { OwnerPresence } from './mesh/pairing.js';
 import { TOOL_NAMES } from './protocol/kernel-entities.js';
+import { McpService } from './mcp/mcp-service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -65,6 +66,8 @@ export interface CoreOptions {
   mesh?: { presence?: OwnerPresence; listen?: string[]; timing?: Partial<MeshTiming> };
   /** Listen on the control socket for the `cell0` command (default true). */
   controlSocket?: boolean;
+  /** MCP servers: how long a handshake may take, and the login shell's PATH (tests give their own). */
+  mcp?: { startTimeoutMs?: number; loginPath?: () => Promise<string | null> };
 }
 
 export interface Service {
@@ -159,6 +162,7 @@ export function createCore(options: CoreOptions): Core {
       machines: () => mesh.workers.machines(),
       run: (turn) => mesh.workers.run(turn),
     },
+    extraTools: (ctx) => mcp.toolsFor(ctx),
   });
   const chat: ChatService = new ChatService(conversations, providers, bus, {
     kernel,
@@ -173,6 +177,8 @@ export function createCore(options: CoreOptions): Core {
     onStreamFailure: (err) => logger.warn('reply could not be saved', err),
     // Channels sit above chat: bound late, called only while a reply runs.
     conversationTools: (ctx) => channels.tools(ctx),
+    // So do MCP servers; each of their calls goes through the kernel like a built-in tool's.
+    extraTools: (ctx) => mcp.toolsFor(ctx),
   });
   const mesh: MeshService = new MeshService({
     db: storage.db,
@@ -220,6 +226,18 @@ export function createCore(options: CoreOptions): Core {
     answerPermission: (requestId, decision) => permissions.respond(requestId, decision),
     ...(options.channelAdapters ? { adapters: options.channelAdapters } : {}),
     ...(options.channelBackoff ? { backoff: options.channelBackoff } : {}),
+  });
+
+  const mcp: McpService = new McpService({
+    dataDir: options.dataDir,
+    workspaceRoot: kernel.workspaceRoot,
+    sandbox,
+    kernel,
+    keychain,
+    bus,
+    logger,
+    version: VERSION,
+    ...(options.mcp ?? {}),
   });
 
   const services: Service[] = [
@@ -298,6 +316,11 @@ export function createCore(options: CoreOptions): Core {
       stop: () => mesh.stop(),
       // After what it serves; its node itself starts in the background of this start.
       background: { label: 'mesh' },
+      name: 'mcp',
+      start: () => mcp.start(),
+      stop: () => mcp.stop(),
+      // Its servers connect after it returns, each with its own status: none delays the core.
+      background: { label: 'MCP servers' },
     },
   ];
 
@@ -325,6 +348,7 @@ export function createCore(options: CoreOptions): Core {
       swarms,
       channels,
       mesh,
+      mcp,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

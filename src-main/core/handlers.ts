@@ -21,6 +21,8 @@ import type { MeshService } from './mesh/mesh-service.js';
 import type { MemoryService } from './memory/memory-service.js';
 import { channelHandlers } from './gateway/channels/channel-handlers.js';
 import type { ChannelService } from './gateway/channels/channel-service.js';
+import { mcpHandlers } from './mcp/mcp-handlers.js';
+import type { McpService } from './mcp/mcp-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
 import type { MethodName } from './protocol/methods.js';
@@ -46,6 +48,7 @@ export interface HandlerDeps {
   swarms: SwarmService;
   channels: ChannelService;
   mesh: MeshService;
+  mcp: McpService;
 }
 
 /**
@@ -119,6 +122,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['swarms'], swarmHandlers({ swarms: deps.swarms })),
     ...after(board, ['channels'], channelHandlers({ channels: deps.channels })),
     ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
+    ...after(board, ['mcp'], mcpHandlers({ mcp: deps.mcp })),
   };
 }
 

@@ -9,6 +9,7 @@ import { loadMesh, meshListeners } from '../features/mesh/actions.js';
 import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
 import { refetchSwarms, swarmListeners } from '../features/swarms/swarm-sync.js';
 import { channelListeners, refetchChannels } from '../features/channels/channel-sync.js';
+import { mcpListeners, refetchMcp } from '../features/mcp/mcp-sync.js';
 import { loadAgentsStatus, loadKernelStatus, scheduleKernelStatus } from '../features/kernel/actions.js';
 import { loadPendingPermissions, loadRules } from '../features/permissions/actions.js';
 import { useAgents } from '../stores/agents.js';
@@ -41,6 +42,7 @@ async function refetchAll(c: Client): Promise<void> {
     refetchSwarms(),
     refetchChannels(),
     loadMesh(),
+    refetchMcp(),
   ]);
   const [list, settings, info] = await Promise.allSettled([
     c.call('conversations.list', {}),
@@ -115,6 +117,7 @@ export function startSync(transport: Transport, c: Client): () => void {
     ...swarmListeners(c),
     ...channelListeners(c),
     ...meshListeners(c),
+    ...mcpListeners(c),
     c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
     c.on('core.status', ({ services }) => useServices.getState().setAll(services)),
     c.on('ui.navigate', (target) => {

@@ -49,7 +49,16 @@ export interface ReplyDeps {
   tools?: ToolSet | undefined;
   /** Tools of the conversation's place, given by a layer above (a channel chat's `send_file`). */
   conversationTools?: ((ctx: { conversationId: string; messageId: string }) => ToolSet) | undefined;
+  /** More tools from layers above (MCP servers), each call still through the kernel. */
+  extraTools?: ((ctx: ToolContext) => ToolSet) | undefined;
   logger?: Logger | undefined;
+}
+
+/** What a reply's tools are bound to. */
+export interface ToolContext {
+  conversationId: string;
+  messageId: string;
+  signal: AbortSignal;
 }
 
 /** A reply's own budget: tokens and tool calls counted against what one reply may spend. */
@@ -157,7 +166,7 @@ async function contextFor(
 
 /**
  * The tools this reply may call: the kernel's (with permissions and sandbox), the memory tools
- * (Cell 0's own store only; see memory-tools.ts) and `propose_swarm`.
+ * (Cell 0's own store only; see memory-tools.ts), `propose_swarm`, and the MCP servers' tools.
  */
 function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal): ToolSet | undefined {
   if (deps.tools) return deps.tools;
@@ -167,5 +176,6 @@ function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal): ToolSet
     ...(deps.memory ? deps.memory.tools(ctx) : {}),
     ...(deps.swarms ? deps.swarms.tools(ctx) : {}),
     ...(deps.conversationTools?.(ctx) ?? {}),
+    ...(deps.extraTools ? deps.extraTools(ctx) : {}),
   };
 }

@@ -8,7 +8,14 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { MemoryService } from '../memory/memory-service.js';
 import type { Message } from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
-import { DEFAULT_BUDGET, streamReply, type Budget, type ChatSwarms, type ReplyDeps } from './chat-reply.js';
+import {
+  DEFAULT_BUDGET,
+  streamReply,
+  type Budget,
+  type ChatSwarms,
+  type ReplyDeps,
+  type ToolContext,
+} from './chat-reply.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
 export { DEFAULT_BUDGET, type Budget, type ChatSwarms } from './chat-reply.js';
@@ -34,6 +41,8 @@ export interface ChatServiceOptions {
   tools?: ToolSet;
   /** Tools of the conversation's place, given by a layer above (a channel chat's `send_file`). */
   conversationTools?: ReplyDeps['conversationTools'];
+  /** More tools from layers above chat (MCP servers), handed in by the composition root. */
+  extraTools?: (ctx: ToolContext) => ToolSet;
   budget?: Partial<Budget>;
   logger?: Logger;
   onStreamFailure?: (err: unknown) => void;
@@ -77,6 +86,7 @@ export class ChatService {
       gate: options.gate,
       tools: options.tools,
       conversationTools: options.conversationTools,
+      extraTools: options.extraTools,
       logger: options.logger,
     };
     // Saving the final state can fail only if the conversation vanished meanwhile; nothing to show then.

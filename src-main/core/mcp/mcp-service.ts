@@ -5,8 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ToolSet } from 'ai';
 import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
@@ -22,11 +20,12 @@ import type {
   McpTestResult,
 } from '../protocol/mcp-entities.js';
 import { mergePath, readLoginPath } from './command-path.js';
+import { gone, McpConfigs, splitInput } from './mcp-configs.js';
 import { planImport } from './mcp-import.js';
-import { McpSecretStore, type McpSecrets } from './mcp-secrets.js';
-import { McpServerRuntime, type ServerDeps } from './mcp-server.js';
-import { MCP_FILE, McpStore, type McpFile } from './mcp-store.js';
+import { McpServerRuntime } from './mcp-server.js';
+import { MCP_FILE } from './mcp-store.js';
 import { mcpToolSet, type HostedKernel, type ToolContext } from './mcp-tools.js';
+import { homesIn, startOnce } from './one-shot.js';
 
 export interface McpServiceDeps {
   dataDir: string;
@@ -57,45 +56,8 @@ export interface McpUpdate {
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 
-/** The secrets of an input, and the config that names them without their values. */
-export function splitInput(
-  input: McpServerInput,
-  id: string,
-  now = Date.now(),
-): { config: McpServerConfig; secrets: McpSecrets } {
-  const { transport } = input;
-  if (transport.kind === 'stdio') {
-    const { env, ...rest } = transport;
-    return {
-      config: {
-        id,
-        name: input.name,
-        enabled: input.enabled,
-        disabledTools: [],
-        createdAt: now,
-        transport: { ...rest, envNames: Object.keys(env) },
-      },
-      secrets: { env, headers: {} },
-    };
-  }
-  const { headers, bearerToken, ...rest } = transport;
-  const all = { ...headers, ...(bearerToken ? { Authorization: `Bearer ${bearerToken}` } : {}) };
-  return {
-    config: {
-      id,
-      name: input.name,
-      enabled: input.enabled,
-      disabledTools: [],
-      createdAt: now,
-      transport: { ...rest, headerNames: Object.keys(all) },
-    },
-    secrets: { env: {}, headers: all },
-  };
-}
-
 export class McpService {
-  private readonly store: McpStore;
-  private readonly secrets: McpSecretStore;
+  private readonly configs: McpConfigs;
   private readonly servers = new Map<string, McpServerRuntime>();
   private serveSettings: McpServeSettings = { enabled: false };
   private searchPath: string[] = mergePath(null, process.env.PATH);
@@ -107,15 +69,15 @@ export class McpService {
   private stopped = false;
 
   constructor(private readonly deps: McpServiceDeps) {
-    this.store = new McpStore(deps.dataDir);
-    this.secrets = new McpSecretStore(deps.keychain);
+    this.configs = new McpConfigs(deps.dataDir, deps.keychain);
   }
 
   /** Reads the configuration and returns; the servers start in the background. */
   async start(): Promise<void> {
     this.stopped = false;
-    const file = await this.store.read();
-    if (this.store.setAside) this.deps.logger.warn(`mcp.json was damaged; kept it as ${this.store.setAside}`);
+    const file = await this.configs.read();
+    const { setAside } = this.configs.store;
+    if (setAside) this.deps.logger.warn(`mcp.json was damaged; kept it as ${setAside}`);
     this.serveSettings = file.serve;
     for (const config of file.servers) this.servers.set(config.id, this.runtime(config));
     this.background = (async () => {
@@ -154,12 +116,7 @@ export class McpService {
 
   add(input: McpServerInput): Promise<McpServer> {
     return this.serial(async () => {
-      const { config, secrets } = splitInput(input, randomUUID());
-      await this.store.update(async (file) => {
-        this.checkName(file, config.name);
-        await this.secrets.save(config.id, secrets);
-        file.servers.push(config);
-      });
+      const config = await this.configs.add(input);
       const runtime = this.runtime(config);
       this.servers.set(config.id, runtime);
       void runtime.start();
@@ -184,40 +141,26 @@ export class McpService {
   /** Starts an unsaved server in a scratch home, lists what it offers, and stops it. */
   async test(input: Omit<McpServerInput, 'enabled'>): Promise<McpTestResult> {
     const { config, secrets } = splitInput({ ...input, enabled: true }, `test-${randomUUID()}`);
-    const home = join(this.homes(), config.id);
-    const runtime = new McpServerRuntime(config, {
-      ...this.serverDeps(),
-      secrets: { load: async () => secrets },
-      onChange: () => undefined,
-    });
-    const started = performance.now();
-    try {
-      await runtime.start();
-      const snapshot = runtime.snapshot();
-      return {
-        ok: snapshot.state === 'ready',
-        error: snapshot.error,
-        stderrTail: snapshot.stderrTail,
-        serverInfo: snapshot.serverInfo,
-        tools: snapshot.tools,
-        durationMs: Math.round(performance.now() - started),
-      };
-    } finally {
-      await runtime.stop();
-      await rm(home, { recursive: true, force: true });
-    }
+    const { server, durationMs } = await startOnce(
+      config,
+      { load: async () => secrets },
+      this.oneShotDeps(),
+      true,
+    );
+    return {
+      ok: server.state === 'ready',
+      error: server.error,
+      stderrTail: server.stderrTail,
+      serverInfo: server.serverInfo,
+      tools: server.tools,
+      durationMs,
+    };
   }
 
   update(change: McpUpdate): Promise<McpServer> {
     return this.serial(async () => {
       const runtime = this.require(change.id);
-      const config = await this.store.update((file) => {
-        const index = file.servers.findIndex((s) => s.id === change.id);
-        if (index < 0) throw this.gone();
-        const next = applyUpdate(file.servers[index]!, change);
-        file.servers[index] = next;
-        return next;
-      });
+      const config = await this.configs.change(change.id, (current) => applyUpdate(current, change));
       await runtime.reconfigure(config);
       return runtime.snapshot();
     });
@@ -232,14 +175,9 @@ export class McpService {
   remove(id: string): Promise<boolean> {
     return this.serial(async () => {
       const runtime = this.require(id);
-      await this.store.update((file) => {
-        file.servers = file.servers.filter((s) => s.id !== id);
-      });
+      await this.configs.remove(id);
       this.servers.delete(id);
       await runtime.stop();
-      await this.secrets
-        .remove(id)
-        .catch((err: unknown) => this.deps.logger.warn('could not remove MCP secrets', err));
       this.deps.bus.emit('mcp.removed', { id });
       return true;
     });
@@ -247,10 +185,7 @@ export class McpService {
 
   setServe(enabled: boolean): Promise<McpServeSettings> {
     return this.serial(async () => {
-      this.serveSettings = await this.store.update((file) => {
-        file.serve = { enabled };
-        return file.serve;
-      });
+      this.serveSettings = await this.configs.setServe(enabled);
       this.deps.bus.emit('mcp.serve', this.serveSettings);
       return this.serveSettings;
     });
@@ -258,7 +193,13 @@ export class McpService {
 
   private runtime(config: McpServerConfig): McpServerRuntime {
     const runtime: McpServerRuntime = new McpServerRuntime(config, {
-      ...this.serverDeps(),
+      launch: () => ({ sandbox: this.deps.sandbox, searchPath: this.searchPath }),
+      secrets: this.configs.secrets,
+      homeFor: homesIn(this.deps),
+      workspaceFor: (conversationId) => this.deps.kernel.workspaceFor(conversationId),
+      startTimeoutMs: this.deps.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+      version: this.deps.version,
+      logger: this.deps.logger,
       onChange: () => {
         if (this.servers.get(config.id) === runtime)
           this.deps.bus.emit('mcp.updated', { server: runtime.snapshot() });
@@ -267,44 +208,21 @@ export class McpService {
     return runtime;
   }
 
-  private serverDeps(): Omit<ServerDeps, 'onChange'> {
+  private oneShotDeps() {
     return {
-      launch: () => ({ sandbox: this.deps.sandbox, searchPath: this.searchPath }),
-      secrets: this.secrets,
-      homeFor: async (serverId) => {
-        const dir = join(this.homes(), serverId);
-        await mkdir(this.homes(), { recursive: true, mode: 0o755 });
-        await this.deps.sandbox.prepareWorkspace(dir);
-        return dir;
-      },
-      workspaceFor: (conversationId) => this.deps.kernel.workspaceFor(conversationId),
-      startTimeoutMs: this.deps.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-      version: this.deps.version,
+      sandbox: this.deps.sandbox,
+      workspaceRoot: this.deps.workspaceRoot,
       logger: this.deps.logger,
+      version: this.deps.version,
+      startTimeoutMs: this.deps.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+      searchPath: this.searchPath,
     };
-  }
-
-  private homes(): string {
-    return join(this.deps.workspaceRoot, '.mcp-servers');
-  }
-
-  private checkName(file: McpFile, name: string): void {
-    if (file.servers.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
-      throw new Cell0Error(
-        'BAD_PARAMS',
-        `There is already a server called “${name}”: choose another name, or remove that one first.`,
-      );
-    }
   }
 
   private require(id: string): McpServerRuntime {
     const runtime = this.servers.get(id);
-    if (!runtime) throw this.gone();
+    if (!runtime) throw gone();
     return runtime;
-  }
-
-  private gone(): Cell0Error {
-    return new Cell0Error('NOT_FOUND', 'That MCP server is not configured any more. Refresh the list.');
   }
 
   private serial<T>(op: () => Promise<T>): Promise<T> {
@@ -330,7 +248,7 @@ export class McpService {
 
   private async reload(): Promise<void> {
     if (this.stopped) return;
-    const file = await this.store.read();
+    const file = await this.configs.read();
     const ids = new Set(file.servers.map((s) => s.id));
     for (const [id, runtime] of [...this.servers]) {
       if (ids.has(id)) continue;

@@ -23,6 +23,9 @@ export interface AgentRunnerDeps {
   kernel?: Kernel | undefined;
   /** Tools offered without the kernel (tests): their calls only surface as events. */
   tools?: ToolSet | undefined;
+  /** More tools through the kernel (MCP servers), for workers given any tools at all. */
+  extraTools?:
+    ((ctx: { conversationId: string; messageId: string; signal: AbortSignal }) => ToolSet) | undefined;
   /** "Pause all agents". */
   gate?: TurnGate | undefined;
   logger: Logger;
@@ -143,10 +146,18 @@ export class AgentRunner {
         signal,
       });
     } else return undefined;
+    const extra =
+      this.deps.kernel && this.deps.extraTools && names.length > 0
+        ? this.deps.extraTools({
+            conversationId: this.run.conversationId,
+            messageId: this.run.messageId,
+            signal,
+          })
+        : {};
     const allowed = new Set<string>(names);
     const tools: ToolSet = {};
-    for (const [name, t] of Object.entries(base)) {
-      if (this.deps.kernel && !allowed.has(name)) continue;
+    for (const [name, t] of Object.entries({ ...base, ...extra })) {
+      if (this.deps.kernel && !allowed.has(name) && !(name in extra)) continue;
       const execute = t.execute;
       tools[name] = {
         ...t,

@@ -39,6 +39,8 @@ export interface SwarmServiceOptions {
   gate?: PauseGate;
   /** Tools offered to workers without the kernel (tests). */
   tools?: ToolSet;
+  /** More tools through the kernel for workers (MCP servers), handed in by the composition root. */
+  extraTools?: (ctx: { conversationId: string; messageId: string; signal: AbortSignal }) => ToolSet;
   /** Whether a chat reply is streaming in the conversation (a swarm then waits its turn). */
   chatBusy?: (conversationId: string) => boolean;
   /** The owner's memories, given to the coordinator and each worker for their part of the task. */
@@ -214,6 +216,7 @@ export class SwarmService {
         (await providers.models({ id: run.providerId })).map((m) => m.id).filter((id) => !/embed/i.test(id)),
       ...(kernel ? { kernel } : {}),
       ...(tools ? { tools } : {}),
+      ...(this.options.extraTools ? { extraTools: this.options.extraTools } : {}),
       ...(gate ? { gate } : {}),
       logger,
       agentSteps: this.options.agentSteps ?? 12,

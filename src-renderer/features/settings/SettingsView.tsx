@@ -3,6 +3,7 @@ import { useUi } from '../../stores/ui.js';
 import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
 import { MeshSection } from '../mesh/MeshSection.js';
+import { McpSection } from '../mcp/McpSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
 import { DesktopSection } from './DesktopSection.js';
@@ -44,6 +45,7 @@ export function SettingsView() {
         <MemorySettingsSection />
         <SwarmBudgetSection />
         <ChannelsSection />
+        <McpSection />
         <IdentitySection />
         <MeshSection />
         <DesktopSection />
