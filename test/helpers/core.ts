@@ -47,6 +47,7 @@ export async function startTestCore(
     | 'channelAdapters'
     | 'channelBackoff'
     | 'mesh'
+    | 'mcp'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -74,6 +75,7 @@ export async function startTestCore(
       ...(options.channelAdapters ? { channelAdapters: options.channelAdapters } : {}),
       ...(options.channelBackoff ? { channelBackoff: options.channelBackoff } : {}),
       ...(options.mesh ? { mesh: options.mesh } : {}),
+      ...(options.mcp ? { mcp: options.mcp } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

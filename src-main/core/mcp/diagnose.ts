@@ -32,6 +32,7 @@ const NETWORK_TROUBLE =
   /ENOTFOUND|EAI_AGAIN|getaddrinfo|ENETUNREACH|network is unreachable|could not resolve host|temporary failure in name resolution|ECONNREFUSED/i;
 const MEMORY_TROUBLE = /heap out of memory|cannot allocate memory|MemoryError|std::bad_alloc/i;
 const EXEC_MISSING = /bwrap: execvp (\S+): No such file or directory/;
+const PACKAGE_MISSING = /Cannot find (?:package|module) '([^']{1,200})'/;
 const PATHS = /(?:^|[\s'"`(=:])(\/[^\s'"`),:]+)/g;
 
 function under(path: string, place: string): boolean {
@@ -45,6 +46,12 @@ export function lacked(f: Pick<Failure, 'stderr' | 'network' | 'visible' | 'read
   const found: string[] = [];
   const exec = EXEC_MISSING.exec(f.stderr);
   if (exec) found.push(`“${exec[1]}” is not inside the sandbox (only /usr and the declared paths are).`);
+  const pkg = PACKAGE_MISSING.exec(f.stderr);
+  if (pkg) {
+    found.push(
+      `It could not load the package “${visibleText(pkg[1]!)}”: declare the folder its packages are installed in (a node_modules) read-only.`,
+    );
+  }
   const missing = new Set<string>();
   const readOnly = new Set<string>();
   for (const line of f.stderr.split('\n')) {

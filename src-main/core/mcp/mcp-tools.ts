@@ -6,28 +6,10 @@ import { createHash } from 'node:crypto';
 import { dynamicTool, jsonSchema, type ToolSet } from 'ai';
 import type { EventBus } from '../base/event-bus.js';
 import { visibleText } from '../kernel/permissions/visible.js';
+import type { HostedCall } from '../kernel/types.js';
 import type { ListedTool } from './mcp-connection.js';
 import type { McpServerRuntime } from './mcp-server.js';
 import { resultForModel } from './tool-result.js';
-
-/**
- * A call of a tool that runs outside the kernel's sandboxed built-ins but under the same law
- * (assessed, asked, audited, recorded): the kernel's executeHosted input.
- */
-export interface HostedCall {
-  conversationId: string;
-  messageId: string;
-  toolCallId: string;
-  tool: string;
-  args: unknown;
-  /** What the owner approves, exactly as it takes effect. */
-  display: string;
-  summary?: string;
-  proposedPattern?: string;
-  risks?: string[];
-  why?: string;
-  reason: string | null;
-}
 
 /** What the MCP tools need of the kernel (the composition root hands the Kernel in). */
 export interface HostedKernel {
@@ -64,18 +46,13 @@ export function kernelToolName(server: string, tool: string): string {
   return `mcp:${server}/${tool.replace(/[^A-Za-z0-9_.:/-]/g, '_')}`.slice(0, 200);
 }
 
-function compact(args: unknown): string {
-  try {
-    return JSON.stringify(args) ?? '';
-  } catch {
-    return String(args);
-  }
-}
-
-/** The exact arguments, in full: what the owner approves is what the server receives. */
+/**
+ * The exact arguments, in full, as the server will receive them: one line of JSON (the kernel
+ * marks every line break of a display, so a pretty-printed one would read as many commands).
+ */
 export function argumentsDisplay(args: unknown): string {
   try {
-    return JSON.stringify(args ?? {}, null, 2);
+    return JSON.stringify(args ?? {});
   } catch {
     return String(args);
   }
@@ -139,7 +116,7 @@ export function mcpToolSet(
         inputSchema: jsonSchema(inputSchemaOf(listed)),
         execute: async (args, { toolCallId }) => {
           const label = `${server.name} › ${listed.name}`;
-          const line = `${label} ${compact(args)}`;
+          const line = `${label} ${argumentsDisplay(args)}`;
           const input: HostedCall = {
             conversationId: ctx.conversationId,
             messageId: ctx.messageId,

@@ -116,10 +116,22 @@ async function real(path: string, what: string): Promise<string> {
   }
 }
 
-function checkDeclared(path: string): string {
+/**
+ * A declared path is the owner's choice, with two exceptions: the whole disk (it would cover the
+ * sandbox's own root), and a system folder made writable (the same refusal as for a workspace).
+ */
+function checkDeclared(declared: DeclaredPath): string {
+  const { path } = declared;
   if (!isAbsolute(path))
     throw new Cell0Error('BAD_PARAMS', `a declared path must be absolute, not "${path}"`);
-  return resolve(path);
+  const normal = resolve(path);
+  if (normal === '/') {
+    throw new Cell0Error(
+      'BAD_PARAMS',
+      'the whole disk (/) cannot be a declared path: declare the folders it needs',
+    );
+  }
+  return declared.write ? checkWorkspace(normal) : normal;
 }
 
 /**
@@ -133,7 +145,12 @@ function visible(spec: ConfinedProcessSpec, dir: string): boolean {
 }
 
 /** The command line of a confined long-lived process; see ConfinedProcessSpec. */
-export async function confinedCommand(spec: ConfinedProcessSpec, probe: Probe): Promise<ConfinedCommand> {
+export async function confinedCommand(
+  spec: ConfinedProcessSpec,
+  probe: Probe,
+  /** The sandbox's own check of a writable place, every symlink followed; its real path. */
+  realWorkspace: (dir: string) => Promise<string>,
+): Promise<ConfinedCommand> {
   if (spec.argv.length === 0 || !spec.argv[0]) {
     throw new Cell0Error('BAD_PARAMS', 'nothing to run: the command is empty');
   }
@@ -195,15 +212,15 @@ export async function confinedCommand(spec: ConfinedProcessSpec, probe: Probe): 
       passwdFile: confinement.passwdFile,
       groupFile: confinement.groupFile,
       rootEntries: confinement.rootEntries,
-      workspaceSource: await real(workspace, 'the workspace'),
+      workspaceSource: await realWorkspace(workspace),
       tmpBytes: Math.min(limits.memoryBytes, TMP_BYTES),
       shmBytes: Math.min(limits.memoryBytes, 64 * 1024 * 1024),
     },
   );
   const mounts: string[] = [];
-  if (resolve(home) !== workspace) mounts.push('--bind', await real(home, 'the server’s home'), home);
+  if (resolve(home) !== workspace) mounts.push('--bind', await realWorkspace(home), home);
   for (const declared of spec.paths) {
-    const path = checkDeclared(declared.path);
+    const path = checkDeclared(declared);
     mounts.push(declared.write ? '--bind' : '--ro-bind', await real(path, 'the declared path'), path);
   }
   const pathVar = [SANDBOX_PATH, ...(spec.pathDirs ?? [])].join(':');

@@ -115,7 +115,7 @@ export class Sandbox {
 
   /** The command line of a long-lived confined process (an MCP server); see confined-process.ts. */
   async confinedCommand(spec: ConfinedProcessSpec): Promise<ConfinedCommand> {
-    return confinedCommand(spec, await this.probe());
+    return confinedCommand(spec, await this.probe(), (dir) => this.realWorkspace(dir));
   }
 
   async run(spec: RunSpec, options: RunOptions = {}): Promise<RunResult> {
