@@ -205,6 +205,47 @@ describe('an MCP tool in a reply', () => {
   });
 });
 
+describe('a long MCP call', () => {
+  it('shows its progress on the card and is cancelled when the owner stops the reply', async () => {
+    await added('everything', [EVERYTHING, 'stdio']);
+    const conv = await t.call('conversations.create', {});
+    fake.script({
+      toolCalls: [
+        { name: 'mcp__everything__trigger-long-running-operation', input: { duration: 600, steps: 6000 } },
+      ],
+    });
+    const { assistantMessage } = await t.call('chat.send', {
+      conversationId: conv.id,
+      text: 'Go',
+      clientMessageId: 'long',
+    });
+    const request = requestOf(await t.waitFor(isRequest));
+    await t.call('permissions.respond', { requestId: request.id, decision: 'allow-once' });
+    const progress = await t.waitFor(
+      (e) =>
+        e.event === 'tool.progress' &&
+        (e.payload as { toolCallId: string }).toolCallId === request.toolCallId,
+      30_000,
+    );
+    expect(progress.payload).toMatchObject({ conversationId: conv.id, progress: 1, total: 6000 });
+    await t.call('chat.stop', { conversationId: conv.id });
+    const stopped = await t.waitFor(
+      (e) =>
+        e.event === 'tool.updated' &&
+        (e.payload as { toolCall: ToolCall }).toolCall.id === request.toolCallId &&
+        (e.payload as { toolCall: ToolCall }).toolCall.endedAt !== null,
+    );
+    expect((stopped.payload as { toolCall: ToolCall }).toolCall.status).toBe('cancelled');
+    const message = await t.waitFor(
+      (e) =>
+        e.event === 'message.updated' &&
+        (e.payload as { message: { id: string; status: string } }).message.id === assistantMessage.id &&
+        (e.payload as { message: { status: string } }).message.status !== 'streaming',
+    );
+    expect((message.payload as { message: { status: string } }).message.status).toBe('stopped');
+  });
+});
+
 describe('the servers’ store', () => {
   it('keeps secrets in the keychain, never in mcp.json', async () => {
     const server = await added('secretive', [EVERYTHING, 'stdio'], {
