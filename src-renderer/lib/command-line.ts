@@ -42,7 +42,7 @@ export function parseAssignments(text: string): { values: Record<string, string>
     if (!line) continue;
     const at = line.indexOf('=');
     if (at <= 0) return { error: `“${line}” is not NAME=value` };
-    values[line.slice(0, at).trim()] = line.slice(at + 1);
+    values[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   return { values };
 }
@@ -57,10 +57,4 @@ export function parsePaths(text: string): { path: string; write: boolean }[] {
       const match = /^(.*):(rw|ro)$/.exec(line);
       return { path: match ? match[1]! : line, write: match?.[2] === 'rw' };
     });
-}
-
-/** `mcp:fs/read_file` (how rules and cards name an MCP tool) as people read it: `fs › read_file`. */
-export function mcpToolParts(tool: string): { server: string; tool: string } | null {
-  const match = /^mcp:([^/]+)\/(.+)$/.exec(tool);
-  return match ? { server: match[1]!, tool: match[2]! } : null;
 }

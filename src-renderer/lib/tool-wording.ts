@@ -24,10 +24,24 @@ const HOSTED_LABELS: Record<string, string> = {
   network: 'Connection',
 };
 
-/** What a person calls a tool: "Shell", "Save memory", or the name a hosted tool came with. */
+/** `mcp:fs/read_file` (how rules, cards and the audit name an MCP server's tool), taken apart. */
+export function mcpToolParts(tool: string): { server: string; tool: string } | null {
+  const match = /^mcp:([^/]+)\/(.+)$/.exec(tool);
+  return match ? { server: match[1]!, tool: match[2]! } : null;
+}
+
+/** What a person calls a tool: "Shell", "Save memory", `fs › read_file`, or a hosted tool's own name. */
 export function toolLabel(tool: string): string {
   if (Object.hasOwn(BUILT_IN_LABELS, tool)) return BUILT_IN_LABELS[tool as ToolName];
+  const mcp = mcpToolParts(tool);
+  if (mcp) return `${mcp.server} › ${mcp.tool}`;
   return Object.hasOwn(HOSTED_LABELS, tool) ? HOSTED_LABELS[tool]! : tool;
+}
+
+/** The label inside a sentence ("Allow shell?"): Cell 0's own names lower-cased, others as they are. */
+export function toolInSentence(tool: string): string {
+  const known = Object.hasOwn(BUILT_IN_LABELS, tool) || Object.hasOwn(HOSTED_LABELS, tool);
+  return known ? toolLabel(tool).toLowerCase() : toolLabel(tool);
 }
 
 /**

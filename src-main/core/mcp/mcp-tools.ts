@@ -115,8 +115,8 @@ export function mcpToolSet(
         description: description(server, listed, where.note),
         inputSchema: jsonSchema(inputSchemaOf(listed)),
         execute: async (args, { toolCallId }) => {
-          const label = `${server.name} › ${listed.name}`;
-          const line = `${label} ${argumentsDisplay(args)}`;
+          // The card names the tool (`server › tool`) itself: its line is the arguments.
+          const line = argumentsDisplay(args);
           const input: HostedCall = {
             conversationId: ctx.conversationId,
             messageId: ctx.messageId,

@@ -61,9 +61,12 @@ export function McpServerRow({ server }: { server: McpServer }) {
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const run = (fn: () => Promise<unknown>) => {
+  /** Calls that answer with the server's new state show it at once, before its announcement. */
+  const run = (fn: () => Promise<{ server: McpServer }>) => {
     setError(null);
-    fn().catch((err: unknown) => setError(errorMessage(err)));
+    fn()
+      .then(({ server: next }) => useMcp.getState().upsert(next))
+      .catch((err: unknown) => setError(errorMessage(err)));
   };
   const transport = config.transport;
   return (

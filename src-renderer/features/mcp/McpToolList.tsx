@@ -3,6 +3,7 @@ import type { McpServer, McpTool } from '../../../src-main/core/protocol/index.j
 import { client } from '../../app/client-instance.js';
 import { errorMessage } from '../../lib/client.js';
 import { plural } from '../../lib/plural.js';
+import { useMcp } from '../../stores/mcp.js';
 
 function schemaText(tool: McpTool): string {
   try {
@@ -22,6 +23,7 @@ export function McpToolList({ server, onError }: { server: McpServer; onError: (
     else off.add(tool.name);
     client()
       .call('mcp.update', { id: config.id, disabledTools: [...off] })
+      .then(({ server: next }) => useMcp.getState().upsert(next))
       .catch((err: unknown) => onError(errorMessage(err)));
   };
   return (

@@ -8,7 +8,8 @@ import type {
 import { errorMessage } from '../../lib/client.js';
 import { cardState, type PermissionCardState, type RecordedOutcome } from '../../lib/permission-state.js';
 import { revealInvisible } from '../../lib/reveal-invisible.js';
-import { OUTCOME_LABELS, toolLabel } from '../../lib/tool-wording.js';
+import { OUTCOME_LABELS, mcpToolParts, toolInSentence, toolLabel } from '../../lib/tool-wording.js';
+import { McpRunsFact } from '../mcp/McpRunsFact.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { useUi } from '../../stores/ui.js';
@@ -166,6 +167,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
         <h3 id={titleId}>
           {connection ? 'Allow this connection?' : `Allow ${toolLabel(request.tool).toLowerCase()}?`}
         </h3>
+        <h3 id={titleId}>Allow {toolInSentence(request.tool)}?</h3>
         <span className="permission-keys" id={keysId}>
           <kbd>Enter</kbd> allow once · <kbd>Esc</kbd> deny
         </span>
@@ -199,6 +201,8 @@ function PendingCard({ request }: { request: PermissionRequest }) {
             <dt>Through</dt>
             <dd>the kernel’s proxy, for the rest of this call only if you allow it once</dd>
           </div>
+        {request.workspace === null && mcpToolParts(request.tool) ? (
+          <McpRunsFact server={mcpToolParts(request.tool)!.server} />
         ) : request.workspace === null ? (
           <div>
             <dt>Runs in</dt>
@@ -355,6 +359,7 @@ function AlwaysAllowEditor({
           ? 'Always allow connections to'
           : `Always allow ${toolLabel(tool).toLowerCase()} calls matching`}
       </label>
+      <label htmlFor={inputId}>Always allow {toolInSentence(tool)} calls matching</label>
       <input
         ref={inputRef}
         id={inputId}

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { PermissionRule } from '../../../src-main/core/protocol/index.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
-import { toolLabel } from '../../lib/tool-wording.js';
+import { toolInSentence, toolLabel } from '../../lib/tool-wording.js';
 import { usePermissions } from '../../stores/permissions.js';
 import { loadRules, revokeRule } from './actions.js';
 
@@ -132,7 +132,7 @@ function RuleRow({ rule }: { rule: PermissionRule }) {
           }}
         >
           <p>
-            Agents will be asked again before {toolLabel(rule.tool).toLowerCase()} calls matching{' '}
+            Agents will be asked again before {toolInSentence(rule.tool)} calls matching{' '}
             <code>{rule.pattern}</code>
             {rule.decision === 'deny' ? ', instead of being refused.' : '.'}
           </p>

@@ -20,7 +20,15 @@ import { memo, useState } from 'react';
 import type { ToolCall, ToolCallStatus } from '../../../src-main/core/protocol/index.js';
 import { stripAnsi } from '../../lib/ansi.js';
 import { terminalText } from '../../lib/tool-call-state.js';
-import { STATUS_LABELS, toolLabel, describeLimit, toolDuration } from '../../lib/tool-wording.js';
+import {
+  STATUS_LABELS,
+  toolLabel,
+  describeLimit,
+  mcpToolParts,
+  toolDuration,
+} from '../../lib/tool-wording.js';
+import { McpRunsBadge } from '../mcp/McpRunsFact.js';
+import { ToolProgress } from './ToolProgress.js';
 import { useToolCalls } from '../../stores/tool-calls.js';
 import { PlainOutput } from './PlainOutput.js';
 import { lazyView } from '../../app/lazy-view.js';
@@ -56,6 +64,7 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
   const hasOutput = text !== '';
   const limit = call.limit ? describeLimit(call.limit) : null;
   const took = toolDuration(call);
+  const mcp = mcpToolParts(call.tool);
 
   return (
     <div
@@ -93,7 +102,9 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
       </div>
       <div className="tool-card-facts">
         {RAN.has(call.status) &&
-          (call.hosted ? (
+          (mcp ? (
+            <McpRunsBadge server={mcp.server} />
+          ) : call.hosted ? (
             <span
               className="badge"
               data-testid="tool-hosted"
@@ -128,6 +139,7 @@ export const ToolCard = memo(function ToolCard({ toolCallId }: { toolCallId: str
         )}
         {took && <span className="tool-card-took">{took}</span>}
       </div>
+      {call.status === 'running' && <ToolProgress toolCallId={call.id} />}
       {limit && (
         <p className="tool-limit" data-testid="tool-limit" title={limit.why}>
           <Gauge size={13} aria-hidden />

@@ -135,7 +135,7 @@ describe('an MCP tool in a reply', () => {
     );
     const call = finalCall(request.toolCallId);
     expect(call).toMatchObject({ tool: 'mcp:everything/echo', status: 'done', hosted: true });
-    expect(call.summary).toBe('everything › echo {"message":"from the model"}');
+    expect(call.summary).toBe('{"message":"from the model"}');
 
     const { records } = await t.call('audit.list', { limit: 20 });
     const mine = records.filter((r) => r.tool === 'mcp:everything/echo').map((r) => r.kind);

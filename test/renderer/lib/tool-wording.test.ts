@@ -4,10 +4,22 @@ import {
   clipOutput,
   describeLimit,
   describeStopAll,
+  mcpToolParts,
   toolDuration,
+  toolInSentence,
+  toolLabel,
 } from '../../../src-renderer/lib/tool-wording.js';
 
 describe('tool wording', () => {
+  it('names an MCP server’s tool `server › tool`, never lower-casing the server’s own names', () => {
+    expect(mcpToolParts('mcp:GitHub/create_issue')).toEqual({ server: 'GitHub', tool: 'create_issue' });
+    expect(mcpToolParts('shell')).toBeNull();
+    expect(toolLabel('mcp:GitHub/create_issue')).toBe('GitHub › create_issue');
+    expect(toolInSentence('mcp:GitHub/create_issue')).toBe('GitHub › create_issue');
+    expect(toolInSentence('shell')).toBe('shell');
+    expect(toolInSentence('memory_save')).toBe('save memory');
+  });
+
   it('names each limit in plain words', () => {
     expect(describeLimit('cpu').title).toBe('Stopped: CPU time limit');
     expect(describeLimit('memory').title).toBe('Stopped: memory limit');
