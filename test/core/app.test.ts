@@ -50,6 +50,7 @@ describe('the core starts ready first, the rest after', () => {
       'agents-monitor',
       'channels',
       'mesh',
+      'mcp',
     ]);
     expect(services.some((s) => s.state === 'starting')).toBe(true);
     // Sent before the background start is over: each waits for its service, none fails.
@@ -60,8 +61,9 @@ describe('the core starts ready first, the rest after', () => {
       call('swarm.list'),
       call('identity.get'),
       call('agents.status'),
+      call('mcp.list'),
     ]);
-    expect(early.map((r) => r.ok)).toEqual([true, true, true, true, true, true]);
+    expect(early.map((r) => r.ok)).toEqual([true, true, true, true, true, true, true]);
     await core.whenStarted();
     const last = frames.filter((f) => f.event === 'core.status').at(-1)!.payload as {
       services: ServiceStatus[];

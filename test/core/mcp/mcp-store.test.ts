@@ -1,5 +1,4 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { McpStore, parseMcpFile } from '../../../src-main/core/mcp/mcp-store.js';
 import { tempDir } from '../../helpers/core.js';
@@ -16,7 +15,7 @@ const good = {
   enabled: true,
   disabledTools: [],
   createdAt: 1,
-  transport: { kind: 'http', url: 'https://x.example/mcp', headerNames: [] },
+  transport: { kind: 'http' as const, url: 'https://x.example/mcp', headerNames: [] as string[] },
 };
 
 describe('mcp.json', () => {
