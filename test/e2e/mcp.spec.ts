@@ -59,6 +59,18 @@ test('Settings → MCP servers: test, add by command, see the tools and schemas,
   // The other server is not touched by it.
   await expect(row).toHaveAttribute('data-state', 'ready');
 
+  // Another app's mcpServers block: it comes in sandboxed with nothing declared, and says what it lacks.
+  await section.getByTestId('mcp-mode-json').check();
+  await section
+    .getByTestId('mcp-json')
+    .fill(JSON.stringify({ mcpServers: { pasted: { command: 'node', args: [EVERYTHING, 'stdio'] } } }));
+  await section.getByTestId('mcp-add').click();
+  const pasted = section.locator('[data-testid="mcp-server-row"][data-name="pasted"]');
+  await expect(pasted).toHaveAttribute('data-state', 'failed');
+  await expect(pasted.getByTestId('mcp-error')).toContainText(
+    `It reached for ${EVERYTHING}, which the sandbox does not show`,
+  );
+
   // Removing asks first, then the row goes.
   await needy.getByTestId('mcp-remove').click();
   await page.getByTestId('mcp-remove-confirm').click();

@@ -47,7 +47,8 @@ export function lacked(f: Pick<Failure, 'stderr' | 'network' | 'visible' | 'read
   const exec = EXEC_MISSING.exec(f.stderr);
   if (exec) found.push(`“${exec[1]}” is not inside the sandbox (only /usr and the declared paths are).`);
   const pkg = PACKAGE_MISSING.exec(f.stderr);
-  if (pkg) {
+  // `Cannot find module '/abs/path'` is a file it was not shown, told below with the other paths.
+  if (pkg && !pkg[1]!.startsWith('/')) {
     found.push(
       `It could not load the package “${visibleText(pkg[1]!)}”: declare the folder its packages are installed in (a node_modules) read-only.`,
     );
@@ -55,7 +56,7 @@ export function lacked(f: Pick<Failure, 'stderr' | 'network' | 'visible' | 'read
   const missing = new Set<string>();
   const readOnly = new Set<string>();
   for (const line of f.stderr.split('\n')) {
-    if (!PATH_TROUBLE.test(line)) continue;
+    if (!PATH_TROUBLE.test(line) && !PACKAGE_MISSING.test(line)) continue;
     for (const match of line.matchAll(PATHS)) {
       const path = match[1]!.replace(/[.;]+$/, '');
       if (path.startsWith('/proc') || path.startsWith('/dev') || path.startsWith('/tmp')) continue;

@@ -74,6 +74,16 @@ export class McpServerRuntime {
     return runsOf(this.config);
   }
 
+  /**
+   * Calls run in a process of their conversation's own when the server is confined (its walls are
+   * that workspace) or works in `${workspace}`; otherwise in the one process that lists its tools.
+   */
+  private get perConversation(): boolean {
+    const t = this.config.transport;
+    if (t.kind !== 'stdio') return false;
+    return this.runs === 'sandboxed' || [...t.args, t.cwd ?? ''].some((a) => a.includes('${workspace}'));
+  }
+
   get isReady(): boolean {
     return this.state === 'ready';
   }
@@ -187,7 +197,7 @@ export class McpServerRuntime {
         `${this.name} is not running (${this.state}${this.error ? `: ${this.error.message}` : ''}).`,
       );
     }
-    const instance = this.runs === 'sandboxed' ? await this.instanceFor(conversationId) : this.primary;
+    const instance = this.perConversation ? await this.instanceFor(conversationId) : this.primary;
     if (!instance) throw new Cell0Error('MCP_SERVER_FAILED', `${this.name} stopped.`);
     instance.busy++;
     if (instance.idle) clearTimeout(instance.idle);

@@ -155,6 +155,25 @@ describe('a confined filesystem server (server-filesystem)', () => {
   });
 });
 
+describe('an unconfined server that works in ${workspace}', () => {
+  it('still gets a process per conversation, started in that conversation’s workspace', async () => {
+    const runtime = h.runtime(
+      config('fs-free', stdio([FILESYSTEM, '${workspace}'], { confinement: 'unconfined', paths: [] })),
+    );
+    await runtime.start();
+    const workspace = await h.workspaceFor('conv-free-fs');
+    await writeFile(join(workspace, 'note.txt'), 'in the conversation');
+    const read = await runtime.call(
+      'conv-free-fs',
+      'read_text_file',
+      { path: join(workspace, 'note.txt') },
+      { signal: never },
+    );
+    expect(resultText(read)).toBe('in the conversation');
+    expect(runtime.snapshot()).toMatchObject({ runs: 'unconfined', instances: 1 });
+  });
+});
+
 describe('what a confined server was not given', () => {
   it('names the path it reached for, and starts once that path is declared', async () => {
     const dir = join(h.base, 'config-dir');
