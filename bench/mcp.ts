@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     sandbox,
     kernel,
     keychain,
+    audit,
     bus,
     logger: silentLogger,
     version: 'bench',

@@ -13,11 +13,12 @@ import { visibleText } from '../core/kernel/permissions/visible.js';
 import { Sandbox } from '../core/kernel/sandbox/sandbox.js';
 import { mergePath } from '../core/mcp/command-path.js';
 import { McpConfigs } from '../core/mcp/mcp-configs.js';
-import { runsOf } from '../core/mcp/mcp-launch.js';
+import { auditedEgress, runsOf } from '../core/mcp/mcp-launch.js';
 import { startOnce } from '../core/mcp/one-shot.js';
 import { VERSION } from '../core/app.js';
 import { isCell0Error } from '../core/protocol/errors.js';
 import { mcpServerInputSchema, type McpPath, type McpServerConfig } from '../core/protocol/mcp-entities.js';
+import { openAuditTrail } from './audit-trail.js';
 
 export const MCP_USAGE = `Usage: cell0 mcp <command>
 
@@ -168,18 +169,23 @@ async function tools(configs: McpConfigs, name: string, deps: McpCommandDeps, ou
   const config = await configs.find(name);
   if (!config) return fail(`there is no server called “${name}” (cell0 mcp list shows them)`);
   const dataDir = defaultDataDir();
-  const sandbox = new Sandbox({ logger: silentLogger });
+  const workspaceRoot = defaultWorkspaceRoot(dataDir);
+  const sandbox = new Sandbox({ logger: silentLogger, workspaceRoots: [workspaceRoot] });
+  const t = config.transport;
+  // A server granted network gets the egress proxy, whose every attempt goes to the audit log.
+  const trail = t.kind === 'stdio' && t.network ? await openAuditTrail(dataDir, silentLogger) : null;
   try {
     const { server } = await startOnce(
       config,
       configs.secrets,
       {
         sandbox,
-        workspaceRoot: defaultWorkspaceRoot(dataDir),
+        workspaceRoot,
         logger: silentLogger,
         version: VERSION,
         startTimeoutMs: deps.startTimeoutMs ?? 30_000,
         searchPath: mergePath(null, process.env.PATH),
+        egress: trail ? auditedEgress(trail.audit, silentLogger) : noNetwork,
       },
       false,
     );
@@ -192,8 +198,13 @@ async function tools(configs: McpConfigs, name: string, deps: McpCommandDeps, ou
     }
   } finally {
     await sandbox.stop();
+    await trail?.close();
   }
 }
+
+const noNetwork = (): never => {
+  throw new Error('this server was not granted network');
+};
 
 /** `cell0 mcp …`. Sets process.exitCode rather than exiting, so tests can call it. */
 export async function mcpCommand(args: string[], deps: McpCommandDeps = {}): Promise<void> {

@@ -234,6 +234,7 @@ export function createCore(options: CoreOptions): Core {
     sandbox,
     kernel,
     keychain,
+    audit,
     bus,
     logger,
     version: VERSION,

@@ -142,7 +142,7 @@ describe('cell0 mcp and a running Cell 0 share one store', () => {
     );
     const { server } = ready.payload as { server: McpServer };
     expect(server.config.name).toBe('peer');
-    expect(server.tools.map((tool) => tool.name)).toEqual(['echo', 'slow']);
+    expect(server.tools.map((tool) => tool.name)).toEqual(['echo', 'slow', 'get']);
     await mcpCommand(['remove', 'peer'], { out: () => undefined });
     await t.waitFor(
       (e) => e.event === 'mcp.removed' && (e.payload as { id: string }).id === server.config.id,

@@ -24,7 +24,12 @@ export interface Failure {
   /** What the sandbox shows it (workspace, home, declared paths, /usr). */
   visible: readonly string[];
   readOnly: readonly string[];
+  /** The command it was started with (`npx`, `/usr/bin/node`…); null for a remote server. */
+  command: string | null;
 }
+
+/** Commands that download the server they run on first use. */
+const DOWNLOADERS = new Set(['npx', 'uvx', 'bunx', 'pnpx', 'pipx']);
 
 const PATH_TROUBLE =
   /ENOENT|no such file|not found|does not exist|cannot access|EACCES|EPERM|permission denied|EROFS|read-only file system/i;
@@ -126,6 +131,12 @@ export function describeFailure(f: Failure): Cell0Error {
     );
   }
   if (f.confined) parts.push(...lacked(f));
+  const program = f.command?.split('/').pop() ?? '';
+  if (f.confined && !f.network && DOWNLOADERS.has(program)) {
+    parts.push(
+      `${program} downloads the server on first use, which needs network: grant this server network, or install the package where the sandbox sees it (under /usr, or a declared path) and run it directly.`,
+    );
+  }
   const words = lastWords(f.stderr);
   if (words) parts.push(`Its last words: “${words}”`);
   return new Cell0Error('MCP_SERVER_FAILED', parts.join(' '));

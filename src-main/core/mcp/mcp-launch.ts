@@ -7,7 +7,10 @@
 import { homedir, userInfo } from 'node:os';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { EgressRules } from '../kernel/network/egress-proxy.js';
+import type { Logger } from '../base/logger.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
+import { attemptOutcome } from '../kernel/call-egress.js';
+import type { EgressOptions, EgressRules } from '../kernel/network/egress-proxy.js';
 import type { Sandbox } from '../kernel/sandbox/sandbox.js';
 import type { McpServerConfig, McpStdioTransport } from '../protocol/mcp-entities.js';
 import { resolveConfined, resolveUnconfined } from './command-path.js';
@@ -18,6 +21,8 @@ import { ProcessTransport } from './stdio-transport.js';
 export interface LaunchScope {
   workspace: string;
   home: string;
+  /** The conversation it serves; null for the process that lists its tools. */
+  conversationId: string | null;
 }
 
 export interface Launched {
@@ -34,6 +39,8 @@ export interface LaunchDeps {
   sandbox: Pick<Sandbox, 'confinedCommand'>;
   /** The login shell's PATH merged with the app's own (see command-path.ts). */
   searchPath: readonly string[];
+  /** What a confined server granted network may reach, and where its attempts are recorded. */
+  egress(server: string, rules: EgressRules, conversationId: string | null): EgressOptions;
 }
 
 /** A confined server granted network may reach any public host (through the egress proxy). */
@@ -64,6 +71,7 @@ function unconfinedEnv(searchPath: readonly string[]): Record<string, string> {
 }
 
 async function launchStdio(
+  name: string,
   transport: McpStdioTransport,
   secrets: McpSecrets,
   scope: LaunchScope,
@@ -83,7 +91,8 @@ async function launchStdio(
     cwd,
     env: unconfined ? { ...unconfinedEnv(deps.searchPath), ...secrets.env } : secrets.env,
     pathDirs: resolved.pathDirs,
-    network: transport.network && !unconfined ? SERVER_NETWORK : null,
+    network:
+      transport.network && !unconfined ? deps.egress(name, SERVER_NETWORK, scope.conversationId) : null,
     unsandboxed: unconfined,
   });
   const process = new ProcessTransport(command);
@@ -103,11 +112,39 @@ export async function launch(
   deps: LaunchDeps,
 ): Promise<Launched> {
   const { transport } = config;
-  if (transport.kind === 'stdio') return launchStdio(transport, secrets, scope, deps);
+  if (transport.kind === 'stdio') return launchStdio(config.name, transport, secrets, scope, deps);
   const http = new StreamableHTTPClientTransport(new URL(transport.url), {
     requestInit: { headers: secrets.headers },
   });
   return { transport: http, process: null, visible: [], readOnly: [], release: async () => undefined };
+}
+
+/**
+ * A granted server's connections through the egress proxy, each recorded in the audit log with
+ * its bytes (as a tool call's are), named after the server and its conversation.
+ */
+export function auditedEgress(audit: Pick<AuditLog, 'append'>, logger: Logger): LaunchDeps['egress'] {
+  return (server, rules, conversationId) => ({
+    rules,
+    onAttempt: (attempt) => {
+      void audit
+        .append({
+          actor: `mcp:${server}`,
+          kind: attempt.allowed ? 'network.connect' : 'network.refuse',
+          tool: `mcp:${server}`,
+          args: {
+            host: attempt.host,
+            port: attempt.port,
+            via: attempt.via,
+            method: attempt.method,
+            path: attempt.path,
+          },
+          outcome: attemptOutcome(attempt),
+          conversationId,
+        })
+        .catch((err: unknown) => logger.warn(`a network attempt of ${server} could not be audited`, err));
+    },
+  });
 }
 
 /** Where its calls run, as every view says it. */

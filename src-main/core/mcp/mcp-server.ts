@@ -269,7 +269,12 @@ export class McpServerRuntime {
     const home = await this.deps.homeFor(this.config.id);
     const workspace = conversationId === null ? home : await this.deps.workspaceFor(conversationId);
     const secrets = await this.deps.secrets.load(this.config);
-    const launched = await launch(this.config, secrets, { workspace, home }, this.deps.launch());
+    const launched = await launch(
+      this.config,
+      secrets,
+      { workspace, home, conversationId },
+      this.deps.launch(),
+    );
     const holder: { instance: Instance | null } = { instance: null };
     let connection: McpConnection;
     this.pending.add(launched);
@@ -374,6 +379,7 @@ export class McpServerRuntime {
       network: transport.kind === 'stdio' && transport.network,
       visible: launched?.visible ?? [],
       readOnly: launched?.readOnly ?? [],
+      command: transport.kind === 'stdio' ? transport.command : null,
     });
   }
 

@@ -9,6 +9,7 @@ import type { ToolSet } from 'ai';
 import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
 import type { Keychain } from '../identity/keychain.js';
+import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { Sandbox } from '../kernel/sandbox/sandbox.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type {
@@ -22,6 +23,7 @@ import type {
 import { mergePath, readLoginPath } from './command-path.js';
 import { gone, McpConfigs, splitInput } from './mcp-configs.js';
 import { planImport } from './mcp-import.js';
+import { auditedEgress, type LaunchDeps } from './mcp-launch.js';
 import { McpServerRuntime } from './mcp-server.js';
 import { MCP_FILE } from './mcp-store.js';
 import { mcpToolSet, type HostedKernel, type ToolContext } from './mcp-tools.js';
@@ -34,6 +36,8 @@ export interface McpServiceDeps {
   sandbox: Pick<Sandbox, 'confinedCommand' | 'prepareWorkspace'>;
   kernel: HostedKernel & { workspaceFor(conversationId: string): Promise<string> };
   keychain: Pick<Keychain, 'get' | 'getExpected' | 'set' | 'delete'>;
+  /** Where a granted server's network attempts are recorded. */
+  audit: Pick<AuditLog, 'append'>;
   bus: EventBus;
   logger: Logger;
   version: string;
@@ -68,7 +72,10 @@ export class McpService {
   private ops: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
+  private readonly egress: LaunchDeps['egress'];
+
   constructor(private readonly deps: McpServiceDeps) {
+    this.egress = auditedEgress(deps.audit, deps.logger);
     this.configs = new McpConfigs(deps.dataDir, deps.keychain);
   }
 
@@ -193,7 +200,7 @@ export class McpService {
 
   private runtime(config: McpServerConfig): McpServerRuntime {
     const runtime: McpServerRuntime = new McpServerRuntime(config, {
-      launch: () => ({ sandbox: this.deps.sandbox, searchPath: this.searchPath }),
+      launch: () => ({ sandbox: this.deps.sandbox, searchPath: this.searchPath, egress: this.egress }),
       secrets: this.configs.secrets,
       homeFor: homesIn(this.deps),
       workspaceFor: (conversationId) => this.deps.kernel.workspaceFor(conversationId),
@@ -216,6 +223,7 @@ export class McpService {
       version: this.deps.version,
       startTimeoutMs: this.deps.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
       searchPath: this.searchPath,
+      egress: this.egress,
     };
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from '../base/logger.js';
 import type { Sandbox } from '../kernel/sandbox/sandbox.js';
 import type { McpServer, McpServerConfig } from '../protocol/mcp-entities.js';
+import type { LaunchDeps } from './mcp-launch.js';
 import type { McpSecretStore } from './mcp-secrets.js';
 import { McpServerRuntime, type ServerDeps } from './mcp-server.js';
 
@@ -32,6 +33,7 @@ export interface OneShotDeps extends ServerHomes {
   version: string;
   startTimeoutMs: number;
   searchPath: readonly string[];
+  egress: LaunchDeps['egress'];
 }
 
 export async function startOnce(
@@ -43,7 +45,7 @@ export async function startOnce(
 ): Promise<{ server: McpServer; durationMs: number }> {
   const homeFor = homesIn(deps);
   const serverDeps: ServerDeps = {
-    launch: () => ({ sandbox: deps.sandbox, searchPath: deps.searchPath }),
+    launch: () => ({ sandbox: deps.sandbox, searchPath: deps.searchPath, egress: deps.egress }),
     secrets,
     homeFor,
     // Listing needs no conversation: a call would be a mistake here.

@@ -150,7 +150,7 @@ export function McpAddForm() {
               disabled={fields.unconfined}
               onChange={(e) => set({ network: e.target.checked })}
             />{' '}
-            Grant it network
+            Grant it network (only through Cell 0’s proxy: public hosts, every connection audited)
           </label>
           <label className="mcp-check">
             <input

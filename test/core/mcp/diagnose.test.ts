@@ -40,6 +40,25 @@ describe('what a confined server lacked', () => {
 });
 
 describe('describeFailure', () => {
+  it('tells a confined npx server without network why it hangs', () => {
+    const err = describeFailure({
+      ...base,
+      server: 'fs',
+      phase: 'start',
+      end: null,
+      stderr: '',
+      malformed: [],
+      overflowed: false,
+      timedOutMs: 30_000,
+      cause: new Error('timed out'),
+      confined: true,
+      command: 'npx',
+    });
+    expect(err.message).toBe(
+      'fs could not start: it did not answer within 30 s. npx downloads the server on first use, which needs network: grant this server network, or install the package where the sandbox sees it (under /usr, or a declared path) and run it directly.',
+    );
+  });
+
   it('puts how it ended, what it lacked and its last words in one message', () => {
     const err = describeFailure({
       ...base,
@@ -52,6 +71,7 @@ describe('describeFailure', () => {
       timedOutMs: null,
       cause: new Error('closed'),
       confined: true,
+      command: '/usr/bin/node',
     });
     expect(err.code).toBe('MCP_SERVER_FAILED');
     expect(err.message).toBe(

@@ -9,6 +9,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { silentLogger } from '../../../src-main/core/base/logger.js';
+import type { EgressAttempt, EgressRules } from '../../../src-main/core/kernel/network/egress-proxy.js';
 import { Sandbox } from '../../../src-main/core/kernel/sandbox/sandbox.js';
 import { mergePath } from '../../../src-main/core/mcp/command-path.js';
 import { McpServerRuntime } from '../../../src-main/core/mcp/mcp-server.js';
@@ -60,9 +61,13 @@ export interface Harness {
       headers?: Record<string, string>;
       startTimeoutMs?: number;
       onChange?: () => void;
+      /** What a server granted network may reach (default: what Cell 0 grants, any public host). */
+      egressRules?: EgressRules;
     },
   ): McpServerRuntime;
   workspaceFor(conversationId: string): Promise<string>;
+  /** Every connection a granted server tried through the egress proxy. */
+  attempts: EgressAttempt[];
   close(): Promise<void>;
 }
 
@@ -73,6 +78,7 @@ export async function harness(): Promise<Harness> {
   const base = await mkdtemp(join(process.getuid?.() === 0 ? '/var/tmp' : tmpdir(), 'cell0-mcp-test-'));
   await chmod(base, 0o711);
   const runtimes: McpServerRuntime[] = [];
+  const attempts: EgressAttempt[] = [];
   const workspaceFor = async (conversationId: string) => {
     const dir = join(base, 'workspaces', conversationId);
     await mkdir(join(base, 'workspaces'), { recursive: true, mode: 0o755 });
@@ -83,9 +89,17 @@ export async function harness(): Promise<Harness> {
     sandbox,
     base,
     workspaceFor,
+    attempts,
     runtime(cfg, options = {}) {
       const runtime = new McpServerRuntime(cfg, {
-        launch: () => ({ sandbox, searchPath: mergePath(null, process.env.PATH) }),
+        launch: () => ({
+          sandbox,
+          searchPath: mergePath(null, process.env.PATH),
+          egress: (_server, rules) => ({
+            rules: options.egressRules ?? rules,
+            onAttempt: (attempt) => attempts.push(attempt),
+          }),
+        }),
         secrets: { load: async () => ({ env: options.env ?? {}, headers: options.headers ?? {} }) },
         homeFor: async (id) => {
           const dir = join(base, 'homes', id);

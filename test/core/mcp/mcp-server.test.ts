@@ -1,4 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseHostPattern } from '../../../src-main/core/kernel/network/host-patterns.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCell0Error } from '../../../src-main/core/protocol/errors.js';
@@ -70,7 +73,15 @@ describe('a confined stdio server (server-everything)', () => {
     ) as Record<string, string>;
     expect(env.SERVER_TOKEN).toBe('token-for-the-server');
     expect(env.CELL0_TEST_HOST_SECRET).toBeUndefined();
-    expect(Object.keys(env).sort()).toEqual(['HOME', 'LANG', 'PATH', 'PWD', 'SERVER_TOKEN', 'TMPDIR']);
+    expect(Object.keys(env).sort()).toEqual([
+      'HOME',
+      'LANG',
+      'NODE_OPTIONS',
+      'PATH',
+      'PWD',
+      'SERVER_TOKEN',
+      'TMPDIR',
+    ]);
     expect(env.PATH).toBe('/usr/local/bin:/usr/bin:/bin');
     expect(env.HOME).toContain(join(h.base, 'homes'));
     delete process.env.CELL0_TEST_HOST_SECRET;
@@ -207,12 +218,38 @@ describe('what a confined server was not given', () => {
     );
   });
 
-  it('refuses network until the egress proxy serves long-lived servers, instead of sharing the host’s', async () => {
-    const runtime = h.runtime(config('net', stdio([PEER, 'well'], { network: true })));
-    await runtime.start();
-    expect(runtime.snapshot().state).toBe('failed');
-    expect(runtime.snapshot().error).toMatchObject({ code: 'SANDBOX_UNAVAILABLE' });
-    expect(runtime.snapshot().error?.message).toContain('egress proxy');
+  it('has no network at all unless granted; granted, only through the egress proxy, every attempt told', async () => {
+    const site = createServer((_req, res) => res.end('hello from the host'));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const { port } = site.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}/`;
+    try {
+      const closed = h.runtime(config('no-net', stdio([PEER, 'well'])));
+      await closed.start();
+      const refused = resultText(await closed.call('conv-nonet', 'get', { url }, { signal: never }));
+      expect(refused).toMatch(/^error E(CONNREFUSED|NETUNREACH)/);
+
+      // Cell 0's grant is any public host: the host's own loopback stays out of reach.
+      const publicOnly = h.runtime(config('net-public', stdio([PEER, 'well'], { network: true })));
+      await publicOnly.start();
+      const outside = resultText(await publicOnly.call('conv-pub', 'get', { url }, { signal: never }));
+      expect(outside).not.toContain('hello from the host');
+      // Told when it ends, which for a kept-alive connection may come after the answer.
+      await expect.poll(() => h.attempts.some((a) => a.port === port && !a.allowed)).toBe(true);
+
+      const exact = h.runtime(config('net-exact', stdio([PEER, 'well'], { network: true })), {
+        egressRules: { mode: 'enforce', anyPublic: false, hosts: [parseHostPattern(`127.0.0.1:${port}`)] },
+      });
+      await exact.start();
+      const allowed = resultText(await exact.call('conv-exact', 'get', { url }, { signal: never }));
+      expect(allowed).toBe('200 hello from the host');
+      await expect
+        .poll(() => h.attempts.find((a) => a.port === port && a.allowed))
+        .toMatchObject({ host: '127.0.0.1', via: 'http' });
+    } finally {
+      site.closeAllConnections();
+      await new Promise((resolve) => site.close(resolve));
+    }
   });
 
   it('runs unconfined only when the owner chose it, and says so', async () => {
@@ -256,7 +293,7 @@ describe('the owner’s switches', () => {
     await runtime.start();
     await runtime.reconfigure({ ...cfg, disabledTools: ['slow'] });
     expect(runtime.snapshot().tools.find((t) => t.name === 'slow')?.enabled).toBe(false);
-    expect(runtime.offered().map((t) => t.name)).toEqual(['echo']);
+    expect(runtime.offered().map((t) => t.name)).toEqual(['echo', 'get']);
   });
 
   it('a disabled server starts nothing and fails its calls with its state', async () => {

@@ -281,7 +281,7 @@ describe('the servers’ store', () => {
       transport: stdioInput('probe', [PEER, 'well']).transport,
     });
     expect(result).toMatchObject({ ok: true, serverInfo: { name: 'peer-well' } });
-    expect(result.tools.map((tool) => tool.name)).toEqual(['echo', 'slow']);
+    expect(result.tools.map((tool) => tool.name)).toEqual(['echo', 'slow', 'get']);
     expect((await t.call('mcp.list', {})).servers).toEqual([]);
 
     await added('once', [PEER, 'well']);

@@ -6,13 +6,14 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Cell0Error } from '../../protocol/errors.js';
-import type { EgressRules } from '../network/egress-proxy.js';
+import { EgressProxy, type EgressOptions } from '../network/egress-proxy.js';
 import type { Limits } from '../types.js';
 import { DEFAULT_LIMITS } from '../types.js';
 import { bwrapArgs, dropPrivilegesArgs } from './bwrap-args.js';
+import { relayArgv } from './egress-relay.js';
 import { SANDBOX_PATH, sandboxEnv } from './environment.js';
 import { prlimitArgs, processAllowance, resolveLimits } from './limits.js';
-import type { Probe } from './probe.js';
+import type { BubblewrapConfinement, Probe } from './probe.js';
 import { countProcessesOf } from './process-tree.js';
 import { checkWorkspace } from './workspace.js';
 
@@ -37,10 +38,10 @@ export interface ConfinedProcessSpec {
   /** More directories for PATH inside, after the sandbox's own (each must be visible). */
   pathDirs?: string[] | undefined;
   /**
-   * What the process may reach. null: no network at all. Confined network goes only through the
-   * kernel's egress proxy (never --share-net), which this file does not run yet: see networkSeam.
+   * What the process may reach, through the kernel's egress proxy (its own network namespace has
+   * nothing else, never the host's); null: no network at all.
    */
-  network: EgressRules | null;
+  network: EgressOptions | null;
   limits?: Partial<Limits> | undefined;
   /** The owner chose to run this process without the sandbox: limits and environment only. */
   unsandboxed?: boolean | undefined;
@@ -59,7 +60,7 @@ export interface ConfinedCommand {
    */
   fd3: string | null;
   sandboxed: boolean;
-  /** Frees what was set up for it (nothing yet; the egress proxy will be closed here). */
+  /** Frees what was set up for it: its egress proxy, once the process has ended. */
   release(): Promise<void>;
 }
 
@@ -73,17 +74,6 @@ export interface ConfinedCommand {
 export const LONG_LIVED_LIMITS: Partial<Limits> = { cpuSeconds: 3600, memoryBytes: 4 * 1024 ** 3 };
 /** The private /tmp lives in RAM, which RLIMIT_AS does not bound: capped apart from it. */
 const TMP_BYTES = 1024 ** 3;
-
-/** Where the egress proxy plugs in: until then a confined process granted network cannot start. */
-export function networkSeam(network: EgressRules | null): void {
-  if (network === null) return;
-  throw new Cell0Error(
-    'SANDBOX_UNAVAILABLE',
-    'This server was granted network, and a confined server reaches the network only through Cell 0’s ' +
-      'egress proxy, which is not connected to long-lived servers yet. Remove its network grant, or run ' +
-      'it unconfined (it then has your full network and files).',
-  );
-}
 
 /**
  * The tool sandbox's command line with more mounts and options. Mounts go in before the root is
@@ -145,11 +135,17 @@ function visible(spec: ConfinedProcessSpec, dir: string): boolean {
 }
 
 /** The command line of a confined long-lived process; see ConfinedProcessSpec. */
+export interface ConfinedHost {
+  /** The sandbox's own check of a writable place, every symlink followed; its real path. */
+  realWorkspace(dir: string): Promise<string>;
+  /** A new path for an egress proxy's socket, in a folder the sandbox user can reach. */
+  egressSocketPath(): Promise<string>;
+}
+
 export async function confinedCommand(
   spec: ConfinedProcessSpec,
   probe: Probe,
-  /** The sandbox's own check of a writable place, every symlink followed; its real path. */
-  realWorkspace: (dir: string) => Promise<string>,
+  host: ConfinedHost,
 ): Promise<ConfinedCommand> {
   if (spec.argv.length === 0 || !spec.argv[0]) {
     throw new Cell0Error('BAD_PARAMS', 'nothing to run: the command is empty');
@@ -164,6 +160,7 @@ export async function confinedCommand(
   const home = checkWorkspace(spec.home);
   const cwd = spec.cwd ?? workspace;
   const release = async () => undefined;
+  const { realWorkspace } = host;
 
   if (spec.unsandboxed) {
     const env: Record<string, string> = { ...sandboxEnv(workspace, false), HOME: home, ...spec.env };
@@ -194,25 +191,56 @@ export async function confinedCommand(
         : `${probe.status.detail}. Install bubblewrap, or run this server unconfined (your choice, shown as such).`,
     );
   }
-  networkSeam(spec.network);
   if (!visible(spec, cwd)) {
     throw new Cell0Error(
       'BAD_PARAMS',
       `the working directory ${cwd} is not visible inside the sandbox: choose the workspace or a declared path`,
     );
   }
+  if (spec.network && !confinement.socatPath) {
+    throw new Cell0Error(
+      'SANDBOX_UNAVAILABLE',
+      'This server was granted network, which a confined server reaches only through the kernel’s proxy, and that needs socat: install it (sudo apt install socat)',
+    );
+  }
+  const egress = spec.network ? await EgressProxy.open(spec.network, await host.egressSocketPath()) : null;
+  try {
+    return await bubblewrapCommand(
+      spec,
+      confinement,
+      limits,
+      { workspace, home, cwd, realWorkspace },
+      egress,
+    );
+  } catch (err) {
+    await egress?.close();
+    throw err;
+  }
+}
+
+async function bubblewrapCommand(
+  spec: ConfinedProcessSpec,
+  confinement: BubblewrapConfinement,
+  limits: Limits,
+  places: { workspace: string; home: string; cwd: string; realWorkspace: ConfinedHost['realWorkspace'] },
+  egress: EgressProxy | null,
+): Promise<ConfinedCommand> {
+  const { workspace, home, cwd, realWorkspace } = places;
+  // socat, started first inside, relays the sandbox's 127.0.0.1:3128 to the proxy's socket.
+  const argv = egress ? relayArgv(confinement.socatPath!, spec.argv) : spec.argv;
 
   const { account } = confinement;
   const processes = confinement.perNamespaceNproc
     ? limits.processes
     : processAllowance(limits.processes, await countProcessesOf(account.uid));
   const base = bwrapArgs(
-    { argv: [...prlimitArgs(limits, processes), ...spec.argv], workspace, network: false },
+    { argv: [...prlimitArgs(limits, processes), ...argv], workspace, network: egress !== null },
     {
       passwdFile: confinement.passwdFile,
       groupFile: confinement.groupFile,
       rootEntries: confinement.rootEntries,
       workspaceSource: await realWorkspace(workspace),
+      egressSocket: egress?.address ?? null,
       tmpBytes: Math.min(limits.memoryBytes, TMP_BYTES),
       shmBytes: Math.min(limits.memoryBytes, 64 * 1024 * 1024),
     },
@@ -234,7 +262,9 @@ export async function confinedCommand(
     cwd: '/',
     fd3: nulJoined(secret),
     sandboxed: true,
-    release,
+    release: async () => {
+      await egress?.close();
+    },
   };
   return confinement.setprivPath
     ? {

@@ -115,7 +115,11 @@ export class Sandbox {
 
   /** The command line of a long-lived confined process (an MCP server); see confined-process.ts. */
   async confinedCommand(spec: ConfinedProcessSpec): Promise<ConfinedCommand> {
-    return confinedCommand(spec, await this.probe(), (dir) => this.realWorkspace(dir));
+    return confinedCommand(spec, await this.probe(), {
+      realWorkspace: (dir) => this.realWorkspace(dir),
+      egressSocketPath: async () =>
+        join(await this.runtime(), `egress-${randomBytes(6).toString('hex')}.sock`),
+    });
   }
 
   async run(spec: RunSpec, options: RunOptions = {}): Promise<RunResult> {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,11 +82,21 @@ describe('Sandbox.confinedCommand', () => {
     expect(args).toContain(`--as=${4 * 1024 ** 3}`);
   });
 
-  it('refuses network until the egress proxy is wired for it, rather than sharing the host’s', async () => {
-    const err = await sandbox
-      .confinedCommand({ ...spec(), network: { mode: 'enforce', anyPublic: true, hosts: [] } })
-      .catch((e: unknown) => e);
-    expect(isCell0Error(err) && err.code).toBe('SANDBOX_UNAVAILABLE');
+  it('granted network, gets the egress proxy alone: its socket bound in, the relay and the proxy variables', async () => {
+    const command = await sandbox.confinedCommand({
+      ...spec(),
+      network: { rules: { mode: 'enforce', anyPublic: true, hosts: [] }, onAttempt: () => undefined },
+    });
+    const args = command.args.join(' ');
+    expect(args).toMatch(/--ro-bind \S+egress-[0-9a-f]+\.sock \/run\/cell0\/egress\.sock/);
+    expect(args).toContain('--setenv https_proxy http://127.0.0.1:3128');
+    expect(args).toContain('cell0-net node server.js');
+    expect(args).toContain('--unshare-all');
+    expect(args).not.toContain('--share-net');
+    const socket = /--ro-bind (\S+egress-[0-9a-f]+\.sock)/.exec(args)![1]!;
+    expect(existsSync(socket)).toBe(true);
+    await command.release();
+    expect(existsSync(socket)).toBe(false);
   });
 
   it('refuses a working directory the sandbox does not show', async () => {
