@@ -58,3 +58,16 @@ export function parsePaths(text: string): { path: string; write: boolean }[] {
       return { path: match ? match[1]! : line, write: match?.[2] === 'rw' };
     });
 }
+
+/** `Name: value` lines (blank lines skipped), as HTTP headers are written. */
+export function parseHeaders(text: string): { values: Record<string, string> } | { error: string } {
+  const values: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    const at = line.indexOf(':');
+    if (at <= 0) return { error: `“${line}” is not Name: value` };
+    values[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return { values };
+}

@@ -70,6 +70,11 @@ test('Settings → MCP servers: test, add by command, see the tools and schemas,
   await expect(pasted.getByTestId('mcp-error')).toContainText(
     `It reached for ${EVERYTHING}, which the sandbox does not show`,
   );
+  // Given what it asked for, it starts.
+  await pasted.getByTestId('mcp-access').locator('summary').click();
+  await pasted.getByTestId('mcp-access-paths').fill(NODE_MODULES);
+  await pasted.getByTestId('mcp-access-save').click();
+  await expect(pasted).toHaveAttribute('data-state', 'ready');
 
   // Removing asks first, then the row goes.
   await needy.getByTestId('mcp-remove').click();

@@ -182,6 +182,17 @@ export function McpAddForm() {
             />
           </div>
           <div className="field">
+            <label htmlFor={`${id}-headers`}>Headers (optional; Name: value, one per line)</label>
+            <textarea
+              id={`${id}-headers`}
+              data-testid="mcp-headers"
+              className="mono"
+              rows={2}
+              value={fields.headers}
+              onChange={(e) => set({ headers: e.target.value })}
+            />
+          </div>
+          <div className="field">
             <label htmlFor={`${id}-token`}>Bearer token (optional)</label>
             <input
               id={`${id}-token`}
@@ -191,7 +202,9 @@ export function McpAddForm() {
               value={fields.token}
               onChange={(e) => set({ token: e.target.value })}
             />
-            <p className="field-help">Kept in the system keychain. OAuth sign-in is not supported yet.</p>
+            <p className="field-help">
+              Headers and token are kept in the system keychain. OAuth sign-in is not supported yet.
+            </p>
           </div>
         </>
       )}

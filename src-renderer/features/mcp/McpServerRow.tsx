@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
 import { plural } from '../../lib/plural.js';
 import { useMcp } from '../../stores/mcp.js';
+import { McpAccessEditor } from './McpAccessEditor.js';
 import { McpToolList } from './McpToolList.js';
 
 const STATE_WORDS: Record<McpServer['state'], string> = {
@@ -143,6 +144,7 @@ export function McpServerRow({ server }: { server: McpServer }) {
           <pre>{server.stderrTail}</pre>
         </details>
       )}
+      {transport.kind === 'stdio' && <McpAccessEditor server={server} transport={transport} />}
       <McpToolList server={server} onError={setError} />
       {(server.resources.length > 0 || server.prompts.length > 0) && (
         <details className="mcp-extras">

@@ -1,5 +1,5 @@
 import type { McpServerInput } from '../../../src-main/core/protocol/index.js';
-import { parseAssignments, parsePaths, splitCommandLine } from '../../lib/command-line.js';
+import { parseAssignments, parseHeaders, parsePaths, splitCommandLine } from '../../lib/command-line.js';
 
 export type Mode = 'command' | 'url' | 'json';
 
@@ -11,6 +11,7 @@ export interface Fields {
   network: boolean;
   unconfined: boolean;
   url: string;
+  headers: string;
   token: string;
 }
 
@@ -22,6 +23,7 @@ export const EMPTY: Fields = {
   network: false,
   unconfined: false,
   url: '',
+  headers: '',
   token: '',
 };
 
@@ -30,10 +32,17 @@ export function inputFrom(mode: 'command' | 'url', f: Fields): McpServerInput | 
   if (!f.name.trim()) return 'Give the server a name.';
   if (mode === 'url') {
     if (!f.url.trim()) return 'Give the server’s URL.';
+    const headers = parseHeaders(f.headers);
+    if ('error' in headers) return `Headers: ${headers.error}.`;
     return {
       name: f.name.trim(),
       enabled: true,
-      transport: { kind: 'http', url: f.url.trim(), headers: {}, bearerToken: f.token.trim() || null },
+      transport: {
+        kind: 'http',
+        url: f.url.trim(),
+        headers: headers.values,
+        bearerToken: f.token.trim() || null,
+      },
     };
   }
   const split = splitCommandLine(f.commandLine);

@@ -28,11 +28,27 @@ describe('the Add server form', () => {
   });
 
   it('makes a remote server of a URL and a bearer token', () => {
-    expect(inputFrom('url', { ...EMPTY, name: 'r', url: 'https://x.example/mcp', token: 't0k' })).toEqual({
+    expect(
+      inputFrom('url', {
+        ...EMPTY,
+        name: 'r',
+        url: 'https://x.example/mcp',
+        headers: 'X-Team: blue\n',
+        token: 't0k',
+      }),
+    ).toEqual({
       name: 'r',
       enabled: true,
-      transport: { kind: 'http', url: 'https://x.example/mcp', headers: {}, bearerToken: 't0k' },
+      transport: {
+        kind: 'http',
+        url: 'https://x.example/mcp',
+        headers: { 'X-Team': 'blue' },
+        bearerToken: 't0k',
+      },
     });
+    expect(inputFrom('url', { ...EMPTY, name: 'r', url: 'https://x', headers: 'nocolon' })).toBe(
+      'Headers: “nocolon” is not Name: value.',
+    );
   });
 
   it('says what is missing', () => {
