@@ -22,6 +22,7 @@ import { Kernel, defaultWorkspaceRoot } from '../src-main/core/kernel/kernel.js'
 import { PermissionEngine } from '../src-main/core/kernel/permissions/permission-engine.js';
 import { Sandbox } from '../src-main/core/kernel/sandbox/sandbox.js';
 import { McpService } from '../src-main/core/mcp/mcp-service.js';
+import { ProcessTransport } from '../src-main/core/mcp/stdio-transport.js';
 import type { McpServer, McpServerInput, PermissionRequest } from '../src-main/core/protocol/index.js';
 import { StorageService } from '../src-main/core/storage/storage-service.js';
 
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   });
   const conversations = new ConversationStore(storage.db);
   const direct = new Client({ name: 'bench-direct', version: '1' });
+  const confinedDirect = new Client({ name: 'bench-confined', version: '1' });
   try {
     await storage.start();
     await identity.start();
@@ -165,6 +167,24 @@ async function main(): Promise<void> {
       const result = await direct.callTool({ name: 'echo', arguments: { message: 'ping' } });
       if (!JSON.stringify(result.content).includes('Echo: ping')) throw new Error('unexpected direct answer');
     };
+    // ...and the same server confined, called with the SDK's client over Cell 0's transport: the
+    // sandbox's share of the difference (after start, only pipes), the rest being the law's.
+    const home = join(workspaceRoot, 'bench-confined');
+    await sandbox.prepareWorkspace(home);
+    const command = await sandbox.confinedCommand({
+      argv: ['node', EVERYTHING, 'stdio'],
+      workspace: home,
+      home,
+      paths: [{ path: NODE_MODULES, write: false }],
+      env: {},
+      network: null,
+    });
+    await confinedDirect.connect(new ProcessTransport(command));
+    const confinedStraight = async () => {
+      const result = await confinedDirect.callTool({ name: 'echo', arguments: { message: 'ping' } });
+      if (!JSON.stringify(result.content).includes('Echo: ping'))
+        throw new Error('unexpected confined answer');
+    };
     const time = async (runs: number, once: () => Promise<void>) => {
       const samples: number[] = [];
       for (let i = 0; i < runs; i++) {
@@ -176,10 +196,14 @@ async function main(): Promise<void> {
     };
     await time(WARMUP, viaCell0);
     await time(WARMUP, straight);
+    await time(WARMUP, confinedStraight);
+    // Interleaved halves, so drift in machine load touches every side alike.
     const governed = [...(await time(CALLS / 2, viaCell0))];
     const plain = [...(await time(CALLS / 2, straight))];
+    const confined = [...(await time(CALLS / 2, confinedStraight))];
     governed.push(...(await time(CALLS / 2, viaCell0)));
     plain.push(...(await time(CALLS / 2, straight)));
+    confined.push(...(await time(CALLS / 2, confinedStraight)));
     unsubscribe();
 
     const figures = {
@@ -189,6 +213,7 @@ async function main(): Promise<void> {
       call_p90_ms: round(p90(governed)),
       direct_call_ms: round(median(plain)),
       direct_call_p90_ms: round(p90(plain)),
+      confined_direct_call_ms: round(median(confined)),
       call_overhead_ms: round(median(governed) - median(plain)),
     };
     process.stdout.write(
@@ -199,11 +224,16 @@ async function main(): Promise<void> {
         `median ${figures.call_ms} ms, p90 ${figures.call_p90_ms} ms\n` +
         `echo straight to the server with the SDK (N=${plain.length}): ` +
         `median ${figures.direct_call_ms} ms, p90 ${figures.direct_call_p90_ms} ms\n` +
-        `added per call: ${figures.call_overhead_ms} ms\n` +
+        `echo to the same server confined, SDK client, no law (N=${confined.length}): ` +
+        `median ${figures.confined_direct_call_ms} ms\n` +
+        `added per call: ${figures.call_overhead_ms} ms (the sandbox's share: ` +
+        `${round(median(confined) - median(plain))} ms; the rest is the permission engine, two signed ` +
+        `audit records and the tool-call record)\n` +
         `${JSON.stringify(figures)}\n`,
     );
   } finally {
     await direct.close().catch(() => undefined);
+    await confinedDirect.close().catch(() => undefined);
     await mcp.stop();
     await kernel.stop();
     await permissions.stop();
