@@ -317,6 +317,8 @@ export function createCore(options: CoreOptions): Core {
       stop: () => mesh.stop(),
       // After what it serves; its node itself starts in the background of this start.
       background: { label: 'mesh' },
+    },
+    {
       name: 'mcp',
       start: () => mcp.start(),
       stop: () => mcp.stop(),

@@ -201,7 +201,7 @@ function PendingCard({ request }: { request: PermissionRequest }) {
             <dt>Through</dt>
             <dd>the kernel’s proxy, for the rest of this call only if you allow it once</dd>
           </div>
-        {request.workspace === null && mcpToolParts(request.tool) ? (
+        ) : request.workspace === null && mcpToolParts(request.tool) ? (
           <McpRunsFact server={mcpToolParts(request.tool)!.server} />
         ) : request.workspace === null ? (
           <div>
