@@ -165,9 +165,8 @@ function PendingCard({ request }: { request: PermissionRequest }) {
       <header className="permission-head">
         <ShieldQuestion size={16} aria-hidden className="permission-head-icon" />
         <h3 id={titleId}>
-          {connection ? 'Allow this connection?' : `Allow ${toolLabel(request.tool).toLowerCase()}?`}
+          {connection ? 'Allow this connection?' : `Allow ${toolInSentence(request.tool)}?`}
         </h3>
-        <h3 id={titleId}>Allow {toolInSentence(request.tool)}?</h3>
         <span className="permission-keys" id={keysId}>
           <kbd>Enter</kbd> allow once · <kbd>Esc</kbd> deny
         </span>
@@ -355,11 +354,8 @@ function AlwaysAllowEditor({
   return (
     <div className="permission-always">
       <label htmlFor={inputId}>
-        {hostPattern
-          ? 'Always allow connections to'
-          : `Always allow ${toolLabel(tool).toLowerCase()} calls matching`}
+        {hostPattern ? 'Always allow connections to' : `Always allow ${toolInSentence(tool)} calls matching`}
       </label>
-      <label htmlFor={inputId}>Always allow {toolInSentence(tool)} calls matching</label>
       <input
         ref={inputRef}
         id={inputId}
