@@ -1,6 +1,13 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { chmod, rm } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  connect,
+  createServer,
+  type AddressInfo,
+  type Server,
+  type Socket,
+  type TcpNetConnectOpts,
+} from 'node:net';
 import { isIpLiteral, isPublicAddress, addressRange } from './addresses.js';
 import { formatTarget, isExactGrant, matchesHost, normaliseHost, type HostPattern } from './host-patterns.js';
 import { SocketReader } from './socket-reader.js';
@@ -50,6 +57,8 @@ export interface EgressOptions {
 type Decision =
   { ok: true; addresses: string[]; reason: string } | { ok: false; reason: string; status: number };
 
+const RELAY_BUFFER = 1024 * 1024;
+
 const systemLookup = (host: string) => dnsLookup(host, { all: true, verbatim: true });
 
 /**
@@ -72,7 +81,8 @@ export class EgressProxy {
     private readonly socketPath: string | null,
   ) {
     this.granted = [...options.rules.hosts];
-    this.server = createServer((client) => this.accept(client));
+    // Large socket buffers: a relay in user space moves far more per event-loop turn with them.
+    this.server = createServer({ highWaterMark: RELAY_BUFFER }, (client) => this.accept(client));
   }
 
   /** Listens on a Unix socket (bound into the sandbox) or, without a path, on a TCP port of 127.0.0.1. */
@@ -285,7 +295,12 @@ export class EgressProxy {
     const attempt = (i: number): Promise<Socket | null> => {
       if (i >= addresses.length || this.closed) return Promise.resolve(null);
       return new Promise((resolve) => {
-        const upstream = connect({ host: addresses[i]!, port });
+        // highWaterMark on a connect is Node's (since 20.1), not yet in its type definitions.
+        const upstream = connect({
+          host: addresses[i]!,
+          port,
+          highWaterMark: RELAY_BUFFER,
+        } as TcpNetConnectOpts);
         const fail = () => {
           upstream.destroy();
           resolve(attempt(i + 1));
