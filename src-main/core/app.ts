@@ -1,6 +1,7 @@
 import type { ToolSet } from 'ai';
 import { AgentsMonitor } from './agents/agents-monitor.js';
 import { memoryModels } from './agents/memory-models.js';
+import { LocalModels, type LocalModelsOptions } from './agents/local/local-models.js';
 import { MemoryService, type MemoryServiceTiming } from './memory/memory-service.js';
 import { HybridRetrieval } from './memory/retrieval/hybrid-retrieval.js';
 import { ChatService, type Budget } from './agents/chat-service.js';
@@ -44,6 +45,12 @@ export interface CoreOptions {
   memory?: MemoryServiceTiming;
   /** Default swarm budget (tests shrink it). */
   swarmBudget?: Partial<SwarmBudget>;
+  /**
+   * Models on this computer: a catalog file in place of the built-in one (default
+   * CELL0_MODEL_CATALOG), the runtime's GPU use (CELL0_LOCAL_GPU=0 keeps to the CPU), its idle
+   * time and context cap; tests shrink them.
+   */
+  localModels?: Pick<LocalModelsOptions, 'catalogFile' | 'runtime' | 'progressEveryMs' | 'maxModelBytes'>;
 }
 
 export interface Service {
@@ -74,8 +81,21 @@ export function createCore(options: CoreOptions): Core {
   const settings = new SettingsStore(options.dataDir);
   const keychain = new Keychain(options.keychainService);
   const conversations = new ConversationStore(storage.db);
-  const providers = new ProviderRegistry(settings, keychain, {
+  const catalogFile = options.localModels?.catalogFile ?? process.env.CELL0_MODEL_CATALOG;
+  const localModels: LocalModels = new LocalModels({
+    dataDir: options.dataDir,
+    ...options.localModels,
+    ...(catalogFile ? { catalogFile } : {}),
+    runtime: { gpu: process.env.CELL0_LOCAL_GPU !== '0', ...options.localModels?.runtime },
+    logger,
+    onChange: (model) => bus.emit('localModel.updated', { model }),
+    onRemoved: (name) => bus.emit('localModel.removed', { name }),
+    // A chat model became ready or went: the provider list the window shows changes with it.
+    onReadyChanged: () => bus.emit('settings.updated', { settings: providers.snapshot() }),
+  });
+  const providers: ProviderRegistry = new ProviderRegistry(settings, keychain, {
     ...(options.localServers ? { localServers: options.localServers } : {}),
+    local: localModels,
   });
   const identity = new IdentityService({ keychain, db: storage.db, bus, logger });
   const audit = new AuditLog({ db: storage.db, identity, bus });
@@ -97,7 +117,7 @@ export function createCore(options: CoreOptions): Core {
     db: storage.db,
     bus,
     retrieval,
-    models: memoryModels(providers),
+    models: memoryModels(providers, localModels),
     conversations,
     settings,
     audit,
@@ -150,6 +170,7 @@ export function createCore(options: CoreOptions): Core {
       },
       stop: () => settings.stop(),
     },
+    { name: 'local-models', start: () => localModels.start(), stop: () => localModels.stop() },
     { name: 'identity', start: () => identity.start(), stop: () => identity.stop() },
     { name: 'audit', start: () => audit.start(), stop: () => audit.stop() },
     { name: 'permissions', start: () => permissions.start(), stop: () => permissions.stop() },
@@ -177,6 +198,7 @@ export function createCore(options: CoreOptions): Core {
       monitor,
       memory,
       swarms,
+      localModels,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -1,6 +1,8 @@
 import { agentsHandlers } from './agents/agents-handlers.js';
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
+import { localModelHandlers } from './agents/local/local-model-handlers.js';
+import type { LocalModels } from './agents/local/local-models.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
 import type { EventBus } from './base/event-bus.js';
@@ -36,6 +38,7 @@ export interface HandlerDeps {
   monitor: AgentsMonitor;
   memory: MemoryService;
   swarms: SwarmService;
+  localModels: LocalModels;
 }
 
 /**
@@ -60,7 +63,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       bus,
       conversations,
       chat,
-      requireProvider: (id) => void providers.require(id),
+      requireProvider: (id) => providers.requireAny(id),
     }),
     ...providerHandlers({ providers, bus }),
     ...identityHandlers({ identity }),
@@ -76,5 +79,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }),
     ...memoryHandlers({ memory: deps.memory }),
     ...swarmHandlers({ swarms: deps.swarms }),
+    ...localModelHandlers({ localModels: deps.localModels }),
   };
 }

@@ -37,7 +37,14 @@ let frameId = 0;
 export async function startTestCore(
   options: Pick<
     CoreOptions,
-    'flushIntervalMs' | 'localServers' | 'retryBaseMs' | 'tools' | 'budget' | 'bwrapPath' | 'swarmBudget'
+    | 'flushIntervalMs'
+    | 'localServers'
+    | 'retryBaseMs'
+    | 'tools'
+    | 'budget'
+    | 'bwrapPath'
+    | 'swarmBudget'
+    | 'localModels'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -62,6 +69,7 @@ export async function startTestCore(
       ...(options.budget ? { budget: options.budget } : {}),
       ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
       ...(options.swarmBudget ? { swarmBudget: options.swarmBudget } : {}),
+      ...(options.localModels ? { localModels: options.localModels } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

@@ -155,9 +155,20 @@ export class MemoryService {
 
   tools(ctx: MemoryToolContext): ToolSet {
     return memoryTools(
-      { store: this.store, retrieval: this.deps.retrieval, audit: this.deps.audit, now: this.now },
+      {
+        store: this.store,
+        retrieval: this.deps.retrieval,
+        audit: this.deps.audit,
+        now: this.now,
+        byMeaning: this.searchesByMeaning(),
+      },
       ctx,
     );
+  }
+
+  /** Whether a real embedding model (a provider's or this computer's) answers searches, not the hashed one. */
+  searchesByMeaning(): boolean {
+    return !this.embedding().activeId.startsWith('hash-');
   }
 
   search(query: string, limit?: number): Promise<SearchHit[]> {

@@ -14,6 +14,7 @@ import {
   permissionRuleSchema,
   toolCallSchema,
 } from './kernel-entities.js';
+import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import {
   daemonStatusSchema,
@@ -83,6 +84,7 @@ export const events = {
     permissionRequestId: z.string().nullable(),
   }),
   ...swarmEvents,
+  ...localModelEvents,
 } as const;
 
 export type Events = typeof events;

@@ -8,3 +8,5 @@ export * from './kernel-entities.js';
 export * from './memory-entities.js';
 export * from './swarm-entities.js';
 export * from './swarm-methods.js';
+export * from './local-model-entities.js';
+export * from './local-model-methods.js';

@@ -33,6 +33,7 @@ import {
   searchHitSchema,
   usedMemorySchema,
 } from './memory-entities.js';
+import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 
 const id = z.string().min(1).max(64);
@@ -331,6 +332,7 @@ export const methods = {
     result: daemonStatusSchema,
   },
   ...swarmMethods,
+  ...localModelMethods,
 } as const;
 
 export type Methods = typeof methods;

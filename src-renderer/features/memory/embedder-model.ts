@@ -35,6 +35,7 @@ export function choiceFrom(source: string, model: string): EmbedderChoice | null
 
 export function sameChoice(a: EmbedderChoice, b: EmbedderChoice): boolean {
   if (a.kind === 'built-in' || b.kind === 'built-in') return a.kind === b.kind;
+  if (a.kind === 'local' || b.kind === 'local') return a.kind === b.kind && a.model === b.model;
   return a.providerId === b.providerId && a.model === b.model;
 }
 

@@ -22,7 +22,8 @@ export interface ProviderFormValues {
 }
 
 export function initialValues(provider: Provider | null, appHasDefault = true): ProviderFormValues {
-  const kind = provider?.kind ?? 'openai-compatible';
+  // The local provider (models on this computer) is never edited in this form.
+  const kind = provider && provider.kind !== 'local' ? provider.kind : 'openai-compatible';
   return {
     kind,
     name: provider?.name ?? '',
