@@ -1,9 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { statfs, truncate } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, statfs, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Cell0Error } from '../../protocol/errors.js';
 import type { DownloadProgress } from '../../protocol/local-model-entities.js';
 import { formatBytes } from './bytes.js';
@@ -127,25 +125,28 @@ export async function download(spec: DownloadSpec): Promise<{ totalBytes: number
   if (!response.body) throw failed(`${hostOf(spec.url)} sent no data.`);
 
   const meter = new ProgressMeter(startAt, total, spec.onProgress, spec.progressEveryMs ?? 250);
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      meter.add(chunk.length);
-      done(null, chunk);
-    },
-  });
+  // Each chunk is written (and awaited) before the next is read: whatever arrived before a cut,
+  // a pause or a crash is on disk, so a resume asks for exactly the bytes that are missing.
+  const file = await open(spec.partPath, startAt > 0 ? 'a' : 'w');
+  const reader = response.body.getReader();
   try {
-    await pipeline(
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-      counter,
-      createWriteStream(spec.partPath, { flags: startAt > 0 ? 'a' : 'w' }),
-      { signal: spec.signal },
-    );
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await file.write(value);
+      meter.add(value.length);
+    }
   } catch (err) {
     if (spec.signal.aborted) throw spec.signal.reason;
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new Cell0Error('LOCAL_MODEL_DISK_FULL', 'The disk filled up during the download. Free some space and resume it.', { cause: err });
+      throw new Cell0Error('LOCAL_MODEL_DISK_FULL', 'The disk filled up during the download. Free some space and resume it.', {
+        cause: err,
+      });
     }
     throw failed(`The download from ${hostOf(spec.url)} was cut off. Resume it to continue where it stopped.`, err);
+  } finally {
+    reader.releaseLock();
+    await file.close();
   }
   meter.finish();
   const received = meter.received;
