@@ -12,6 +12,10 @@ Commands:
   sandbox run [--net] [--workspace DIR] -- CMD...
                    Run one command under the tool sandbox and its limits
   audit verify     Check the audit log's hash chain and signatures (exit 1 if broken)
+  models list|pull NAME|URL|remove NAME
+                   Models that run on this computer: the catalog, downloads, removal
+  ask [--model REF] [--conversation ID] [--no-tools] TEXT
+                   Ask the agent once; the reply streams to stdout
 
 Options:
   -h, --help       Show this help
@@ -23,7 +27,12 @@ Environment:
                    Keychain service name for secrets (default "Cell 0")
   CELL0_OLLAMA_URL Where to look for Ollama (default http://127.0.0.1:11434)
   CELL0_LMSTUDIO_URL
-                   Where to look for LM Studio (default http://127.0.0.1:1234/v1)`;
+                   Where to look for LM Studio (default http://127.0.0.1:1234/v1)
+  CELL0_MODEL_CATALOG
+                   A model catalog file in place of the built-in one
+  CELL0_LOCAL_GPU  0 keeps models on this computer to the CPU
+  CELL0_LOCAL_THREADS
+                   CPU threads a model on this computer uses (default: the physical cores)`;
 
 function fail(message: string): never {
   process.stderr.write(`cell0: ${message}\n`);
@@ -86,6 +95,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') return await serve(rest);
     if (command === 'sandbox') return await sandboxCommand(rest);
     if (command === 'audit') return await auditCommand(rest);
+    if (command === 'models') return await (await import('./cli/models-command.js')).modelsCommand(rest);
+    if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

@@ -47,8 +47,8 @@ export interface CoreOptions {
   swarmBudget?: Partial<SwarmBudget>;
   /**
    * Models on this computer: a catalog file in place of the built-in one (default
-   * CELL0_MODEL_CATALOG), the runtime's GPU use (CELL0_LOCAL_GPU=0 keeps to the CPU), its idle
-   * time and context cap; tests shrink them.
+   * CELL0_MODEL_CATALOG), the runtime's GPU use (CELL0_LOCAL_GPU=0 keeps to the CPU), its CPU
+   * threads (CELL0_LOCAL_THREADS), idle time and context cap; tests shrink them.
    */
   localModels?: Pick<LocalModelsOptions, 'catalogFile' | 'runtime' | 'progressEveryMs' | 'maxModelBytes'>;
 }
@@ -86,7 +86,11 @@ export function createCore(options: CoreOptions): Core {
     dataDir: options.dataDir,
     ...options.localModels,
     ...(catalogFile ? { catalogFile } : {}),
-    runtime: { gpu: process.env.CELL0_LOCAL_GPU !== '0', ...options.localModels?.runtime },
+    runtime: {
+      gpu: process.env.CELL0_LOCAL_GPU !== '0',
+      ...(Number(process.env.CELL0_LOCAL_THREADS) > 0 ? { threads: Number(process.env.CELL0_LOCAL_THREADS) } : {}),
+      ...options.localModels?.runtime,
+    },
     logger,
     onChange: (model) => bus.emit('localModel.updated', { model }),
     onRemoved: (name) => bus.emit('localModel.removed', { name }),

@@ -5,6 +5,7 @@ import { openConversation } from '../features/chat/open-conversation.js';
 import { navigateTo } from '../features/chat/navigate.js';
 import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
+import { localModelListeners, loadLocalModels } from '../features/local-models/actions.js';
 import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
 import { refetchSwarms, swarmListeners } from '../features/swarms/swarm-sync.js';
 import { loadAgentsStatus, loadKernelStatus, scheduleKernelStatus } from '../features/kernel/actions.js';
@@ -36,6 +37,7 @@ async function refetchAll(c: Client): Promise<void> {
     loadRules(),
     refetchMemory(),
     refetchSwarms(),
+    loadLocalModels(),
   ]);
   if (settings.status === 'fulfilled') useSettings.getState().setSnapshot(settings.value);
   else console.warn('cell0: could not load settings', settings.reason);
@@ -97,6 +99,7 @@ export function startSync(transport: Transport, c: Client): () => void {
     c.on('audit.appended', ({ record }) => useAudit.getState().appended(record)),
     ...memoryListeners(c),
     ...swarmListeners(c),
+    ...localModelListeners(c),
     c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
     c.on('ui.navigate', (target) => {
       navigateTo(target).catch((err: unknown) => console.warn('cell0: could not show that place', err));

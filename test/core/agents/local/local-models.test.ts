@@ -121,7 +121,7 @@ describe('LocalModels', () => {
 
   it('deletes a file whose SHA-256 differs from the published one and never offers it', async () => {
     const other = Buffer.from(catalog.entries.chat.bytes);
-    other[other.length - 1] ^= 0xff;
+    other[other.length - 1] = other[other.length - 1]! ^ 0xff;
     server.serve('/models/tiny-chat.gguf', { bytes: other });
     await models.pull({ name: 'tiny-chat' });
     const model = await models.settled('tiny-chat');
@@ -188,7 +188,7 @@ describe('LocalModels', () => {
     const path = models.store.modelPath('tiny-chat');
     expect(await models.readyPath('tiny-chat', 'chat')).toBe(path);
     const bytes = await readFile(path);
-    bytes[bytes.length - 10] ^= 0x55;
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0x55;
     await writeFile(path, bytes);
     await expect(models.readyPath('tiny-chat', 'chat')).rejects.toMatchObject({ code: 'LOCAL_MODEL_CHECKSUM_MISMATCH' });
     expect(await models.get('tiny-chat')).toMatchObject({ state: 'failed' });
