@@ -1,7 +1,8 @@
-import type { LocalServer } from '../../../src-main/core/protocol/index.js';
+import { LOCAL_PROVIDER_ID, type LocalServer } from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
 import { useUi } from '../../stores/ui.js';
-import { saveProvider, setOnboardingDone } from '../settings/actions.js';
+import { createConversation } from '../conversations/actions.js';
+import { saveProvider, setDefaultModel, setOnboardingDone } from '../settings/actions.js';
 import { toFinishParams, type OnboardingState } from './onboarding-model.js';
 
 /** Never throws: not finding a local server is an ordinary answer, and so is failing to look. */
@@ -32,6 +33,19 @@ export async function finishOnboarding(state: OnboardingState): Promise<void> {
 }
 
 export async function skipOnboarding(): Promise<void> {
+  closeToChat();
+  await setOnboardingDone(true).catch((err: unknown) =>
+    console.warn('cell0: could not mark setup done', err),
+  );
+}
+
+/**
+ * A model on this computer is ready: it becomes the default, setup is done, and the first chat
+ * opens with the composer focused.
+ */
+export async function finishWithLocalModel(name: string): Promise<void> {
+  await setDefaultModel({ providerId: LOCAL_PROVIDER_ID, model: name });
+  await createConversation();
   closeToChat();
   await setOnboardingDone(true).catch((err: unknown) =>
     console.warn('cell0: could not mark setup done', err),

@@ -1,6 +1,7 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
 import { useUi } from '../../stores/ui.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
+import { LocalModelsSection } from '../local-models/LocalModelsSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
 import { DesktopSection } from './DesktopSection.js';
@@ -38,6 +39,7 @@ export function SettingsView() {
       </header>
       <div className="settings-body">
         <ModelsSection />
+        <LocalModelsSection />
         <PermissionsSection />
         <MemorySettingsSection />
         <SwarmBudgetSection />
