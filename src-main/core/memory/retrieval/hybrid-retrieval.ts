@@ -119,6 +119,11 @@ export class HybridRetrieval implements Retrieval {
     this.active = newIndexSet(options.embedder ?? new HashEmbedder());
   }
 
+  /** Whether the vectors answering now come from an embedding model rather than the hashed one. */
+  private get byMeaning(): boolean {
+    return !(this.active.embedder instanceof HashEmbedder);
+  }
+
   /** The embedder answering queries now (the previous one while a swap is being indexed). */
   get embedderId(): string {
     return this.active.embedder.id;
@@ -391,7 +396,7 @@ export class HybridRetrieval implements Retrieval {
     scored.sort((a, b) => b.score - a.score);
     return scored
       .slice(0, k)
-      .map(({ memory, score, evidence }) => ({ memory, score, why: explain(evidence()) }));
+      .map(({ memory, score, evidence }) => ({ memory, score, why: explain(evidence(), this.byMeaning) }));
   }
 
   private async rankMessages(
@@ -456,7 +461,7 @@ export class HybridRetrieval implements Retrieval {
       const key = normalise(message.content).replace(/\s+/g, ' ').trim();
       if (seen.has(key)) continue;
       seen.add(key);
-      distinct.push({ ...message, why: explain(evidence()) });
+      distinct.push({ ...message, why: explain(evidence(), this.byMeaning) });
       if (distinct.length === k) break;
     }
     return distinct;
