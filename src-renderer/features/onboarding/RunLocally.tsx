@@ -1,11 +1,11 @@
 import { ArrowRight, HardDrive } from 'lucide-react';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { errorMessage } from '../../lib/client.js';
 import { formatBytes } from '../../lib/local-model-format.js';
 import { useLocalModels } from '../../stores/local-models.js';
-import { loadCatalog, pullModel } from '../local-models/actions.js';
+import { loadCatalog } from '../local-models/actions.js';
 import { DownloadStatus } from '../local-models/DownloadStatus.js';
-import { finishWithLocalModel } from './actions.js';
+import { runLocally } from './actions.js';
 
 const ACCELERATOR_WORDS = { cpu: 'the CPU', metal: 'Metal (the GPU)', cuda: 'CUDA (the GPU)', vulkan: 'Vulkan (the GPU)' } as const;
 
@@ -21,35 +21,21 @@ export function RunLocally() {
   const [pulling, setPulling] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const model = useLocalModels((s) => (pulling ? s.models[pulling] : undefined));
-  const finished = useRef(false);
   const ids = { title: useId(), pick: useId() };
 
   useEffect(() => {
     void loadCatalog().catch((err: unknown) => setError(errorMessage(err)));
   }, []);
 
-  useEffect(() => {
-    if (model?.state !== 'ready' || finished.current) return;
-    finished.current = true;
-    void finishWithLocalModel(model.name).catch((err: unknown) => {
-      finished.current = false;
-      setError(errorMessage(err));
-    });
-  }, [model]);
-
   const chat = (catalog ?? []).filter((e) => e.kind === 'chat');
   const picked = choice || machine?.recommendedChat || chat[0]?.name || '';
   const entry = chat.find((e) => e.name === picked);
 
-  async function start(): Promise<void> {
+  function start(): void {
     if (!picked) return;
     setError(null);
-    try {
-      const started = await pullModel({ name: picked });
-      setPulling(started.name);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+    setPulling(picked);
+    runLocally(picked).catch((err: unknown) => setError(errorMessage(err)));
   }
 
   return (
@@ -88,7 +74,7 @@ export function RunLocally() {
               </p>
             )}
           </div>
-          <button type="button" className="button button-primary" data-testid="onboarding-local-start" onClick={() => void start()}>
+          <button type="button" className="button button-primary" data-testid="onboarding-local-start" onClick={start}>
             Download and start
             <ArrowRight size={15} aria-hidden />
           </button>
