@@ -24,6 +24,7 @@ import {
   type RankedList,
 } from './fusion.js';
 import { HashEmbedder } from './hash-embedder.js';
+import { SpeakerNames, speakerFactor } from './conversation-context.js';
 import {
   MEMORY_COLUMNS,
   memoryFromRow,
@@ -111,11 +112,13 @@ export class HybridRetrieval implements Retrieval {
   private wake: (() => void) | null = null;
   /** Term statistics and BM25 over memories, in memory; loaded by start(), refreshed per query. */
   private terms: CorpusTerms;
+  private readonly speakers: SpeakerNames;
 
   constructor(options: { db: Database; logger: Logger; embedder?: Embedder }) {
     this.db = options.db;
     this.logger = options.logger;
     this.terms = new CorpusTerms(options.db);
+    this.speakers = new SpeakerNames(options.db);
     this.active = newIndexSet(options.embedder ?? new HashEmbedder());
   }
 
@@ -212,7 +215,9 @@ export class HybridRetrieval implements Retrieval {
     const depth = Math.max(MIN_DEPTH, k * 5);
     const intent = parseDateIntent(query, now);
     const words = queryWords(query);
-    const match = ftsQuery(query);
+    // A speaker's name is in every one of their turns: it says who, which speakerFactor weighs,
+    // not what, so the word search looks for the rest.
+    const match = ftsQuery(await this.speakers.withoutSpeakers(query, this.terms.message));
     const exclude = options.excludeConversationId ?? null;
     const set = this.active;
     const dated = hybrid && intent.range !== null;
@@ -435,6 +440,7 @@ export class HybridRetrieval implements Retrieval {
         if (closeness >= 0.5) dateMatch = isoDay(row.created_at);
       }
       if (intent.when && mentionsTime(row.content)) score *= WHEN_MENTION_FACTOR;
+      score *= speakerFactor(query, row.content, row.role);
       scored.push({
         message: {
           conversationId: row.conversation_id,
