@@ -42,7 +42,11 @@ const PROMPT =
 
 async function main(): Promise<void> {
   const threads = Number(argument('threads')) || undefined;
-  const runtime = new LocalRuntime({ gpu: process.env.CELL0_LOCAL_GPU !== '0', ...(threads ? { threads } : {}), maxContext: 4096 });
+  const runtime = new LocalRuntime({
+    gpu: process.env.CELL0_LOCAL_GPU !== '0',
+    ...(threads ? { threads } : {}),
+    maxContext: 4096,
+  });
   const temp = await mkdtemp(join(tmpdir(), 'cell0-bench-local-'));
   try {
     let modelPath = argument('model');
@@ -50,7 +54,11 @@ async function main(): Promise<void> {
     if (!modelPath) {
       const tiny = argument('tiny') !== undefined;
       log(`writing a generated model (${tiny ? 'tiny' : "Qwen2.5 0.5B's shapes, q8_0"})…`);
-      const written = await writeModel(temp, 'bench.gguf', tinyChatModel(tiny ? {} : { shape: HALF_B_SHAPE, name: 'Bench 0.5B shapes' }));
+      const written = await writeModel(
+        temp,
+        'bench.gguf',
+        tinyChatModel(tiny ? {} : { shape: HALF_B_SHAPE, name: 'Bench 0.5B shapes' }),
+      );
       modelPath = written.path;
       modelLabel = tiny ? 'generated tiny' : `generated 0.5B shapes (${Math.round(written.size / 1e6)} MB)`;
     }
@@ -59,28 +67,59 @@ async function main(): Promise<void> {
     log(`loaded in ${loaded.loadMs} ms, context ${loaded.contextSize}`);
 
     // A warm-up turn, then the measured one with a fresh prompt (nothing of it cached).
-    await runtime.generate(resolve(modelPath), { history: [{ type: 'user', text: 'Hi' }, { type: 'model', response: [] }], functions: null, settings: { maxTokens: 4 } }, {});
+    await runtime.generate(
+      resolve(modelPath),
+      {
+        history: [
+          { type: 'user', text: 'Hi' },
+          { type: 'model', response: [] },
+        ],
+        functions: null,
+        settings: { maxTokens: 4 },
+      },
+      {},
+    );
     const text = PROMPT.repeat(5);
     const result = await runtime.generate(
       resolve(modelPath),
-      { history: [{ type: 'user', text }, { type: 'model', response: [] }], functions: null, settings: { maxTokens: 64, temperature: 0 } },
+      {
+        history: [
+          { type: 'user', text },
+          { type: 'model', response: [] },
+        ],
+        functions: null,
+        settings: { maxTokens: 64, temperature: 0 },
+      },
       {},
     );
     const firstTokenMs = result.firstTokenMs ?? 0;
     const prefill = firstTokenMs > 0 ? result.inputTokens / (firstTokenMs / 1000) : 0;
     const decode = result.decodeMs > 0 ? (result.outputTokens - 1) / (result.decodeMs / 1000) : 0;
     console.log(`model: ${modelLabel}`);
-    console.log(`load: ${loaded.loadMs} ms · context ${loaded.contextSize} tokens (chosen from free memory, capped at 4096)`);
+    console.log(
+      `load: ${loaded.loadMs} ms · context ${loaded.contextSize} tokens (chosen from free memory, capped at 4096)`,
+    );
     console.log(`time to first token: ${firstTokenMs} ms for a ${result.inputTokens}-token prompt`);
-    console.log(`prefill: ${round(prefill)} tokens/s · decode: ${round(decode)} tokens/s (${result.outputTokens} tokens)`);
+    console.log(
+      `prefill: ${round(prefill)} tokens/s · decode: ${round(decode)} tokens/s (${result.outputTokens} tokens)`,
+    );
 
-    let recall: { embedder: string; hybridR5: number; hybridR10: number; bm25R10: number; questions: number } | null = null;
+    let recall: {
+      embedder: string;
+      hybridR5: number;
+      hybridR10: number;
+      bm25R10: number;
+      questions: number;
+    } | null = null;
     const embedderFile = argument('embedder');
     if (embedderFile) {
       const path = resolve(embedderFile);
       const dataset = argument('dataset') || 'test/fixtures/locomo/mini.json';
       log(`memory recall with ${path} on ${dataset}…`);
-      const model = new LocalEmbeddingModel({ name: 'bench', supportsTools: false, resolvePath: async () => path }, runtime);
+      const model = new LocalEmbeddingModel(
+        { name: 'bench', supportsTools: false, resolvePath: async () => path },
+        runtime,
+      );
       const embedder = new ProviderEmbedder(model, 'local:bench', { maxRetries: 0 });
       const samples = parseLocomo(JSON.parse(await readFile(dataset, 'utf8')));
       const report = await evaluateLocomo(samples, {
@@ -98,8 +137,16 @@ async function main(): Promise<void> {
       process.stderr.write('\n');
       const hybrid = report.modes.hybrid.overall;
       const bm25 = report.modes.bm25.overall;
-      console.log(`memory recall (${hybrid.questions} questions): hybrid with this embedder R@5 ${hybrid.r5.toFixed(3)} R@10 ${hybrid.r10.toFixed(3)} · BM25 alone R@10 ${bm25.r10.toFixed(3)}`);
-      recall = { embedder: path, hybridR5: round(hybrid.r5, 3), hybridR10: round(hybrid.r10, 3), bm25R10: round(bm25.r10, 3), questions: hybrid.questions };
+      console.log(
+        `memory recall (${hybrid.questions} questions): hybrid with this embedder R@5 ${hybrid.r5.toFixed(3)} R@10 ${hybrid.r10.toFixed(3)} · BM25 alone R@10 ${bm25.r10.toFixed(3)}`,
+      );
+      recall = {
+        embedder: path,
+        hybridR5: round(hybrid.r5, 3),
+        hybridR10: round(hybrid.r10, 3),
+        bm25R10: round(bm25.r10, 3),
+        questions: hybrid.questions,
+      };
     }
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(`peak RSS: ${peakRssMb} MB`);

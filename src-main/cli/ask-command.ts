@@ -49,7 +49,11 @@ export async function askCommand(args: string[]): Promise<void> {
   try {
     parsed = parseArgs({
       args,
-      options: { model: { type: 'string' }, conversation: { type: 'string' }, 'no-tools': { type: 'boolean' } },
+      options: {
+        model: { type: 'string' },
+        conversation: { type: 'string' },
+        'no-tools': { type: 'boolean' },
+      },
       allowPositionals: true,
     });
   } catch (err) {
@@ -82,9 +86,17 @@ export async function askCommand(args: string[]): Promise<void> {
   }
 }
 
-async function ask(core: Core, text: string, modelRef: ModelRef | null, conversationId?: string): Promise<number> {
+async function ask(
+  core: Core,
+  text: string,
+  modelRef: ModelRef | null,
+  conversationId?: string,
+): Promise<number> {
   let id = 0;
-  const call = async <M extends MethodName>(method: M, params?: MethodParams<M>): Promise<MethodResult<M>> => {
+  const call = async <M extends MethodName>(
+    method: M,
+    params?: MethodParams<M>,
+  ): Promise<MethodResult<M>> => {
     const res = await core.router.handle(JSON.stringify({ type: 'req', id: String(++id), method, params }), {
       authenticated: true,
       peer: 'cli',
@@ -99,7 +111,9 @@ async function ask(core: Core, text: string, modelRef: ModelRef | null, conversa
   if (modelRef?.providerId === LOCAL_PROVIDER_ID) {
     const info = (await call('localModels.list')).models.find((m) => m.name === modelRef.model);
     if (info?.supportsTools === false) {
-      process.stderr.write(`cell0 ask: tools are off for ${modelRef.model}: its chat template has no function calling.\n`);
+      process.stderr.write(
+        `cell0 ask: tools are off for ${modelRef.model}: its chat template has no function calling.\n`,
+      );
     }
   }
 
@@ -117,14 +131,20 @@ async function ask(core: Core, text: string, modelRef: ModelRef | null, conversa
       if (message.id === replyId && message.status !== 'streaming') resolveEnd(message);
     } else if (frame.event === 'permission.requested') {
       const { request } = frame.payload as EventPayload<'permission.requested'>;
-      process.stderr.write(`cell0 ask: denied ${request.tool} (no window to ask; allow it in the app to let it run)\n`);
+      process.stderr.write(
+        `cell0 ask: denied ${request.tool} (no window to ask; allow it in the app to let it run)\n`,
+      );
       void call('permissions.respond', { requestId: request.id, decision: 'deny' }).catch(() => undefined);
     }
   });
   const interrupt = () => void call('chat.stop', { conversationId: conversation.id }).catch(() => undefined);
   process.once('SIGINT', interrupt);
   try {
-    const sent = await call('chat.send', { conversationId: conversation.id, text, clientMessageId: randomUUID() });
+    const sent = await call('chat.send', {
+      conversationId: conversation.id,
+      text,
+      clientMessageId: randomUUID(),
+    });
     replyId = sent.assistantMessage.id;
     for (const delta of early.splice(0)) if (delta.messageId === replyId) process.stdout.write(delta.text);
     const message = await ended;

@@ -23,7 +23,9 @@ function usageError(message: string): void {
 }
 
 function fail(err: unknown): void {
-  process.stderr.write(`cell0 models: ${isCell0Error(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `cell0 models: ${isCell0Error(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exitCode = 1;
 }
 
@@ -92,11 +94,19 @@ function formatDuration(seconds: number): string {
 }
 
 async function pull(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { name: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { name: { type: 'string' } },
+    allowPositionals: true,
+  });
   const [target, extra] = positionals;
   if (!target) return usageError('pull needs a model name, a GGUF URL or a file');
   if (extra) return usageError(`unexpected argument "${extra}"`);
-  const isSource = /^https?:\/\//i.test(target) || /^file:\/\//i.test(target) || target.startsWith('/') || target.startsWith('.');
+  const isSource =
+    /^https?:\/\//i.test(target) ||
+    /^file:\/\//i.test(target) ||
+    target.startsWith('/') ||
+    target.startsWith('.');
   const tty = process.stderr.isTTY === true;
   let lastShare = -1;
   let name = '';
@@ -111,7 +121,9 @@ async function pull(args: string[]): Promise<void> {
         if (tty) process.stderr.write(`\r\x1b[2K${line}`);
         else {
           // Without a terminal, a line per tenth is enough for a log.
-          const share = m.progress.totalBytes ? Math.floor((m.progress.receivedBytes / m.progress.totalBytes) * 10) : 0;
+          const share = m.progress.totalBytes
+            ? Math.floor((m.progress.receivedBytes / m.progress.totalBytes) * 10)
+            : 0;
           if (share !== lastShare) process.stderr.write(`${line}\n`);
           lastShare = share;
         }

@@ -88,7 +88,9 @@ export function createCore(options: CoreOptions): Core {
     ...(catalogFile ? { catalogFile } : {}),
     runtime: {
       gpu: process.env.CELL0_LOCAL_GPU !== '0',
-      ...(Number(process.env.CELL0_LOCAL_THREADS) > 0 ? { threads: Number(process.env.CELL0_LOCAL_THREADS) } : {}),
+      ...(Number(process.env.CELL0_LOCAL_THREADS) > 0
+        ? { threads: Number(process.env.CELL0_LOCAL_THREADS) }
+        : {}),
       ...options.localModels?.runtime,
     },
     logger,

@@ -21,7 +21,11 @@ export function formatSeconds(seconds: number): string {
 
 /** "220 MB of 491 MB · 12 MB/s · 22 s left" (the parts that are known). */
 export function progressText(p: DownloadProgress): string {
-  const parts = [p.totalBytes ? `${formatBytes(p.receivedBytes)} of ${formatBytes(p.totalBytes)}` : formatBytes(p.receivedBytes)];
+  const parts = [
+    p.totalBytes
+      ? `${formatBytes(p.receivedBytes)} of ${formatBytes(p.totalBytes)}`
+      : formatBytes(p.receivedBytes),
+  ];
   if (p.bytesPerSecond > 0) parts.push(`${formatBytes(p.bytesPerSecond)}/s`);
   if (p.secondsLeft !== null && p.secondsLeft > 0) parts.push(`${formatSeconds(p.secondsLeft)} left`);
   return parts.join(' · ');

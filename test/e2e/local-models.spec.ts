@@ -79,7 +79,10 @@ test('Settings lists models on this computer with size and state, pauses and res
   await expect(section).toContainText('No model on this computer yet.');
 
   // A slow host: the download holds after 120 kB, long enough to pause it.
-  local.files.serve('/models/tiny-tools.gguf', { bytes: local.catalog.entries.tools.bytes, holdAfter: 120_000 });
+  local.files.serve('/models/tiny-tools.gguf', {
+    bytes: local.catalog.entries.tools.bytes,
+    holdAfter: 120_000,
+  });
   await page.getByTestId('local-catalog-select').selectOption('tiny-tools');
   await page.getByTestId('local-catalog-download').click();
   const row = section.locator('[data-testid="local-model-row"][data-model="tiny-tools"]');
@@ -104,7 +107,10 @@ test('Settings lists models on this computer with size and state, pauses and res
   await expect(row).toHaveCount(0);
 });
 
-test('Settings → Memory switches search to an embedding model on this computer and re-indexes', async ({ page, local }) => {
+test('Settings → Memory switches search to an embedding model on this computer and re-indexes', async ({
+  page,
+  local,
+}) => {
   await openApp(page, local.serve.url);
   await skipOnboarding(page);
   await page.getByTestId('nav-settings').click();
@@ -125,7 +131,10 @@ test('Settings → Memory switches search to an embedding model on this computer
   await expect(page.getByTestId('memory-forget-help')).toContainText('in other words');
 });
 
-test('the Memory view says forget matches words while the built-in embedder answers', async ({ page, local }) => {
+test('the Memory view says forget matches words while the built-in embedder answers', async ({
+  page,
+  local,
+}) => {
   await openApp(page, local.serve.url);
   await skipOnboarding(page);
   await page.getByTestId('nav-memory').click();

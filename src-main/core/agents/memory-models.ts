@@ -24,7 +24,9 @@ const describer = (endpoint: ProviderEndpoint) => (err: unknown) =>
 const describeLocal = (err: unknown): Cell0Error =>
   isCell0Error(err)
     ? err
-    : new Cell0Error('LOCAL_MODEL_FAILED', 'The model on this computer could not answer. Try again.', { cause: err });
+    : new Cell0Error('LOCAL_MODEL_FAILED', 'The model on this computer could not answer. Try again.', {
+        cause: err,
+      });
 
 /** The embedding models on this computer, as memory reaches them (agents/local/local-models.ts). */
 export interface LocalEmbeddingModels {
@@ -72,7 +74,8 @@ export function memoryModels(
     },
     isTransient: isRetryable,
     async localEmbeddingModel(name) {
-      if (!local) throw new Cell0Error('LOCAL_MODEL_UNKNOWN', 'Models on this computer are not available here.');
+      if (!local)
+        throw new Cell0Error('LOCAL_MODEL_UNKNOWN', 'Models on this computer are not available here.');
       // Checked now (installed, ready, checksum), so a choice that cannot work is refused at once.
       await local.readyPath(name, 'embedding');
       const label = local.readyModels('embedding').find((m) => m.name === name)?.label ?? name;

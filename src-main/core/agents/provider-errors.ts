@@ -176,9 +176,13 @@ export function describeTurnError(
   if (err instanceof Cell0Error) return err;
   if (!resolved.endpoint) {
     // A model on this computer: its runtime's errors are already Cell0Errors; anything else is ours.
-    return new Cell0Error('LOCAL_MODEL_FAILED', 'The model on this computer could not answer. It was logged; try again.', {
-      cause: err,
-    });
+    return new Cell0Error(
+      'LOCAL_MODEL_FAILED',
+      'The model on this computer could not answer. It was logged; try again.',
+      {
+        cause: err,
+      },
+    );
   }
   const endpoint = resolved.endpoint;
   const inner = RetryError.isInstance(err) ? err.lastError : err;

@@ -14,7 +14,13 @@ import type { MethodParams } from '../protocol/methods.js';
 import type { ProviderConfig, SettingsStore } from '../settings/settings-store.js';
 import { detectLocalServers, type LocalServerUrls } from './local-servers.js';
 import { listModels } from './model-listing.js';
-import { KIND_DEFAULTS, isLoopback, languageModel, trimBaseUrl, type ProviderEndpoint } from './provider-kinds.js';
+import {
+  KIND_DEFAULTS,
+  isLoopback,
+  languageModel,
+  trimBaseUrl,
+  type ProviderEndpoint,
+} from './provider-kinds.js';
 
 export interface ResolvedModel {
   provider: { id: string; name: string };

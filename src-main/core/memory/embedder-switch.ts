@@ -157,7 +157,9 @@ export class EmbedderSwitch {
       try {
         await pick.embedder.embed([PROBE_TEXT]);
       } catch (err) {
-        throw choice.kind === 'provider' ? this.probeError(pick.describe(err), err, choice) : pick.describe(err);
+        throw choice.kind === 'provider'
+          ? this.probeError(pick.describe(err), err, choice)
+          : pick.describe(err);
       }
       this.deps.settings.setMemory({ ...this.deps.settings.memory(), embedder: choice });
       this.followed = pick.signature;
@@ -233,7 +235,12 @@ export class EmbedderSwitch {
       failed: (e, err) => this.embedFailed(e, bound.describe(err).toShape()),
       succeeded: (e) => this.embedSucceeded(e),
     });
-    return { embedder, label: `This computer · ${bound.label}`, signature: `local ${name}`, describe: bound.describe };
+    return {
+      embedder,
+      label: `This computer · ${bound.label}`,
+      signature: `local ${name}`,
+      describe: bound.describe,
+    };
   }
 
   private async providerPick(choice: Extract<EmbedderChoice, { kind: 'provider' }>): Promise<ProviderPick> {

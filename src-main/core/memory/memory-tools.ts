@@ -47,7 +47,9 @@ export function memoryTools(deps: MemoryToolDeps, ctx: MemoryToolContext): ToolS
     memory_search: tool({
       description:
         `Search your long-term memory of the owner (facts, preferences, plans, past events) ${
-          deps.byMeaning ? 'by meaning and words' : 'by words (use the words the owner would have used; other words for the same thing may not match)'
+          deps.byMeaning
+            ? 'by meaning and words'
+            : 'by words (use the words the owner would have used; other words for the same thing may not match)'
         }. ` + 'Use it when the owner refers to something from before that is not in this conversation.',
       inputSchema: z.object({
         query: z.string().min(1).max(500).describe('What to look for, in a few words'),

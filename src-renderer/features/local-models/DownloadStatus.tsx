@@ -23,7 +23,8 @@ export function DownloadStatus({ model }: { model: LocalModel }) {
       setBusy(false);
     }
   };
-  const resume = () => act(() => pullModel({ name: model.name, ...(model.checksumPublished ? {} : { source: model.source }) }));
+  const resume = () =>
+    act(() => pullModel({ name: model.name, ...(model.checksumPublished ? {} : { source: model.source }) }));
   const p = model.progress;
   return (
     <div className="local-download" data-testid="local-download" data-state={model.state}>
@@ -32,7 +33,9 @@ export function DownloadStatus({ model }: { model: LocalModel }) {
           <progress
             aria-label={`Download of ${model.label || model.name}`}
             max={p?.totalBytes ?? model.sizeBytes ?? undefined}
-            value={model.state === 'verifying' ? (model.sizeBytes ?? undefined) : (p?.receivedBytes ?? undefined)}
+            value={
+              model.state === 'verifying' ? (model.sizeBytes ?? undefined) : (p?.receivedBytes ?? undefined)
+            }
           />
           <span className="muted" data-testid="local-download-progress" aria-live="polite">
             {model.state === 'verifying'
@@ -46,12 +49,24 @@ export function DownloadStatus({ model }: { model: LocalModel }) {
         </div>
       )}
       {model.state === 'downloading' && (
-        <button type="button" className="button button-small" data-testid="local-download-pause" disabled={busy} onClick={() => void act(() => pauseModel(model.name))}>
+        <button
+          type="button"
+          className="button button-small"
+          data-testid="local-download-pause"
+          disabled={busy}
+          onClick={() => void act(() => pauseModel(model.name))}
+        >
           <Pause size={13} aria-hidden /> Pause
         </button>
       )}
       {model.state === 'paused' && (
-        <button type="button" className="button button-small" data-testid="local-download-resume" disabled={busy} onClick={() => void resume()}>
+        <button
+          type="button"
+          className="button button-small"
+          data-testid="local-download-resume"
+          disabled={busy}
+          onClick={() => void resume()}
+        >
           <Play size={13} aria-hidden /> Resume
         </button>
       )}
@@ -60,7 +75,13 @@ export function DownloadStatus({ model }: { model: LocalModel }) {
           <p className="inline-error" role="alert" data-testid="local-download-error">
             {model.error?.message ?? 'The download failed.'}
           </p>
-          <button type="button" className="button button-small" data-testid="local-download-retry" disabled={busy} onClick={() => void resume()}>
+          <button
+            type="button"
+            className="button button-small"
+            data-testid="local-download-retry"
+            disabled={busy}
+            onClick={() => void resume()}
+          >
             <RotateCcw size={13} aria-hidden /> Retry
           </button>
         </>

@@ -29,12 +29,21 @@ export function LocalModelRow({ model }: { model: LocalModel }) {
   const facts = [
     model.kind === 'chat' ? 'Chat' : 'Embeddings',
     model.sizeBytes !== null ? formatBytes(model.sizeBytes) : null,
-    model.kind === 'chat' && model.supportsTools !== null ? (model.supportsTools ? 'calls tools' : 'no tool calls') : null,
+    model.kind === 'chat' && model.supportsTools !== null
+      ? model.supportsTools
+        ? 'calls tools'
+        : 'no tool calls'
+      : null,
     model.runtime.contextSize ? `${model.runtime.contextSize.toLocaleString('en')}-token context` : null,
   ].filter(Boolean);
 
   return (
-    <li className="provider-row local-model-row" data-testid="local-model-row" data-model={model.name} data-state={model.state}>
+    <li
+      className="provider-row local-model-row"
+      data-testid="local-model-row"
+      data-model={model.name}
+      data-state={model.state}
+    >
       <div className="provider-row-main">
         <div className="provider-row-title">
           <strong>{model.label || model.name}</strong>
@@ -77,8 +86,8 @@ export function LocalModelRow({ model }: { model: LocalModel }) {
           }}
         >
           <p>
-            Its file{model.sizeBytes ? ` (${formatBytes(model.sizeBytes)})` : ''} is deleted from this computer.
-            Conversations that used it keep their messages; pick another model for them.
+            Its file{model.sizeBytes ? ` (${formatBytes(model.sizeBytes)})` : ''} is deleted from this
+            computer. Conversations that used it keep their messages; pick another model for them.
           </p>
         </ConfirmDialog>
       )}

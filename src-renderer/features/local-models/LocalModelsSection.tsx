@@ -41,7 +41,11 @@ export function LocalModelsSection() {
   }
 
   return (
-    <section className="settings-section" data-testid="settings-section-local-models" aria-labelledby={ids.title}>
+    <section
+      className="settings-section"
+      data-testid="settings-section-local-models"
+      aria-labelledby={ids.title}
+    >
       <h2 id={ids.title}>Models on this computer</h2>
       <p className="muted">
         Run a model here, with no account and no key: nothing you write leaves this computer.
@@ -76,12 +80,18 @@ export function LocalModelsSection() {
             >
               {available.map((e) => (
                 <option key={e.name} value={e.name}>
-                  {e.label} — {formatBytes(e.sizeBytes)}, needs {formatBytes(e.memoryBytes)} of memory · {e.licence}
+                  {e.label} — {formatBytes(e.sizeBytes)}, needs {formatBytes(e.memoryBytes)} of memory ·{' '}
+                  {e.licence}
                 </option>
               ))}
             </select>
           </div>
-          <button type="submit" className="button" data-testid="local-catalog-download" disabled={busy || !picked}>
+          <button
+            type="submit"
+            className="button"
+            data-testid="local-catalog-download"
+            disabled={busy || !picked}
+          >
             <Download size={14} aria-hidden /> Download
           </button>
         </form>
@@ -105,7 +115,12 @@ export function LocalModelsSection() {
             onChange={(e) => setSource(e.target.value)}
           />
         </div>
-        <button type="submit" className="button" data-testid="local-model-add" disabled={busy || !source.trim()}>
+        <button
+          type="submit"
+          className="button"
+          data-testid="local-model-add"
+          disabled={busy || !source.trim()}
+        >
           Add
         </button>
       </form>

@@ -3,6 +3,9 @@ import { client } from '../../app/client-instance.js';
 import type { Client } from '../../lib/client.js';
 import { useLocalModels } from '../../stores/local-models.js';
 
+/** The provider id of the models on this computer (the core's LOCAL_PROVIDER_ID; a value, so not imported). */
+export const LOCAL_PROVIDER = 'local';
+
 export async function loadLocalModels(): Promise<void> {
   useLocalModels.getState().setAll((await client().call('localModels.list', {})).models);
 }

@@ -117,7 +117,8 @@ function EmbedderForm({ status }: { status: EmbeddingStatus }) {
   const unchanged = choice !== null && sameChoice(choice, stored);
 
   useEffect(() => {
-    if (source === BUILT_IN_VALUE || isLocalSource(source) || !provider || provider.kind === 'anthropic') return;
+    if (source === BUILT_IN_VALUE || isLocalSource(source) || !provider || provider.kind === 'anthropic')
+      return;
     let stale = false;
     embeddingModels(source).then(
       (models) => {

@@ -27,12 +27,18 @@ export function embedderSources(
 ): EmbedderSource[] {
   return [
     { value: BUILT_IN_VALUE, label: 'Built-in (no download)', disabled: false },
-    ...localModels.map((m) => ({ value: `${LOCAL_PREFIX}${m.name}`, label: `This computer · ${m.label || m.name}`, disabled: false })),
-    ...providers.filter((p) => p.kind !== 'local').map((p) =>
-      p.kind === 'anthropic'
-        ? { value: p.id, label: `${p.name} (no embeddings API)`, disabled: true }
-        : { value: p.id, label: p.name, disabled: false },
-    ),
+    ...localModels.map((m) => ({
+      value: `${LOCAL_PREFIX}${m.name}`,
+      label: `This computer · ${m.label || m.name}`,
+      disabled: false,
+    })),
+    ...providers
+      .filter((p) => p.kind !== 'local')
+      .map((p) =>
+        p.kind === 'anthropic'
+          ? { value: p.id, label: `${p.name} (no embeddings API)`, disabled: true }
+          : { value: p.id, label: p.name, disabled: false },
+      ),
   ];
 }
 

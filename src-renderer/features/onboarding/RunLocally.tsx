@@ -7,7 +7,12 @@ import { loadCatalog } from '../local-models/actions.js';
 import { DownloadStatus } from '../local-models/DownloadStatus.js';
 import { runLocally } from './actions.js';
 
-const ACCELERATOR_WORDS = { cpu: 'the CPU', metal: 'Metal (the GPU)', cuda: 'CUDA (the GPU)', vulkan: 'Vulkan (the GPU)' } as const;
+const ACCELERATOR_WORDS = {
+  cpu: 'the CPU',
+  metal: 'Metal (the GPU)',
+  cuda: 'CUDA (the GPU)',
+  vulkan: 'Vulkan (the GPU)',
+} as const;
 
 /**
  * Onboarding's "Run a model on this computer": the catalog model that fits this machine's memory
@@ -74,7 +79,12 @@ export function RunLocally() {
               </p>
             )}
           </div>
-          <button type="button" className="button button-primary" data-testid="onboarding-local-start" onClick={start}>
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="onboarding-local-start"
+            onClick={start}
+          >
             Download and start
             <ArrowRight size={15} aria-hidden />
           </button>

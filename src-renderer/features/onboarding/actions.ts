@@ -1,9 +1,9 @@
-import { LOCAL_PROVIDER_ID, type LocalModel, type LocalServer } from '../../../src-main/core/protocol/index.js';
+import type { LocalModel, LocalServer } from '../../../src-main/core/protocol/index.js';
 import { client } from '../../app/client-instance.js';
 import { useUi } from '../../stores/ui.js';
 import { useLocalModels } from '../../stores/local-models.js';
 import { createConversation } from '../conversations/actions.js';
-import { pullModel } from '../local-models/actions.js';
+import { LOCAL_PROVIDER, pullModel } from '../local-models/actions.js';
 import { saveProvider, setDefaultModel, setOnboardingDone } from '../settings/actions.js';
 import { toFinishParams, type OnboardingState } from './onboarding-model.js';
 
@@ -46,7 +46,7 @@ export async function skipOnboarding(): Promise<void> {
  * opens with the composer focused.
  */
 export async function finishWithLocalModel(name: string): Promise<void> {
-  await setDefaultModel({ providerId: LOCAL_PROVIDER_ID, model: name });
+  await setDefaultModel({ providerId: LOCAL_PROVIDER, model: name });
   await createConversation();
   closeToChat();
   await setOnboardingDone(true).catch((err: unknown) =>

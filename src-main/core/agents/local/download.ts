@@ -63,7 +63,9 @@ function httpError(url: string, status: number): Cell0Error {
     return failed(`There is no file at ${url} (HTTP 404). Check the URL or the catalog entry.`);
   }
   if (status === 401 || status === 403) {
-    return failed(`${hostOf(url)} refused the download (HTTP ${status}): the file may need an account or a licence accepted.`);
+    return failed(
+      `${hostOf(url)} refused the download (HTTP ${status}): the file may need an account or a licence accepted.`,
+    );
   }
   return failed(`${hostOf(url)} answered HTTP ${status}. Try again later.`);
 }
@@ -139,11 +141,18 @@ export async function download(spec: DownloadSpec): Promise<{ totalBytes: number
   } catch (err) {
     if (spec.signal.aborted) throw spec.signal.reason;
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new Cell0Error('LOCAL_MODEL_DISK_FULL', 'The disk filled up during the download. Free some space and resume it.', {
-        cause: err,
-      });
+      throw new Cell0Error(
+        'LOCAL_MODEL_DISK_FULL',
+        'The disk filled up during the download. Free some space and resume it.',
+        {
+          cause: err,
+        },
+      );
     }
-    throw failed(`The download from ${hostOf(spec.url)} was cut off. Resume it to continue where it stopped.`, err);
+    throw failed(
+      `The download from ${hostOf(spec.url)} was cut off. Resume it to continue where it stopped.`,
+      err,
+    );
   } finally {
     reader.releaseLock();
     await file.close();
@@ -151,7 +160,9 @@ export async function download(spec: DownloadSpec): Promise<{ totalBytes: number
   meter.finish();
   const received = meter.received;
   if (total !== null && received !== total) {
-    throw failed(`The download from ${hostOf(spec.url)} ended early (${formatBytes(received)} of ${formatBytes(total)}). Resume it to continue.`);
+    throw failed(
+      `The download from ${hostOf(spec.url)} ended early (${formatBytes(received)} of ${formatBytes(total)}). Resume it to continue.`,
+    );
   }
   return { totalBytes: received };
 }

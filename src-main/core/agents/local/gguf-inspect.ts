@@ -13,7 +13,14 @@ export interface GgufFacts {
 }
 
 /** Encoder architectures llama.cpp runs as embedding models. */
-const EMBEDDING_ARCHITECTURES = new Set(['bert', 'nomic-bert', 'nomic-bert-moe', 'jina-bert-v2', 'modern-bert', 't5encoder']);
+const EMBEDDING_ARCHITECTURES = new Set([
+  'bert',
+  'nomic-bert',
+  'nomic-bert-moe',
+  'jina-bert-v2',
+  'modern-bert',
+  't5encoder',
+]);
 
 /** A template that uses the `tools` variable in a Jinja tag renders tool definitions and calls. */
 export function templateDeclaresTools(template: string | null): boolean {
@@ -42,7 +49,11 @@ export async function inspectGguf(path: string): Promise<GgufFacts> {
   try {
     info = await readGgufFileInfo(path, { readTensorInfo: false, logWarnings: false });
   } catch (err) {
-    throw new Cell0Error('LOCAL_MODEL_NOT_GGUF', `${path.split(/[\\/]/).pop()} is a damaged GGUF file: its header cannot be read.`, { cause: err });
+    throw new Cell0Error(
+      'LOCAL_MODEL_NOT_GGUF',
+      `${path.split(/[\\/]/).pop()} is a damaged GGUF file: its header cannot be read.`,
+      { cause: err },
+    );
   }
   const metadata = info.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
   const architecture = String(metadata.general?.architecture ?? 'unknown');
@@ -56,6 +67,7 @@ export async function inspectGguf(path: string): Promise<GgufFacts> {
     name: typeof metadata.general?.name === 'string' ? metadata.general.name : null,
     trainedContext: typeof context === 'number' ? context : null,
     kind,
-    supportsTools: kind === 'chat' ? templateDeclaresTools(typeof template === 'string' ? template : null) : null,
+    supportsTools:
+      kind === 'chat' ? templateDeclaresTools(typeof template === 'string' ? template : null) : null,
   };
 }

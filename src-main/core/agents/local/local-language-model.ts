@@ -40,12 +40,16 @@ function finishOf(result: Generated): LanguageModelV3FinishReason {
   return { unified: 'stop', raw: result.stopReason };
 }
 
-function settingsOf(options: LanguageModelV3CallOptions): { settings: GenerateSettings; warnings: SharedV3Warning[] } {
+function settingsOf(options: LanguageModelV3CallOptions): {
+  settings: GenerateSettings;
+  warnings: SharedV3Warning[];
+} {
   const warnings: SharedV3Warning[] = [];
   for (const feature of ['presencePenalty', 'frequencyPenalty'] as const) {
     if (options[feature] !== undefined) warnings.push({ type: 'unsupported', feature });
   }
-  if (options.responseFormat?.type === 'json') warnings.push({ type: 'unsupported', feature: 'responseFormat' });
+  if (options.responseFormat?.type === 'json')
+    warnings.push({ type: 'unsupported', feature: 'responseFormat' });
   return {
     settings: {
       ...(options.maxOutputTokens !== undefined ? { maxTokens: options.maxOutputTokens } : {}),
@@ -109,7 +113,11 @@ export class LocalLanguageModel implements LanguageModelV3 {
     const { settings, warnings } = settingsOf(options);
     const functions = this.file.supportsTools ? toFunctions(options.tools) : null;
     if (options.tools?.length && !this.file.supportsTools) {
-      warnings.push({ type: 'unsupported', feature: 'tools', details: 'its chat template has no function calling' });
+      warnings.push({
+        type: 'unsupported',
+        feature: 'tools',
+        details: 'its chat template has no function calling',
+      });
     }
     const history = toChatHistory(options.prompt);
     const runtime = this.runtime;

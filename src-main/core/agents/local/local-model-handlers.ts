@@ -8,9 +8,16 @@ type LocalModelMethods =
   | 'localModels.pause'
   | 'localModels.remove';
 
-export function localModelHandlers({ localModels }: { localModels: LocalModels }): Pick<Handlers, LocalModelMethods> {
+export function localModelHandlers({
+  localModels,
+}: {
+  localModels: LocalModels;
+}): Pick<Handlers, LocalModelMethods> {
   return {
-    'localModels.catalog': async () => ({ entries: [...localModels.catalog.entries], machine: await localModels.machine() }),
+    'localModels.catalog': async () => ({
+      entries: [...localModels.catalog.entries],
+      machine: await localModels.machine(),
+    }),
     'localModels.list': async () => ({ models: await localModels.list() }),
     'localModels.pull': (params) => localModels.pull(params),
     'localModels.pause': ({ name }) => localModels.pause(name),

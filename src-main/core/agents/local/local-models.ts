@@ -87,7 +87,8 @@ export class LocalModels {
         changed: (manifest) => {
           if (manifest.state !== 'downloading') this.progress.delete(manifest.name);
           // A model announced ready is already in the provider list.
-          const settled = manifest.state === 'ready' || manifest.state === 'failed' ? this.checkReady() : Promise.resolve();
+          const settled =
+            manifest.state === 'ready' || manifest.state === 'failed' ? this.checkReady() : Promise.resolve();
           void settled.then(() => this.options.onChange?.(this.entity(manifest)));
         },
         progress: (name, progress) => {
@@ -176,8 +177,16 @@ export class LocalModels {
       );
     }
     const source = params.source ?? entry!.url;
-    if (params.source && !/^https?:\/\//i.test(source) && !source.startsWith('/') && !/^file:\/\//i.test(source)) {
-      throw new Cell0Error('BAD_PARAMS', `“${source}” is neither an http(s) URL nor an absolute path to a GGUF file.`);
+    if (
+      params.source &&
+      !/^https?:\/\//i.test(source) &&
+      !source.startsWith('/') &&
+      !/^file:\/\//i.test(source)
+    ) {
+      throw new Cell0Error(
+        'BAD_PARAMS',
+        `“${source}” is neither an http(s) URL nor an absolute path to a GGUF file.`,
+      );
     }
     if (params.source) {
       try {
@@ -189,9 +198,13 @@ export class LocalModels {
     const name = params.name ?? nameFromSource(source);
     const existing = await this.store.read(name);
     if (existing && existing.source !== source) {
-      throw new Cell0Error('BUSY', `A model called ${name} is already here from another source. Remove it first or give another name.`);
+      throw new Cell0Error(
+        'BUSY',
+        `A model called ${name} is already here from another source. Remove it first or give another name.`,
+      );
     }
-    if (existing?.state === 'ready' || (existing && this.downloads.isRunning(name))) return this.entity(existing);
+    if (existing?.state === 'ready' || (existing && this.downloads.isRunning(name)))
+      return this.entity(existing);
     const maxBytes = this.options.maxModelBytes ?? totalmem();
     if (entry && entry.memoryBytes > maxBytes) {
       throw new Cell0Error(
@@ -234,10 +247,16 @@ export class LocalModels {
   async readyPath(name: string, kind: LocalModelKind): Promise<string> {
     const manifest = await this.store.read(name);
     if (!manifest) {
-      throw new Cell0Error('LOCAL_MODEL_UNKNOWN', `The local model ${name} is not on this computer (any more). Pull it again or pick another model.`);
+      throw new Cell0Error(
+        'LOCAL_MODEL_UNKNOWN',
+        `The local model ${name} is not on this computer (any more). Pull it again or pick another model.`,
+      );
     }
     if (manifest.kind !== kind) {
-      throw new Cell0Error('BAD_PARAMS', `${manifest.label} is ${manifest.kind === 'chat' ? 'a chat' : 'an embedding'} model, not ${kind === 'chat' ? 'a chat' : 'an embedding'} model.`);
+      throw new Cell0Error(
+        'BAD_PARAMS',
+        `${manifest.label} is ${manifest.kind === 'chat' ? 'a chat' : 'an embedding'} model, not ${kind === 'chat' ? 'a chat' : 'an embedding'} model.`,
+      );
     }
     if (manifest.state !== 'ready') {
       throw new Cell0Error(
@@ -251,13 +270,21 @@ export class LocalModels {
     this.paths.set(name, path);
     const now = await this.store.fileStat(name);
     if (!now) {
-      await this.store.write({ ...manifest, state: 'failed', error: { code: 'LOCAL_MODEL_UNKNOWN', message: 'Its file is missing. Pull it again.' } });
+      await this.store.write({
+        ...manifest,
+        state: 'failed',
+        error: { code: 'LOCAL_MODEL_UNKNOWN', message: 'Its file is missing. Pull it again.' },
+      });
       throw new Cell0Error('LOCAL_MODEL_UNKNOWN', `The file of ${manifest.label} is missing. Pull it again.`);
     }
-    if (manifest.verified && now.size === manifest.verified.size && now.mtimeMs === manifest.verified.mtimeMs) return path;
+    if (manifest.verified && now.size === manifest.verified.size && now.mtimeMs === manifest.verified.mtimeMs)
+      return path;
     const sha = await sha256File(path);
     if (sha !== manifest.sha256) {
-      const error = { code: 'LOCAL_MODEL_CHECKSUM_MISMATCH' as const, message: `The file of ${manifest.label} changed on disk and no longer matches its checksum. Remove it and pull it again.` };
+      const error = {
+        code: 'LOCAL_MODEL_CHECKSUM_MISMATCH' as const,
+        message: `The file of ${manifest.label} changed on disk and no longer matches its checksum. Remove it and pull it again.`,
+      };
       await this.store.write({ ...manifest, state: 'failed', error });
       this.options.onChange?.(this.entity({ ...manifest, state: 'failed', error }));
       void this.checkReady();
@@ -268,11 +295,17 @@ export class LocalModels {
   }
 
   languageModel(name: string, supportsTools: boolean): LanguageModelV3 {
-    return new LocalLanguageModel({ name, supportsTools, resolvePath: () => this.readyPath(name, 'chat') }, this.runtime);
+    return new LocalLanguageModel(
+      { name, supportsTools, resolvePath: () => this.readyPath(name, 'chat') },
+      this.runtime,
+    );
   }
 
   embeddingModel(name: string): EmbeddingModelV3 {
-    return new LocalEmbeddingModel({ name, supportsTools: false, resolvePath: () => this.readyPath(name, 'embedding') }, this.runtime);
+    return new LocalEmbeddingModel(
+      { name, supportsTools: false, resolvePath: () => this.readyPath(name, 'embedding') },
+      this.runtime,
+    );
   }
 
   private async requireManifest(name: string): Promise<Manifest> {

@@ -56,7 +56,10 @@ function workerEntry(): { script: URL | string; eval: boolean } {
     const url = new URL(candidate, here);
     if (existsSync(url)) return { script: url, eval: false };
   }
-  throw new Cell0Error('LOCAL_MODEL_FAILED', 'The local model runtime is missing from this build (local-model-worker.js).');
+  throw new Cell0Error(
+    'LOCAL_MODEL_FAILED',
+    'The local model runtime is missing from this build (local-model-worker.js).',
+  );
 }
 
 /**
@@ -118,7 +121,11 @@ export class LocalRuntime {
 
   async generate(
     path: string,
-    request: { history: HistoryItem[]; functions: Record<string, WorkerFunction> | null; settings: GenerateSettings },
+    request: {
+      history: HistoryItem[];
+      functions: Record<string, WorkerFunction> | null;
+      settings: GenerateSettings;
+    },
     hooks: { signal?: AbortSignal | undefined; onText?: (text: string) => void },
   ): Promise<Generated> {
     await this.ensureLoaded(path, 'chat');
@@ -203,7 +210,10 @@ export class LocalRuntime {
   private spawn(): Worker {
     if (this.worker) return this.worker;
     const entry = workerEntry();
-    const worker = new Worker(entry.script, { eval: entry.eval, workerData: { gpu: this.options.gpu ?? true, threads: this.options.threads } });
+    const worker = new Worker(entry.script, {
+      eval: entry.eval,
+      workerData: { gpu: this.options.gpu ?? true, threads: this.options.threads },
+    });
     worker.on('message', (message: FromWorker) => this.receive(message));
     worker.on('error', (err) => {
       this.options.logger?.error('the local model worker failed', err);

@@ -24,7 +24,11 @@ export interface DownloadHooks {
 function shapeOf(err: unknown, dir: string): ErrorShape {
   if (isCell0Error(err)) return err.toShape();
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return { code: 'LOCAL_MODEL_DISK_FULL', message: 'The disk is full. Free some space and resume the download.' };
+  if (code === 'ENOSPC')
+    return {
+      code: 'LOCAL_MODEL_DISK_FULL',
+      message: 'The disk is full. Free some space and resume the download.',
+    };
   return {
     code: 'LOCAL_MODEL_DOWNLOAD_FAILED',
     message: `Cell 0 could not save the model in ${dir}${code ? ` (${code})` : ''}. Check the folder and try again.`,
@@ -112,7 +116,9 @@ export class ModelDownloads {
           expectedBytes: manifest.checksumPublished ? manifest.sizeBytes : null,
           maxBytes,
           signal,
-          ...(this.options.progressEveryMs !== undefined ? { progressEveryMs: this.options.progressEveryMs } : {}),
+          ...(this.options.progressEveryMs !== undefined
+            ? { progressEveryMs: this.options.progressEveryMs }
+            : {}),
           onStart: (total) => {
             if (total !== null && total !== manifest.sizeBytes) void save({ ...manifest, sizeBytes: total });
           },
@@ -126,11 +132,16 @@ export class ModelDownloads {
     } catch (err) {
       if (err instanceof Stopped || signal.reason instanceof Stopped) {
         const reason = (err instanceof Stopped ? err : (signal.reason as Stopped)).reason;
-        if (reason !== 'removed') await save({ ...manifest, state: 'paused', error: null }).catch(() => undefined);
+        if (reason !== 'removed')
+          await save({ ...manifest, state: 'paused', error: null }).catch(() => undefined);
       } else {
         const error = shapeOf(err, this.store.dir);
         // A file that failed a check is gone; a cut download keeps its part to resume from.
-        if (error.code === 'LOCAL_MODEL_CHECKSUM_MISMATCH' || error.code === 'LOCAL_MODEL_NOT_GGUF' || error.code === 'LOCAL_MODEL_TOO_BIG') {
+        if (
+          error.code === 'LOCAL_MODEL_CHECKSUM_MISMATCH' ||
+          error.code === 'LOCAL_MODEL_NOT_GGUF' ||
+          error.code === 'LOCAL_MODEL_TOO_BIG'
+        ) {
           await this.store.removePart(manifest.name).catch(() => undefined);
         }
         await save({ ...manifest, state: 'failed', error }).catch(() => undefined);
@@ -177,11 +188,19 @@ export class ModelDownloads {
       throw new Cell0Error('LOCAL_MODEL_UNKNOWN', `There is no file at ${path}.`);
     }
     if (size > maxBytes) {
-      throw new Cell0Error('LOCAL_MODEL_TOO_BIG', `This model is larger than this computer's memory. Choose a smaller one.`);
+      throw new Cell0Error(
+        'LOCAL_MODEL_TOO_BIG',
+        `This model is larger than this computer's memory. Choose a smaller one.`,
+      );
     }
     signal.throwIfAborted();
     await copyFile(path, this.store.partPath(manifest.name));
-    this.hooks.progress(manifest.name, { receivedBytes: size, totalBytes: size, bytesPerSecond: 0, secondsLeft: 0 });
+    this.hooks.progress(manifest.name, {
+      receivedBytes: size,
+      totalBytes: size,
+      bytesPerSecond: 0,
+      secondsLeft: 0,
+    });
   }
 
   /** A lock file with this process's id; one left by a process that is gone is taken over. */
@@ -197,7 +216,10 @@ export class ModelDownloads {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
         if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-          throw new Cell0Error('BUSY', `Another Cell 0 process (pid ${pid}) is downloading this model. Wait for it to finish.`);
+          throw new Cell0Error(
+            'BUSY',
+            `Another Cell 0 process (pid ${pid}) is downloading this model. Wait for it to finish.`,
+          );
         }
         await rm(path, { force: true });
       }

@@ -112,10 +112,7 @@ export class ModelStore {
 
   /** The file, the part and the manifest: nothing of the model is left behind. */
   async remove(name: string): Promise<void> {
-    await Promise.all([
-      rm(this.modelPath(name), { force: true }),
-      rm(this.partPath(name), { force: true }),
-    ]);
+    await Promise.all([rm(this.modelPath(name), { force: true }), rm(this.partPath(name), { force: true })]);
     await rm(this.manifestPath(name), { force: true });
   }
 

@@ -64,13 +64,21 @@ function toShape(err: unknown): ErrorShape {
   if (/context (shift|size)|does not fit/i.test(message)) {
     return {
       code: 'PROVIDER_CONTEXT_TOO_LONG',
-      message: 'This conversation (with its instructions and tools) is longer than the context this model got from the free memory. Start a new conversation, or free some memory.',
+      message:
+        'This conversation (with its instructions and tools) is longer than the context this model got from the free memory. Start a new conversation, or free some memory.',
     };
   }
   if (name === 'InsufficientMemoryError' || /memory/i.test(message)) {
-    return { code: 'LOCAL_MODEL_TOO_BIG', message: 'There is not enough free memory to run this model now. Close other programs or choose a smaller model.' };
+    return {
+      code: 'LOCAL_MODEL_TOO_BIG',
+      message:
+        'There is not enough free memory to run this model now. Close other programs or choose a smaller model.',
+    };
   }
-  return { code: 'LOCAL_MODEL_FAILED', message: `The model could not run: ${message.split('\n')[0]!.slice(0, 200)}` };
+  return {
+    code: 'LOCAL_MODEL_FAILED',
+    message: `The model could not run: ${message.split('\n')[0]!.slice(0, 200)}`,
+  };
 }
 
 async function getLlamaOnce(): Promise<Llama> {
@@ -86,7 +94,9 @@ async function getLlamaOnce(): Promise<Llama> {
   return llama;
 }
 
-async function load(request: LoadRequest): Promise<{ loaded: LoadedModel; result: ReturnType<typeof loadedResult> }> {
+async function load(
+  request: LoadRequest,
+): Promise<{ loaded: LoadedModel; result: ReturnType<typeof loadedResult> }> {
   const started = performance.now();
   const existing = models.get(request.path);
   if (existing) {
@@ -120,7 +130,15 @@ async function load(request: LoadRequest): Promise<{ loaded: LoadedModel; result
           contextSize: Math.min(contextSize, trained),
           ...(options.threads ? { threads: options.threads } : {}),
         });
-        return { model, kind: 'embedding', context: null, chat: null, embedding, supportsTools: false, queue: Promise.resolve() };
+        return {
+          model,
+          kind: 'embedding',
+          context: null,
+          chat: null,
+          embedding,
+          supportsTools: false,
+          queue: Promise.resolve(),
+        };
       }
       const context = await model.createContext({
         contextSize,
@@ -193,7 +211,8 @@ async function generate(message: Extract<ToWorker, { type: 'generate' }>): Promi
           ? { functions: message.functions as ChatModelFunctions }
           : {}),
         // A model that never ends its turn would otherwise fill its whole context.
-        maxTokens: settings.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, Math.floor(loaded.context!.contextSize / 2)),
+        maxTokens:
+          settings.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, Math.floor(loaded.context!.contextSize / 2)),
         ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
         ...(settings.topP !== undefined ? { topP: settings.topP } : {}),
         ...(settings.topK !== undefined ? { topK: settings.topK } : {}),
@@ -209,7 +228,10 @@ async function generate(message: Extract<ToWorker, { type: 'generate' }>): Promi
       const ended = performance.now();
       return {
         text: response.response,
-        functionCalls: (response.functionCalls ?? []).map((c) => ({ name: c.functionName, params: c.params })),
+        functionCalls: (response.functionCalls ?? []).map((c) => ({
+          name: c.functionName,
+          params: c.params,
+        })),
         stopReason: response.metadata.stopReason,
         inputTokens: meter.usedInputTokens - before.input,
         outputTokens: meter.usedOutputTokens - before.output,
@@ -269,7 +291,10 @@ async function handle(message: ToWorker): Promise<void> {
         return;
       case 'embed': {
         const vectors = await embed(message.path, message.texts);
-        return send({ type: 'embedded', id: message.id, vectors }, vectors.map((v) => v.buffer as ArrayBuffer));
+        return send(
+          { type: 'embedded', id: message.id, vectors },
+          vectors.map((v) => v.buffer as ArrayBuffer),
+        );
       }
       case 'unload':
         await unload(message.path);

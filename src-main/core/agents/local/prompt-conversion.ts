@@ -55,7 +55,12 @@ export function toChatHistory(prompt: LanguageModelV3Prompt): HistoryItem[] {
       for (const part of message.content) {
         if (part.type === 'text' && part.text) openModel.push(part.text);
         else if (part.type === 'tool-call') {
-          const call = { type: 'functionCall' as const, name: part.toolName, params: part.input, result: null as unknown };
+          const call = {
+            type: 'functionCall' as const,
+            name: part.toolName,
+            params: part.input,
+            result: null as unknown,
+          };
           calls.set(part.toolCallId, call);
           openModel.push(call);
         }
@@ -74,7 +79,9 @@ export function toChatHistory(prompt: LanguageModelV3Prompt): HistoryItem[] {
 }
 
 /** The call's function tools as node-llama-cpp functions; null when there are none. */
-export function toFunctions(tools: LanguageModelV3CallOptions['tools']): Record<string, WorkerFunction> | null {
+export function toFunctions(
+  tools: LanguageModelV3CallOptions['tools'],
+): Record<string, WorkerFunction> | null {
   const functions: Record<string, WorkerFunction> = {};
   for (const tool of tools ?? []) {
     if (tool.type !== 'function') continue;

@@ -59,7 +59,9 @@ export function toGbnfSchema(schema: unknown, defs: Json = {}, depth = 0): GbnfS
     else out.required = [];
     if (schema.additionalProperties === true || isObject(schema.additionalProperties)) {
       out.additionalProperties =
-        schema.additionalProperties === true ? true : toGbnfSchema(schema.additionalProperties, localDefs, depth + 1);
+        schema.additionalProperties === true
+          ? true
+          : toGbnfSchema(schema.additionalProperties, localDefs, depth + 1);
     } else out.additionalProperties = false;
     return withDescription(out, schema);
   }

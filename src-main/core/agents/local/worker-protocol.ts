@@ -14,8 +14,7 @@ export type HistoryItem =
   | { type: 'model'; response: ModelResponsePart[] };
 
 export type ModelResponsePart =
-  | string
-  | { type: 'functionCall'; name: string; params: unknown; result: unknown };
+  string | { type: 'functionCall'; name: string; params: unknown; result: unknown };
 
 /** A tool as node-llama-cpp's function calling takes it: a description and a GBNF JSON schema. */
 export interface WorkerFunction {
@@ -67,7 +66,8 @@ export interface Loaded {
 export interface Generated {
   text: string;
   functionCalls: { name: string; params: unknown }[];
-  stopReason: 'eogToken' | 'stopGenerationTrigger' | 'functionCalls' | 'maxTokens' | 'abort' | 'customStopTrigger';
+  stopReason:
+    'eogToken' | 'stopGenerationTrigger' | 'functionCalls' | 'maxTokens' | 'abort' | 'customStopTrigger';
   inputTokens: number;
   outputTokens: number;
   /** Time to the first token and the decode time after it, for the benchmark. */

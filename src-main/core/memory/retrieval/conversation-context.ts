@@ -36,7 +36,13 @@ export function speakerFactor(query: string, content: string, role: 'user' | 'as
 export function namesIn(query: string): string[] {
   return [...query.matchAll(/[\p{Lu}][\p{L}'’-]+/gu)]
     .map((m) => m[0].replace(/['’]s$/, ''))
-    .filter((w) => w.length > 1 && !/^(I|I'm|I've|I'd|What|When|Where|Who|Why|How|Which|Did|Does|Do|Is|Are|Was|Were|Would|Could|Should|Has|Have|Had|Can|The|A|An)$/.test(w));
+    .filter(
+      (w) =>
+        w.length > 1 &&
+        !/^(I|I'm|I've|I'd|What|When|Where|Who|Why|How|Which|Did|Does|Do|Is|Are|Was|Were|Would|Could|Should|Has|Have|Had|Can|The|A|An)$/.test(
+          w,
+        ),
+    );
 }
 
 /**
@@ -61,7 +67,9 @@ export class SpeakerNames {
       if (await this.isSpeaker(name, messages.size)) speakers.add(name);
     }
     if (speakers.size === 0) return query;
-    const rest = query.replace(/[\p{Lu}][\p{L}'’-]+/gu, (word) => (speakers.has(word.replace(/['’]s$/, '')) ? ' ' : word));
+    const rest = query.replace(/[\p{Lu}][\p{L}'’-]+/gu, (word) =>
+      speakers.has(word.replace(/['’]s$/, '')) ? ' ' : word,
+    );
     return rest.trim() === '' ? query : rest;
   }
 

@@ -38,7 +38,9 @@ describe('a model on this computer through the agent turn', () => {
       runtime: { gpu: false, threads: 1, maxContext: 8192, idleMs: 60_000 },
     });
     // Runtime state changes are observed through the runtime's own hook, wrapped here.
-    const runtime = models.runtime as unknown as { options: { onState?: (p: string, s: RuntimeState) => void } };
+    const runtime = models.runtime as unknown as {
+      options: { onState?: (p: string, s: RuntimeState) => void };
+    };
     const inner = runtime.options.onState;
     runtime.options.onState = (path, state) => {
       inner?.(path, state);
@@ -76,7 +78,10 @@ describe('a model on this computer through the agent turn', () => {
   it('lists the ready models as the provider "This computer"', async () => {
     const provider = registry.snapshot().providers.find((p) => p.id === 'local');
     expect(provider).toMatchObject({ kind: 'local', name: 'This computer', local: true });
-    expect((await registry.models({ id: 'local' })).map((m) => m.id).sort()).toEqual(['tiny-chat', 'tiny-tools']);
+    expect((await registry.models({ id: 'local' })).map((m) => m.id).sort()).toEqual([
+      'tiny-chat',
+      'tiny-tools',
+    ]);
   });
 
   it('loads the model on first use, streams its tokens and counts them at no cost', async () => {
@@ -135,7 +140,9 @@ describe('a model on this computer through the agent turn', () => {
       events: { toolCall: (c) => seen.push(c) },
     });
     expect(result).toMatchObject({ status: 'complete', text: AFTER_TOOL_TEXT, toolCalls: 1 });
-    expect(calls).toEqual([{ input: { zone: expect.any(String) }, id: expect.stringMatching(/^reply-1:1\.0:/) }]);
+    expect(calls).toEqual([
+      { input: { zone: expect.any(String) }, id: expect.stringMatching(/^reply-1:1\.0:/) },
+    ]);
     expect(seen).toEqual([expect.objectContaining({ toolName: 'get_time' })]);
   });
 
@@ -189,7 +196,9 @@ describe('a model on this computer through the agent turn', () => {
   });
 
   it('refuses a model that is not on this computer before anything is sent', async () => {
-    await expect(registry.resolve({ providerId: 'local', model: 'qwen2.5-0.5b-instruct' })).rejects.toMatchObject({
+    await expect(
+      registry.resolve({ providerId: 'local', model: 'qwen2.5-0.5b-instruct' }),
+    ).rejects.toMatchObject({
       code: 'LOCAL_MODEL_UNKNOWN',
     });
   });

@@ -69,10 +69,14 @@ describe('LocalModels', () => {
       supportsTools: true,
       runtime: { state: 'unloaded' },
     });
-    expect(changes.map((m) => m.state)).toEqual(expect.arrayContaining(['downloading', 'verifying', 'ready']));
+    expect(changes.map((m) => m.state)).toEqual(
+      expect.arrayContaining(['downloading', 'verifying', 'ready']),
+    );
     // The file lives in the data directory under the model's name; no part is left.
     expect((await readdir(models.store.dir)).sort()).toEqual(['tiny-tools.gguf', 'tiny-tools.json']);
-    expect(models.readyModels('chat')).toEqual([{ name: 'tiny-tools', label: 'Tiny tiny-tools', supportsTools: true }]);
+    expect(models.readyModels('chat')).toEqual([
+      { name: 'tiny-tools', label: 'Tiny tiny-tools', supportsTools: true },
+    ]);
   });
 
   it('reads from the file whether its chat template declares function calling', async () => {
@@ -88,7 +92,10 @@ describe('LocalModels', () => {
     expect(models.readyModels('chat')).toEqual([]);
     const part = await stat(models.store.partPath('tiny-chat'));
     await models.pull({ name: 'tiny-chat' });
-    expect(await models.settled('tiny-chat')).toMatchObject({ state: 'ready', sha256: catalog.entries.chat.sha256 });
+    expect(await models.settled('tiny-chat')).toMatchObject({
+      state: 'ready',
+      sha256: catalog.entries.chat.sha256,
+    });
     expect(server.requests.at(-1)!.range).toBe(`bytes=${part.size}-`);
   });
 
@@ -99,11 +106,17 @@ describe('LocalModels', () => {
     // The process "dies": its download is abandoned mid-way, the manifest still says downloading.
     await models.stop();
     const manifest = JSON.parse(await readFile(join(models.store.dir, 'tiny-chat.json'), 'utf8'));
-    await writeFile(join(models.store.dir, 'tiny-chat.json'), JSON.stringify({ ...manifest, state: 'downloading' }));
+    await writeFile(
+      join(models.store.dir, 'tiny-chat.json'),
+      JSON.stringify({ ...manifest, state: 'downloading' }),
+    );
     server.release();
     models = make();
     await models.start();
-    expect(await models.settled('tiny-chat')).toMatchObject({ state: 'ready', sha256: catalog.entries.chat.sha256 });
+    expect(await models.settled('tiny-chat')).toMatchObject({
+      state: 'ready',
+      sha256: catalog.entries.chat.sha256,
+    });
     expect(server.requests.at(-1)!.range).toBe('bytes=120000-');
   });
 
@@ -128,14 +141,20 @@ describe('LocalModels', () => {
     expect(model).toMatchObject({ state: 'failed', error: { code: 'LOCAL_MODEL_CHECKSUM_MISMATCH' } });
     expect(model.error!.message).toMatch(/published SHA-256/);
     expect(await readdir(models.store.dir)).toEqual(['tiny-chat.json']);
-    await expect(models.readyPath('tiny-chat', 'chat')).rejects.toMatchObject({ code: 'LOCAL_MODEL_NOT_READY' });
+    await expect(models.readyPath('tiny-chat', 'chat')).rejects.toMatchObject({
+      code: 'LOCAL_MODEL_NOT_READY',
+    });
   });
 
   it('refuses a file that is not GGUF, from a URL', async () => {
     const url = server.serve('/page.gguf', { bytes: Buffer.from('<!doctype html><title>Sign in</title>') });
     await models.pull({ source: url });
     const model = await models.settled('page');
-    expect(model, JSON.stringify(model)).toMatchObject({ state: 'failed', checksumPublished: false, error: { code: 'LOCAL_MODEL_NOT_GGUF' } });
+    expect(model, JSON.stringify(model)).toMatchObject({
+      state: 'failed',
+      checksumPublished: false,
+      error: { code: 'LOCAL_MODEL_NOT_GGUF' },
+    });
     expect(await readdir(models.store.dir)).toEqual(['page.json']);
   });
 
@@ -145,9 +164,13 @@ describe('LocalModels', () => {
       state: 'failed',
       error: { code: 'LOCAL_MODEL_DOWNLOAD_FAILED', message: expect.stringContaining('404') },
     });
-    await expect(models.pull({ source: 'http://exa mple/x.gguf' })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+    await expect(models.pull({ source: 'http://exa mple/x.gguf' })).rejects.toMatchObject({
+      code: 'BAD_PARAMS',
+    });
     await expect(models.pull({ source: 'model.gguf' })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
-    await expect(models.pull({ name: 'no-such-model' })).rejects.toMatchObject({ code: 'LOCAL_MODEL_UNKNOWN' });
+    await expect(models.pull({ name: 'no-such-model' })).rejects.toMatchObject({
+      code: 'LOCAL_MODEL_UNKNOWN',
+    });
   });
 
   it('takes any GGUF URL, names it from its file and records the checksum it computed', async () => {
@@ -190,7 +213,9 @@ describe('LocalModels', () => {
     const bytes = await readFile(path);
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0x55;
     await writeFile(path, bytes);
-    await expect(models.readyPath('tiny-chat', 'chat')).rejects.toMatchObject({ code: 'LOCAL_MODEL_CHECKSUM_MISMATCH' });
+    await expect(models.readyPath('tiny-chat', 'chat')).rejects.toMatchObject({
+      code: 'LOCAL_MODEL_CHECKSUM_MISMATCH',
+    });
     expect(await models.get('tiny-chat')).toMatchObject({ state: 'failed' });
   });
 });

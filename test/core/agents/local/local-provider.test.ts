@@ -27,7 +27,11 @@ describe('models on this computer in the core', () => {
     t = await startTestCore({
       dataDir: join(dir.path, 'data'),
       flushIntervalMs: 20,
-      localModels: { catalogFile: catalog.file, runtime: { gpu: false, threads: 1, maxContext: 8192 }, progressEveryMs: 0 },
+      localModels: {
+        catalogFile: catalog.file,
+        runtime: { gpu: false, threads: 1, maxContext: 8192 },
+        progressEveryMs: 0,
+      },
       tools: {
         get_time: tool({
           description: 'The current time',
@@ -61,20 +65,39 @@ describe('models on this computer in the core', () => {
       .filter((f) => f.event === 'localModel.updated')
       .map((f) => (f.payload as EventPayload<'localModel.updated'>).model.progress)
       .filter((p) => p !== null);
-    expect(progress.at(-1)).toMatchObject({ receivedBytes: catalog.entries.tools.sizeBytes, totalBytes: catalog.entries.tools.sizeBytes });
+    expect(progress.at(-1)).toMatchObject({
+      receivedBytes: catalog.entries.tools.sizeBytes,
+      totalBytes: catalog.entries.tools.sizeBytes,
+    });
     const settings = await t.call('settings.get');
-    expect(settings.providers).toEqual([expect.objectContaining({ id: 'local', kind: 'local', defaultModel: 'tiny-tools' })]);
-    expect((await t.call('providers.models', { id: 'local' })).models).toEqual([{ id: 'tiny-tools', pricing: null }]);
+    expect(settings.providers).toEqual([
+      expect.objectContaining({ id: 'local', kind: 'local', defaultModel: 'tiny-tools' }),
+    ]);
+    expect((await t.call('providers.models', { id: 'local' })).models).toEqual([
+      { id: 'tiny-tools', pricing: null },
+    ]);
 
     const conversation = await t.call('conversations.create', {});
-    await t.call('conversations.setModel', { id: conversation.id, modelRef: { providerId: 'local', model: 'tiny-tools' } });
-    const sent = await t.call('chat.send', { conversationId: conversation.id, text: 'What time is it?', clientMessageId: 'c1' });
+    await t.call('conversations.setModel', {
+      id: conversation.id,
+      modelRef: { providerId: 'local', model: 'tiny-tools' },
+    });
+    const sent = await t.call('chat.send', {
+      conversationId: conversation.id,
+      text: 'What time is it?',
+      clientMessageId: 'c1',
+    });
     const done = await t.waitFor((f) => {
       const m = (f.payload as { message?: Message }).message;
       return f.event === 'message.updated' && m?.id === sent.assistantMessage.id && m.status !== 'streaming';
     }, 60_000);
     const reply = (done.payload as { message: Message }).message;
-    expect(reply).toMatchObject({ status: 'complete', content: AFTER_TOOL_TEXT, providerId: 'local', model: 'tiny-tools' });
+    expect(reply).toMatchObject({
+      status: 'complete',
+      content: AFTER_TOOL_TEXT,
+      providerId: 'local',
+      model: 'tiny-tools',
+    });
     expect(reply.usage).toMatchObject({ costUsd: 0 });
     expect(toolRuns).toHaveLength(1);
     expect(t.events.some((f) => f.event === 'message.toolCall')).toBe(true);
@@ -93,7 +116,9 @@ describe('models on this computer in the core', () => {
       const { status } = f.payload as { status: EmbeddingStatus };
       return status.state === 'ready' && status.activeId === 'local:tiny-embed';
     }, 30_000);
-    expect((indexed.payload as { status: EmbeddingStatus }).status.activeLabel).toBe('This computer · Tiny tiny-embed');
+    expect((indexed.payload as { status: EmbeddingStatus }).status.activeLabel).toBe(
+      'This computer · Tiny tiny-embed',
+    );
     const progress = t.events
       .filter((f) => f.event === 'memory.embedding')
       .map((f) => (f.payload as { status: EmbeddingStatus }).status)
@@ -104,7 +129,9 @@ describe('models on this computer in the core', () => {
   });
 
   it('refuses a local embedding model that is not installed, and changes nothing', async () => {
-    await expect(t.call('settings.setMemoryEmbedder', { kind: 'local', model: 'tiny-embed' })).rejects.toMatchObject({
+    await expect(
+      t.call('settings.setMemoryEmbedder', { kind: 'local', model: 'tiny-embed' }),
+    ).rejects.toMatchObject({
       code: 'LOCAL_MODEL_UNKNOWN',
     });
     expect((await t.call('memory.embedding')).choice).toEqual({ kind: 'built-in' });
@@ -121,6 +148,8 @@ describe('models on this computer in the core', () => {
         (f.payload as EventPayload<'settings.updated'>).settings.providers.some((p) => p.id === 'local'),
       10_000,
     );
-    expect((updated.payload as EventPayload<'settings.updated'>).settings.providers[0]).toMatchObject({ defaultModel: 'tiny-chat' });
+    expect((updated.payload as EventPayload<'settings.updated'>).settings.providers[0]).toMatchObject({
+      defaultModel: 'tiny-chat',
+    });
   });
 });

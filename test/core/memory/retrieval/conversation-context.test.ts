@@ -6,11 +6,15 @@ import { openSeededStorage } from './seed.js';
 
 describe('who is speaking', () => {
   it('lifts the turn of the person a question names, and the owner for "I"', () => {
-    expect(speakerFactor('What did Melanie paint?', 'Melanie: I painted a sunset.', 'user')).toBeGreaterThan(1);
+    expect(speakerFactor('What did Melanie paint?', 'Melanie: I painted a sunset.', 'user')).toBeGreaterThan(
+      1,
+    );
     expect(speakerFactor('What did Melanie paint?', 'Caroline: I love your painting!', 'assistant')).toBe(1);
     expect(speakerFactor('What did I say about the trip?', 'The trip is in May.', 'user')).toBeGreaterThan(1);
     expect(speakerFactor('What did I say about the trip?', 'The trip is in May.', 'assistant')).toBe(1);
-    expect(speakerFactor('What did you suggest for dinner?', 'Try the ramen place.', 'assistant')).toBeGreaterThan(1);
+    expect(
+      speakerFactor('What did you suggest for dinner?', 'Try the ramen place.', 'assistant'),
+    ).toBeGreaterThan(1);
   });
 
   it('finds names in a question, possessives included, not question words', () => {
@@ -42,11 +46,20 @@ describe('lexical retrieval in conversations that write who speaks', () => {
       'Melanie: Thanks. The kids want to try it next.',
     ];
     for (const [i, content] of turns.entries()) {
-      await store.addMessage({ conversationId: 'c1', id: `m${i}`, content, role: i % 2 === 0 ? 'user' : 'assistant' });
+      await store.addMessage({
+        conversationId: 'c1',
+        id: `m${i}`,
+        content,
+        role: i % 2 === 0 ? 'user' : 'assistant',
+      });
     }
     await retrieval.indexPending();
     for (const mode of ['bm25', 'hybrid'] as const) {
-      const { messages } = await retrieval.retrieve('What did Melanie paint?', { k: 3, now: store.base, mode });
+      const { messages } = await retrieval.retrieve('What did Melanie paint?', {
+        k: 3,
+        now: store.base,
+        mode,
+      });
       expect(messages[0]?.messageId, mode).toBe('m1');
     }
   });
