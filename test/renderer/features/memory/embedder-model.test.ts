@@ -114,9 +114,7 @@ describe('embedder settings model', () => {
 });
 
 describe('embedding models on this computer as a source', () => {
-  it('lists them after the built-in one, and not the provider of this computer’s chat models', async () => {
-    const { embedderSources, choiceFrom, sourceOf } =
-      await import('../../../../src-renderer/features/memory/embedder-model.js');
+  it('lists them after the built-in one, and not the provider of this computer’s chat models', () => {
     const local = {
       id: 'local',
       kind: 'local' as const,
