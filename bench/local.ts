@@ -14,6 +14,7 @@
  * prefill and decode tokens per second, and the process's peak RSS (the worker thread's native
  * memory included). Progress goes to stderr; the last stdout line is one JSON object.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +23,6 @@ import { LocalRuntime } from '../src-main/core/agents/local/local-runtime.js';
 import { silentLogger } from '../src-main/core/base/logger.js';
 import { ProviderEmbedder } from '../src-main/core/memory/retrieval/provider-embedder.js';
 import { StorageService } from '../src-main/core/storage/storage-service.js';
-import { HALF_B_SHAPE, tinyChatModel, writeModel } from '../test/fixtures/gguf/tiny-models.js';
 import { parseLocomo } from './locomo/locomo.js';
 import { evaluateLocomo } from './locomo/locomo-eval.js';
 
@@ -54,11 +54,16 @@ async function main(): Promise<void> {
     if (!modelPath) {
       const tiny = argument('tiny') !== undefined;
       log(`writing a generated model (${tiny ? 'tiny' : "Qwen2.5 0.5B's shapes, q8_0"})…`);
-      const written = await writeModel(
-        temp,
-        'bench.gguf',
-        tinyChatModel(tiny ? {} : { shape: HALF_B_SHAPE, name: 'Bench 0.5B shapes' }),
-      );
+      // Written by a child process: the weights built in JavaScript would otherwise count in
+      // this process's peak RSS, which is meant to measure the runtime.
+      const script = `import('./test/fixtures/gguf/tiny-models.ts').then(async (m) => {
+        const bytes = m.tinyChatModel(${tiny ? '{}' : "{ shape: m.HALF_B_SHAPE, name: 'Bench 0.5B shapes' }"});
+        const w = await m.writeModel(${JSON.stringify(temp)}, 'bench.gguf', bytes);
+        process.stdout.write(JSON.stringify(w));
+      })`;
+      const written = JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { maxBuffer: 1 << 20 }).toString(),
+      ) as { path: string; size: number };
       modelPath = written.path;
       modelLabel = tiny ? 'generated tiny' : `generated 0.5B shapes (${Math.round(written.size / 1e6)} MB)`;
     }
