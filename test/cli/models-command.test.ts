@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyCatalog, type TinyCatalog } from '../fixtures/gguf/local-catalog.js';
@@ -16,11 +18,17 @@ interface CliRun {
   stderr: string;
 }
 
-/** The real `cell0` entry in a child process, from source through tsx. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The built `cell0` command in a child process, as an owner runs it (needs `npm run build`, as
+ * npm test does first): from source, tsx's loader would sit between the model worker and every
+ * module node-llama-cpp imports.
+ */
 async function cell0(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  const script = `import('./src-main/cli.ts').then((m) => m.main(${JSON.stringify(args)}))`;
+  if (!existsSync(`${ROOT}out/main/cli.js`)) throw new Error('Build first: npm run build');
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '-e', script], {
+    const { stdout, stderr } = await run(process.execPath, [`${ROOT}bin/cell0.mjs`, ...args], {
       cwd: process.cwd(),
       env: { ...process.env, ...env },
       timeout: 120_000,
