@@ -29,6 +29,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/index.ts'),
           cli: resolve(__dirname, 'src-main/cli.ts'),
+          // The thread that runs models on this computer (agents/local/local-runtime.ts starts it).
+          'local-model-worker': resolve(__dirname, 'src-main/core/agents/local/model-worker.ts'),
         },
       },
     },

@@ -18,6 +18,10 @@ Commands:
                    The mesh of the running app (\`cell0 mesh help\` for all of it)
   mcp add|list|tools|remove|serve
                    MCP servers whose tools agents may call, and Cell 0 as one: \`cell0 mcp --help\`
+  models list|pull NAME|URL|remove NAME
+                   Models that run on this computer: the catalog, downloads, removal
+  ask [--model REF] [--conversation ID] [--no-tools] TEXT
+                   Ask the agent once; the reply streams to stdout
 
 Options:
   -h, --help       Show this help
@@ -35,7 +39,12 @@ Environment:
                    a conversation must be quiet before it is read (default 120000)
   CELL0_MESH_LISTEN
                    Where the mesh listens, multiaddrs split by commas, e.g. a Tailscale
-                   address only: /ip4/100.64.0.7/tcp/7341 (default every interface)`;
+                   address only: /ip4/100.64.0.7/tcp/7341 (default every interface)
+  CELL0_MODEL_CATALOG
+                   A model catalog file in place of the built-in one
+  CELL0_LOCAL_GPU  0 keeps models on this computer to the CPU
+  CELL0_LOCAL_THREADS
+                   CPU threads a model on this computer uses (default: the physical cores)`;
 
 function fail(message: string): never {
   process.stderr.write(`cell0: ${message}\n`);
@@ -125,6 +134,8 @@ export async function main(argv: string[]): Promise<void> {
       return await (await import('./cli/channels-command.js')).channelsCommand(rest);
     if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);
     if (command === 'mcp') return await (await import('./cli/mcp-command.js')).mcpCommand(rest);
+    if (command === 'models') return await (await import('./cli/models-command.js')).modelsCommand(rest);
+    if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

@@ -1,6 +1,7 @@
 import type { ToolSet } from 'ai';
 import { AgentsMonitor } from './agents/agents-monitor.js';
 import { memoryModels } from './agents/memory-models.js';
+import { LocalModels, type LocalModelsOptions } from './agents/local/local-models.js';
 import { MemoryService, type MemoryServiceTiming } from './memory/memory-service.js';
 import { HybridRetrieval } from './memory/retrieval/hybrid-retrieval.js';
 import { ChatService, type Budget } from './agents/chat-service.js';
@@ -68,6 +69,12 @@ export interface CoreOptions {
   controlSocket?: boolean;
   /** MCP servers: how long a handshake may take, and the login shell's PATH (tests give their own). */
   mcp?: { startTimeoutMs?: number; loginPath?: () => Promise<string | null> };
+  /**
+   * Models on this computer: a catalog file in place of the built-in one (default
+   * CELL0_MODEL_CATALOG), the runtime's GPU use (CELL0_LOCAL_GPU=0 keeps to the CPU), its CPU
+   * threads (CELL0_LOCAL_THREADS), idle time and context cap; tests shrink them.
+   */
+  localModels?: Pick<LocalModelsOptions, 'catalogFile' | 'runtime' | 'progressEveryMs' | 'maxModelBytes'>;
 }
 
 export interface Service {
@@ -103,8 +110,27 @@ export function createCore(options: CoreOptions): Core {
   const settings = new SettingsStore(options.dataDir);
   const keychain = new Keychain(options.keychainService);
   const conversations = new ConversationStore(storage.db);
-  const providers = new ProviderRegistry(settings, keychain, {
+  const catalogFile = options.localModels?.catalogFile ?? process.env.CELL0_MODEL_CATALOG;
+  const localModels: LocalModels = new LocalModels({
+    dataDir: options.dataDir,
+    ...options.localModels,
+    ...(catalogFile ? { catalogFile } : {}),
+    runtime: {
+      gpu: process.env.CELL0_LOCAL_GPU !== '0',
+      ...(Number(process.env.CELL0_LOCAL_THREADS) > 0
+        ? { threads: Number(process.env.CELL0_LOCAL_THREADS) }
+        : {}),
+      ...options.localModels?.runtime,
+    },
+    logger,
+    onChange: (model) => bus.emit('localModel.updated', { model }),
+    onRemoved: (name) => bus.emit('localModel.removed', { name }),
+    // A chat model became ready or went: the provider list the window shows changes with it.
+    onReadyChanged: () => bus.emit('settings.updated', { settings: providers.snapshot() }),
+  });
+  const providers: ProviderRegistry = new ProviderRegistry(settings, keychain, {
     ...(options.localServers ? { localServers: options.localServers } : {}),
+    local: localModels,
   });
   const identity = new IdentityService({ keychain, db: storage.db, bus, logger });
   const audit = new AuditLog({ db: storage.db, identity, bus });
@@ -133,7 +159,7 @@ export function createCore(options: CoreOptions): Core {
     db: storage.db,
     bus,
     retrieval,
-    models: memoryModels(providers),
+    models: memoryModels(providers, localModels),
     conversations,
     settings,
     audit,
@@ -262,6 +288,13 @@ export function createCore(options: CoreOptions): Core {
       stop: () => settings.stop(),
     },
     {
+      name: 'local-models',
+      start: () => localModels.start(),
+      stop: () => localModels.stop(),
+      // First of the background: the providers and memory's embedder may name a model on this computer.
+      background: { label: 'models on this computer' },
+    },
+    {
       name: 'identity',
       start: () => identity.start(),
       stop: () => identity.stop(),
@@ -352,6 +385,7 @@ export function createCore(options: CoreOptions): Core {
       channels,
       mesh,
       mcp,
+      localModels,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -2,6 +2,8 @@ import { agentsHandlers } from './agents/agents-handlers.js';
 import { PRICES_AS_OF } from './agents/pricing.js';
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
+import { localModelHandlers } from './agents/local/local-model-handlers.js';
+import type { LocalModels } from './agents/local/local-models.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
 import type { EventBus } from './base/event-bus.js';
@@ -49,6 +51,7 @@ export interface HandlerDeps {
   channels: ChannelService;
   mesh: MeshService;
   mcp: McpService;
+  localModels: LocalModels;
 }
 
 /**
@@ -62,7 +65,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     bus,
     conversations,
     chat,
-    requireProvider: (id) => void providers.require(id),
+    requireProvider: (id) => providers.requireAny(id),
   });
   const kernelRoutes = kernelHandlers({ kernel, permissions, audit });
   // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.
@@ -123,6 +126,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['channels'], channelHandlers({ channels: deps.channels })),
     ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
     ...after(board, ['mcp'], mcpHandlers({ mcp: deps.mcp })),
+    ...after(board, ['local-models'], localModelHandlers({ localModels: deps.localModels })),
   };
 }
 

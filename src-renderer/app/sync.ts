@@ -6,6 +6,7 @@ import { navigateTo } from '../features/chat/navigate.js';
 import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
 import { loadMesh, meshListeners } from '../features/mesh/actions.js';
+import { localModelListeners, loadLocalModels } from '../features/local-models/actions.js';
 import { memoryListeners, refetchMemory } from '../features/memory/memory-sync.js';
 import { refetchSwarms, swarmListeners } from '../features/swarms/swarm-sync.js';
 import { channelListeners, refetchChannels } from '../features/channels/channel-sync.js';
@@ -43,6 +44,7 @@ async function refetchAll(c: Client): Promise<void> {
     refetchChannels(),
     loadMesh(),
     refetchMcp(),
+    loadLocalModels(),
   ]);
   const [list, settings, info] = await Promise.allSettled([
     c.call('conversations.list', {}),
@@ -118,6 +120,7 @@ export function startSync(transport: Transport, c: Client): () => void {
     ...channelListeners(c),
     ...meshListeners(c),
     ...mcpListeners(c),
+    ...localModelListeners(c),
     c.on('agents.status', ({ status }) => useAgents.getState().setStatus(status)),
     c.on('core.status', ({ services }) => useServices.getState().setAll(services)),
     c.on('ui.navigate', (target) => {

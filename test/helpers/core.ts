@@ -48,6 +48,7 @@ export async function startTestCore(
     | 'channelBackoff'
     | 'mesh'
     | 'mcp'
+    | 'localModels'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -76,6 +77,7 @@ export async function startTestCore(
       ...(options.channelBackoff ? { channelBackoff: options.channelBackoff } : {}),
       ...(options.mesh ? { mesh: options.mesh } : {}),
       ...(options.mcp ? { mcp: options.mcp } : {}),
+      ...(options.localModels ? { localModels: options.localModels } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

@@ -2,7 +2,6 @@ import { stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
 import type { Logger } from '../base/logger.js';
 import { Cell0Error } from '../protocol/errors.js';
 import { costOf } from './pricing.js';
-import { languageModel } from './provider-kinds.js';
 import type { ResolvedModel } from './provider-registry.js';
 import { describeTurnError, isRetryable, retryAfterMs } from './provider-errors.js';
 import { abortableSleep, retryWait, type RetryPolicy } from './retry-policy.js';
@@ -164,7 +163,8 @@ class TurnState {
     private readonly signal: AbortSignal,
     private readonly overBudget: (reason: string) => void,
   ) {
-    this.tools = this.wrapTools(spec.tools?.(signal));
+    // A model whose template has no function calling gets none: the conversation says tools are off.
+    this.tools = spec.resolved.toolsOff ? undefined : this.wrapTools(spec.tools?.(signal));
   }
 
   /** Once text or a tool call came, the attempt cannot be redone without repeating it. */
@@ -219,7 +219,7 @@ class TurnState {
     let steps = 0;
     try {
       const result = streamText({
-        model: languageModel(spec.resolved.endpoint, spec.resolved.model),
+        model: spec.resolved.languageModel(),
         ...(spec.system ? { system: spec.system } : {}),
         messages: spec.messages,
         abortSignal: signal,

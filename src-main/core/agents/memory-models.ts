@@ -1,12 +1,12 @@
+import type { EmbeddingModel } from 'ai';
 import type { MemoryModels } from '../memory/models.js';
-import { Cell0Error } from '../protocol/errors.js';
+import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import type { ProviderConfig } from '../settings/settings-store.js';
 import { isRetryable, toProviderError } from './provider-errors.js';
 import {
   NO_EMBEDDINGS_MESSAGE,
   embeddingCandidates,
   embeddingModel,
-  languageModel,
   supportsEmbeddings,
   type ProviderEndpoint,
 } from './provider-kinds.js';
@@ -20,9 +20,25 @@ function signatureOf(provider: ProviderConfig): string {
 const describer = (endpoint: ProviderEndpoint) => (err: unknown) =>
   toProviderError(err, { baseUrl: endpoint.baseUrl, secret: endpoint.apiKey, streamed: false });
 
+/** A model on this computer fails with Cell0Errors of its own; anything else is worded here. */
+const describeLocal = (err: unknown): Cell0Error =>
+  isCell0Error(err)
+    ? err
+    : new Cell0Error('LOCAL_MODEL_FAILED', 'The model on this computer could not answer. Try again.', {
+        cause: err,
+      });
+
+/** The embedding models on this computer, as memory reaches them (agents/local/local-models.ts). */
+export interface LocalEmbeddingModels {
+  readyModels(kind: 'embedding'): { name: string; label: string }[];
+  embeddingModel(name: string): EmbeddingModel;
+  readyPath(name: string, kind: 'embedding'): Promise<string>;
+}
+
 /** Memory's way to models, on the provider registry (see memory/models.ts). */
 export function memoryModels(
   providers: Pick<ProviderRegistry, 'resolve' | 'require' | 'endpoint' | 'models'>,
+  local?: LocalEmbeddingModels,
 ): MemoryModels {
   const embeddable = (id: string): ProviderConfig => {
     const provider = providers.require(id);
@@ -32,8 +48,11 @@ export function memoryModels(
   };
   return {
     async defaultChatModel() {
-      const { endpoint, model } = await providers.resolve(null);
-      return { model: languageModel(endpoint, model), describe: describer(endpoint) };
+      const resolved = await providers.resolve(null);
+      return {
+        model: resolved.languageModel(),
+        describe: resolved.endpoint ? describer(resolved.endpoint) : describeLocal,
+      };
     },
     provider(id) {
       let provider: ProviderConfig;
@@ -54,5 +73,14 @@ export function memoryModels(
       return embeddingCandidates(models.map((m) => m.id));
     },
     isTransient: isRetryable,
+    async localEmbeddingModel(name) {
+      if (!local)
+        throw new Cell0Error('LOCAL_MODEL_UNKNOWN', 'Models on this computer are not available here.');
+      // Checked now (installed, ready, checksum), so a choice that cannot work is refused at once.
+      await local.readyPath(name, 'embedding');
+      const label = local.readyModels('embedding').find((m) => m.name === name)?.label ?? name;
+      return { model: local.embeddingModel(name), describe: describeLocal, label };
+    },
+    localEmbeddingModels: () => local?.readyModels('embedding') ?? [],
   };
 }

@@ -170,10 +170,21 @@ function anthropicStreamError(err: unknown): Cell0Error | null {
  */
 export function describeTurnError(
   err: unknown,
-  resolved: { endpoint: ProviderEndpoint },
+  resolved: { endpoint: ProviderEndpoint | null },
   streamed: boolean,
 ): Cell0Error {
   if (err instanceof Cell0Error) return err;
+  if (!resolved.endpoint) {
+    // A model on this computer: its runtime's errors are already Cell0Errors; anything else is ours.
+    return new Cell0Error(
+      'LOCAL_MODEL_FAILED',
+      'The model on this computer could not answer. It was logged; try again.',
+      {
+        cause: err,
+      },
+    );
+  }
+  const endpoint = resolved.endpoint;
   const inner = RetryError.isInstance(err) ? err.lastError : err;
   const fromProvider =
     AISDKError.isInstance(inner) ||
@@ -189,8 +200,8 @@ export function describeTurnError(
     );
   }
   return toProviderError(err, {
-    baseUrl: resolved.endpoint.baseUrl,
-    secret: resolved.endpoint.apiKey,
+    baseUrl: endpoint.baseUrl,
+    secret: endpoint.apiKey,
     streamed,
   });
 }

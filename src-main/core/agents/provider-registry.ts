@@ -1,25 +1,47 @@
+import type { LanguageModel } from 'ai';
 import type { Keychain } from '../identity/keychain.js';
-import type {
-  DesktopSettings,
-  ModelInfo,
-  ModelRef,
-  Provider,
-  ProviderKind,
-  SettingsSnapshot,
+import {
+  LOCAL_PROVIDER_ID,
+  type DesktopSettings,
+  type ModelInfo,
+  type ModelRef,
+  type Provider,
+  type ProviderKind,
+  type SettingsSnapshot,
 } from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { MethodParams } from '../protocol/methods.js';
 import type { ProviderConfig, SettingsStore } from '../settings/settings-store.js';
 import { detectLocalServers, type LocalServerUrls } from './local-servers.js';
 import { listModels } from './model-listing.js';
-import { KIND_DEFAULTS, isLoopback, trimBaseUrl, type ProviderEndpoint } from './provider-kinds.js';
+import {
+  KIND_DEFAULTS,
+  isLoopback,
+  languageModel,
+  trimBaseUrl,
+  type ProviderEndpoint,
+} from './provider-kinds.js';
 
 export interface ResolvedModel {
-  provider: ProviderConfig;
-  endpoint: ProviderEndpoint;
+  provider: { id: string; name: string };
+  /** Where a provider's API is; null for a model on this computer. */
+  endpoint: ProviderEndpoint | null;
   model: string;
+  /** Free to call: a server or a model on this machine. */
   local: boolean;
+  /** The AI SDK model the turn calls. */
+  languageModel(): LanguageModel;
+  /** Why this model gets no tools (its chat template has no function calling); null when it does. */
+  toolsOff: string | null;
 }
+
+/** The models on this computer, as the registry lists and resolves them (agents/local/local-models.ts). */
+export interface LocalChatModels {
+  readyModels(kind: 'chat'): { name: string; label: string; supportsTools: boolean }[];
+  languageModel(name: string, supportsTools: boolean): LanguageModel;
+}
+
+export const LOCAL_PROVIDER_NAME = 'This computer';
 
 const MODEL_CACHE_MS = 5 * 60_000;
 
@@ -64,17 +86,40 @@ export class ProviderRegistry {
   constructor(
     private readonly settings: SettingsStore,
     private readonly keychain: Keychain,
-    private readonly options: { localServers?: LocalServerUrls } = {},
+    private readonly options: { localServers?: LocalServerUrls; local?: LocalChatModels } = {},
   ) {}
 
   snapshot(): SettingsSnapshot {
     const settings = this.settings.read();
     return {
-      providers: settings.providers.map(toProvider),
+      providers: [...settings.providers.map(toProvider), ...this.localProvider()],
       defaultModel: settings.defaultModel,
       onboardingDone: settings.onboardingDone,
       desktop: settings.desktop,
     };
+  }
+
+  /** The models on this computer as one provider, once a chat model is ready; its URL changes with its models. */
+  private localProvider(): Provider[] {
+    const ready = this.options.local?.readyModels('chat') ?? [];
+    if (ready.length === 0) return [];
+    return [
+      {
+        id: LOCAL_PROVIDER_ID,
+        kind: 'local',
+        name: LOCAL_PROVIDER_NAME,
+        baseUrl: `local:${ready.map((m) => m.name).join(',')}`,
+        hasApiKey: false,
+        defaultModel: ready[0]!.name,
+        local: true,
+      },
+    ];
+  }
+
+  /** A configured provider or the local one: what a conversation or the default may point at. */
+  requireAny(id: string): void {
+    if (id === LOCAL_PROVIDER_ID && this.localProvider().length > 0) return;
+    this.require(id);
   }
 
   require(id: string): ProviderConfig {
@@ -154,7 +199,7 @@ export class ProviderRegistry {
   }
 
   setDefaultModel(ref: ModelRef): SettingsSnapshot {
-    this.require(ref.providerId);
+    this.requireAny(ref.providerId);
     this.settings.update((s) => ({ ...s, defaultModel: ref }));
     return this.snapshot();
   }
@@ -183,6 +228,9 @@ export class ProviderRegistry {
   /** Models of a saved provider (cached a few minutes) or of a draft being tested before saving. */
   async models(params: MethodParams<'providers.models'>): Promise<ModelInfo[]> {
     if ('id' in params) {
+      if (params.id === LOCAL_PROVIDER_ID && this.options.local) {
+        return this.options.local.readyModels('chat').map((m) => ({ id: m.name, pricing: null }));
+      }
       const provider = this.require(params.id);
       const cached = this.modelCache.get(provider.id);
       if (cached && Date.now() - cached.at < MODEL_CACHE_MS) return cached.models;
@@ -209,6 +257,7 @@ export class ProviderRegistry {
         'No model is set up yet. Open Settings and connect a provider.',
       );
     }
+    if (chosen.providerId === LOCAL_PROVIDER_ID) return this.resolveLocal(chosen.model);
     const provider = this.settings.read().providers.find((p) => p.id === chosen.providerId);
     if (!provider) {
       throw new Cell0Error(
@@ -216,11 +265,35 @@ export class ProviderRegistry {
         'The provider this conversation used was removed. Pick another model for it.',
       );
     }
+    const endpoint = await this.endpoint(provider);
     return {
       provider,
-      endpoint: await this.endpoint(provider),
+      endpoint,
       model: chosen.model,
       local: isLocal(provider),
+      languageModel: () => languageModel(endpoint, chosen.model),
+      toolsOff: null,
+    };
+  }
+
+  private resolveLocal(name: string): ResolvedModel {
+    const found = this.options.local?.readyModels('chat').find((m) => m.name === name);
+    if (!found || !this.options.local) {
+      throw new Cell0Error(
+        'LOCAL_MODEL_UNKNOWN',
+        `The model ${name} is not ready on this computer. Download it in Settings → Models (or \`cell0 models pull ${name}\`), or pick another model.`,
+      );
+    }
+    const local = this.options.local;
+    return {
+      provider: { id: LOCAL_PROVIDER_ID, name: LOCAL_PROVIDER_NAME },
+      endpoint: null,
+      model: name,
+      local: true,
+      languageModel: () => local.languageModel(name, found.supportsTools),
+      toolsOff: found.supportsTools
+        ? null
+        : `Tools are off for ${found.label || name}: its chat template has no function calling.`,
     };
   }
 

@@ -28,7 +28,7 @@ export interface EmbedderSwitchDeps {
   db: Database;
   bus: EventBus;
   retrieval: SwappableRetrieval;
-  models: Pick<MemoryModels, 'provider' | 'embeddingModel' | 'embeddingCandidates'>;
+  models: Pick<MemoryModels, 'provider' | 'embeddingModel' | 'embeddingCandidates' | 'localEmbeddingModel'>;
   settings: Pick<SettingsStore, 'memory' | 'setMemory'>;
   logger: Logger;
 }
@@ -152,12 +152,14 @@ export class EmbedderSwitch {
    * retries a failed re-index or a fallback at once.
    */
   async choose(choice: EmbedderChoice): Promise<EmbeddingStatus> {
-    if (choice.kind === 'provider') {
-      const pick = await this.providerPick(choice);
+    if (choice.kind !== 'built-in') {
+      const pick = await this.pickFor(choice);
       try {
         await pick.embedder.embed([PROBE_TEXT]);
       } catch (err) {
-        throw this.probeError(pick.describe(err), err, choice);
+        throw choice.kind === 'provider'
+          ? this.probeError(pick.describe(err), err, choice)
+          : pick.describe(err);
       }
       this.deps.settings.setMemory({ ...this.deps.settings.memory(), embedder: choice });
       this.followed = pick.signature;
@@ -182,9 +184,9 @@ export class EmbedderSwitch {
       this.apply(choice, null);
       return;
     }
-    this.followed = signatureOf(this.findProvider(choice.providerId));
+    this.followed = choice.kind === 'provider' ? signatureOf(this.findProvider(choice.providerId)) : null;
     try {
-      this.apply(choice, await this.providerPick(choice));
+      this.apply(choice, await this.pickFor(choice));
     } catch (err) {
       const error = isCell0Error(err)
         ? err.toShape()
@@ -218,6 +220,27 @@ export class EmbedderSwitch {
       );
     }
     return provider;
+  }
+
+  private pickFor(choice: Exclude<EmbedderChoice, { kind: 'built-in' }>): Promise<ProviderPick> {
+    return choice.kind === 'provider' ? this.providerPick(choice) : this.localPick(choice.model);
+  }
+
+  /** An embedding model on this computer: same observed embedder, vectors stored as `local:<name>`. */
+  private async localPick(name: string): Promise<ProviderPick> {
+    const bound = await this.deps.models.localEmbeddingModel(name);
+    const inner = new ProviderEmbedder(bound.model, `local:${name}`, { maxRetries: 0 });
+    const embedder = new ObservedEmbedder(inner, {
+      before: (e) => this.embedding(e),
+      failed: (e, err) => this.embedFailed(e, bound.describe(err).toShape()),
+      succeeded: (e) => this.embedSucceeded(e),
+    });
+    return {
+      embedder,
+      label: `This computer · ${bound.label}`,
+      signature: `local ${name}`,
+      describe: bound.describe,
+    };
   }
 
   private async providerPick(choice: Extract<EmbedderChoice, { kind: 'provider' }>): Promise<ProviderPick> {

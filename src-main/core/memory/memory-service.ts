@@ -169,9 +169,15 @@ export class MemoryService {
         audit: this.deps.audit,
         kernel: this.deps.kernel,
         now: this.now,
+        byMeaning: this.searchesByMeaning(),
       },
       ctx,
     );
+  }
+
+  /** Whether a real embedding model (a provider's or this computer's) answers searches, not the hashed one. */
+  searchesByMeaning(): boolean {
+    return !this.embedding().activeId.startsWith('hash-');
   }
 
   search(query: string, limit?: number): Promise<SearchHit[]> {

@@ -20,6 +20,11 @@ export interface MemoryToolDeps {
   /** memory_save goes through the kernel's law: asked, allowed by the owner's rules, audited. */
   kernel: Pick<Kernel, 'executeHosted'>;
   now: () => number;
+  /**
+   * An embedding model answers searches: only then does the tool say it finds things by meaning.
+   * The built-in embedder matches words and their spellings, and the model is told so.
+   */
+  byMeaning?: boolean;
 }
 
 /** Why the owner is asked before a memory is saved. */
@@ -48,8 +53,11 @@ export function memoryTools(deps: MemoryToolDeps, ctx: MemoryToolContext): ToolS
   return {
     memory_search: tool({
       description:
-        'Search your long-term memory of the owner (facts, preferences, plans, past events) by meaning and words. ' +
-        'Use it when the owner refers to something from before that is not in this conversation.',
+        `Search your long-term memory of the owner (facts, preferences, plans, past events) ${
+          deps.byMeaning
+            ? 'by meaning and words'
+            : 'by words (use the words the owner would have used; other words for the same thing may not match)'
+        }. ` + 'Use it when the owner refers to something from before that is not in this conversation.',
       inputSchema: z.object({
         query: z.string().min(1).max(500).describe('What to look for, in a few words'),
       }),

@@ -30,4 +30,11 @@ export interface MemoryModels {
   embeddingCandidates(providerId: string): Promise<string[]>;
   /** Whether waiting may fix the error (a rate limit, an overloaded server). */
   isTransient(error: Cell0Error): boolean;
+  /**
+   * An embedding model on this computer; throws LOCAL_MODEL_UNKNOWN or LOCAL_MODEL_NOT_READY
+   * when it is not installed and checked.
+   */
+  localEmbeddingModel(name: string): Promise<BoundModel<EmbeddingModel> & { label: string }>;
+  /** The embedding models on this computer that are ready to use. */
+  localEmbeddingModels(): { name: string; label: string }[];
 }

@@ -4,6 +4,9 @@ import { errorShapeSchema } from './frames.js';
 export const PROVIDER_KINDS = ['openai', 'anthropic', 'openai-compatible'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
+/** The provider whose models run on this computer: listed beside the configured ones, never saved. */
+export const LOCAL_PROVIDER_ID = 'local';
+
 /** Which model answers: a configured provider and one of its models. */
 export const modelRefSchema = z.object({
   providerId: z.string().min(1).max(64),
@@ -47,7 +50,8 @@ export const messageSchema = z.object({
 /** A configured model provider. Its API key never leaves the keychain: only whether one is stored. */
 export const providerSchema = z.object({
   id: z.string(),
-  kind: z.enum(PROVIDER_KINDS),
+  /** 'local': the models on this computer (node-llama-cpp), present once one is installed. */
+  kind: z.enum([...PROVIDER_KINDS, 'local']),
   name: z.string(),
   baseUrl: z.string(),
   hasApiKey: z.boolean(),

@@ -68,6 +68,22 @@ export const ERROR_CODES = [
   'MCP_SERVER_FAILED',
   /** An MCP server's tool answered with an error (its own words follow). */
   'MCP_TOOL_ERROR',
+  /** No local model by that name: not in the catalog, or not on this computer. */
+  'LOCAL_MODEL_UNKNOWN',
+  /** A local model's download failed: a wrong URL, a 404, the network. Its part stays for a retry. */
+  'LOCAL_MODEL_DOWNLOAD_FAILED',
+  /** The file is not a GGUF model. */
+  'LOCAL_MODEL_NOT_GGUF',
+  /** The downloaded file's SHA-256 differs from the published one; it was deleted. */
+  'LOCAL_MODEL_CHECKSUM_MISMATCH',
+  /** The model needs more memory than this computer has. */
+  'LOCAL_MODEL_TOO_BIG',
+  /** Not enough free disk space for the model. */
+  'LOCAL_MODEL_DISK_FULL',
+  /** The model is still downloading, paused, or failed: it cannot be used yet. */
+  'LOCAL_MODEL_NOT_READY',
+  /** The model file could not be loaded or run. */
+  'LOCAL_MODEL_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -17,6 +17,7 @@ import {
 import { coreEvents } from './core-methods.js';
 import { channelEvents } from './channel-methods.js';
 import { meshEvents } from './mesh-methods.js';
+import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import { mcpEvents } from './mcp-methods.js';
 import {
@@ -91,6 +92,7 @@ export const events = {
   ...channelEvents,
   ...meshEvents,
   ...mcpEvents,
+  ...localModelEvents,
 } as const;
 
 export type Events = typeof events;

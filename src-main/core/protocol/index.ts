@@ -15,3 +15,5 @@ export * from './mesh-entities.js';
 export * from './mesh-methods.js';
 export * from './mcp-entities.js';
 export * from './mcp-methods.js';
+export * from './local-model-entities.js';
+export * from './local-model-methods.js';

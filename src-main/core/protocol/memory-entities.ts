@@ -79,9 +79,13 @@ export const personaSchema = z.object({
   character: z.string().max(4000),
 });
 
-/** Where memory search gets its vectors: the built-in embedder, or a provider's embedding model. */
+/**
+ * Where memory search gets its vectors: the built-in embedder, a provider's embedding model, or
+ * an embedding model on this computer (a local model's name).
+ */
 export const embedderChoiceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('built-in') }),
+  z.object({ kind: z.literal('local'), model: z.string().trim().min(1).max(80) }),
   z.object({
     kind: z.literal('provider'),
     providerId: z.string().min(1).max(64),

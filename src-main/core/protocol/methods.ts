@@ -37,6 +37,7 @@ import {
 import { coreMethods } from './core-methods.js';
 import { channelMethods } from './channel-methods.js';
 import { meshMethods } from './mesh-methods.js';
+import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
 
@@ -349,6 +350,7 @@ export const methods = {
   ...channelMethods,
   ...meshMethods,
   ...mcpMethods,
+  ...localModelMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -7,6 +7,7 @@ import { ExportButtons } from '../conversations/ExportButtons.js';
 import { openConversation } from './open-conversation.js';
 import { Composer } from './Composer.js';
 import { EmptyConversation } from './EmptyConversation.js';
+import { ToolsOffNotice } from '../local-models/ToolsOffNotice.js';
 import { MessageList } from './MessageList.js';
 import { ModelPicker } from './ModelPicker.js';
 import { ProviderSetupCard } from './ProviderSetupCard.js';
@@ -65,6 +66,7 @@ export function ConversationView() {
           <PanelRight size={16} aria-hidden />
         </button>
       </header>
+      {conversation && <ToolsOffNotice conversation={conversation} />}
       <div className="conversation-body">{body}</div>
       {needsProvider && count > 0 && <ProviderSetupCard compact />}
       <Composer />

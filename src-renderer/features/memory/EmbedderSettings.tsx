@@ -2,6 +2,7 @@ import { Loader2 } from 'lucide-react';
 import { useEffect, useId, useState } from 'react';
 import type { EmbeddingStatus } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
+import { selectLocalModels, useLocalModels } from '../../stores/local-models.js';
 import { useMemory } from '../../stores/memory.js';
 import { selectProviders, useSettings } from '../../stores/settings.js';
 import { chooseEmbedder, embeddingModels, loadEmbedding } from './actions.js';
@@ -11,6 +12,8 @@ import {
   describeEmbedding,
   embedderSources,
   hasAnthropic,
+  isLocalSource,
+  sourceOf,
   sameChoice,
 } from './embedder-model.js';
 
@@ -96,7 +99,9 @@ function EmbedderState({ status }: { status: EmbeddingStatus }) {
 function EmbedderForm({ status }: { status: EmbeddingStatus }) {
   const providers = useSettings(selectProviders);
   const stored = status.choice;
-  const [source, setSource] = useState(stored.kind === 'provider' ? stored.providerId : BUILT_IN_VALUE);
+  const localModels = useLocalModels(selectLocalModels);
+  const localEmbedders = localModels.filter((m) => m.kind === 'embedding' && m.state === 'ready');
+  const [source, setSource] = useState(sourceOf(stored));
   const [model, setModel] = useState(stored.kind === 'provider' ? stored.model : '');
   const [candidates, setCandidates] = useState<{ source: string; models: string[]; error: string | null }>({
     source: '',
@@ -106,13 +111,14 @@ function EmbedderForm({ status }: { status: EmbeddingStatus }) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
-  const sources = embedderSources(providers);
+  const sources = embedderSources(providers, localEmbedders);
   const provider = providers.find((p) => p.id === source);
   const choice = choiceFrom(source, model);
   const unchanged = choice !== null && sameChoice(choice, stored);
 
   useEffect(() => {
-    if (source === BUILT_IN_VALUE || !provider || provider.kind === 'anthropic') return;
+    if (source === BUILT_IN_VALUE || isLocalSource(source) || !provider || provider.kind === 'anthropic')
+      return;
     let stale = false;
     embeddingModels(source).then(
       (models) => {
@@ -173,12 +179,14 @@ function EmbedderForm({ status }: { status: EmbeddingStatus }) {
           ))}
         </select>
         <p className="field-help" id={`${id}-source-help`}>
-          The built-in embedder runs here and needs no download. A provider&apos;s embedding model understands
-          meaning better, but each memory and message is sent to it once, and again when it changes.
+          The built-in embedder runs here and needs no download, but it matches words, not meaning. An
+          embedding model on this computer (download one in Settings → Models) finds things by meaning and
+          keeps everything here. A provider&apos;s embedding model also understands meaning, but each memory
+          and message is sent to it once, and again when it changes.
           {hasAnthropic(providers) && ' Anthropic has no embeddings API, so it cannot be used here.'}
         </p>
       </div>
-      {source !== BUILT_IN_VALUE && (
+      {source !== BUILT_IN_VALUE && !isLocalSource(source) && (
         <div className="field">
           <label htmlFor={`${id}-model`}>Embedding model</label>
           <input

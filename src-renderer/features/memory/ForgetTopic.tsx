@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { Memory } from '../../../src-main/core/protocol/index.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
+import { useMemory } from '../../stores/memory.js';
 import { forgetTopic } from './actions.js';
 import { forgotLabel } from './memory-format.js';
 
@@ -14,6 +15,8 @@ export function ForgetTopic() {
   const [result, setResult] = useState<{ topic: string; forgotten: Memory[] } | null>(null);
   const id = useId();
   const trimmed = topic.trim();
+  // Only an embedding model finds a topic by meaning; the built-in (hashed) one matches words.
+  const byMeaning = useMemory((s) => s.embedding !== null && !s.embedding.activeId.startsWith('hash-'));
 
   async function forget(): Promise<void> {
     setBusy(true);
@@ -62,6 +65,11 @@ export function ForgetTopic() {
           Forget
         </button>
       </form>
+      <p className="field-help" data-testid="memory-forget-help">
+        {byMeaning
+          ? 'Deletes the memories that name it or are about it in other words (memory search understands meaning).'
+          : 'Deletes the memories that name it, in those words or close spellings. Memory search matches words here: choose an embedding model in Settings → Memory to also catch other words for it.'}
+      </p>
       {result && (
         <div className="memory-forgot" data-testid="memory-forgot-result" role="status">
           <p>
@@ -92,7 +100,10 @@ export function ForgetTopic() {
             setError(null);
           }}
         >
-          <p>Every memory about “{trimmed}” will be deleted from this machine. This cannot be undone.</p>
+          <p>
+            Every memory that names “{trimmed}”{byMeaning ? ' or is about it in other words' : ''} will be
+            deleted from this machine. This cannot be undone.
+          </p>
         </ConfirmDialog>
       )}
     </section>

@@ -9,16 +9,44 @@ export interface EmbedderSource {
   disabled: boolean;
 }
 
-/** Anthropic has no embeddings API: it is listed, disabled, so its absence is explained rather than odd. */
-export function embedderSources(providers: readonly Provider[]): EmbedderSource[] {
+/** A source value for an embedding model on this computer. */
+export const LOCAL_PREFIX = 'local:';
+
+export function isLocalSource(source: string): boolean {
+  return source.startsWith(LOCAL_PREFIX);
+}
+
+/**
+ * Anthropic has no embeddings API: it is listed, disabled, so its absence is explained rather
+ * than odd. Embedding models on this computer come right after the built-in one; the provider
+ * for this computer's chat models is not a source (its models are chat models).
+ */
+export function embedderSources(
+  providers: readonly Provider[],
+  localModels: readonly { name: string; label: string }[] = [],
+): EmbedderSource[] {
   return [
     { value: BUILT_IN_VALUE, label: 'Built-in (no download)', disabled: false },
-    ...providers.map((p) =>
-      p.kind === 'anthropic'
-        ? { value: p.id, label: `${p.name} (no embeddings API)`, disabled: true }
-        : { value: p.id, label: p.name, disabled: false },
-    ),
+    ...localModels.map((m) => ({
+      value: `${LOCAL_PREFIX}${m.name}`,
+      label: `This computer · ${m.label || m.name}`,
+      disabled: false,
+    })),
+    ...providers
+      .filter((p) => p.kind !== 'local')
+      .map((p) =>
+        p.kind === 'anthropic'
+          ? { value: p.id, label: `${p.name} (no embeddings API)`, disabled: true }
+          : { value: p.id, label: p.name, disabled: false },
+      ),
   ];
+}
+
+/** The menu value a stored choice shows as. */
+export function sourceOf(choice: EmbedderChoice): string {
+  if (choice.kind === 'provider') return choice.providerId;
+  if (choice.kind === 'local') return `${LOCAL_PREFIX}${choice.model}`;
+  return BUILT_IN_VALUE;
 }
 
 export function hasAnthropic(providers: readonly Provider[]): boolean {
@@ -28,6 +56,7 @@ export function hasAnthropic(providers: readonly Provider[]): boolean {
 /** What the form sends, or null while it is incomplete. */
 export function choiceFrom(source: string, model: string): EmbedderChoice | null {
   if (source === BUILT_IN_VALUE) return { kind: 'built-in' };
+  if (isLocalSource(source)) return { kind: 'local', model: source.slice(LOCAL_PREFIX.length) };
   const trimmed = model.trim();
   if (source === '' || trimmed === '') return null;
   return { kind: 'provider', providerId: source, model: trimmed };
@@ -35,6 +64,7 @@ export function choiceFrom(source: string, model: string): EmbedderChoice | null
 
 export function sameChoice(a: EmbedderChoice, b: EmbedderChoice): boolean {
   if (a.kind === 'built-in' || b.kind === 'built-in') return a.kind === b.kind;
+  if (a.kind === 'local' || b.kind === 'local') return a.kind === b.kind && a.model === b.model;
   return a.providerId === b.providerId && a.model === b.model;
 }
 

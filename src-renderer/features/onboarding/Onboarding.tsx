@@ -21,6 +21,7 @@ import {
   type Choice,
   type OnboardingState,
 } from './onboarding-model.js';
+import { RunLocally } from './RunLocally.js';
 
 const ICONS: Record<Choice, typeof Cloud> = {
   openai: Cloud,
@@ -99,6 +100,7 @@ export function Onboarding() {
       </header>
 
       <ChoiceList state={state} onChoose={(choice) => dispatch({ type: 'choose', choice })} />
+      {!state.choice && <RunLocally />}
 
       {state.choice && (
         <ConnectStep

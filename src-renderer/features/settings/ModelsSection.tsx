@@ -8,7 +8,8 @@ import { ProviderRow } from './ProviderRow.js';
 /** Providers and the app's default model; one editor open at a time, in place of its row. */
 export function ModelsSection() {
   const loaded = useSettings((s) => s.loaded);
-  const providers = useSettings(selectProviders);
+  // Models on this computer have their own section (LocalModelsSection), not a provider row.
+  const providers = useSettings(selectProviders).filter((p) => p.kind !== 'local');
   const defaultProviderId = useSettings((s) => s.snapshot?.defaultModel?.providerId ?? null);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);

@@ -49,7 +49,9 @@ export function ProviderRow({ provider, isAppDefault, onEdit }: Props) {
       <div className="provider-row-main">
         <div className="provider-row-title">
           <strong>{provider.name}</strong>
-          <span className="badge">{KIND_LABELS[provider.kind]}</span>
+          <span className="badge">
+            {provider.kind === 'local' ? 'On this computer' : KIND_LABELS[provider.kind]}
+          </span>
           {provider.local && <span className="badge badge-success">Local</span>}
           {isAppDefault && <span className="badge badge-accent">Default</span>}
         </div>

@@ -4,6 +4,7 @@ import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
 import { MeshSection } from '../mesh/MeshSection.js';
 import { McpSection } from '../mcp/McpSection.js';
+import { LocalModelsSection } from '../local-models/LocalModelsSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
 import { DesktopSection } from './DesktopSection.js';
@@ -41,6 +42,7 @@ export function SettingsView() {
       </header>
       <div className="settings-body">
         <ModelsSection />
+        <LocalModelsSection />
         <PermissionsSection />
         <MemorySettingsSection />
         <SwarmBudgetSection />

@@ -52,7 +52,8 @@ export function initialValues(
   provider: Provider | null,
   appDefault: ModelRef | null = null,
 ): ProviderFormValues {
-  const kind = provider?.kind ?? 'openai-compatible';
+  // The local provider (models on this computer) is never edited in this form.
+  const kind = provider && provider.kind !== 'local' ? provider.kind : 'openai-compatible';
   return {
     kind,
     name: provider?.name ?? '',

@@ -1,3 +1,4 @@
+import { languageModel } from '../../../src-main/core/agents/provider-kinds.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { streamPair } from '@libp2p/utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,6 +97,9 @@ describe('mesh protocols over stream pairs', () => {
         endpoint: { kind: 'openai-compatible', baseUrl: resolveUrl, apiKey: null },
         model,
         local: false,
+        languageModel: () =>
+          languageModel({ kind: 'openai-compatible', baseUrl: resolveUrl, apiKey: null }, model),
+        toolsOff: null,
       }),
       conversations: conversations as never,
       permissions: { respond: async (id: string) => void responded.push(id) },

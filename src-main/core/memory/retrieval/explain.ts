@@ -30,12 +30,13 @@ export interface Evidence {
 }
 
 /** The top reasons, in words: "about 2023-05-07 · matches “Lisbon”", "similar meaning · pinned". */
-export function explain(evidence: Evidence): string {
+export function explain(evidence: Evidence, byMeaning = true): string {
   const reasons: string[] = [];
   if (evidence.dateMatch) reasons.push(`about ${evidence.dateMatch}`);
   if (evidence.matched.length > 0)
     reasons.push(`matches ${evidence.matched.map((w) => `“${w}”`).join(', ')}`);
-  else reasons.push('similar meaning');
+  // The built-in hashed embedder compares spellings, not meaning: it says so.
+  else reasons.push(byMeaning ? 'similar meaning' : 'similar wording');
   if (evidence.dated && !evidence.dateMatch) reasons.push(`dated ${evidence.dated}`);
   const top = reasons.slice(0, 2);
   if (evidence.pinned) top.push('pinned');

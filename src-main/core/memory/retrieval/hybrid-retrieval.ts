@@ -8,6 +8,7 @@ import { ftsQuery, queryWords } from './fts-query.js';
 import { HashEmbedder } from './hash-embedder.js';
 import { EMBED_BATCH, freshProgress, indexRound, newIndexSet, type IndexSet } from './index-set.js';
 import { queryWeights } from './query-weights.js';
+import { SpeakerNames } from './conversation-context.js';
 import { rankMemories, rankMessages, type RankQuery } from './ranking.js';
 import {
   installChangeTracking,
@@ -41,12 +42,19 @@ export class HybridRetrieval implements Retrieval {
   private wake: (() => void) | null = null;
   /** Term statistics and BM25 over memories, in memory; loaded by start(), refreshed per query. */
   private terms: CorpusTerms;
+  private readonly speakers: SpeakerNames;
 
   constructor(options: { db: Database; logger: Logger; embedder?: Embedder }) {
     this.db = options.db;
     this.logger = options.logger;
     this.terms = new CorpusTerms(options.db);
+    this.speakers = new SpeakerNames(options.db);
     this.active = newIndexSet(options.embedder ?? new HashEmbedder());
+  }
+
+  /** Whether the vectors answering now come from an embedding model rather than the hashed one. */
+  private get byMeaning(): boolean {
+    return !(this.active.embedder instanceof HashEmbedder);
   }
 
   /** The embedder answering queries now (the previous one while a swap is being indexed). */
@@ -137,11 +145,13 @@ export class HybridRetrieval implements Retrieval {
     const depth = Math.max(MIN_DEPTH, k * 5);
     const intent = parseDateIntent(query, now);
     const words = queryWords(query);
-    const match = ftsQuery(query);
+    // A speaker's name is in every one of their turns: it says who, which speakerFactor weighs,
+    // not what, so the word search looks for the rest.
+    const match = ftsQuery(await this.speakers.withoutSpeakers(query, this.terms.message));
     const exclude = options.excludeConversationId ?? null;
     const set = this.active;
     const range = hybrid ? intent.range : null;
-    const asked: RankQuery = { query, intent, now, k };
+    const asked: RankQuery = { query, intent, now, k, byMeaning: this.byMeaning };
 
     // Everything that waits on SQLite is queued first; the searches held in memory (vectors and
     // BM25 over memories) run on this thread meanwhile.

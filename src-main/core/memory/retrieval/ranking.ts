@@ -1,6 +1,7 @@
 import type { Database } from '../../storage/database.js';
 import type { Memory } from '../../protocol/memory-entities.js';
 import type { ScoredMemory, ScoredMessage } from '../types.js';
+import { speakerFactor } from './conversation-context.js';
 import { dateCloseness, isoDay, mentionsTime, parseIsoDay, type DateIntent } from './dates.js';
 import { explain, matchedWords, type Evidence } from './explain.js';
 import {
@@ -31,6 +32,8 @@ export interface RankQuery {
   intent: DateIntent;
   now: number;
   k: number;
+  /** An embedding model answers (else the hashed embedder, which compares spellings, not meaning). */
+  byMeaning: boolean;
 }
 
 /** The ranked rowid lists of one corpus, best first: words (BM25), meaning (vectors), dates. */
@@ -67,7 +70,7 @@ function fuse({ lexical, vector, dated }: RankedLists): Candidate[] {
  */
 export async function rankMemories(
   db: Database,
-  { query, intent, now, k }: RankQuery,
+  { query, intent, now, k, byMeaning }: RankQuery,
   index: VectorIndex,
   lists: RankedLists,
 ): Promise<ScoredMemory[]> {
@@ -113,13 +116,13 @@ export async function rankMemories(
   scored.sort((a, b) => b.score - a.score);
   return scored
     .slice(0, k)
-    .map(({ memory, score, evidence }) => ({ memory, score, why: explain(evidence()) }));
+    .map(({ memory, score, evidence }) => ({ memory, score, why: explain(evidence(), byMeaning) }));
 }
 
 /** The same for past messages, without `exclude`'s conversation and with repeated lines once. */
 export async function rankMessages(
   db: Database,
-  { query, intent, now, k }: RankQuery,
+  { query, intent, now, k, byMeaning }: RankQuery,
   index: VectorIndex,
   exclude: string | null,
   lists: RankedLists,
@@ -149,6 +152,7 @@ export async function rankMessages(
       if (closeness >= 0.5) dateMatch = isoDay(row.created_at);
     }
     if (intent.when && mentionsTime(row.content)) score *= WHEN_MENTION_FACTOR;
+    score *= speakerFactor(query, row.content, row.role);
     scored.push({
       message: {
         conversationId: row.conversation_id,
@@ -175,7 +179,7 @@ export async function rankMessages(
     const key = normalise(message.content).replace(/\s+/g, ' ').trim();
     if (seen.has(key)) continue;
     seen.add(key);
-    distinct.push({ ...message, why: explain(evidence()) });
+    distinct.push({ ...message, why: explain(evidence(), byMeaning) });
     if (distinct.length === k) break;
   }
   return distinct;

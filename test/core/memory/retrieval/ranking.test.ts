@@ -27,6 +27,7 @@ describe('ranking fused candidates', () => {
     intent: parseDateIntent(query, store.base),
     now: store.base,
     k,
+    byMeaning: false,
   });
 
   it('puts a memory found by words and by meaning above one found by only one of them', async () => {

@@ -5,6 +5,7 @@ import {
   describeEmbedding,
   embedderSources,
   sameChoice,
+  sourceOf,
 } from '../../../../src-renderer/features/memory/embedder-model.js';
 import { describeMemoryStatus } from '../../../../src-renderer/lib/memory-status-wording.js';
 
@@ -110,5 +111,24 @@ describe('embedder settings model', () => {
     expect(w.label).toBe('Memory: re-indexing 1/4');
     expect(w.progress).toBe(0.25);
     expect(describeMemoryStatus(daemon, status()).label).toBe('Memory: idle');
+  });
+});
+
+describe('embedding models on this computer as a source', () => {
+  it('lists them after the built-in one, and not the provider of this computer’s chat models', () => {
+    const local = {
+      id: 'local',
+      kind: 'local' as const,
+      name: 'This computer',
+      baseUrl: 'local:x',
+      hasApiKey: false,
+      defaultModel: 'x',
+      local: true,
+    };
+    const sources = embedderSources([local], [{ name: 'bge-small-en-v1.5', label: 'BGE small' }]);
+    expect(sources.map((s) => s.value)).toEqual(['built-in', 'local:bge-small-en-v1.5']);
+    expect(sources[1]!.label).toBe('This computer · BGE small');
+    expect(choiceFrom('local:bge-small-en-v1.5', '')).toEqual({ kind: 'local', model: 'bge-small-en-v1.5' });
+    expect(sourceOf({ kind: 'local', model: 'bge-small-en-v1.5' })).toBe('local:bge-small-en-v1.5');
   });
 });
