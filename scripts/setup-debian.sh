@@ -2,10 +2,11 @@
 # System packages Cell 0 needs on Debian/Ubuntu to build its native modules and run its tests:
 # compilers for keytar/sqlite3/node-pty, libsecret for the keychain, a Secret Service
 # (gnome-keyring on D-Bus) for the keychain tests, Chromium for the UI tests, and bubblewrap
-# (with util-linux's prlimit and setpriv, and curl for fetch_url) for the tool sandbox, and iproute2
+# (with util-linux's prlimit and setpriv, curl for fetch_url, and socat, which relays a call granted
+# network to the kernel's egress proxy) for the tool sandbox, and iproute2
 # (ip netns) for the mesh tests, which put instances on a network of their own.
 set -euo pipefail
-packages=(python3 make g++ pkg-config libsecret-1-dev gnome-keyring dbus dbus-x11 chromium bubblewrap util-linux curl iproute2)
+packages=(python3 make g++ pkg-config libsecret-1-dev gnome-keyring dbus dbus-x11 chromium bubblewrap util-linux curl socat iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
