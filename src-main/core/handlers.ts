@@ -103,6 +103,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['chat'], {
       'chat.send': conversationGroup['chat.send'],
       'chat.stop': conversationGroup['chat.stop'],
+      'chat.regenerate': conversationGroup['chat.regenerate'],
+      'chat.edit': conversationGroup['chat.edit'],
+      'messages.switchVersion': conversationGroup['messages.switchVersion'],
+      'messages.delete': conversationGroup['messages.delete'],
       'conversations.delete': conversationGroup['conversations.delete'],
     }),
     ...providerHandlers({ providers, bus }),

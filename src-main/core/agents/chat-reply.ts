@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { kernelTools } from '../kernel/tools/tool-set.js';
 import type { MemoryService } from '../memory/memory-service.js';
 import type { Message, Usage } from '../protocol/entities.js';
+import { DEFAULT_CONVERSATION_SETTINGS } from '../protocol/entities.js';
 import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import { runAgentTurn, type TurnMeter, type TurnResult } from './agent-turn.js';
 import type { ResolvedModel } from './provider-registry.js';
@@ -98,12 +99,18 @@ export async function streamReply(
   let flushing: Promise<unknown> = Promise.resolve();
   let result: TurnResult;
   try {
-    const { system, messages } = await contextFor(deps, reply);
+    const settings = (await store.get(reply.conversationId)).settings ?? DEFAULT_CONVERSATION_SETTINGS;
+    const context = await contextFor(deps, reply, settings.memory);
+    const system = withConversationPrompt(context.system, settings.systemPrompt);
+    const messages = context.messages;
     result = await runAgentTurn({
       resolved,
       system,
       messages,
-      tools: (turnSignal) => toolsFor(deps, reply, turnSignal),
+      ...(settings.temperature !== null ? { temperature: settings.temperature } : {}),
+      ...(settings.maxOutputTokens !== null ? { maxOutputTokens: settings.maxOutputTokens } : {}),
+      tools: (turnSignal) =>
+        settings.tools ? toolsFor(deps, reply, turnSignal, settings.memory) : undefined,
       scope: reply.id,
       signal,
       gates: deps.gate ? [deps.gate] : [],
@@ -154,12 +161,20 @@ export async function streamReply(
   bus.emit('conversation.updated', { conversation: await store.get(reply.conversationId) });
 }
 
+/** The conversation's own instructions come after the persona's, so they can narrow it. */
+function withConversationPrompt(system: string | undefined, prompt: string | null): string | undefined {
+  const extra = prompt?.trim();
+  if (!extra) return system;
+  return system ? `${system}\n\n# This conversation\n${extra}` : extra;
+}
+
 /** The memory service's context (system prompt and turns within budget), else the plain recent history. */
 async function contextFor(
   deps: ReplyDeps,
   reply: Message,
+  memoryOn: boolean,
 ): Promise<{ system: string | undefined; messages: ModelMessage[] }> {
-  if (deps.memory) return deps.memory.contextFor(reply);
+  if (deps.memory && memoryOn) return deps.memory.contextFor(reply);
   const history = await deps.store.history(reply.conversationId, reply.index, deps.historyLimit);
   return { system: undefined, messages: history.map((m) => ({ role: m.role, content: m.content })) };
 }
@@ -168,12 +183,17 @@ async function contextFor(
  * The tools this reply may call: the kernel's (with permissions and sandbox), the memory tools
  * (Cell 0's own store only; see memory-tools.ts), `propose_swarm`, and the MCP servers' tools.
  */
-function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal): ToolSet | undefined {
+function toolsFor(
+  deps: ReplyDeps,
+  reply: Message,
+  signal: AbortSignal,
+  memoryOn: boolean,
+): ToolSet | undefined {
   if (deps.tools) return deps.tools;
   const ctx = { conversationId: reply.conversationId, messageId: reply.id, signal };
   return {
     ...(deps.kernel ? kernelTools(deps.kernel, ctx) : {}),
-    ...(deps.memory ? deps.memory.tools(ctx) : {}),
+    ...(deps.memory && memoryOn ? deps.memory.tools(ctx) : {}),
     ...(deps.swarms ? deps.swarms.tools(ctx) : {}),
     ...(deps.conversationTools?.(ctx) ?? {}),
     ...(deps.extraTools ? deps.extraTools(ctx) : {}),

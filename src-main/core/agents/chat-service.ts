@@ -6,7 +6,7 @@ import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { MemoryService } from '../memory/memory-service.js';
-import type { Message } from '../protocol/entities.js';
+import type { Attachment, Message } from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
 import {
   DEFAULT_BUDGET,
@@ -106,15 +106,91 @@ export class ChatService {
     conversationId: string,
     text: string,
     clientMessageId: string,
+    attachments: Attachment[] = [],
   ): Promise<{ userMessage: Message; assistantMessage: Message }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
+    return this.startReply(conversationId, async (modelRef) => {
+      const before = await this.store.get(conversationId);
+      const exchange = await this.store.appendExchange(
+        conversationId,
+        text,
+        clientMessageId,
+        modelRef,
+        attachments,
+      );
+      this.bus.emit('message.created', { message: exchange.userMessage });
+      this.bus.emit('message.created', { message: exchange.assistantMessage });
+      if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
+        await this.store.rename(conversationId, titleFrom(text));
+      }
+      return { result: exchange, reply: exchange.assistantMessage };
+    });
+  }
+
+  /** A new version of a reply; the one before (and what followed it) stays as an earlier version. */
+  async regenerate(conversationId: string, messageId: string): Promise<{ assistantMessage: Message }> {
+    const target = await this.store.message(messageId);
+    if (target.conversationId !== conversationId) {
+      throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
+    }
+    return this.startReply(conversationId, async (modelRef) => {
+      const assistantMessage = await this.store.regenerateAt(messageId, modelRef);
+      await this.emitReset(conversationId);
+      return { result: { assistantMessage }, reply: assistantMessage };
+    });
+  }
+
+  /** The owner's message with new text, answered again: a branch; the old continuation stays reachable. */
+  async edit(
+    conversationId: string,
+    messageId: string,
+    text: string,
+    clientMessageId: string,
+  ): Promise<{ userMessage: Message; assistantMessage: Message }> {
+    const resent = await this.store.findExchange(conversationId, clientMessageId);
+    if (resent) return resent;
+    const target = await this.store.message(messageId);
+    if (target.conversationId !== conversationId) {
+      throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
+    }
+    return this.startReply(conversationId, async (modelRef) => {
+      const exchange = await this.store.editAt(
+        messageId,
+        text,
+        clientMessageId,
+        modelRef,
+        target.attachments ?? [],
+      );
+      await this.emitReset(conversationId);
+      return { result: exchange, reply: exchange.assistantMessage };
+    });
+  }
+
+  /** Refuses while a reply or swarm runs here: a version switch or a deletion would pull messages from under it. */
+  assertIdle(conversationId: string): void {
     if (this.active.has(conversationId) || this.options.swarms?.isBusy(conversationId)) {
       throw new Cell0Error(
         'BUSY',
         'A reply or a swarm is still running in this conversation. Stop it or wait for it to finish.',
       );
     }
+  }
+
+  async emitReset(conversationId: string): Promise<void> {
+    const conversation = await this.store.get(conversationId);
+    this.bus.emit('messages.reset', { conversationId, total: conversation.messageCount });
+  }
+
+  /**
+   * Claims the conversation's one reply slot, resolves the model, lets `prepare` store what the reply
+   * answers, and streams the reply in the background.
+   */
+  private async startReply<T>(
+    conversationId: string,
+    prepare: (modelRef: { providerId: string; model: string }) => Promise<{ result: T; reply: Message }>,
+  ): Promise<T> {
+    this.assertIdle(conversationId);
     // Claim the slot before any await, so two quick sends cannot both start a reply.
     const controller = new AbortController();
     let finished!: () => void;
@@ -124,24 +200,16 @@ export class ChatService {
       const before = await this.store.get(conversationId);
       // Resolved before anything is stored: no provider, no key or a locked keychain leave no trace.
       const resolved = await this.providers.resolve(before.modelRef);
-      const exchange = await this.store.appendExchange(conversationId, text, clientMessageId, {
-        providerId: resolved.provider.id,
-        model: resolved.model,
-      });
-      this.bus.emit('message.created', { message: exchange.userMessage });
-      this.bus.emit('message.created', { message: exchange.assistantMessage });
-      if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
-        await this.store.rename(conversationId, titleFrom(text));
-      }
+      const { result, reply } = await prepare({ providerId: resolved.provider.id, model: resolved.model });
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
       const release = () => this.release(conversationId, slot);
-      void streamReply(this.reply, exchange.assistantMessage, resolved, controller.signal, release)
+      void streamReply(this.reply, reply, resolved, controller.signal, release)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();
           finished();
         });
-      return { userMessage: exchange.userMessage, assistantMessage: exchange.assistantMessage };
+      return result;
     } catch (err) {
       this.release(conversationId, slot);
       finished();

@@ -40,6 +40,7 @@ import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
+import { conversationMethods } from './conversation-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -102,6 +103,8 @@ export const methods = {
       text: z.string().trim().min(1).max(200_000),
       /** Idempotency key: resending the same key returns the stored message, never a twin. */
       clientMessageId: z.string().min(1).max(64),
+      /** Files already added with attachments.add, by their path in the conversation's workspace. */
+      attachments: z.array(z.string().min(1).max(500)).max(10).optional(),
     }),
     result: z.object({ userMessage: messageSchema, assistantMessage: messageSchema }),
   },
@@ -350,6 +353,7 @@ export const methods = {
   ...channelMethods,
   ...meshMethods,
   ...mcpMethods,
+  ...conversationMethods,
   ...localModelMethods,
 } as const;
 
