@@ -13,6 +13,7 @@ import { defaultWorkspaceRoot, Kernel } from './kernel/kernel.js';
 import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
 import { createHandlers } from './handlers.js';
+import { Attachments } from './conversations/attachments.js';
 import { SwarmService } from './swarms/swarm-service.js';
 import type { SwarmBudget } from './protocol/swarm-entities.js';
 import { ConversationStore } from './conversations/store.js';
@@ -190,8 +191,11 @@ export function createCore(options: CoreOptions): Core {
     },
     extraTools: (ctx) => mcp.toolsFor(ctx),
   });
+  // Copied into each conversation's workspace: the one place its sandboxed tools may write.
+  const attachments = new Attachments((id) => kernel.workspaceFor(id));
   const chat: ChatService = new ChatService(conversations, providers, bus, {
     kernel,
+    attachments,
     memory,
     swarms,
     gate,
@@ -373,6 +377,7 @@ export function createCore(options: CoreOptions): Core {
       bus,
       conversations,
       chat,
+      attachments,
       providers,
       identity,
       kernel,

@@ -11,6 +11,7 @@ import type { PauseGate } from './base/pause-gate.js';
 import type { ServiceBoard } from './base/service-board.js';
 import { conversationHandlers } from './conversations/conversation-handlers.js';
 import type { ConversationStore } from './conversations/store.js';
+import type { Attachments } from './conversations/attachments.js';
 import { identityHandlers } from './identity/identity-handlers.js';
 import type { IdentityService } from './identity/identity-service.js';
 import type { AuditLog } from './kernel/audit/audit-log.js';
@@ -27,7 +28,7 @@ import { mcpHandlers } from './mcp/mcp-handlers.js';
 import type { McpService } from './mcp/mcp-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
-import type { MethodName } from './protocol/methods.js';
+import type { MethodName, MethodParams } from './protocol/methods.js';
 import { swarmHandlers } from './swarms/swarm-handlers.js';
 import type { SwarmService } from './swarms/swarm-service.js';
 
@@ -39,6 +40,7 @@ export interface HandlerDeps {
   bus: EventBus;
   conversations: ConversationStore;
   chat: ChatService;
+  attachments: Attachments;
   providers: ProviderRegistry;
   identity: IdentityService;
   kernel: Kernel;
@@ -66,6 +68,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     conversations,
     chat,
     requireProvider: (id) => providers.requireAny(id),
+    resolveAttachments: (conversationId, paths) => deps.attachments.resolve(conversationId, paths),
   });
   const kernelRoutes = kernelHandlers({ kernel, permissions, audit });
   // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.
@@ -108,6 +111,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       'messages.switchVersion': conversationGroup['messages.switchVersion'],
       'messages.delete': conversationGroup['messages.delete'],
       'conversations.delete': conversationGroup['conversations.delete'],
+    }),
+    ...after(board, ['kernel'], {
+      'attachments.add': (async (params: MethodParams<'attachments.add'>) => {
+        await conversations.get(params.conversationId);
+        return { attachment: await deps.attachments.add(params) };
+      }) as Handlers['attachments.add'],
     }),
     ...providerHandlers({ providers, bus }),
     ...after(board, ['identity'], identityHandlers({ identity })),

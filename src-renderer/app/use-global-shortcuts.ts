@@ -12,7 +12,7 @@ export function newChat(): void {
   });
 }
 
-/** Ctrl/Cmd+N new chat, Ctrl/Cmd+, settings, Esc stops the reply being written (or the swarm). */
+/** Ctrl/Cmd+N new chat, Ctrl/Cmd+, settings, Ctrl/Cmd+B sidebar, Ctrl/Cmd+/ shortcut sheet, Esc stops the reply being written (or the swarm). */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent): void {
@@ -20,6 +20,12 @@ export function useGlobalShortcuts(): void {
       if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
         e.preventDefault();
         newChat();
+      } else if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'b') {
+        e.preventDefault();
+        useUi.getState().toggleSidebar();
+      } else if (mod && !e.altKey && (e.key === '/' || e.code === 'Slash')) {
+        e.preventDefault();
+        useUi.getState().setShortcutsOpen(!useUi.getState().shortcutsOpen);
       } else if (mod && !e.altKey && e.key === ',') {
         e.preventDefault();
         useUi.getState().setView('settings');

@@ -6,7 +6,7 @@ import type { ConversationStore } from '../conversations/store.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { kernelTools } from '../kernel/tools/tool-set.js';
 import type { MemoryService } from '../memory/memory-service.js';
-import type { Message, Usage } from '../protocol/entities.js';
+import type { Attachment, Message, Usage } from '../protocol/entities.js';
 import { DEFAULT_CONVERSATION_SETTINGS } from '../protocol/entities.js';
 import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import { runAgentTurn, type TurnMeter, type TurnResult } from './agent-turn.js';
@@ -52,6 +52,8 @@ export interface ReplyDeps {
   conversationTools?: ((ctx: { conversationId: string; messageId: string }) => ToolSet) | undefined;
   /** More tools from layers above (MCP servers), each call still through the kernel. */
   extraTools?: ((ctx: ToolContext) => ToolSet) | undefined;
+  /** Attachments in the conversation's workspace: an image's bytes, a PDF's or text file's text. */
+  attachments?: AttachmentReader | undefined;
   logger?: Logger | undefined;
 }
 
@@ -102,7 +104,7 @@ export async function streamReply(
     const settings = (await store.get(reply.conversationId)).settings ?? DEFAULT_CONVERSATION_SETTINGS;
     const context = await contextFor(deps, reply, settings.memory);
     const system = withConversationPrompt(context.system, settings.systemPrompt);
-    const messages = context.messages;
+    const messages = await withAttachments(deps, reply, context.messages);
     result = await runAgentTurn({
       resolved,
       system,
@@ -159,6 +161,54 @@ export async function streamReply(
   release();
   bus.emit('message.updated', { message: await store.message(reply.id) });
   bus.emit('conversation.updated', { conversation: await store.get(reply.conversationId) });
+}
+
+export interface AttachmentReader {
+  resolve(conversationId: string, paths: string[]): Promise<Attachment[]>;
+  read(conversationId: string, attachment: Attachment): Promise<Uint8Array>;
+}
+
+/**
+ * The message this reply answers, with its attachments: the text of PDFs and text files after the
+ * owner's words, images as the AI SDK's image parts, and where each file sits in the workspace.
+ */
+async function withAttachments(
+  deps: ReplyDeps,
+  reply: Message,
+  messages: ModelMessage[],
+): Promise<ModelMessage[]> {
+  if (reply.index === 0) return messages;
+  const { messages: before } = await deps.store.page(reply.conversationId, reply.index - 1, 1);
+  const asked = before[0];
+  if (asked?.role !== 'user' || !asked.attachments?.length) return messages;
+  const at = messages.findLastIndex((m) => m.role === 'user');
+  if (at < 0) return messages;
+  const original = messages[at]!;
+  const words = typeof original.content === 'string' ? original.content : asked.content;
+  const listing = asked.attachments.map((a) => `- ${a.path} (${a.kind}, ${a.size} bytes)`).join('\n');
+  const parts: ({ type: 'text'; text: string } | { type: 'image'; image: Uint8Array; mediaType: string })[] =
+    [{ type: 'text', text: `${words}\n\nAttached files, copied into your workspace:\n${listing}` }];
+  const reader = deps.attachments;
+  if (reader) {
+    for (const a of asked.attachments) {
+      // A file deleted from the workspace since is only listed; the reply still goes out.
+      const [fresh] = await reader.resolve(reply.conversationId, [a.path]).catch(() => [undefined]);
+      if (!fresh) continue;
+      if (fresh.kind === 'image') {
+        parts.push({
+          type: 'image',
+          image: await reader.read(reply.conversationId, fresh),
+          mediaType: fresh.mimeType,
+        });
+      } else if (fresh.text !== undefined) {
+        const cut = fresh.truncated ? '\n[… cut at the size limit; the whole file is in the workspace]' : '';
+        parts.push({ type: 'text', text: `--- ${fresh.path} ---\n${fresh.text}${cut}` });
+      }
+    }
+  }
+  const next = [...messages];
+  next[at] = { role: 'user', content: parts };
+  return next;
 }
 
 /** The conversation's own instructions come after the persona's, so they can narrow it. */

@@ -16,6 +16,7 @@ import {
   type ReplyDeps,
   type ToolContext,
 } from './chat-reply.js';
+import { takesImages } from './model-capabilities.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
 export { DEFAULT_BUDGET, type Budget, type ChatSwarms } from './chat-reply.js';
@@ -43,6 +44,8 @@ export interface ChatServiceOptions {
   conversationTools?: ReplyDeps['conversationTools'];
   /** More tools from layers above chat (MCP servers), handed in by the composition root. */
   extraTools?: (ctx: ToolContext) => ToolSet;
+  /** Attachments in the conversation's workspace: an image's bytes, a PDF's or text file's text. */
+  attachments?: ReplyDeps['attachments'];
   budget?: Partial<Budget>;
   logger?: Logger;
   onStreamFailure?: (err: unknown) => void;
@@ -56,6 +59,17 @@ interface ActiveReply {
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]?.trim() ?? '';
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line || DEFAULT_TITLE;
+}
+
+/** Before anything is stored: a text-only model is never sent an image it would fail on. */
+function refuseImagesFor(model: string, attachments: Attachment[]): void {
+  const image = attachments.find((a) => a.kind === 'image');
+  if (image && !takesImages(model)) {
+    throw new Cell0Error(
+      'IMAGES_NOT_SUPPORTED',
+      `${model} reads text only, so it cannot look at “${image.name}”. Choose a model that takes images for this chat (GPT-4o, Claude, Gemini, LLaVA…), or remove the image.`,
+    );
+  }
 }
 
 /** Runs one streamed reply per conversation, each through the one agent turn. */
@@ -87,6 +101,7 @@ export class ChatService {
       tools: options.tools,
       conversationTools: options.conversationTools,
       extraTools: options.extraTools,
+      attachments: options.attachments,
       logger: options.logger,
     };
     // Saving the final state can fail only if the conversation vanished meanwhile; nothing to show then.
@@ -111,6 +126,7 @@ export class ChatService {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
     return this.startReply(conversationId, async (modelRef) => {
+      refuseImagesFor(modelRef.model, attachments);
       const before = await this.store.get(conversationId);
       const exchange = await this.store.appendExchange(
         conversationId,
@@ -155,6 +171,7 @@ export class ChatService {
       throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
     }
     return this.startReply(conversationId, async (modelRef) => {
+      refuseImagesFor(modelRef.model, target.attachments ?? []);
       const exchange = await this.store.editAt(
         messageId,
         text,

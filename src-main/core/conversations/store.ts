@@ -265,7 +265,9 @@ export class ConversationStore {
         output_tokens: null,
         cost_usd: null,
         created_at: now,
-        attachments: attachments.length > 0 ? JSON.stringify(attachments) : null,
+        // The extracted text is read again from the workspace when needed: pages stay small.
+        attachments:
+          attachments.length > 0 ? JSON.stringify(attachments.map(({ text: _text, ...a }) => a)) : null,
       };
       const assistant: MessageRow = {
         ...user,

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { conversationSchema, conversationSettingsSchema, messageSchema } from './entities.js';
+import {
+  attachmentSchema,
+  conversationSchema,
+  conversationSettingsSchema,
+  messageSchema,
+} from './entities.js';
 
 const id = z.string().min(1).max(64);
 const exchange = z.object({ userMessage: messageSchema, assistantMessage: messageSchema });
@@ -52,6 +57,23 @@ export const conversationMethods = {
   'conversations.archive': {
     params: z.object({ id, archived: z.boolean() }),
     result: conversationSchema,
+  },
+  /**
+   * Copies a file into the conversation's workspace, in chunks of at most 512 KiB (base64) since a
+   * frame is 1 MiB. Send the chunks in order with one uploadId; the last (done) returns the attachment.
+   */
+  'attachments.add': {
+    params: z.object({
+      conversationId: id,
+      uploadId: z.string().min(1).max(64),
+      name: z.string().trim().min(1).max(255),
+      mimeType: z.string().max(200),
+      size: z.number().int().nonnegative(),
+      offset: z.number().int().nonnegative(),
+      data: z.string().max(700_000),
+      done: z.boolean(),
+    }),
+    result: z.object({ attachment: attachmentSchema.nullable() }),
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import { AlertTriangle, RotateCcw } from 'lucide-react';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Message } from '../../../src-main/core/protocol/index.js';
 import { modelLabel } from '../../lib/model-ref.js';
 import { formatUsage, pricesNote } from '../../lib/usage-format.js';
@@ -16,6 +16,9 @@ import { ReplyToolActivity } from '../tools/ReplyToolActivity.js';
 import { retryFrom } from './actions.js';
 import { RetryNoticeView, ToolCallCard } from './LiveActivityView.js';
 import { MarkdownContent } from './MarkdownContent.js';
+import { AttachmentList } from './AttachmentList.js';
+import { EditMessage } from './EditMessage.js';
+import { MessageActions } from './MessageActions.js';
 import { modelChanged } from './model-change.js';
 import { useMessageHighlight } from './reveal-message.js';
 
@@ -77,12 +80,20 @@ function StoredRow({ message, isLast, count }: { message: Message; isLast: boole
       aria-label={isUser ? 'Your message' : 'Reply from Cell 0'}
       aria-busy={message.status === 'streaming'}
     >
-      {isUser ? (
-        <div className="bubble">{message.content}</div>
-      ) : (
-        <AssistantBody message={message} isLast={isLast} />
-      )}
+      {isUser ? <UserBody message={message} /> : <AssistantBody message={message} isLast={isLast} />}
     </article>
+  );
+}
+
+function UserBody({ message }: { message: Message }) {
+  const [editing, setEditing] = useState(false);
+  if (editing) return <EditMessage message={message} onDone={() => setEditing(false)} />;
+  return (
+    <>
+      {message.attachments && <AttachmentList attachments={message.attachments} />}
+      <div className="bubble">{message.content}</div>
+      <MessageActions message={message} onEdit={() => setEditing(true)} />
+    </>
   );
 }
 
@@ -133,6 +144,7 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
       <MessageProposals messageId={message.id} />
       {!streaming && message.usage && <UsageLine message={message} />}
       <MessageMemories message={message} />
+      {!streaming && <MessageActions message={message} />}
     </div>
   );
 }
