@@ -378,6 +378,7 @@ export function createCore(options: CoreOptions): Core {
       conversations,
       chat,
       attachments,
+      settings,
       providers,
       identity,
       kernel,

@@ -12,6 +12,8 @@ import type { ServiceBoard } from './base/service-board.js';
 import { conversationHandlers } from './conversations/conversation-handlers.js';
 import type { ConversationStore } from './conversations/store.js';
 import type { Attachments } from './conversations/attachments.js';
+import type { SettingsStore } from './settings/settings-store.js';
+import { DEFAULT_CONVERSATION_SETTINGS } from './protocol/entities.js';
 import { identityHandlers } from './identity/identity-handlers.js';
 import type { IdentityService } from './identity/identity-service.js';
 import type { AuditLog } from './kernel/audit/audit-log.js';
@@ -41,6 +43,7 @@ export interface HandlerDeps {
   conversations: ConversationStore;
   chat: ChatService;
   attachments: Attachments;
+  settings: Pick<SettingsStore, 'conversationDefaults' | 'setConversationDefaults'>;
   providers: ProviderRegistry;
   identity: IdentityService;
   kernel: Kernel;
@@ -69,6 +72,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     chat,
     requireProvider: (id) => providers.requireAny(id),
     resolveAttachments: (conversationId, paths) => deps.attachments.resolve(conversationId, paths),
+    defaults: {
+      // Before the settings file is open (early start-up), new chats start from the built-in defaults.
+      get: () => {
+        try {
+          return deps.settings.conversationDefaults();
+        } catch {
+          return { ...DEFAULT_CONVERSATION_SETTINGS };
+        }
+      },
+      set: (s) => deps.settings.setConversationDefaults(s),
+    },
   });
   const kernelRoutes = kernelHandlers({ kernel, permissions, audit });
   // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.

@@ -10,6 +10,8 @@ interface UiStore {
   sidebarCollapsed: boolean;
   /** The keyboard shortcut sheet (Ctrl/Cmd+/). */
   shortcutsOpen: boolean;
+  /** The open conversation's settings panel. */
+  conversationSettingsOpen: boolean;
   /** Bumped to ask the composer to take focus (new chat, back from settings). */
   composerFocusRequest: number;
   /** A failure that belongs to no single control (new chat failed); shown above the main view. */
@@ -24,6 +26,7 @@ interface UiStore {
   toggleInspector(): void;
   toggleSidebar(): void;
   setShortcutsOpen(open: boolean): void;
+  setConversationSettingsOpen(open: boolean): void;
   focusComposer(): void;
   setNotice(notice: string | null): void;
   openOnboarding(): void;
@@ -65,6 +68,7 @@ export const useUi = create<UiStore>()((set) => ({
   inspectorOpen: false,
   sidebarCollapsed: readCollapsed(),
   shortcutsOpen: false,
+  conversationSettingsOpen: false,
   composerFocusRequest: 0,
   notice: null,
   onboardingRequested: false,
@@ -78,6 +82,7 @@ export const useUi = create<UiStore>()((set) => ({
       return { sidebarCollapsed: !s.sidebarCollapsed };
     }),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
+  setConversationSettingsOpen: (conversationSettingsOpen) => set({ conversationSettingsOpen }),
   focusComposer: () => set((s) => ({ composerFocusRequest: s.composerFocusRequest + 1 })),
   setNotice: (notice) => set({ notice }),
   openOnboarding: () => set({ onboardingRequested: true, onboardingDismissed: false }),

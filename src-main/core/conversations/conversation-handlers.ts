@@ -1,6 +1,7 @@
 import type { EventBus } from '../base/event-bus.js';
 import type { Handlers } from '../protocol/router.js';
-import type { Attachment } from '../protocol/entities.js';
+import type { Attachment, ConversationSettings } from '../protocol/entities.js';
+import { DEFAULT_CONVERSATION_SETTINGS } from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { ConversationStore } from './store.js';
 
@@ -20,7 +21,9 @@ type ConversationMethods =
   | 'messages.delete'
   | 'conversations.configure'
   | 'conversations.pin'
-  | 'conversations.archive';
+  | 'conversations.archive'
+  | 'settings.getConversationDefaults'
+  | 'settings.setConversationDefaults';
 
 export interface ConversationHandlerDeps {
   bus: EventBus;
@@ -45,6 +48,11 @@ export interface ConversationHandlerDeps {
     emitReset(conversationId: string): Promise<void>;
     stopReply(conversationId: string): Promise<boolean>;
   };
+  /** What new conversations start with (Settings → New conversations). */
+  defaults?: {
+    get(): ConversationSettings;
+    set(settings: ConversationSettings): ConversationSettings;
+  };
   /** The attachments a send refers to, checked against the conversation's workspace. */
   resolveAttachments?: (conversationId: string, paths: string[]) => Promise<Attachment[]>;
   /** Throws NOT_FOUND for an unknown provider. */
@@ -57,12 +65,16 @@ export function conversationHandlers({
   chat,
   requireProvider,
   resolveAttachments,
+  defaults,
 }: ConversationHandlerDeps): Pick<Handlers, ConversationMethods> {
   return {
     'conversations.list': async () => ({ conversations: await conversations.list() }),
     'conversations.get': ({ id }) => conversations.get(id),
     'conversations.create': async (params) => {
-      const conversation = await conversations.create(params?.title);
+      const initial = defaults?.get() ?? DEFAULT_CONVERSATION_SETTINGS;
+      const created = await conversations.create(params?.title);
+      const differs = JSON.stringify(initial) !== JSON.stringify(DEFAULT_CONVERSATION_SETTINGS);
+      const conversation = differs ? await conversations.configure(created.id, initial) : created;
       bus.emit('conversation.updated', { conversation });
       return conversation;
     },
@@ -122,6 +134,11 @@ export function conversationHandlers({
       const conversation = await conversations.configure(id, settings);
       bus.emit('conversation.updated', { conversation });
       return conversation;
+    },
+    'settings.getConversationDefaults': () => defaults?.get() ?? { ...DEFAULT_CONVERSATION_SETTINGS },
+    'settings.setConversationDefaults': (settings) => {
+      if (!defaults) throw new Cell0Error('SERVICE_UNAVAILABLE', 'Settings are not available yet; retry.');
+      return defaults.set(settings);
     },
     'conversations.pin': async ({ id, pinned }) => {
       const conversation = await conversations.setPinned(id, pinned);

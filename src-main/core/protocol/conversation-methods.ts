@@ -50,6 +50,15 @@ export const conversationMethods = {
     params: z.object({ id, settings: conversationSettingsSchema.partial() }),
     result: conversationSchema,
   },
+  'settings.getConversationDefaults': {
+    params: z.object({}).optional(),
+    result: conversationSettingsSchema,
+  },
+  /** What every new conversation starts with; existing ones keep theirs. */
+  'settings.setConversationDefaults': {
+    params: conversationSettingsSchema,
+    result: conversationSettingsSchema,
+  },
   'conversations.pin': {
     params: z.object({ id, pinned: z.boolean() }),
     result: conversationSchema,

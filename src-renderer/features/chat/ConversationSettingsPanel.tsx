@@ -1,12 +1,20 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Conversation, ConversationSettings } from '../../../src-main/core/protocol/index.js';
-import { DEFAULT_CONVERSATION_SETTINGS } from '../../../src-main/core/protocol/entities.js';
 import { client } from '../../app/client-instance.js';
 import { errorMessage } from '../../lib/client.js';
 import { useConversations } from '../../stores/conversations.js';
 
-interface Draft {
+/** The core's defaults (entities.ts), for a conversation listed before its settings arrived. */
+const DEFAULT_CONVERSATION_SETTINGS: ConversationSettings = {
+  systemPrompt: null,
+  temperature: null,
+  maxOutputTokens: null,
+  tools: true,
+  memory: true,
+};
+
+export interface Draft {
   systemPrompt: string;
   temperature: string;
   maxOutputTokens: string;
@@ -14,7 +22,7 @@ interface Draft {
   memory: boolean;
 }
 
-function toDraft(s: ConversationSettings): Draft {
+export function toDraft(s: ConversationSettings): Draft {
   return {
     systemPrompt: s.systemPrompt ?? '',
     temperature: s.temperature === null ? '' : String(s.temperature),
@@ -111,66 +119,8 @@ export function ConversationSettingsPanel({
         <h2 id={titleId} className="dialog-title">
           Settings for “{conversation.title}”
         </h2>
-        <div className="dialog-body field-grid">
-          <label>
-            System prompt
-            <textarea
-              data-testid="conv-system-prompt"
-              rows={4}
-              value={draft.systemPrompt}
-              placeholder="Added after the persona, for this conversation only"
-              onChange={(e) => set('systemPrompt', e.target.value)}
-            />
-          </label>
-          <label>
-            Temperature
-            <input
-              type="number"
-              data-testid="conv-temperature"
-              min={0}
-              max={2}
-              step={0.1}
-              inputMode="decimal"
-              value={draft.temperature}
-              placeholder="Model default"
-              onChange={(e) => set('temperature', e.target.value)}
-            />
-          </label>
-          <label>
-            Maximum output tokens
-            <input
-              type="number"
-              data-testid="conv-max-tokens"
-              min={1}
-              max={200000}
-              step={1}
-              value={draft.maxOutputTokens}
-              placeholder="No limit"
-              onChange={(e) => set('maxOutputTokens', e.target.value)}
-            />
-          </label>
-          <label className="switch-line">
-            <input
-              type="checkbox"
-              data-testid="conv-tools"
-              checked={draft.tools}
-              onChange={(e) => set('tools', e.target.checked)}
-            />
-            Tools (shell, files, web, MCP, swarms) — each call still asks your permission
-          </label>
-          <label className="switch-line">
-            <input
-              type="checkbox"
-              data-testid="conv-memory"
-              checked={draft.memory}
-              onChange={(e) => set('memory', e.target.checked)}
-            />
-            Memory — recall what Cell 0 remembers, and offer the memory tools
-          </label>
-          <p className="field-help">
-            Files this conversation’s tools may write live in its own workspace, the sandbox’s only writable
-            place; attachments are copied there.
-          </p>
+        <div className="dialog-body">
+          <SettingsFields draft={draft} set={set} />
         </div>
         {error && (
           <p className="inline-error" role="alert" data-testid="conv-settings-error">
@@ -193,5 +143,78 @@ export function ConversationSettingsPanel({
       </form>
     </dialog>,
     document.body,
+  );
+}
+
+/** The fields of a conversation's settings, shared by its panel and Settings → New conversations. */
+export function SettingsFields({
+  draft,
+  set,
+}: {
+  draft: Draft;
+  set: <K extends keyof Draft>(key: K, value: Draft[K]) => void;
+}) {
+  return (
+    <div className="field-grid">
+      <label>
+        System prompt
+        <textarea
+          data-testid="conv-system-prompt"
+          rows={4}
+          value={draft.systemPrompt}
+          placeholder="Added after the persona, for this conversation only"
+          onChange={(e) => set('systemPrompt', e.target.value)}
+        />
+      </label>
+      <label>
+        Temperature
+        <input
+          type="number"
+          data-testid="conv-temperature"
+          min={0}
+          max={2}
+          step={0.1}
+          inputMode="decimal"
+          value={draft.temperature}
+          placeholder="Model default"
+          onChange={(e) => set('temperature', e.target.value)}
+        />
+      </label>
+      <label>
+        Maximum output tokens
+        <input
+          type="number"
+          data-testid="conv-max-tokens"
+          min={1}
+          max={200000}
+          step={1}
+          value={draft.maxOutputTokens}
+          placeholder="No limit"
+          onChange={(e) => set('maxOutputTokens', e.target.value)}
+        />
+      </label>
+      <label className="switch-line">
+        <input
+          type="checkbox"
+          data-testid="conv-tools"
+          checked={draft.tools}
+          onChange={(e) => set('tools', e.target.checked)}
+        />
+        Tools (shell, files, web, MCP, swarms) — each call still asks your permission
+      </label>
+      <label className="switch-line">
+        <input
+          type="checkbox"
+          data-testid="conv-memory"
+          checked={draft.memory}
+          onChange={(e) => set('memory', e.target.checked)}
+        />
+        Memory — recall what Cell 0 remembers, and offer the memory tools
+      </label>
+      <p className="field-help">
+        Files this conversation’s tools may write live in its own workspace, the sandbox’s only writable
+        place; attachments are copied there.
+      </p>
+    </div>
   );
 }

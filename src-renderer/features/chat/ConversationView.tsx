@@ -1,5 +1,4 @@
 import { PanelLeft, PanelRight, SlidersHorizontal } from 'lucide-react';
-import { useState } from 'react';
 import { modKey } from '../../lib/platform.js';
 import { ConversationSettingsPanel } from './ConversationSettingsPanel.js';
 import { useConversations } from '../../stores/conversations.js';
@@ -26,7 +25,8 @@ export function ConversationView() {
   const needsProvider = useSettings((s) => s.snapshot !== null && s.snapshot.providers.length === 0);
   const inspectorOpen = useUi((s) => s.inspectorOpen);
   const sidebarCollapsed = useUi((s) => s.sidebarCollapsed);
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsOpen = useUi((s) => s.conversationSettingsOpen);
+  const setSettingsOpen = (open: boolean) => useUi.getState().setConversationSettingsOpen(open);
 
   let body;
   if (status === 'error') {

@@ -6,16 +6,34 @@ import { createConversation } from '../conversations/actions.js';
 import { useMessages } from '../../stores/messages.js';
 import { describeSendError } from './send-errors.js';
 
-async function sendOnce(conversationId: string, text: string, clientMessageId: string) {
+async function sendOnce(
+  conversationId: string,
+  text: string,
+  clientMessageId: string,
+  attachments: string[],
+) {
+  const params = {
+    conversationId,
+    text,
+    clientMessageId,
+    ...(attachments.length > 0 ? { attachments } : {}),
+  };
   try {
-    return await client().call('chat.send', { conversationId, text, clientMessageId });
+    return await client().call('chat.send', params);
   } catch (err) {
     // The same idempotency key makes resending after a dropped connection safe: never a twin.
     if (isClientError(err) && err.code === 'TRANSPORT' && (await waitForConnection(20_000))) {
-      return client().call('chat.send', { conversationId, text, clientMessageId });
+      return client().call('chat.send', params);
     }
     throw err;
   }
+}
+
+/** Flags a slash command set for the next message (`/dry-run`); features above chat read them here. */
+export interface SendOptions {
+  /** Paths in the conversation's workspace, from uploadAttachment. */
+  attachments?: string[];
+  flags?: ReadonlySet<string>;
 }
 
 /**
@@ -55,12 +73,13 @@ export async function submitExchange<T extends { userMessage: Message; assistant
 }
 
 /** Returns false when the message was not sent; the reason is in the store's sendError. */
-export async function sendMessage(text: string): Promise<boolean> {
-  const trimmed = text.trim();
+export async function sendMessage(text: string, options: SendOptions = {}): Promise<boolean> {
+  const attachments = options.attachments ?? [];
+  const trimmed = text.trim() || (attachments.length > 0 ? 'Here are the attached files.' : '');
   if (!trimmed) return true;
   const sent = await submitExchange(
     trimmed,
-    (conversationId, clientMessageId) => sendOnce(conversationId, trimmed, clientMessageId),
+    (conversationId, clientMessageId) => sendOnce(conversationId, trimmed, clientMessageId, attachments),
     describeSendError,
   );
   return sent !== null;
