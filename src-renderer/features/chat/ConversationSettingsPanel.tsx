@@ -111,6 +111,7 @@ export function ConversationSettingsPanel({
       }}
     >
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void save();

@@ -61,6 +61,7 @@ export function ConversationDefaultsSection() {
       </p>
       {draft && (
         <form
+          noValidate
           onSubmit={(e) => {
             e.preventDefault();
             void save();
