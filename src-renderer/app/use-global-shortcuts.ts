@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { errorMessage } from '../lib/client.js';
+import { sectionFromHash } from '../lib/settings-hash.js';
 import { stopStreaming } from '../features/chat/actions.js';
 import { openNewChat } from '../features/conversations/actions.js';
 import { stopConversationSwarm } from '../features/swarms/actions.js';
@@ -34,7 +35,17 @@ export function useGlobalShortcuts(): void {
         void stopConversationSwarm(conversationId).then((was) => (was ? undefined : stopStreaming()));
       }
     }
+    // `#settings/<id>` (a link, a reload, the address bar) opens Settings at that section.
+    function onHash(): void {
+      const section = sectionFromHash(window.location.hash);
+      if (section !== null) useUi.getState().showSettings(section === '' ? null : section);
+    }
+    onHash();
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('hashchange', onHash);
+    };
   }, []);
 }

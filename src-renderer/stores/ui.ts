@@ -10,6 +10,8 @@ interface UiStore {
   sidebarCollapsed: boolean;
   /** The keyboard shortcut sheet (Ctrl/Cmd+/). */
   shortcutsOpen: boolean;
+  /** The Settings section asked for (by `#settings/<id>` or the list); null: the first. */
+  settingsSection: string | null;
   /** The open conversation's settings panel. */
   conversationSettingsOpen: boolean;
   /** Bumped to ask the composer to take focus (new chat, back from settings). */
@@ -27,6 +29,7 @@ interface UiStore {
   toggleSidebar(): void;
   setShortcutsOpen(open: boolean): void;
   setConversationSettingsOpen(open: boolean): void;
+  showSettings(section: string | null): void;
   focusComposer(): void;
   setNotice(notice: string | null): void;
   openOnboarding(): void;
@@ -69,6 +72,7 @@ export const useUi = create<UiStore>()((set) => ({
   sidebarCollapsed: readCollapsed(),
   shortcutsOpen: false,
   conversationSettingsOpen: false,
+  settingsSection: null,
   composerFocusRequest: 0,
   notice: null,
   onboardingRequested: false,
@@ -83,6 +87,7 @@ export const useUi = create<UiStore>()((set) => ({
     }),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   setConversationSettingsOpen: (conversationSettingsOpen) => set({ conversationSettingsOpen }),
+  showSettings: (section) => set({ view: 'settings', settingsSection: section }),
   focusComposer: () => set((s) => ({ composerFocusRequest: s.composerFocusRequest + 1 })),
   setNotice: (notice) => set({ notice }),
   openOnboarding: () => set({ onboardingRequested: true, onboardingDismissed: false }),

@@ -1,5 +1,6 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import { settingsHash } from '../../lib/settings-hash.js';
 import { useUi } from '../../stores/ui.js';
 import { ConversationDefaultsSection } from './ConversationDefaultsSection.js';
 import { ChannelsSection } from '../channels/ChannelsSection.js';
@@ -14,7 +15,7 @@ import { ModelsSection } from './ModelsSection.js';
 import { SwarmBudgetSection } from './SwarmBudgetSection.js';
 
 /** Each section, in the order of the list; `#settings/<id>` opens Settings at it. */
-const SECTIONS: readonly { id: string; label: string; Section: () => ReactNode }[] = [
+export const SECTIONS: readonly { id: string; label: string; Section: () => ReactNode }[] = [
   { id: 'models', label: 'Models', Section: ModelsSection },
   { id: 'local-models', label: 'On this computer', Section: LocalModelsSection },
   { id: 'conversations', label: 'New conversations', Section: ConversationDefaultsSection },
@@ -28,61 +29,27 @@ const SECTIONS: readonly { id: string; label: string; Section: () => ReactNode }
   { id: 'desktop', label: 'Desktop', Section: DesktopSection },
 ];
 
-const HASH_PREFIX = '#settings/';
-
-export function sectionFromHash(hash: string): string | null {
-  if (!hash.startsWith(HASH_PREFIX)) return null;
-  const id = decodeURIComponent(hash.slice(HASH_PREFIX.length));
-  return SECTIONS.some((s) => s.id === id) ? id : null;
-}
-
 function reveal(id: string): void {
   document.getElementById(`settings-${id}`)?.scrollIntoView({ block: 'start' });
 }
 
 /**
- * The list on the left names every section; choosing one brings it into view and puts it in the
- * URL (so a link or a reload opens Settings there), and the list follows as the page scrolls.
+ * The section the list marks: the one asked for by the URL (`#settings/<id>`, on load, by a link
+ * or a reload) or chosen in the list, which brings it into view and puts it in the URL.
  */
 function useCurrentSection(): [string, (id: string) => void] {
-  const [current, setCurrent] = useState(() => sectionFromHash(window.location.hash) ?? SECTIONS[0]!.id);
+  const requested = useUi((s) => s.settingsSection);
+  const current = requested ?? SECTIONS[0]!.id;
 
   useEffect(() => {
-    const wanted = sectionFromHash(window.location.hash);
-    if (wanted) reveal(wanted);
-    const onHash = () => {
-      const id = sectionFromHash(window.location.hash);
-      if (id) {
-        useUi.getState().setView('settings');
-        setCurrent(id);
-        requestAnimationFrame(() => reveal(id));
-      }
-    };
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, []);
-
-  useEffect(() => {
-    const nodes = [...document.querySelectorAll<HTMLElement>('[data-settings-section]')];
-    const observer = new IntersectionObserver(
-      (entries) => {
-        const top = entries
-          .filter((e) => e.isIntersecting)
-          .sort((a, b) => a.boundingClientRect.top - b.boundingClientRect.top)[0];
-        const id = top?.target.getAttribute('data-settings-section');
-        if (id) setCurrent(id);
-      },
-      { rootMargin: '0px 0px -70% 0px' },
-    );
-    for (const n of nodes) observer.observe(n);
-    return () => observer.disconnect();
-  }, []);
+    if (requested) requestAnimationFrame(() => reveal(requested));
+  }, [requested]);
 
   return [
     current,
     (id) => {
-      setCurrent(id);
-      history.replaceState(null, '', `${HASH_PREFIX}${id}`);
+      history.replaceState(history.state, '', settingsHash(id));
+      useUi.getState().showSettings(id);
       reveal(id);
     },
   ];
@@ -94,7 +61,7 @@ function SettingsNav({ current, onChoose }: { current: string; onChoose?: (id: s
       {SECTIONS.map((s) => (
         <a
           key={s.id}
-          href={`${HASH_PREFIX}${s.id}`}
+          href={settingsHash(s.id)}
           data-testid={`settings-nav-${s.id}`}
           aria-current={s.id === current ? 'page' : undefined}
           onClick={(e) => {
