@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import type { Attachment } from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
@@ -86,10 +89,34 @@ export function imageMimeType(name: string, fallback: string): string {
   return IMAGE_MIME[extname(name).toLowerCase()] ?? fallback;
 }
 
+/** pdf.js's own copies of the 14 standard fonts, so a PDF that uses them is read without a warning. */
+function standardFontDataUrl(): string {
+  return `${dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'))}/standard_fonts/`;
+}
+
+/**
+ * The workspace is writable by the agent's tools: a file there may have been swapped for a link
+ * to something outside. Never followed, so an attachment can only ever be a file in the folder.
+ */
+async function readNoFollow(file: string): Promise<Buffer> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A PDF's text, page by page (pdf.js in Node, no worker thread needed for text). */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: bytes, isEvalSupported: false, useSystemFonts: false }).promise;
+  const doc = await pdfjs.getDocument({
+    data: bytes,
+    isEvalSupported: false,
+    useSystemFonts: false,
+    standardFontDataUrl: standardFontDataUrl(),
+    verbosity: 0,
+  }).promise;
   try {
     const pages: string[] = [];
     let length = 0;
@@ -114,7 +141,7 @@ async function extract(
   file: string,
 ): Promise<{ text?: string; truncated?: boolean }> {
   if (kind === 'image') return {};
-  const bytes = await readFile(file);
+  const bytes = await readNoFollow(file);
   let text: string;
   try {
     text =
@@ -181,7 +208,7 @@ export class Attachments {
     if (!upload) {
       if (input.offset !== 0)
         throw new Cell0Error('NOT_FOUND', 'That upload is unknown; attach the file again.');
-      await mkdir(join(workspace, '.uploads'), { recursive: true });
+      await ownDirectory(join(workspace, '.uploads'));
       upload = {
         conversationId: input.conversationId,
         name: input.name,
@@ -219,7 +246,7 @@ export class Attachments {
     try {
       const extracted = await extract(kind, upload.temp);
       const dir = join(workspace, ATTACHMENT_DIR);
-      await mkdir(dir, { recursive: true });
+      await ownDirectory(dir);
       const name = await freeName(dir, safeAttachmentName(upload.name));
       await rename(upload.temp, join(dir, name));
       return {
@@ -250,7 +277,7 @@ export class Attachments {
       if (rel === '' || rel.startsWith('..') || rel.includes(sep)) {
         throw new Cell0Error('BAD_PARAMS', `“${path}” is not an attachment of this conversation.`);
       }
-      const info = await stat(file).catch(() => null);
+      const info = await lstat(file).catch(() => null);
       if (!info?.isFile())
         throw new Cell0Error('NOT_FOUND', `The attachment “${path}” is no longer in the workspace.`);
       const kind = attachmentKind(rel, '');
@@ -275,7 +302,19 @@ export class Attachments {
   /** An image's bytes for the model. */
   async read(conversationId: string, attachment: Attachment): Promise<Uint8Array> {
     const [owner] = await this.resolve(conversationId, [attachment.path]);
-    return new Uint8Array(await readFile(resolve(await this.workspaceFor(conversationId), owner!.path)));
+    return new Uint8Array(await readNoFollow(resolve(await this.workspaceFor(conversationId), owner!.path)));
+  }
+}
+
+/** A folder of the workspace we write into: made if missing, refused if a tool made it a link elsewhere. */
+async function ownDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const info = await lstat(dir);
+  if (!info.isDirectory()) {
+    throw new Cell0Error(
+      'BAD_PARAMS',
+      `${basename(dir)} in this conversation's workspace is not a folder; remove it and retry.`,
+    );
   }
 }
 
