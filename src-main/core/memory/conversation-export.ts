@@ -111,7 +111,7 @@ export function toMarkdown(
   const others = activity.branches.reduce((n, b) => n + b.messages.length, 0);
   if (others > 0) {
     parts.push(
-      `*${others} messages of other versions (regenerated replies, edited messages) are in the JSON export.*`,
+      `*${others} ${others === 1 ? 'message' : 'messages'} of other versions (regenerated replies, edited messages) are in the JSON export.*`,
     );
   }
   return `${parts.join('\n\n')}\n`;
