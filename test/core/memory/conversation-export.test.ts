@@ -58,7 +58,7 @@ const call: ToolCall = {
   tool: 'shell',
   args: { command: 'df -h /' },
   summary: 'df -h /',
-  status: 'succeeded',
+  status: 'done',
   output: 'Filesystem  Size  Used\n/dev/sda1   100G  42G\n```',
   exitCode: 0,
   limit: null,
@@ -69,9 +69,9 @@ const call: ToolCall = {
   startedAt: Date.UTC(2026, 0, 2, 10, 2),
   runningSince: Date.UTC(2026, 0, 2, 10, 2),
   endedAt: Date.UTC(2026, 0, 2, 10, 2, 1),
-} as ToolCall;
+};
 
-const decision = {
+const decision: AuditRecord = {
   seq: 7,
   time: Date.UTC(2026, 0, 2, 10, 2),
   actor: 'owner',
@@ -84,7 +84,7 @@ const decision = {
   hash: 'h',
   signature: 's',
   publicKey: 'k',
-} as AuditRecord;
+};
 
 const activity: ExportActivity = {
   toolCalls: [call],
@@ -103,7 +103,7 @@ describe('conversation export with its activity', () => {
   it('puts each tool call with its result under its reply, and the permission decisions at the end', () => {
     const md = toMarkdown(conversation, messages, activity);
     const reply = md.indexOf('## Cell 0 (fake-small)');
-    const tool = md.indexOf('**Tool `shell`** · succeeded · exit 0 · sandboxed');
+    const tool = md.indexOf('**Tool `shell`** · done · exit 0 · sandboxed');
     expect(reply).toBeGreaterThan(0);
     expect(tool).toBeGreaterThan(reply);
     expect(md).toContain('version 2 of 2');
