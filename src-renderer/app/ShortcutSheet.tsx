@@ -13,7 +13,11 @@ export const SHORTCUTS: readonly { keys: string; what: string }[] = [
   { keys: 'Shift+Enter', what: 'New line in the message' },
   { keys: '/', what: 'Commands in an empty composer (/swarm, /model, /dry-run…)' },
   { keys: 'Esc', what: 'Stop the reply or swarm being written; close a dialog' },
-  { keys: 'Tab', what: 'Reach a message’s actions (copy, regenerate, edit, delete, versions)' },
+  { keys: 'Enter', what: 'On the message list: focus the latest message' },
+  {
+    keys: '↑ / ↓',
+    what: 'Move between messages; Tab then reaches its actions (copy, regenerate, edit, delete, versions)',
+  },
   { keys: 'Enter / Esc', what: 'On a permission card: allow once / deny' },
 ];
 
@@ -51,7 +55,7 @@ function Sheet() {
         <table className="shortcut-table">
           <tbody>
             {SHORTCUTS.map((s) => (
-              <tr key={s.keys}>
+              <tr key={`${s.keys} ${s.what}`}>
                 <td>{s.what}</td>
                 <td>
                   <kbd>{s.keys}</kbd>

@@ -108,6 +108,21 @@ test('copy as Markdown or plain text, and delete a message or everything after i
   await lastReply(page).getByTestId('message-copy-plain').click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('Use bold and code.');
 
+  // By keyboard: Enter on the list focuses the latest message, ↑ the one before, Tab its actions.
+  await page.getByTestId('message-list').focus();
+  await page.keyboard.press('Enter');
+  await expect(lastReply(page)).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  const question = messages(page).first();
+  await expect(question).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(question.getByTestId('message-copy')).toBeFocused();
+  await expect(question.getByTestId('message-actions')).toHaveCSS('opacity', '1');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('One');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('message-list')).toBeFocused();
+
   await send(page, 'Second question');
   await expect(lastReply(page)).toContainText('Two.');
   await send(page, 'Third question');

@@ -1,5 +1,6 @@
 import { Check, ChevronLeft, ChevronRight, Copy, FileText, Pencil, RefreshCw, Trash2 } from 'lucide-react';
-import { useState } from 'react';
+import { useContext, useState } from 'react';
+import { ActiveMessage } from './active-message.js';
 import type { Message } from '../../../src-main/core/protocol/index.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
@@ -19,6 +20,8 @@ export function MessageActions({ message, onEdit }: Props) {
   const busy = useMessages((s) => s.streaming || s.pending.length > 0);
   const [copied, setCopied] = useState<'markdown' | 'plain' | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const active = useContext(ActiveMessage);
+  const tab = active ? 0 : -1;
   const isUser = message.role === 'user';
   const streaming = message.status === 'streaming';
   const who = isUser ? 'your message' : 'this reply';
@@ -41,6 +44,7 @@ export function MessageActions({ message, onEdit }: Props) {
         <span className="message-versions" data-testid="message-versions">
           <button
             type="button"
+            tabIndex={tab}
             className="icon-button"
             data-testid="version-previous"
             aria-label="Previous version"
@@ -56,6 +60,7 @@ export function MessageActions({ message, onEdit }: Props) {
           </span>
           <button
             type="button"
+            tabIndex={tab}
             className="icon-button"
             data-testid="version-next"
             aria-label="Next version"
@@ -69,6 +74,7 @@ export function MessageActions({ message, onEdit }: Props) {
       )}
       <button
         type="button"
+        tabIndex={tab}
         className="icon-button"
         data-testid="message-copy"
         aria-label={`Copy ${who} as Markdown`}
@@ -80,6 +86,7 @@ export function MessageActions({ message, onEdit }: Props) {
       </button>
       <button
         type="button"
+        tabIndex={tab}
         className="icon-button"
         data-testid="message-copy-plain"
         aria-label={`Copy ${who} as plain text`}
@@ -92,6 +99,7 @@ export function MessageActions({ message, onEdit }: Props) {
       {isUser && onEdit && (
         <button
           type="button"
+          tabIndex={tab}
           className="icon-button"
           data-testid="message-edit"
           aria-label="Edit and resend your message"
@@ -105,6 +113,7 @@ export function MessageActions({ message, onEdit }: Props) {
       {!isUser && (
         <button
           type="button"
+          tabIndex={tab}
           className="icon-button"
           data-testid="message-regenerate"
           aria-label="Write this reply again"
@@ -117,6 +126,7 @@ export function MessageActions({ message, onEdit }: Props) {
       )}
       <button
         type="button"
+        tabIndex={tab}
         className="icon-button"
         data-testid="message-delete"
         aria-label={`Delete ${who}`}

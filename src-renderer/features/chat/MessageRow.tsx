@@ -1,5 +1,6 @@
 import { AlertTriangle, RotateCcw } from 'lucide-react';
 import { memo, useState } from 'react';
+import { ActiveMessage } from './active-message.js';
 import type { Message } from '../../../src-main/core/protocol/index.js';
 import { modelLabel } from '../../lib/model-ref.js';
 import { formatUsage, pricesNote } from '../../lib/usage-format.js';
@@ -68,6 +69,9 @@ function StoredRow({ message, isLast, count }: { message: Message; isLast: boole
   const highlighted = useMessageHighlight(
     (s) => s.conversationId === message.conversationId && s.index === message.index,
   );
+  // Its actions join the Tab order only while focus is in this message (the feed pattern): Tab
+  // from the list still reaches what follows it, and arrows move between messages.
+  const [active, setActive] = useState(false);
   return (
     <article
       className={isUser ? 'message message-user' : 'message message-assistant'}
@@ -75,12 +79,19 @@ function StoredRow({ message, isLast, count }: { message: Message; isLast: boole
       data-role={message.role}
       data-status={message.status}
       data-highlighted={highlighted ? 'true' : undefined}
+      tabIndex={-1}
+      onFocus={() => setActive(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setActive(false);
+      }}
       aria-posinset={message.index + 1}
       aria-setsize={count}
       aria-label={isUser ? 'Your message' : 'Reply from Cell 0'}
       aria-busy={message.status === 'streaming'}
     >
-      {isUser ? <UserBody message={message} /> : <AssistantBody message={message} isLast={isLast} />}
+      <ActiveMessage.Provider value={active}>
+        {isUser ? <UserBody message={message} /> : <AssistantBody message={message} isLast={isLast} />}
+      </ActiveMessage.Provider>
     </article>
   );
 }
