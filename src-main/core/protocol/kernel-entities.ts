@@ -168,6 +168,10 @@ export const AUDIT_KINDS = [
   'mesh.unpair',
   'mesh.remote',
   'mesh.refused',
+  /** The lab: the owner applied a lab's accepted files to the live workspace (one record per apply). */
+  'lab.apply',
+  /** The lab: the owner discarded a lab (its upper layer removed). */
+  'lab.discard',
 ] as const;
 
 export const auditRecordSchema = z.object({
