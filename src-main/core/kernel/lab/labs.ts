@@ -379,12 +379,7 @@ export class Labs {
   // ---------------------------------------------------------------- reading
 
   async list(): Promise<Lab[]> {
-    let names: string[] = [];
-    try {
-      names = await readdir(this.root);
-    } catch {
-      return [];
-    }
+    const names = await readdir(this.root).catch(() => [] as string[]);
     const labs: Lab[] = [];
     for (const name of names.filter((n) => LAB_ID.test(n))) {
       try {
@@ -473,7 +468,6 @@ export class Labs {
     const changes = await this.changes(lab);
     const selected = selectChanges(changes, only);
     const rejected = changes.filter((c) => !selected.includes(c)).map((c) => c.path);
-    let auditSeq: number | null = null;
     const applied = await applyChanges(target, changes, selected).catch(async (err: unknown) => {
       if (isCell0Error(err) && ['LAB_CONFLICT', 'LAB_REFUSED', 'LAB_WORKSPACE_GONE'].includes(err.code))
         throw err;
@@ -485,7 +479,7 @@ export class Labs {
       );
       throw err;
     });
-    auditSeq = await this.record(
+    const auditSeq = await this.record(
       lab,
       'lab.apply',
       { files: applied, rejected },
