@@ -80,6 +80,13 @@ export function defaultLabsRoot(dataDir: string, uid = process.getuid?.()): stri
 }
 
 const GIB = 1024 ** 3;
+
+/** What lab.json holds. */
+interface LabEntry {
+  lab: Lab;
+  commands: LabCommand[];
+  network: LabNetworkAttempt[];
+}
 const LAB_ID = /^lab-[0-9a-f]{12}$/;
 
 function readable(entry: TreeEntry, account: { uid: number; gid: number }): boolean {
@@ -117,10 +124,11 @@ export class Labs {
   private readonly logger: Logger;
   private readonly audit: LabsOptions['audit'];
   private readonly platform: NodeJS.Platform;
-  private readonly labs = new Map<
-    string,
-    { lab: Lab; commands: LabCommand[]; network: LabNetworkAttempt[] }
-  >();
+  /**
+   * Labs with a command running, shared by concurrent runs (a swarm's workers in one lab); any
+   * other lab is read from its folder each time, so the CLI and the app see each other's changes.
+   */
+  private readonly active = new Map<string, { entry: LabEntry; runs: number }>();
   private overlayWorks: Promise<boolean> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -202,8 +210,7 @@ export class Labs {
       problem: null,
     };
     await writeFile(join(dir, 'base.json'), JSON.stringify([...base]));
-    this.labs.set(id, { lab, commands: [], network: [] });
-    await this.save(id);
+    await this.save({ lab, commands: [], network: [] });
     return lab;
   }
 
@@ -272,6 +279,18 @@ export class Labs {
   /** Runs one command confined in the lab; the live workspace is not written. */
   async run(id: string, spec: LabRunSpec, options: RunOptions = {}): Promise<RunResult> {
     const entry = await this.load(id);
+    const held = this.active.get(id) ?? { entry, runs: 0 };
+    held.runs++;
+    this.active.set(id, held);
+    try {
+      return await this.runHeld(held.entry, spec, options);
+    } finally {
+      if (--held.runs === 0) this.active.delete(id);
+    }
+  }
+
+  private async runHeld(entry: LabEntry, spec: LabRunSpec, options: RunOptions): Promise<RunResult> {
+    const id = entry.lab.id;
     const { lab } = entry;
     if (lab.state === 'full') throw new Cell0Error('LAB_FULL', lab.problem ?? 'the lab is full');
     if (lab.state !== 'open') throw new Cell0Error('LAB_CLOSED', `the lab ${id} was already ${lab.state}`);
@@ -289,7 +308,7 @@ export class Labs {
           ? {
               egress: {
                 rules: { mode: 'record' as const, anyPublic: false, hosts: [] },
-                onAttempt: (attempt: EgressAttempt) => this.recordAttempt(id, attempt),
+                onAttempt: (attempt: EgressAttempt) => this.recordAttempt(entry, attempt),
               },
             }
           : {}),
@@ -311,7 +330,7 @@ export class Labs {
       at: Date.now(),
     });
     await this.checkSize(entry, result);
-    await this.save(id);
+    await this.save(entry);
     return result;
   }
 
@@ -328,13 +347,11 @@ export class Labs {
       at: Date.now(),
     };
     entry.network.push(attempt);
-    await this.save(id);
+    await this.save(entry);
     return attempt;
   }
 
-  private recordAttempt(id: string, attempt: EgressAttempt): void {
-    const entry = this.labs.get(id);
-    if (!entry) return;
+  private recordAttempt(entry: LabEntry, attempt: EgressAttempt): void {
     entry.network.push({
       host: attempt.host,
       port: attempt.port,
@@ -518,10 +535,10 @@ export class Labs {
     return record.seq;
   }
 
-  private async close(entry: { lab: Lab }, state: 'applied' | 'discarded'): Promise<void> {
+  private async close(entry: LabEntry, state: 'applied' | 'discarded'): Promise<void> {
     entry.lab.state = state;
     entry.lab.closedAt = Date.now();
-    await this.save(entry.lab.id);
+    await this.save(entry);
     const dir = join(this.root, entry.lab.id);
     for (const layer of ['upper', 'work', 'merged', 'copy']) {
       await rm(join(dir, layer), { recursive: true, force: true });
@@ -530,9 +547,9 @@ export class Labs {
 
   // ---------------------------------------------------------------- storage
 
-  private async load(id: string) {
-    const cached = this.labs.get(id);
-    if (cached) return cached;
+  private async load(id: string): Promise<LabEntry> {
+    const held = this.active.get(id);
+    if (held) return held.entry;
     if (!LAB_ID.test(id)) throw new Cell0Error('NOT_FOUND', `no lab ${id} (see cell0 lab list)`);
     let raw: string;
     try {
@@ -541,15 +558,11 @@ export class Labs {
       throw new Cell0Error('NOT_FOUND', `no lab ${id} (see cell0 lab list)`);
     }
     const data = JSON.parse(raw) as { lab: unknown; commands: LabCommand[]; network: LabNetworkAttempt[] };
-    const entry = { lab: labSchema.parse(data.lab), commands: data.commands, network: data.network };
-    this.labs.set(id, entry);
-    return entry;
+    return { lab: labSchema.parse(data.lab), commands: data.commands, network: data.network };
   }
 
-  private save(id: string): Promise<void> {
-    const entry = this.labs.get(id);
-    if (!entry) return Promise.resolve();
-    const file = join(this.root, id, 'lab.json');
+  private save(entry: LabEntry): Promise<void> {
+    const file = join(this.root, entry.lab.id, 'lab.json');
     const write = this.writes.then(async () => {
       const tmp = `${file}.${randomBytes(4).toString('hex')}`;
       await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
