@@ -159,7 +159,13 @@ export class Labs {
     if (!info.isDirectory()) throw new Cell0Error('BAD_PARAMS', `the workspace ${workspace} is not a folder`);
     const realWorkspace = await realpath(workspace);
     checkWorkspace(realWorkspace);
-    const base = await listTree(realWorkspace, this.platform);
+    // Listing the tree is the whole cost of opening; the rest is done meanwhile.
+    await mkdir(this.root, { recursive: true, mode: 0o755 });
+    const [base, overlay, free] = await Promise.all([
+      listTree(realWorkspace, this.platform),
+      this.canOverlay(),
+      freeBytes(this.root),
+    ]);
     const account = this.sandbox.account();
     const unreadable = [...base].filter(([, e]) => !readable(e, account)).map(([p]) => p);
     if (!readable({ ...this.entryOf(info), type: 'dir' }, account)) unreadable.unshift('.');
@@ -170,17 +176,12 @@ export class Labs {
           `${unreadable.slice(0, 5).join(', ')}${unreadable.length > 5 ? ', …' : ''}. A lab sees what its tools would see: make them readable to it (or give them to it) and open the lab again`,
       );
     }
-    const method: Lab['method'] = (await this.canOverlay())
-      ? 'overlay'
-      : this.platform === 'darwin'
-        ? 'clone'
-        : 'copy';
+    const method: Lab['method'] = overlay ? 'overlay' : this.platform === 'darwin' ? 'clone' : 'copy';
     const id = `lab-${randomBytes(6).toString('hex')}`;
     const dir = join(this.root, id);
     await mkdir(this.root, { recursive: true, mode: 0o755 });
     await chmod(this.root, 0o755).catch(() => undefined);
     await mkdir(dir, { mode: 0o711 });
-    const free = await freeBytes(this.root);
     const maxBytes =
       options.maxBytes ??
       Math.max(64 * 1024 ** 2, Math.min(10 * GIB, free === null ? 10 * GIB : Math.floor(free / 2)));
