@@ -82,6 +82,8 @@ export interface ToolCallInput {
   workspace: string;
   /** The agent's stated reason, if its arguments carried one. */
   reason: string | null;
+  /** Run in this lab (a dry-run reply, a simulated swarm): the live workspace is not written. */
+  labId?: string | null | undefined;
 }
 
 /**

@@ -54,6 +54,8 @@ export interface LabsOptions {
   /** The signed audit log; apply and discard are recorded there. Without it (tests), they are not. */
   audit?: Pick<AuditLog, 'append'> | undefined;
   platform?: NodeJS.Platform;
+  /** A lab opened, ran, filled, or closed (the window's changeset follows it). */
+  onChange?: (lab: Lab) => void;
 }
 
 export interface OpenLabOptions {
@@ -124,6 +126,7 @@ export class Labs {
   private readonly logger: Logger;
   private readonly audit: LabsOptions['audit'];
   private readonly platform: NodeJS.Platform;
+  private readonly onChange: (lab: Lab) => void;
   /**
    * Labs with a command running, shared by concurrent runs (a swarm's workers in one lab); any
    * other lab is read from its folder each time, so the CLI and the app see each other's changes.
@@ -138,6 +141,7 @@ export class Labs {
     this.logger = options.logger;
     this.audit = options.audit;
     this.platform = options.platform ?? process.platform;
+    this.onChange = options.onChange ?? (() => undefined);
   }
 
   // ---------------------------------------------------------------- opening
@@ -568,6 +572,7 @@ export class Labs {
       const tmp = `${file}.${randomBytes(4).toString('hex')}`;
       await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
       await rename(tmp, file);
+      this.onChange({ ...entry.lab });
     });
     this.writes = write.catch(() => undefined);
     return write;
