@@ -170,12 +170,7 @@ async function contextFor(
  * The tools this reply may call: the kernel's (with permissions and sandbox), the memory tools
  * (Cell 0's own store only; see memory-tools.ts), `propose_swarm`, and the MCP servers' tools.
  */
-function toolsFor(
-  deps: ReplyDeps,
-  reply: Message,
-  signal: AbortSignal,
-  labId?: string,
-): ToolSet | undefined {
+function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal, labId?: string): ToolSet | undefined {
   if (deps.tools) return deps.tools;
   const ctx = { conversationId: reply.conversationId, messageId: reply.id, signal };
   // A dry run offers only the kernel's tools, each confined in the lab: a hosted tool (memory,

@@ -130,7 +130,10 @@ export class ChatService {
           ? await this.options.kernel.openLab(conversationId, 'reply')
           : null;
       if (options.dryRun && !lab) {
-        throw new Cell0Error('LAB_UNAVAILABLE', 'A dry run needs the kernel’s sandbox, which this reply has not got.');
+        throw new Cell0Error(
+          'LAB_UNAVAILABLE',
+          'A dry run needs the kernel’s sandbox, which this reply has not got.',
+        );
       }
       const exchange = await this.store.appendExchange(conversationId, text, clientMessageId, {
         providerId: resolved.provider.id,

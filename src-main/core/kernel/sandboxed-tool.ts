@@ -63,7 +63,15 @@ async function runTool(
     const { url } = args as { url: string };
     await lab.labs.recordFetch(lab.id, url);
     const output = `[Cell 0 lab ${lab.id}] recorded, not made: GET ${url}. The lab makes no network requests; the owner sees this attempt in its report.`;
-    return { exitCode: 0, signal: null, output, truncated: false, limit: null, durationMs: 0, sandboxed: true };
+    return {
+      exitCode: 0,
+      signal: null,
+      output,
+      truncated: false,
+      limit: null,
+      durationMs: 0,
+      sandboxed: true,
+    };
   }
   const onOutput = (chunk: string) =>
     deps.bus.emit('tool.output', {
