@@ -4,7 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { CHECKPOINT_GROUPS, type CheckpointGroup, type CheckpointReport, type CheckpointStatus } from '../core/protocol/checkpoint-entities.js';
+import {
+  CHECKPOINT_GROUPS,
+  type CheckpointGroup,
+  type CheckpointReport,
+  type CheckpointStatus,
+} from '../core/protocol/checkpoint-entities.js';
 
 export const CHECKPOINTS_USAGE = `Usage: cell0 checkpoints [--json] [--fix] [--only GROUP]
 
@@ -24,7 +29,8 @@ function usage(message: string): void {
 }
 
 export function formatTable(report: CheckpointReport, colour: boolean): string {
-  const paint = (status: CheckpointStatus, text: string) => (colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text);
+  const paint = (status: CheckpointStatus, text: string) =>
+    colour ? `\x1b[${COLOURS[status]}m${text}\x1b[0m` : text;
   const width = Math.max(...report.checkpoints.map((c) => c.id.length), 10);
   const lines: string[] = [];
   let group = '';
@@ -34,7 +40,8 @@ export function formatTable(report: CheckpointReport, colour: boolean): string {
       lines.push(colour ? `\x1b[1m${group}\x1b[0m` : group);
     }
     lines.push(`  ${paint(c.status, c.status.padEnd(4))}  ${c.id.padEnd(width)}  ${c.detail}`);
-    if (c.fix && (c.status === 'FAIL' || c.status === 'WARN')) lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${c.fix}`);
+    if (c.fix && (c.status === 'FAIL' || c.status === 'WARN'))
+      lines.push(`  ${' '.repeat(4)}  ${' '.repeat(width)}  fix: ${c.fix}`);
   }
   const { PASS, WARN, FAIL, SKIP } = report.counts;
   if (report.fixed.length > 0) {
@@ -85,7 +92,9 @@ export async function checkpointsCommand(args: string[]): Promise<void> {
     report = await runCheckpoints(parts, {
       only: (only as CheckpointGroup | undefined) ?? null,
       fix: values.fix === true,
-      ...(live ? { onProgress: (done, total) => process.stderr.write(`\r  ${done}/${total} checkpoints…`) } : {}),
+      ...(live
+        ? { onProgress: (done, total) => process.stderr.write(`\r  ${done}/${total} checkpoints…`) }
+        : {}),
     });
   } finally {
     await parts.close();

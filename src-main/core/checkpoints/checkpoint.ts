@@ -9,7 +9,8 @@ import type { SandboxStatus } from '../protocol/kernel-entities.js';
 import type { RunResult, RunSpec } from '../kernel/types.js';
 import type { SqlValue } from '../storage/database.js';
 
-export type CheckpointSetting = 'models' | 'instance' | 'permissions' | 'channels' | 'mcp' | 'mesh' | 'security';
+export type CheckpointSetting =
+  'models' | 'instance' | 'permissions' | 'channels' | 'mcp' | 'mesh' | 'security';
 
 export interface Outcome {
   status: CheckpointStatus;
@@ -107,6 +108,14 @@ export interface ProbeParts {
 }
 
 export const pass = (detail: string): Outcome => ({ status: 'PASS', detail });
-export const warn = (detail: string, fix?: string): Outcome => ({ status: 'WARN', detail, ...(fix ? { fix } : {}) });
-export const fail = (detail: string, fix?: string): Outcome => ({ status: 'FAIL', detail, ...(fix ? { fix } : {}) });
+export const warn = (detail: string, fix?: string): Outcome => ({
+  status: 'WARN',
+  detail,
+  ...(fix ? { fix } : {}),
+});
+export const fail = (detail: string, fix?: string): Outcome => ({
+  status: 'FAIL',
+  detail,
+  ...(fix ? { fix } : {}),
+});
 export const skip = (detail: string): Outcome => ({ status: 'SKIP', detail });

@@ -5,7 +5,12 @@ import { secretsCheckpoints } from './secrets-checkpoints.js';
 import { auditCheckpoints, identityCheckpoints } from './identity-checkpoints.js';
 import { storageCheckpoints } from './storage-checkpoints.js';
 import { gatewayCheckpoints } from './gateway-checkpoints.js';
-import { channelCheckpoints, mcpCheckpoints, permissionCheckpoints, providerCheckpoints } from './config-checkpoints.js';
+import {
+  channelCheckpoints,
+  mcpCheckpoints,
+  permissionCheckpoints,
+  providerCheckpoints,
+} from './config-checkpoints.js';
 import { networkCheckpoints } from './network-checkpoints.js';
 import { desktopCheckpoints } from './desktop-checkpoints.js';
 

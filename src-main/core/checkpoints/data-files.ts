@@ -90,7 +90,9 @@ export interface RawProvider {
 export async function providersIn(env: ProbeEnv): Promise<RawProvider[]> {
   const settings = await settingsFile(env);
   const list = Array.isArray(settings?.providers) ? (settings.providers as unknown[]) : [];
-  return list.filter((p): p is RawProvider => !!p && typeof p === 'object' && typeof (p as RawProvider).id === 'string');
+  return list.filter(
+    (p): p is RawProvider => !!p && typeof p === 'object' && typeof (p as RawProvider).id === 'string',
+  );
 }
 
 export interface RawMcpServer {
@@ -106,7 +108,10 @@ export function mcpServersIn(env: ProbeEnv): Promise<RawMcpServer[] | null> {
     const list = Array.isArray(raw.servers) ? raw.servers : [];
     return list.filter(
       (s): s is RawMcpServer =>
-        !!s && typeof s === 'object' && typeof (s as RawMcpServer).id === 'string' && !!(s as RawMcpServer).transport,
+        !!s &&
+        typeof s === 'object' &&
+        typeof (s as RawMcpServer).id === 'string' &&
+        !!(s as RawMcpServer).transport,
     );
   });
 }
@@ -127,7 +132,11 @@ export function channelsIn(env: ProbeEnv): Promise<RawChannel[] | null> {
 
 export async function hasTable(env: ProbeEnv, name: string): Promise<boolean> {
   const tables = await env.once('tables', async () =>
-    env.db ? (await env.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map((r) => r.name) : [],
+    env.db
+      ? (await env.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")).map(
+          (r) => r.name,
+        )
+      : [],
   );
   return tables.includes(name);
 }
@@ -140,7 +149,9 @@ export function knownSecrets(env: ProbeEnv): Promise<KnownSecret[]> {
   return env.once('known-secrets', async () => {
     const accounts: { label: string; account: string; json?: boolean }[] = [];
     if (env.db && (await hasTable(env, 'identity_keys'))) {
-      for (const row of await env.db.all<{ keychain_account: string }>('SELECT keychain_account FROM identity_keys'))
+      for (const row of await env.db.all<{ keychain_account: string }>(
+        'SELECT keychain_account FROM identity_keys',
+      ))
         accounts.push({ label: 'the identity key', account: row.keychain_account });
     }
     for (const p of await providersIn(env))
@@ -150,7 +161,11 @@ export function knownSecrets(env: ProbeEnv): Promise<KnownSecret[]> {
       accounts.push({ label: `the session key of channel ${c.name}`, account: sessionKeyAccount(c.id) });
     }
     for (const s of (await mcpServersIn(env)) ?? [])
-      accounts.push({ label: `the secrets of MCP server ${s.name}`, account: mcpSecretAccount(s.id), json: true });
+      accounts.push({
+        label: `the secrets of MCP server ${s.name}`,
+        account: mcpSecretAccount(s.id),
+        json: true,
+      });
     const secrets: KnownSecret[] = [];
     await Promise.all(
       accounts.map(async ({ label, account, json }) => {
@@ -158,7 +173,10 @@ export function knownSecrets(env: ProbeEnv): Promise<KnownSecret[]> {
         if (!value) return;
         if (!json) return void secrets.push({ label, value });
         try {
-          const parsed = JSON.parse(value) as { env?: Record<string, string>; headers?: Record<string, string> };
+          const parsed = JSON.parse(value) as {
+            env?: Record<string, string>;
+            headers?: Record<string, string>;
+          };
           for (const [name, v] of Object.entries({ ...parsed.env, ...parsed.headers }))
             secrets.push({ label: `${label} (${name})`, value: v });
         } catch {

@@ -25,10 +25,13 @@ interface Answer {
 
 function ask(g: ProbeGateway, path: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: g.port, path, method: 'GET', headers, timeout: 3000 }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, headers: res.headers });
-    });
+    const req = request(
+      { host: '127.0.0.1', port: g.port, path, method: 'GET', headers, timeout: 3000 },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers });
+      },
+    );
     req.on('upgrade', (res, socket) => {
       socket.destroy();
       resolve({ status: res.statusCode ?? 101, headers: res.headers });
@@ -71,7 +74,9 @@ function reachable(host: string, port: number): Promise<boolean> {
 }
 
 /** Talks the protocol over a WebSocket: what the gateway answers before and after a wrong token. */
-async function unauthenticatedAnswers(g: ProbeGateway): Promise<{ early: boolean; wrongToken: boolean; right: boolean }> {
+async function unauthenticatedAnswers(
+  g: ProbeGateway,
+): Promise<{ early: boolean; wrongToken: boolean; right: boolean }> {
   const { WebSocket } = await import('ws');
   const ws = new WebSocket(`ws://127.0.0.1:${g.port}/ws`, { headers: { host: `127.0.0.1:${g.port}` } });
   const answers = new Map<string, { ok: boolean }>();
@@ -118,7 +123,8 @@ export function tokenBits(token: string): number {
   return Math.floor(token.length * Math.log2(Math.max(alphabet, 2)));
 }
 
-const BIND_FIX = 'The gateway must listen on 127.0.0.1; put a reverse proxy or Tailscale in front of it to reach it from elsewhere';
+const BIND_FIX =
+  'The gateway must listen on 127.0.0.1; put a reverse proxy or Tailscale in front of it to reach it from elsewhere';
 
 export const gatewayCheckpoints: Checkpoint[] = [
   {
@@ -191,7 +197,9 @@ export const gatewayCheckpoints: Checkpoint[] = [
     async probe(env) {
       const g = await gateway(env);
       const bits = tokenBits(g.token);
-      return bits >= 128 ? pass(`${g.token.length} characters, about ${bits} bits`) : fail(`about ${bits} bits (128 needed)`);
+      return bits >= 128
+        ? pass(`${g.token.length} characters, about ${bits} bits`)
+        : fail(`about ${bits} bits (128 needed)`);
     },
   },
   {
@@ -209,7 +217,9 @@ export const gatewayCheckpoints: Checkpoint[] = [
         answer.headers['x-frame-options'] === 'DENY' ? null : 'x-frame-options',
         answer.headers['x-content-type-options'] === 'nosniff' ? null : 'x-content-type-options',
       ].filter(Boolean);
-      return missing.length === 0 ? pass('CSP, X-Frame-Options and nosniff present') : fail(`missing: ${missing.join(', ')}`);
+      return missing.length === 0
+        ? pass('CSP, X-Frame-Options and nosniff present')
+        : fail(`missing: ${missing.join(', ')}`);
     },
   },
   {
@@ -248,7 +258,9 @@ export const gatewayCheckpoints: Checkpoint[] = [
         const secret = r[table.column];
         return typeof secret !== 'string' || tokenBits(secret) < 128;
       });
-      return weak.length === 0 ? pass(`${rows.length} webhook(s), each with a strong secret`) : fail(`${weak.length} of ${rows.length} webhook(s) without a strong secret`);
+      return weak.length === 0
+        ? pass(`${rows.length} webhook(s), each with a strong secret`)
+        : fail(`${weak.length} of ${rows.length} webhook(s) without a strong secret`);
     },
   },
   {
@@ -262,19 +274,29 @@ export const gatewayCheckpoints: Checkpoint[] = [
       if (!table) return skip('no paired devices on this instance');
       const rows = await env.db!.all<Record<string, unknown>>(`SELECT * FROM "${table.name}"`);
       if (rows.length === 0) return skip('no paired devices on this instance');
-      const wide = rows.filter((r) => /(^|[\s",[])(\*|admin|all)([\s",\]]|$)/.test(String(r[table.column] ?? '')));
-      return wide.length === 0 ? pass(`${rows.length} device(s), none with every scope`) : fail(`${wide.length} device(s) with every scope`);
+      const wide = rows.filter((r) =>
+        /(^|[\s",[])(\*|admin|all)([\s",\]]|$)/.test(String(r[table.column] ?? '')),
+      );
+      return wide.length === 0
+        ? pass(`${rows.length} device(s), none with every scope`)
+        : fail(`${wide.length} device(s) with every scope`);
     },
   },
 ];
 
 /** The first table whose name matches and which has a matching column (features still being built). */
-async function tableLike(env: ProbeEnv, name: RegExp, column: RegExp): Promise<{ name: string; column: string } | null> {
+async function tableLike(
+  env: ProbeEnv,
+  name: RegExp,
+  column: RegExp,
+): Promise<{ name: string; column: string } | null> {
   if (!env.db) return null;
   const tables = await env.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
   for (const t of tables.filter((t) => name.test(t.name))) {
     if (!(await hasTable(env, t.name))) continue;
-    const columns = await env.db.all<{ name: string }>(`PRAGMA table_info("${t.name.replaceAll('"', '""')}")`);
+    const columns = await env.db.all<{ name: string }>(
+      `PRAGMA table_info("${t.name.replaceAll('"', '""')}")`,
+    );
     const found = columns.find((c) => column.test(c.name));
     if (found) return { name: t.name, column: found.name };
   }

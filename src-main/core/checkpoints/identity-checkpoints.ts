@@ -24,7 +24,11 @@ function currentKey(env: ProbeEnv): Promise<CurrentKey | Outcome> {
     const [row] = await env.db.all<{ public_key: string; keychain_account: string; created_at: number }>(
       'SELECT public_key, keychain_account, created_at FROM identity_keys WHERE retired_at IS NULL',
     );
-    if (!row) return warn('this instance has no identity key yet: start Cell 0 once', 'Start Cell 0 once with the keychain unlocked');
+    if (!row)
+      return warn(
+        'this instance has no identity key yet: start Cell 0 once',
+        'Start Cell 0 once with the keychain unlocked',
+      );
     let secret: string | null = null;
     let error: string | null = null;
     try {
@@ -32,7 +36,13 @@ function currentKey(env: ProbeEnv): Promise<CurrentKey | Outcome> {
     } catch (err) {
       error = (err as Error).message;
     }
-    return { publicKey: row.public_key, account: row.keychain_account, createdAt: row.created_at, secret, error };
+    return {
+      publicKey: row.public_key,
+      account: row.keychain_account,
+      createdAt: row.created_at,
+      secret,
+      error,
+    };
   });
 }
 
@@ -45,7 +55,8 @@ async function loadedKey(env: ProbeEnv): Promise<(CurrentKey & { secret: string 
   return key as CurrentKey & { secret: string };
 }
 
-const IDENTITY_FIX = 'Open Settings → This instance and rotate the key; if that fails, report it to the Cell 0 developers';
+const IDENTITY_FIX =
+  'Open Settings → This instance and rotate the key; if that fails, report it to the Cell 0 developers';
 
 export const identityCheckpoints: Checkpoint[] = [
   {
@@ -59,7 +70,9 @@ export const identityCheckpoints: Checkpoint[] = [
       const key = await currentKey(env);
       if ('status' in key) return key;
       if (key.error) return warn(`the keychain is unavailable: ${key.error}`);
-      return key.secret ? pass(`found under ${key.account}`) : fail(`the keychain has nothing under ${key.account}`);
+      return key.secret
+        ? pass(`found under ${key.account}`)
+        : fail(`the keychain has nothing under ${key.account}`);
     },
   },
   {
@@ -113,7 +126,8 @@ export const identityCheckpoints: Checkpoint[] = [
       const changed = Buffer.from(data);
       changed[0] = changed[0]! ^ 1;
       if (!verifySignature(key.publicKey, data, signature)) return fail('a fresh signature does not verify');
-      if (verifySignature(key.publicKey, changed, signature)) return fail('a signature verifies for a changed message');
+      if (verifySignature(key.publicKey, changed, signature))
+        return fail('a signature verifies for a changed message');
       return pass('signed 64 random bytes; verified, and refused once one bit changed');
     },
   },
@@ -127,9 +141,14 @@ export const identityCheckpoints: Checkpoint[] = [
     async probe(env) {
       const key = await loadedKey(env);
       if ('status' in key) return key;
-      const card = issueCard({ publicKey: key.publicKey, privateKey: importPrivateKey(key.secret), createdAt: key.createdAt });
+      const card = issueCard({
+        publicKey: key.publicKey,
+        privateKey: importPrivateKey(key.secret),
+        createdAt: key.createdAt,
+      });
       if (!verifyCard(card)) return fail('a freshly issued card does not verify');
-      if (verifyCard({ ...card, name: `${card.name} (edited)` })) return fail('an edited card still verifies');
+      if (verifyCard({ ...card, name: `${card.name} (edited)` }))
+        return fail('an edited card still verifies');
       return pass('issued, verified, and refused once edited');
     },
   },
@@ -150,8 +169,11 @@ export const identityCheckpoints: Checkpoint[] = [
       } catch {
         return fail('a rotation record is not readable');
       }
-      if (!verifyRotationChain(records)) return fail(`the chain of ${records.length} rotations does not verify`);
-      const [current] = await env.db.all<{ public_key: string }>('SELECT public_key FROM identity_keys WHERE retired_at IS NULL');
+      if (!verifyRotationChain(records))
+        return fail(`the chain of ${records.length} rotations does not verify`);
+      const [current] = await env.db.all<{ public_key: string }>(
+        'SELECT public_key FROM identity_keys WHERE retired_at IS NULL',
+      );
       if (current && records[records.length - 1]!.nextPublicKey !== current.public_key)
         return fail('the chain does not end at the current key');
       return pass(`${records.length} rotations, each signed by both keys, ending at the current key`);
@@ -171,7 +193,9 @@ export const auditCheckpoints: Checkpoint[] = [
       const result = await verifyStoredLog(env.db, headFileIn(env.dataDir));
       return result.ok
         ? pass(`${result.count} records: hashes, links and signatures verify`)
-        : fail(`broken${result.firstBadSeq === null ? '' : ` at record ${result.firstBadSeq}`}: ${result.reason}`);
+        : fail(
+            `broken${result.firstBadSeq === null ? '' : ` at record ${result.firstBadSeq}`}: ${result.reason}`,
+          );
     },
   },
   {
@@ -184,18 +208,28 @@ export const auditCheckpoints: Checkpoint[] = [
       if (!env.db || !(await hasTable(env, 'audit_log'))) return skip('no database yet');
       const count = await countRecords(env.db);
       const raw = await readHeadFile(headFileIn(env.dataDir));
-      if (raw === null) return count === 0 ? pass('no records, no head') : fail(`${count} records but no head file`);
+      if (raw === null)
+        return count === 0 ? pass('no records, no head') : fail(`${count} records but no head file`);
       const head = auditHeadSchema.safeParse(raw);
       if (!head.success) return fail('the head file is not a head');
       const keys = await readTrustedKeys(env.db);
       if (!keys.ok) return fail(keys.reason);
-      if (!keys.keys.includes(head.data.publicKey)) return fail('the head is signed by a key this instance does not trust');
-      if (!verifySignature(head.data.publicKey, headPayload(head.data.seq, head.data.hash), head.data.signature))
+      if (!keys.keys.includes(head.data.publicKey))
+        return fail('the head is signed by a key this instance does not trust');
+      if (
+        !verifySignature(head.data.publicKey, headPayload(head.data.seq, head.data.hash), head.data.signature)
+      )
         return fail('the head signature does not verify');
-      const [last] = await env.db.all<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-      if (!last || last.seq < head.data.seq) return fail(`the head names record ${head.data.seq}, the log ends at ${last?.seq ?? 0}`);
-      const [named] = await env.db.all<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = ?', [head.data.seq]);
-      if (named?.hash !== head.data.hash) return fail(`record ${head.data.seq} is not the one the head signed`);
+      const [last] = await env.db.all<{ seq: number; hash: string }>(
+        'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+      );
+      if (!last || last.seq < head.data.seq)
+        return fail(`the head names record ${head.data.seq}, the log ends at ${last?.seq ?? 0}`);
+      const [named] = await env.db.all<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = ?', [
+        head.data.seq,
+      ]);
+      if (named?.hash !== head.data.hash)
+        return fail(`record ${head.data.seq} is not the one the head signed`);
       return pass(`head at record ${head.data.seq} of ${last.seq}, signed`);
     },
   },

@@ -11,7 +11,9 @@ export const LAST_RUN_FILE = 'checkpoints-last-run.json';
 
 export async function readLastRun(dataDir: string): Promise<CheckpointReport | null> {
   try {
-    const parsed = checkpointReportSchema.safeParse(JSON.parse(await readFile(join(dataDir, LAST_RUN_FILE), 'utf8')));
+    const parsed = checkpointReportSchema.safeParse(
+      JSON.parse(await readFile(join(dataDir, LAST_RUN_FILE), 'utf8')),
+    );
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

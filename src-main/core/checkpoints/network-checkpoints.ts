@@ -88,10 +88,15 @@ export const networkCheckpoints: Checkpoint[] = [
       const outbound = (await connectionsOf(pid)).filter((c) => !isLoopback(c.remoteAddress));
       if (outbound.length === 0) return pass(`pid ${pid}: no outbound connection`);
       const reasons = await expectedTalk(env);
-      const list = outbound.slice(0, 4).map((c) => `${c.remote} (${c.state})`).join(', ');
+      const list = outbound
+        .slice(0, 4)
+        .map((c) => `${c.remote} (${c.state})`)
+        .join(', ');
       return reasons.length > 0
         ? pass(`pid ${pid}: ${outbound.length} connection(s), expected for ${reasons.join(' and ')}: ${list}`)
-        : fail(`pid ${pid}: ${outbound.length} connection(s) with no channel or mesh to explain them: ${list}`);
+        : fail(
+            `pid ${pid}: ${outbound.length} connection(s) with no channel or mesh to explain them: ${list}`,
+          );
     },
   },
 ];

@@ -72,7 +72,8 @@ async function hostProcesses(text: string): Promise<number[]> {
         readFile(`/proc/${name}/cmdline`, 'utf8'),
         readFile(`/proc/${name}/status`, 'utf8'),
       ]);
-      if (cmdline.replaceAll('\0', ' ').includes(text) && !/^State:\s+Z/m.test(status)) found.push(Number(name));
+      if (cmdline.replaceAll('\0', ' ').includes(text) && !/^State:\s+Z/m.test(status))
+        found.push(Number(name));
     } catch {
       // It ended meanwhile.
     }
@@ -141,8 +142,7 @@ export const sandboxCheckpoints: Checkpoint[] = [
     title: 'Host secrets stay unreadable',
     why: "A tool must not read files outside its workspace, such as a 0600 secret of the app's user",
     fix: FIX_ISOLATION,
-    attempt: async (env, b) =>
-      held(await sh(env, b, `cat ${b.secret}`), `reading ${b.secret}`, b.secretText),
+    attempt: async (env, b) => held(await sh(env, b, `cat ${b.secret}`), `reading ${b.secret}`, b.secretText),
   }),
   escape({
     id: 'sandbox.home',
@@ -178,7 +178,11 @@ export const sandboxCheckpoints: Checkpoint[] = [
       const canary = `cell0-canary-${randomBytes(8).toString('hex')}`;
       process.env.CELL0_CHECKPOINT_CANARY = canary;
       try {
-        const result = await sh(env, b, 'env; cat /proc/1/environ /proc/self/environ 2>/dev/null | tr "\\0" "\\n"');
+        const result = await sh(
+          env,
+          b,
+          'env; cat /proc/1/environ /proc/self/environ 2>/dev/null | tr "\\0" "\\n"',
+        );
         return held(result, 'reading env and /proc/*/environ', canary);
       } finally {
         delete process.env.CELL0_CHECKPOINT_CANARY;
@@ -192,7 +196,11 @@ export const sandboxCheckpoints: Checkpoint[] = [
     fix: FIX_ISOLATION,
     attempt: async (env, b) =>
       held(
-        await sh(env, b, `cat /proc/1/root${b.secret}; ls /proc/1/root/root >/dev/null 2>&1 && echo ${ESCAPED}`),
+        await sh(
+          env,
+          b,
+          `cat /proc/1/root${b.secret}; ls /proc/1/root/root >/dev/null 2>&1 && echo ${ESCAPED}`,
+        ),
         'reading host files through /proc/1/root',
         b.secretText,
       ),
@@ -237,7 +245,7 @@ export const sandboxCheckpoints: Checkpoint[] = [
   escape({
     id: 'sandbox.dotdot',
     title: 'No climbing out with ..',
-    why: "A relative path must not leave the workspace through its parent",
+    why: 'A relative path must not leave the workspace through its parent',
     fix: FIX_ISOLATION,
     attempt: async (env, b) => {
       const name = `dotdot-${randomBytes(4).toString('hex')}`;
@@ -292,7 +300,7 @@ export const sandboxCheckpoints: Checkpoint[] = [
   }),
   escape({
     id: 'sandbox.passwd',
-    title: "The sandbox has its own /etc/passwd",
+    title: 'The sandbox has its own /etc/passwd',
     why: "The host's account list tells an attacker who to go after",
     fix: FIX_ISOLATION,
     attempt: async (env, b) => {
@@ -335,10 +343,15 @@ export const sandboxCheckpoints: Checkpoint[] = [
       try {
         let result: RunResult;
         try {
-          result = await run(env, b, ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${server.address} && echo ${ESCAPED}`], {
-            network: true,
-            egress: { rules: { mode: 'enforce', anyPublic: true, hosts: [] }, onAttempt: () => undefined },
-          });
+          result = await run(
+            env,
+            b,
+            ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${server.address} && echo ${ESCAPED}`],
+            {
+              network: true,
+              egress: { rules: { mode: 'enforce', anyPublic: true, hosts: [] }, onAttempt: () => undefined },
+            },
+          );
         } catch (err) {
           if (isCell0Error(err) && err.code === 'SANDBOX_UNAVAILABLE') return skip(err.message);
           throw err;
@@ -399,7 +412,11 @@ export const sandboxCheckpoints: Checkpoint[] = [
     fix: FIX_ISOLATION,
     attempt: async (env, b) =>
       held(
-        await sh(env, b, `getent hosts localhost >/dev/null && echo ${ESCAPED}; getent hosts example.com >/dev/null && echo ${ESCAPED}`),
+        await sh(
+          env,
+          b,
+          `getent hosts localhost >/dev/null && echo ${ESCAPED}; getent hosts example.com >/dev/null && echo ${ESCAPED}`,
+        ),
         'resolving names',
       ),
   }),
@@ -410,7 +427,11 @@ export const sandboxCheckpoints: Checkpoint[] = [
     fix: FIX_ISOLATION,
     attempt: async (env, b) => {
       const target = sentinel(env);
-      const result = await sh(env, b, `kill -0 ${target.pid} 2>/dev/null && echo ${ESCAPED}; kill -STOP ${target.pid} 2>/dev/null`);
+      const result = await sh(
+        env,
+        b,
+        `kill -0 ${target.pid} 2>/dev/null && echo ${ESCAPED}; kill -STOP ${target.pid} 2>/dev/null`,
+      );
       process.kill(target.pid, 'SIGCONT');
       if (!target.alive()) return fail('a host process was killed from the sandbox');
       return held(result, `signalling host pid ${target.pid}`);
@@ -438,7 +459,11 @@ export const sandboxCheckpoints: Checkpoint[] = [
     fix: FIX_ISOLATION,
     attempt: async (env, b) => {
       const tag = `${40 + Math.floor(Math.random() * 50)}.${randomBytes(2).readUInt16BE()}`;
-      await sh(env, b, `setsid sleep ${tag} & nohup sleep ${tag} >/dev/null 2>&1 & (sleep ${tag} &); sleep 0.2; exit 0`);
+      await sh(
+        env,
+        b,
+        `setsid sleep ${tag} & nohup sleep ${tag} >/dev/null 2>&1 & (sleep ${tag} &); sleep 0.2; exit 0`,
+      );
       const gone = await waitUntil(async () => (await hostProcesses(`sleep ${tag}`)).length === 0, 2000);
       if (gone) return pass('setsid, nohup and a double fork all ended with the call');
       const left = await hostProcesses(`sleep ${tag}`);
@@ -480,10 +505,14 @@ export const sandboxCheckpoints: Checkpoint[] = [
     why: 'A tool that spins forever must be stopped at its CPU allowance',
     fix: FIX_LIMITS,
     attempt: async (env, b) => {
-      const result = await sh(env, b, 'timeout 4 sh -c "while :; do :; done"', { limits: { cpuSeconds: 1 } });
+      const result = await sh(env, b, 'timeout 10 sh -c "while :; do :; done"', {
+        limits: { cpuSeconds: 1 },
+      });
       return result.limit === 'cpu'
         ? pass('stopped at 1 CPU second')
-        : fail(`not stopped by the CPU limit (${result.limit ?? `exit ${result.exitCode}`} after ${result.durationMs} ms)`);
+        : fail(
+            `not stopped by the CPU limit (${result.limit ?? `exit ${result.exitCode}`} after ${result.durationMs} ms)`,
+          );
     },
   }),
   escape({
@@ -518,7 +547,9 @@ export const sandboxCheckpoints: Checkpoint[] = [
     why: 'Unbounded output would fill memory and the model context',
     fix: FIX_ISOLATION,
     attempt: async (env, b) => {
-      const result = await sh(env, b, 'head -c 200000 /dev/zero | tr "\\0" y', { limits: { outputBytes: 16 * 1024 } });
+      const result = await sh(env, b, 'head -c 200000 /dev/zero | tr "\\0" y', {
+        limits: { outputBytes: 16 * 1024 },
+      });
       return result.truncated && result.output.length <= 16 * 1024 + 64
         ? pass('200 kB of output cut at 16 KiB')
         : fail(`${result.output.length} characters came back under a 16 KiB limit`);
@@ -531,7 +562,11 @@ export const sandboxCheckpoints: Checkpoint[] = [
     fix: FIX_ISOLATION,
     attempt: async (env, b) =>
       held(
-        await sh(env, b, `mkdir m && mount -t tmpfs cell0probe m 2>/dev/null && { echo ${ESCAPED}; umount m; }; true`),
+        await sh(
+          env,
+          b,
+          `mkdir m && mount -t tmpfs cell0probe m 2>/dev/null && { echo ${ESCAPED}; umount m; }; true`,
+        ),
         'mounting a tmpfs',
       ),
   }),
@@ -572,7 +607,7 @@ export const sandboxCheckpoints: Checkpoint[] = [
   escape({
     id: 'sandbox.uid',
     title: 'Tools do not run as root',
-    why: "Root in the sandbox is one kernel bug away from root on the host",
+    why: 'Root in the sandbox is one kernel bug away from root on the host',
     fix: FIX_ISOLATION,
     attempt: async (env, b) => {
       const result = await run(env, b, ['id', '-u']);
@@ -588,7 +623,15 @@ export const sandboxCheckpoints: Checkpoint[] = [
     why: 'A disk or memory device node would bypass every file permission',
     fix: FIX_ISOLATION,
     attempt: async (env, b) => {
-      const devices = ['/dev/sda', '/dev/vda', '/dev/nvme0n1', '/dev/mem', '/dev/kmem', '/dev/port', '/dev/kvm']
+      const devices = [
+        '/dev/sda',
+        '/dev/vda',
+        '/dev/nvme0n1',
+        '/dev/mem',
+        '/dev/kmem',
+        '/dev/port',
+        '/dev/kvm',
+      ]
         .map((d) => `[ -e ${d} ] && echo ${ESCAPED} ${d};`)
         .join(' ');
       return held(

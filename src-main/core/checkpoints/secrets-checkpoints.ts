@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { isCell0Error } from '../protocol/errors.js';
 import { fail, pass, skip, warn, type Checkpoint } from './checkpoint.js';
-import { dataFiles, findPatterns, findSecrets, knownSecrets, settingsFile, type DataFile } from './data-files.js';
+import {
+  dataFiles,
+  findPatterns,
+  findSecrets,
+  knownSecrets,
+  settingsFile,
+  type DataFile,
+} from './data-files.js';
 
 const listHits = (hits: [string, string][]) =>
   hits
@@ -12,9 +19,15 @@ const listHits = (hits: [string, string][]) =>
 
 /** Config and log files: not the database (messages may quote anything) and not the workspaces. */
 const configFiles = (files: DataFile[]) =>
-  files.filter((f) => !f.directory && !/^(workspaces|models|lab)[/\\]/.test(f.name) && !/\.sqlite(-wal|-shm|-journal)?$/.test(f.name));
+  files.filter(
+    (f) =>
+      !f.directory &&
+      !/^(workspaces|models|lab)[/\\]/.test(f.name) &&
+      !/\.sqlite(-wal|-shm|-journal)?$/.test(f.name),
+  );
 
-const logFiles = (files: DataFile[]) => files.filter((f) => !f.directory && (/\.log(\.\d+)?$/.test(f.name) || /^logs[/\\]/.test(f.name)));
+const logFiles = (files: DataFile[]) =>
+  files.filter((f) => !f.directory && (/\.log(\.\d+)?$/.test(f.name) || /^logs[/\\]/.test(f.name)));
 
 const SECRET_FIX =
   'Remove the secret from that file, then rotate it (a new API key or bot token) since it may have been copied';
@@ -56,7 +69,9 @@ export const secretsCheckpoints: Checkpoint[] = [
           : fail('a secret that was never stored came back with a value');
       } catch (err) {
         if (isCell0Error(err) && err.code === 'KEYCHAIN_UNAVAILABLE')
-          return warn('the keychain is locked or missing; Cell 0 says so (KEYCHAIN_UNAVAILABLE) and writes no file');
+          return warn(
+            'the keychain is locked or missing; Cell 0 says so (KEYCHAIN_UNAVAILABLE) and writes no file',
+          );
         return fail(`a keychain failure came out as something else: ${(err as Error).message}`);
       }
     },
@@ -86,7 +101,9 @@ export const secretsCheckpoints: Checkpoint[] = [
     async probe(env) {
       const files = configFiles(await dataFiles(env));
       const hits = await findPatterns(files);
-      return hits.length === 0 ? pass(`${files.length} config files: no key-like text`) : fail(listHits(hits));
+      return hits.length === 0
+        ? pass(`${files.length} config files: no key-like text`)
+        : fail(listHits(hits));
     },
   },
   {
@@ -117,7 +134,11 @@ export const secretsCheckpoints: Checkpoint[] = [
         if (!value || typeof value !== 'object') return;
         for (const [key, v] of Object.entries(value)) {
           const here = path ? `${path}.${key}` : key;
-          if (/^(api[-_]?key|token|secret|password|bearer|private[-_]?key)$/i.test(key) && typeof v === 'string' && v)
+          if (
+            /^(api[-_]?key|token|secret|password|bearer|private[-_]?key)$/i.test(key) &&
+            typeof v === 'string' &&
+            v
+          )
             found.push(here);
           visit(v, here);
         }

@@ -5,7 +5,7 @@ import { fail, pass, skip, warn, type Checkpoint } from './checkpoint.js';
 import { dataFiles, type DataFile } from './data-files.js';
 
 /** Inside a workspace, tools make files as they like, and as root the sandbox user owns them. */
-const ownedByApp = (f: DataFile) => !/^workspaces[/\\]/.test(f.name);
+const ownedByApp = (f: DataFile) => f.name !== 'workspaces' && !/^workspaces[/\\]/.test(f.name);
 const exposed = (f: DataFile) => (f.mode & 0o077) !== 0;
 const octal = (mode: number) => mode.toString(8).padStart(3, '0');
 
@@ -65,7 +65,9 @@ export const storageCheckpoints: Checkpoint[] = [
     async probe(env) {
       if (!env.db) return skip(NO_DB);
       const [row] = await env.db.all<{ journal_mode: string }>('PRAGMA journal_mode');
-      return row?.journal_mode === 'wal' ? pass('journal_mode=wal') : warn(`journal_mode=${row?.journal_mode}`);
+      return row?.journal_mode === 'wal'
+        ? pass('journal_mode=wal')
+        : warn(`journal_mode=${row?.journal_mode}`);
     },
   },
   {
@@ -78,7 +80,9 @@ export const storageCheckpoints: Checkpoint[] = [
       const info = await stat(env.dataDir).catch(() => null);
       if (!info) return skip('there is no data directory yet');
       const mode = info.mode & 0o777;
-      return (mode & 0o077) === 0 ? pass(`mode ${octal(mode)}`) : fail(`mode ${octal(mode)}: others can get in`);
+      return (mode & 0o077) === 0
+        ? pass(`mode ${octal(mode)}`)
+        : fail(`mode ${octal(mode)}: others can get in`);
     },
     async repair(env) {
       const info = await stat(env.dataDir).catch(() => null);
@@ -97,14 +101,15 @@ export const storageCheckpoints: Checkpoint[] = [
       const files = (await dataFiles(env)).filter(ownedByApp);
       if (files.length === 0) return skip('the data directory is empty');
       const open = files.filter(exposed);
-      return open.length === 0
-        ? pass(`${files.length} files and folders, none readable by others`)
-        : fail(
-            open
-              .slice(0, 4)
-              .map((f) => `${f.name} ${octal(f.mode)}`)
-              .join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : ''),
-          );
+      if (open.length === 0) return pass(`${files.length} files and folders, none readable by others`);
+      // Inside a 700 data directory nobody else reaches them: a second line of defence missing, not an opening.
+      const sealed = ((await stat(env.dataDir)).mode & 0o077) === 0;
+      return (sealed ? warn : fail)(
+        open
+          .slice(0, 4)
+          .map((f) => `${f.name} ${octal(f.mode)}`)
+          .join(', ') + (open.length > 4 ? ` and ${open.length - 4} more` : ''),
+      );
     },
     async repair(env) {
       const changed: string[] = [];

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { checkpointGroupSchema, checkpointReportSchema, checkpointResultSchema } from './checkpoint-entities.js';
+import {
+  checkpointGroupSchema,
+  checkpointReportSchema,
+  checkpointResultSchema,
+} from './checkpoint-entities.js';
 
 /** Settings → Security: the checkpoint audit, run by the app with its running services. */
 export const checkpointMethods = {
@@ -17,5 +21,9 @@ export const checkpointMethods = {
 
 export const checkpointEvents = {
   /** One checkpoint finished: how many of how many are done. */
-  'checkpoints.progress': z.object({ done: z.number().int(), total: z.number().int(), result: checkpointResultSchema }),
+  'checkpoints.progress': z.object({
+    done: z.number().int(),
+    total: z.number().int(),
+    result: checkpointResultSchema,
+  }),
 } as const;
