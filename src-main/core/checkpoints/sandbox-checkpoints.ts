@@ -191,7 +191,7 @@ export const sandboxCheckpoints: Checkpoint[] = [
   }),
   escape({
     id: 'sandbox.proc-1-root',
-    title: "/proc/1/root does not lead to the host's root",
+    title: '/proc/1/root (and every /proc/<pid>/root) stays inside',
     why: "Through /proc a process can reach another's root directory: the host's, if pid 1 were the host's init",
     fix: FIX_ISOLATION,
     attempt: async (env, b) =>
@@ -199,9 +199,9 @@ export const sandboxCheckpoints: Checkpoint[] = [
         await sh(
           env,
           b,
-          `cat /proc/1/root${b.secret}; ls /proc/1/root/root >/dev/null 2>&1 && echo ${ESCAPED}`,
+          `cat /proc/1/root${b.secret} 2>/dev/null; for p in /proc/[0-9]*; do cat "$p/root${b.secret}" 2>/dev/null; done; true`,
         ),
-        'reading host files through /proc/1/root',
+        'reading a host file through /proc/1/root and every /proc/<pid>/root',
         b.secretText,
       ),
   }),
@@ -375,7 +375,8 @@ export const sandboxCheckpoints: Checkpoint[] = [
         const result = await run(env, b, [
           'python3',
           '-c',
-          `import socket; s = socket.socket(socket.AF_UNIX); s.connect("\\0${name}"); print("${ESCAPED}")`,
+          // Node binds an abstract name padded with NULs to the whole sun_path (108 bytes): so must the client.
+          `import socket; s = socket.socket(socket.AF_UNIX); s.connect(b"\\0${name}".ljust(108, b"\\0")); print("${ESCAPED}")`,
         ]);
         if (server.connections() > 0) return fail('the host abstract socket was reached');
         return held(result, 'connecting to an abstract socket of the host');
@@ -462,7 +463,7 @@ export const sandboxCheckpoints: Checkpoint[] = [
       await sh(
         env,
         b,
-        `setsid sleep ${tag} & nohup sleep ${tag} >/dev/null 2>&1 & (sleep ${tag} &); sleep 0.2; exit 0`,
+        `setsid sleep ${tag} >/dev/null 2>&1 & nohup sleep ${tag} >/dev/null 2>&1 & (sleep ${tag} >/dev/null 2>&1 &); sleep 0.2; exit 0`,
       );
       const gone = await waitUntil(async () => (await hostProcesses(`sleep ${tag}`)).length === 0, 2000);
       if (gone) return pass('setsid, nohup and a double fork all ended with the call');
