@@ -124,11 +124,14 @@ export async function runCheckpoints(parts: ProbeParts, options: RunOptions = {}
       (c, i) => c.repair && (results[i]!.status === 'FAIL' || results[i]!.status === 'WARN'),
     );
     if (repairable.length > 0) {
-      const run = withRun(parts);
-      try {
-        for (const c of repairable) fixed.push(...(await c.repair!(run.env)));
-      } finally {
-        await run.finish();
+      // Each repair reads the state afresh: one's change must not be undone by the next from a stale read.
+      for (const c of repairable) {
+        const run = withRun(parts);
+        try {
+          fixed.push(...(await c.repair!(run.env)));
+        } finally {
+          await run.finish();
+        }
       }
       const again = await probeAll(repairable, repairable.length, false);
       results = results.map((r) => again.find((a) => a.id === r.id) ?? r);
