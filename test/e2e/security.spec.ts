@@ -37,7 +37,9 @@ test('Settings → Security runs the checkpoints, shows the run, and a FAIL lead
   await expect(section.getByTestId('checkpoints-progress')).toContainText(/\d+ of \d+ checkpoints|Starting/);
   await expect(section.getByTestId('checkpoints-summary')).toBeVisible({ timeout: 40_000 });
   await expect(run).toBeEnabled();
-  await expect(section.getByTestId('checkpoints-summary')).toContainText(/Last run .*: \d+ passed/);
+  await expect(section.getByTestId('checkpoints-summary')).toContainText(
+    /Last run .* by the app \(\s*\d+\.\d s\): \d+ passed/,
+  );
   await expect(section.getByTestId('checkpoints-count-fail')).toHaveText(/^[1-9]\d* failed$/);
 
   // Failures first, each with its fix; the planted rule is caught twice.

@@ -5,6 +5,12 @@ import { client } from '../../app/client-instance.js';
 import { errorMessage } from '../../lib/client.js';
 import { SETTING_TARGETS, goToSetting, sortedForReading } from './checkpoint-view.js';
 
+const RUNNER_WORDS: Record<CheckpointReport['runner'], string> = {
+  cli: 'by `cell0 checkpoints`',
+  desktop: 'by the app',
+  serve: 'by the app',
+};
+
 /** Settings → Security: the last checkpoint run (by the app or `cell0 checkpoints`) and a Run button. */
 export function SecuritySection() {
   const [report, setReport] = useState<CheckpointReport | null>(null);
@@ -87,8 +93,9 @@ export function SecuritySection() {
               <ShieldCheck size={15} aria-hidden />
             )}
             <span>
-              Last run {new Date(report.startedAt).toLocaleString()} ({(report.durationMs / 1000).toFixed(1)}{' '}
-              s): <strong data-testid="checkpoints-count-pass">{report.counts.PASS} passed</strong>,{' '}
+              Last run {new Date(report.startedAt).toLocaleString()} {RUNNER_WORDS[report.runner]} (
+              {(report.durationMs / 1000).toFixed(1)} s):{' '}
+              <strong data-testid="checkpoints-count-pass">{report.counts.PASS} passed</strong>,{' '}
               <strong data-testid="checkpoints-count-warn">{report.counts.WARN} warnings</strong>,{' '}
               <strong data-testid="checkpoints-count-fail">{report.counts.FAIL} failed</strong>,{' '}
               {report.counts.SKIP} skipped of {report.checkpoints.length}
