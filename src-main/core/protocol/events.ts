@@ -20,6 +20,7 @@ import { meshEvents } from './mesh-methods.js';
 import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import { mcpEvents } from './mcp-methods.js';
+import { checkpointEvents } from './checkpoint-methods.js';
 import {
   daemonStatusSchema,
   embeddingStatusSchema,
@@ -93,6 +94,7 @@ export const events = {
   ...meshEvents,
   ...mcpEvents,
   ...localModelEvents,
+  ...checkpointEvents,
 } as const;
 
 export type Events = typeof events;

@@ -40,6 +40,7 @@ import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
+import { checkpointMethods } from './checkpoint-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -351,6 +352,7 @@ export const methods = {
   ...meshMethods,
   ...mcpMethods,
   ...localModelMethods,
+  ...checkpointMethods,
 } as const;
 
 export type Methods = typeof methods;
