@@ -24,6 +24,8 @@ Commands:
                    Ask the agent once; the reply streams to stdout
   lab run [--workspace DIR] [--net-record] -- CMD... | apply ID [--only PATH]... | discard ID | list | show ID
                    Dry runs in a copy-on-write lab: see every change, then apply or discard
+  checkpoints [--json] [--fix] [--only GROUP]
+                   Try every security boundary on this machine: PASS, WARN, FAIL or SKIP with a fix
 
 Options:
   -h, --help       Show this help
@@ -139,6 +141,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'models') return await (await import('./cli/models-command.js')).modelsCommand(rest);
     if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
     if (command === 'lab') return await (await import('./cli/lab-command.js')).labCommand(rest);
+    if (command === 'checkpoints')
+      return await (await import('./cli/checkpoints-command.js')).checkpointsCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

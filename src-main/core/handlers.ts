@@ -3,6 +3,7 @@ import { PRICES_AS_OF } from './agents/pricing.js';
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
 import { localModelHandlers } from './agents/local/local-model-handlers.js';
+import type { CheckpointService } from './checkpoints/checkpoint-service.js';
 import type { LocalModels } from './agents/local/local-models.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
@@ -55,6 +56,7 @@ export interface HandlerDeps {
   mcp: McpService;
   labs: Labs;
   localModels: LocalModels;
+  checkpoints: CheckpointService;
 }
 
 /**
@@ -131,6 +133,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
     ...after(board, ['mcp'], mcpHandlers({ mcp: deps.mcp })),
     ...after(board, ['local-models'], localModelHandlers({ localModels: deps.localModels })),
+    // Not gated: the probes make their own parts and say SKIP or FAIL for what is not up.
+    'checkpoints.run': (params) => deps.checkpoints.run(params?.only ?? null),
+    'checkpoints.last': async () => ({ report: await deps.checkpoints.last() }),
   };
 }
 

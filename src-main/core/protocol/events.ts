@@ -21,6 +21,7 @@ import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import { mcpEvents } from './mcp-methods.js';
 import { labEvents } from './lab-methods.js';
+import { checkpointEvents } from './checkpoint-methods.js';
 import {
   daemonStatusSchema,
   embeddingStatusSchema,
@@ -95,6 +96,7 @@ export const events = {
   ...mcpEvents,
   ...labEvents,
   ...localModelEvents,
+  ...checkpointEvents,
 } as const;
 
 export type Events = typeof events;

@@ -41,6 +41,7 @@ import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
 import { labMethods } from './lab-methods.js';
+import { checkpointMethods } from './checkpoint-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -360,6 +361,7 @@ export const methods = {
   ...mcpMethods,
   ...labMethods,
   ...localModelMethods,
+  ...checkpointMethods,
 } as const;
 
 export type Methods = typeof methods;
