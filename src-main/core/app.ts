@@ -12,6 +12,7 @@ import { AuditLog } from './kernel/audit/audit-log.js';
 import { defaultWorkspaceRoot, Kernel } from './kernel/kernel.js';
 import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
+import { defaultLabsRoot, Labs } from './kernel/lab/labs.js';
 import { createHandlers } from './handlers.js';
 import { SwarmService } from './swarms/swarm-service.js';
 import type { SwarmBudget } from './protocol/swarm-entities.js';
@@ -147,8 +148,16 @@ export function createCore(options: CoreOptions): Core {
     workspaceRoots: [workspaceRoot],
     ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
   });
+  const labs = new Labs({
+    root: defaultLabsRoot(options.dataDir),
+    sandbox,
+    logger,
+    audit,
+    onChange: (lab) => bus.emit('lab.updated', { lab }),
+  });
   const kernel = new Kernel({
     workspaceRoot,
+    labs,
     gate,
     sandbox,
     permissions,
@@ -391,6 +400,7 @@ export function createCore(options: CoreOptions): Core {
       providers,
       identity,
       kernel,
+      labs,
       permissions,
       audit,
       gate,

@@ -25,6 +25,8 @@ import type { MemoryService } from './memory/memory-service.js';
 import { channelHandlers } from './gateway/channels/channel-handlers.js';
 import type { ChannelService } from './gateway/channels/channel-service.js';
 import { mcpHandlers } from './mcp/mcp-handlers.js';
+import { labHandlers } from './kernel/lab/lab-handlers.js';
+import type { Labs } from './kernel/lab/labs.js';
 import type { McpService } from './mcp/mcp-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
@@ -52,6 +54,7 @@ export interface HandlerDeps {
   channels: ChannelService;
   mesh: MeshService;
   mcp: McpService;
+  labs: Labs;
   localModels: LocalModels;
   checkpoints: CheckpointService;
 }
@@ -110,6 +113,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...providerHandlers({ providers, bus }),
     ...after(board, ['identity'], identityHandlers({ identity })),
     ...after(board, ['kernel'], { ...kernelRoutes, ...permissionRoutes }),
+    ...after(board, ['kernel'], labHandlers({ labs: deps.labs })),
     ...after(
       board,
       ['agents-monitor'],

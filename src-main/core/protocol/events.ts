@@ -20,6 +20,7 @@ import { meshEvents } from './mesh-methods.js';
 import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import { mcpEvents } from './mcp-methods.js';
+import { labEvents } from './lab-methods.js';
 import { checkpointEvents } from './checkpoint-methods.js';
 import {
   daemonStatusSchema,
@@ -93,6 +94,7 @@ export const events = {
   ...channelEvents,
   ...meshEvents,
   ...mcpEvents,
+  ...labEvents,
   ...localModelEvents,
   ...checkpointEvents,
 } as const;
