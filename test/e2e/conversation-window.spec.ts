@@ -124,7 +124,8 @@ test('the slash menu hints as you type and runs a command by keyboard; /dry-run 
   await expect(menu.getByTestId('slash-item')).toHaveCount(1);
   await expect(menu).toContainText('from the lab');
   await input.press('Enter');
-  await expect(page.getByTestId('composer-flag')).toHaveAttribute('data-flag', 'dryRun');
+  // The lab's Dry run toggle, turned on from the keyboard.
+  await expect(page.getByTestId('composer-dry-run-toggle')).toHaveAttribute('aria-pressed', 'true');
   await expect(input).toHaveValue('');
 
   await input.fill('/sw');
@@ -154,7 +155,7 @@ test('Settings lists its sections, each reachable by URL hash; Memory has a way 
   await connectProvider(page, cell0.fake);
   await page.getByTestId('nav-settings').click();
   const nav = page.getByTestId('settings-nav');
-  await expect(nav.getByRole('link')).toHaveCount(11);
+  await expect(nav.getByRole('link')).toHaveCount(12);
   await nav.getByTestId('settings-nav-desktop').click();
   await expect(page).toHaveURL(/#settings\/desktop$/);
   await expect(page.getByTestId('settings-section-desktop')).toBeInViewport();

@@ -93,6 +93,8 @@ export async function streamReply(
   signal: AbortSignal,
   /** Frees the conversation: called before clients hear the reply ended, so a prompted send is not BUSY. */
   release: () => void,
+  /** A dry run: the reply's tool calls run in this lab. */
+  labId?: string,
 ): Promise<void> {
   const { store, bus } = deps;
   const ids = { conversationId: reply.conversationId, messageId: reply.id };
@@ -112,7 +114,7 @@ export async function streamReply(
       ...(settings.temperature !== null ? { temperature: settings.temperature } : {}),
       ...(settings.maxOutputTokens !== null ? { maxOutputTokens: settings.maxOutputTokens } : {}),
       tools: (turnSignal) =>
-        settings.tools ? toolsFor(deps, reply, turnSignal, settings.memory) : undefined,
+        settings.tools ? toolsFor(deps, reply, turnSignal, settings.memory, labId) : undefined,
       scope: reply.id,
       signal,
       gates: deps.gate ? [deps.gate] : [],
@@ -238,9 +240,13 @@ function toolsFor(
   reply: Message,
   signal: AbortSignal,
   memoryOn: boolean,
+  labId?: string,
 ): ToolSet | undefined {
   if (deps.tools) return deps.tools;
   const ctx = { conversationId: reply.conversationId, messageId: reply.id, signal };
+  // A dry run offers only the kernel's tools, each confined in the lab: a hosted tool (memory,
+  // MCP, a swarm) would act outside it.
+  if (labId) return deps.kernel ? kernelTools(deps.kernel, { ...ctx, labId }) : {};
   return {
     ...(deps.kernel ? kernelTools(deps.kernel, ctx) : {}),
     ...(deps.memory && memoryOn ? deps.memory.tools(ctx) : {}),

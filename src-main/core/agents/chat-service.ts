@@ -121,27 +121,33 @@ export class ChatService {
     conversationId: string,
     text: string,
     clientMessageId: string,
-    attachments: Attachment[] = [],
-  ): Promise<{ userMessage: Message; assistantMessage: Message }> {
+    options: { dryRun?: boolean; attachments?: Attachment[] } = {},
+  ): Promise<{ userMessage: Message; assistantMessage: Message; labId?: string }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
-    return this.startReply(conversationId, async (modelRef) => {
-      refuseImagesFor(modelRef.model, attachments);
-      const before = await this.store.get(conversationId);
-      const exchange = await this.store.appendExchange(
-        conversationId,
-        text,
-        clientMessageId,
-        modelRef,
-        attachments,
-      );
-      this.bus.emit('message.created', { message: exchange.userMessage });
-      this.bus.emit('message.created', { message: exchange.assistantMessage });
-      if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
-        await this.store.rename(conversationId, titleFrom(text));
-      }
-      return { result: exchange, reply: exchange.assistantMessage };
-    });
+    const attachments = options.attachments ?? [];
+    const { result, labId } = await this.startReply(
+      conversationId,
+      options.dryRun === true,
+      async (modelRef) => {
+        refuseImagesFor(modelRef.model, attachments);
+        const before = await this.store.get(conversationId);
+        const exchange = await this.store.appendExchange(
+          conversationId,
+          text,
+          clientMessageId,
+          modelRef,
+          attachments,
+        );
+        this.bus.emit('message.created', { message: exchange.userMessage });
+        this.bus.emit('message.created', { message: exchange.assistantMessage });
+        if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
+          await this.store.rename(conversationId, titleFrom(text));
+        }
+        return { result: exchange, reply: exchange.assistantMessage };
+      },
+    );
+    return { ...result, ...(labId ? { labId } : {}) };
   }
 
   /** A new version of a reply; the one before (and what followed it) stays as an earlier version. */
@@ -150,11 +156,12 @@ export class ChatService {
     if (target.conversationId !== conversationId) {
       throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
     }
-    return this.startReply(conversationId, async (modelRef) => {
+    const { result } = await this.startReply(conversationId, false, async (modelRef) => {
       const assistantMessage = await this.store.regenerateAt(messageId, modelRef);
       await this.emitReset(conversationId);
       return { result: { assistantMessage }, reply: assistantMessage };
     });
+    return result;
   }
 
   /** The owner's message with new text, answered again: a branch; the old continuation stays reachable. */
@@ -170,7 +177,7 @@ export class ChatService {
     if (target.conversationId !== conversationId) {
       throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
     }
-    return this.startReply(conversationId, async (modelRef) => {
+    const { result } = await this.startReply(conversationId, false, async (modelRef) => {
       refuseImagesFor(modelRef.model, target.attachments ?? []);
       const exchange = await this.store.editAt(
         messageId,
@@ -182,6 +189,7 @@ export class ChatService {
       await this.emitReset(conversationId);
       return { result: exchange, reply: exchange.assistantMessage };
     });
+    return result;
   }
 
   /** Refuses while a reply or swarm runs here: a version switch or a deletion would pull messages from under it. */
@@ -205,8 +213,9 @@ export class ChatService {
    */
   private async startReply<T>(
     conversationId: string,
+    dryRun: boolean,
     prepare: (modelRef: { providerId: string; model: string }) => Promise<{ result: T; reply: Message }>,
-  ): Promise<T> {
+  ): Promise<{ result: T; labId?: string }> {
     this.assertIdle(conversationId);
     // Claim the slot before any await, so two quick sends cannot both start a reply.
     const controller = new AbortController();
@@ -217,16 +226,25 @@ export class ChatService {
       const before = await this.store.get(conversationId);
       // Resolved before anything is stored: no provider, no key or a locked keychain leave no trace.
       const resolved = await this.providers.resolve(before.modelRef);
+      // A dry run's lab is opened before anything is stored too: no lab, no trace.
+      const lab =
+        dryRun && this.options.kernel ? await this.options.kernel.openLab(conversationId, 'reply') : null;
+      if (dryRun && !lab) {
+        throw new Cell0Error(
+          'LAB_UNAVAILABLE',
+          'A dry run needs the kernel’s sandbox, which this reply has not got.',
+        );
+      }
       const { result, reply } = await prepare({ providerId: resolved.provider.id, model: resolved.model });
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
       const release = () => this.release(conversationId, slot);
-      void streamReply(this.reply, reply, resolved, controller.signal, release)
+      void streamReply(this.reply, reply, resolved, controller.signal, release, lab?.id)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();
           finished();
         });
-      return result;
+      return { result, ...(lab ? { labId: lab.id } : {}) };
     } catch (err) {
       this.release(conversationId, slot);
       finished();

@@ -34,7 +34,7 @@ export interface ConversationHandlerDeps {
       conversationId: string,
       text: string,
       clientMessageId: string,
-      attachments?: Attachment[],
+      options?: { dryRun?: boolean; attachments?: Attachment[] },
     ): ReturnType<Handlers['chat.send']>;
     regenerate(conversationId: string, messageId: string): ReturnType<Handlers['chat.regenerate']>;
     edit(
@@ -96,7 +96,7 @@ export function conversationHandlers({
       return conversation;
     },
     'messages.page': ({ conversationId, offset, limit }) => conversations.page(conversationId, offset, limit),
-    'chat.send': async ({ conversationId, text, clientMessageId, attachments }) => {
+    'chat.send': async ({ conversationId, text, clientMessageId, attachments, dryRun }) => {
       if (attachments && attachments.length > 0 && !resolveAttachments) {
         throw new Cell0Error(
           'SERVICE_UNAVAILABLE',
@@ -107,7 +107,10 @@ export function conversationHandlers({
         attachments && attachments.length > 0 && resolveAttachments
           ? await resolveAttachments(conversationId, attachments)
           : [];
-      return chat.send(conversationId, text, clientMessageId, files);
+      return chat.send(conversationId, text, clientMessageId, {
+        ...(dryRun ? { dryRun } : {}),
+        ...(files.length > 0 ? { attachments: files } : {}),
+      });
     },
     'chat.stop': async ({ conversationId }) => ({ stopped: await chat.stopReply(conversationId) }),
     'chat.regenerate': ({ conversationId, messageId }) => chat.regenerate(conversationId, messageId),

@@ -21,6 +21,8 @@ import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import { mcpEvents } from './mcp-methods.js';
 import { conversationEvents } from './conversation-methods.js';
+import { labEvents } from './lab-methods.js';
+import { checkpointEvents } from './checkpoint-methods.js';
 import {
   daemonStatusSchema,
   embeddingStatusSchema,
@@ -94,7 +96,9 @@ export const events = {
   ...meshEvents,
   ...mcpEvents,
   ...conversationEvents,
+  ...labEvents,
   ...localModelEvents,
+  ...checkpointEvents,
 } as const;
 
 export type Events = typeof events;

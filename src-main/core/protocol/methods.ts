@@ -41,6 +41,8 @@ import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
 import { conversationMethods } from './conversation-methods.js';
+import { labMethods } from './lab-methods.js';
+import { checkpointMethods } from './checkpoint-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -105,8 +107,15 @@ export const methods = {
       clientMessageId: z.string().min(1).max(64),
       /** Files already added with attachments.add, by their path in the conversation's workspace. */
       attachments: z.array(z.string().min(1).max(500)).max(10).optional(),
+      /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
+      dryRun: z.boolean().optional(),
     }),
-    result: z.object({ userMessage: messageSchema, assistantMessage: messageSchema }),
+    result: z.object({
+      userMessage: messageSchema,
+      assistantMessage: messageSchema,
+      /** The dry run's lab. */
+      labId: z.string().optional(),
+    }),
   },
   'chat.stop': {
     params: z.object({ conversationId: id }),
@@ -354,7 +363,9 @@ export const methods = {
   ...meshMethods,
   ...mcpMethods,
   ...conversationMethods,
+  ...labMethods,
   ...localModelMethods,
+  ...checkpointMethods,
 } as const;
 
 export type Methods = typeof methods;

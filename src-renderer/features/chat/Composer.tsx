@@ -1,4 +1,4 @@
-import { ArrowUp, Network, Paperclip, Square, X } from 'lucide-react';
+import { ArrowUp, FlaskConical, Network, Paperclip, Square, X } from 'lucide-react';
 import type { Attachment } from '../../../src-main/core/protocol/index.js';
 import { errorMessage } from '../../lib/client.js';
 import { createConversation } from '../conversations/actions.js';
@@ -30,6 +30,8 @@ export function Composer() {
   const [slashClosed, setSlashClosed] = useState(false);
   const [dragging, setDragging] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
+  // Dry run: the reply (or, for a swarm, the whole run: "Simulate first") works in a lab.
+  const [dryRun, setDryRun] = useState(false);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const conversationId = useMessages((s) => s.conversationId);
   const busy = useMessages((s) => s.streaming || s.pending.length > 0);
@@ -63,13 +65,16 @@ export function Composer() {
     setSlashIndex(0);
     command.run({
       setText,
+      // `/dry-run` is the lab's Dry run toggle; other flags show as chips above the composer.
       toggleFlag: (flag) =>
-        setFlags((current) => {
-          const next = new Set(current);
-          if (next.has(flag)) next.delete(flag);
-          else next.add(flag);
-          return next;
-        }),
+        flag === 'dryRun'
+          ? setDryRun((v) => !v)
+          : setFlags((current) => {
+              const next = new Set(current);
+              if (next.has(flag)) next.delete(flag);
+              else next.add(flag);
+              return next;
+            }),
       openConversationSettings: () => useUi.getState().setConversationSettingsOpen(true),
     });
     textareaRef.current?.focus();
@@ -110,8 +115,8 @@ export function Composer() {
     const swarmTask = parseSwarmCommand(value) ?? (asSwarm ? value : null);
     const sent =
       swarmTask !== null
-        ? await startSwarm(swarmTask)
-        : await sendMessage(value, { attachments: files.map((a) => a.path), flags });
+        ? await startSwarm(swarmTask, { simulate: dryRun })
+        : await sendMessage(value, { attachments: files.map((a) => a.path), flags, dryRun });
     if (sent && swarmTask !== null) setAsSwarm(false);
     if (sent) setFlags(new Set());
     // Give the words and files back on failure, unless the person already started something else.
@@ -332,6 +337,22 @@ export function Composer() {
           onClick={() => setAsSwarm((v) => !v)}
         >
           <Network size={15} aria-hidden />
+        </button>
+        <button
+          type="button"
+          className={dryRun ? 'composer-toggle on' : 'composer-toggle'}
+          data-testid="composer-dry-run-toggle"
+          aria-pressed={dryRun}
+          aria-label={asSwarm || text.trim().startsWith('/swarm') ? 'Simulate first' : 'Dry run'}
+          title={
+            asSwarm || text.trim().startsWith('/swarm')
+              ? 'Simulate first: the whole swarm works in one lab; you review its changes once at the end'
+              : 'Dry run: the whole reply works in a lab; nothing reaches your files until you apply'
+          }
+          disabled={inputDisabled}
+          onClick={() => setDryRun((v) => !v)}
+        >
+          <FlaskConical size={15} aria-hidden />
         </button>
         {busy ? (
           <button

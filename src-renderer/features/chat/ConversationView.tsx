@@ -13,6 +13,9 @@ import { ToolsOffNotice } from '../local-models/ToolsOffNotice.js';
 import { MessageList } from './MessageList.js';
 import { ModelPicker } from './ModelPicker.js';
 import { ProviderSetupCard } from './ProviderSetupCard.js';
+import { LabReview } from '../lab/LabReview.js';
+import { LabsBar } from '../lab/LabsBar.js';
+import { useLabs } from '../../stores/labs.js';
 
 export function ConversationView() {
   const conversationId = useMessages((s) => s.conversationId);
@@ -27,6 +30,9 @@ export function ConversationView() {
   const sidebarCollapsed = useUi((s) => s.sidebarCollapsed);
   const settingsOpen = useUi((s) => s.conversationSettingsOpen);
   const setSettingsOpen = (open: boolean) => useUi.getState().setConversationSettingsOpen(open);
+  const reviewing = useLabs((s) =>
+    s.reviewing && s.byId[s.reviewing]?.conversationId === conversationId ? s.reviewing : null,
+  );
 
   let body;
   if (status === 'error') {
@@ -98,9 +104,16 @@ export function ConversationView() {
         </button>
       </header>
       {conversation && <ToolsOffNotice conversation={conversation} />}
-      <div className="conversation-body">{body}</div>
-      {needsProvider && count > 0 && <ProviderSetupCard compact />}
-      <Composer />
+      {reviewing ? (
+        <LabReview key={reviewing} labId={reviewing} />
+      ) : (
+        <>
+          <div className="conversation-body">{body}</div>
+          {needsProvider && count > 0 && <ProviderSetupCard compact />}
+          {conversationId && <LabsBar conversationId={conversationId} />}
+          <Composer />
+        </>
+      )}
       {settingsOpen && conversation && (
         <ConversationSettingsPanel conversation={conversation} onClose={() => setSettingsOpen(false)} />
       )}

@@ -11,12 +11,14 @@ async function sendOnce(
   text: string,
   clientMessageId: string,
   attachments: string[],
+  dryRun = false,
 ) {
   const params = {
     conversationId,
     text,
     clientMessageId,
     ...(attachments.length > 0 ? { attachments } : {}),
+    ...(dryRun ? { dryRun } : {}),
   };
   try {
     return await client().call('chat.send', params);
@@ -33,7 +35,9 @@ async function sendOnce(
 export interface SendOptions {
   /** Paths in the conversation's workspace, from uploadAttachment. */
   attachments?: string[];
+  /** Slash-command flags; `dryRun` (from `/dry-run`) runs the reply in a lab. */
   flags?: ReadonlySet<string>;
+  dryRun?: boolean;
 }
 
 /**
@@ -77,9 +81,11 @@ export async function sendMessage(text: string, options: SendOptions = {}): Prom
   const attachments = options.attachments ?? [];
   const trimmed = text.trim() || (attachments.length > 0 ? 'Here are the attached files.' : '');
   if (!trimmed) return true;
+  const dryRun = options.dryRun === true || options.flags?.has('dryRun') === true;
   const sent = await submitExchange(
     trimmed,
-    (conversationId, clientMessageId) => sendOnce(conversationId, trimmed, clientMessageId, attachments),
+    (conversationId, clientMessageId) =>
+      sendOnce(conversationId, trimmed, clientMessageId, attachments, dryRun),
     describeSendError,
   );
   return sent !== null;

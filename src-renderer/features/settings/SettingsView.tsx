@@ -10,6 +10,7 @@ import { McpSection } from '../mcp/McpSection.js';
 import { LocalModelsSection } from '../local-models/LocalModelsSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
+import { SecuritySection } from '../security/SecuritySection.js';
 import { DesktopSection } from './DesktopSection.js';
 import { ModelsSection } from './ModelsSection.js';
 import { SwarmBudgetSection } from './SwarmBudgetSection.js';
@@ -26,6 +27,7 @@ export const SECTIONS: readonly { id: string; label: string; Section: () => Reac
   { id: 'mcp', label: 'MCP servers', Section: McpSection },
   { id: 'identity', label: 'Identity', Section: IdentitySection },
   { id: 'mesh', label: 'Mesh', Section: MeshSection },
+  { id: 'security', label: 'Security', Section: SecuritySection },
   { id: 'desktop', label: 'Desktop', Section: DesktopSection },
 ];
 
