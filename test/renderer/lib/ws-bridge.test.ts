@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { TransportError, type ConnectionState } from '../../../src-renderer/lib/connection-state.js';
-import { createWsBridge, type BridgeTimers, type WsBridge } from '../../../src-renderer/lib/ws-bridge.js';
+import {
+  createWsBridge,
+  type BridgeTimers,
+  type SocketConstructor,
+  type WsBridge,
+} from '../../../src-renderer/lib/ws-bridge.js';
 
 interface Req {
   type: 'req';
@@ -113,7 +118,7 @@ class ManualTimers implements BridgeTimers {
  * The `ws` client, counting how many of one bridge's sockets closed (an earlier test's close late);
  * the count goes up before the bridge hears of the close.
  */
-function countingWebSocket(): { WebSocket: typeof WebSocket; closed: () => number } {
+function countingWebSocket(): { WebSocket: SocketConstructor; closed: () => number } {
   let closed = 0;
   return {
     WebSocket: class CountingWebSocket extends WebSocket {
