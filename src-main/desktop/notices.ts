@@ -1,7 +1,7 @@
 import type { Message } from '../core/protocol/entities.js';
 import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
 import type { SwarmProposal } from '../core/protocol/swarm-entities.js';
-import { shorten } from './shorten.js';
+import { shorten } from '../core/base/shorten.js';
 
 /** Where a click on a notification or a tray item takes the window (the `ui.navigate` payload). */
 export interface NavigateTarget {

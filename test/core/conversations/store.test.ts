@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { startTestCore } from '../../helpers/core.js';
+import { ConversationStore } from '../../../src-main/core/conversations/store.js';
+import { StorageService } from '../../../src-main/core/storage/storage-service.js';
+import { startTestCore, tempDir } from '../../helpers/core.js';
 
 describe('conversations', () => {
   it('creates, renames, lists most recent first, and deletes', async () => {
     const t = await startTestCore();
     try {
+      // Created in the same millisecond or not, the later one is listed first.
       const a = await t.call('conversations.create', {});
-      await new Promise((r) => setTimeout(r, 5));
       const b = await t.call('conversations.create', { title: 'Second' });
       expect(a.title).toBe('New chat');
       let list = (await t.call('conversations.list')).conversations;
@@ -27,6 +29,31 @@ describe('conversations', () => {
       expect((await t.call('conversations.get', { id: a.id })).title).toBe('Trip planning');
     } finally {
       await t.close();
+    }
+  });
+
+  it('lists by last activity, whatever the order they were created in', async () => {
+    const dir = await tempDir();
+    const storage = new StorageService(dir.path);
+    await storage.start();
+    try {
+      let clock = 1_000;
+      const store = new ConversationStore(storage.db, () => clock);
+      const a = await store.create('A');
+      clock = 2_000;
+      const b = await store.create('B');
+      clock = 3_000;
+      await store.touch(a.id);
+      expect((await store.list()).map((c) => [c.title, c.updatedAt])).toEqual([
+        ['A', 3_000],
+        ['B', 2_000],
+      ]);
+      // Same time: the one created later first.
+      await store.touch(b.id);
+      expect((await store.list()).map((c) => c.title)).toEqual(['B', 'A']);
+    } finally {
+      await storage.stop();
+      await dir.remove();
     }
   });
 
