@@ -62,14 +62,16 @@ function durationFrom(env: NodeJS.ProcessEnv, name: string): number | undefined 
 
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535`);
+  // Unset: the port in Settings (default ${DEFAULT_PORT}), where the desktop app's gateway listens too.
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    fail(`--port must be a number from 0 to 65535`);
   const started = performance.now();
   const env = process.env;
   const tickMs = durationFrom(env, 'CELL0_MEMORY_TICK_MS');
   const idleMs = durationFrom(env, 'CELL0_MEMORY_IDLE_MS');
   const handle = await startServe({
-    port,
+    ...(port !== undefined ? { port } : {}),
     memory: {
       ...(tickMs !== undefined ? { tickMs } : {}),
       ...(idleMs !== undefined ? { idleMs } : {}),

@@ -24,6 +24,8 @@ import type { MemoryService } from './memory/memory-service.js';
 import { channelHandlers } from './gateway/channels/channel-handlers.js';
 import type { ChannelService } from './gateway/channels/channel-service.js';
 import { mcpHandlers } from './mcp/mcp-handlers.js';
+import { automationHandlers } from './gateway/automations/automation-handlers.js';
+import type { AutomationService } from './gateway/automations/automation-service.js';
 import type { McpService } from './mcp/mcp-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
@@ -52,6 +54,7 @@ export interface HandlerDeps {
   mesh: MeshService;
   mcp: McpService;
   localModels: LocalModels;
+  automations: AutomationService;
 }
 
 /**
@@ -126,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['channels'], channelHandlers({ channels: deps.channels })),
     ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
     ...after(board, ['mcp'], mcpHandlers({ mcp: deps.mcp })),
+    ...after(board, ['automations'], automationHandlers({ automations: deps.automations })),
     ...after(board, ['local-models'], localModelHandlers({ localModels: deps.localModels })),
   };
 }

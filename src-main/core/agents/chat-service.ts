@@ -48,6 +48,13 @@ export interface ChatServiceOptions {
   onStreamFailure?: (err: unknown) => void;
 }
 
+/** What one send may set for its reply alone (an automation's run: its own budget, maybe no tools). */
+export interface SendOptions {
+  budget?: Partial<Budget>;
+  /** off: the model is offered no tools for this reply. */
+  tools?: 'ask' | 'off';
+}
+
 interface ActiveReply {
   controller: AbortController;
   done: Promise<void>;
@@ -106,6 +113,7 @@ export class ChatService {
     conversationId: string,
     text: string,
     clientMessageId: string,
+    options: SendOptions = {},
   ): Promise<{ userMessage: Message; assistantMessage: Message }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
@@ -135,7 +143,15 @@ export class ChatService {
       }
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
       const release = () => this.release(conversationId, slot);
-      void streamReply(this.reply, exchange.assistantMessage, resolved, controller.signal, release)
+      const deps: ReplyDeps =
+        options.budget || options.tools === 'off'
+          ? {
+              ...this.reply,
+              budget: { ...this.reply.budget, ...options.budget },
+              ...(options.tools === 'off' ? { noTools: true } : {}),
+            }
+          : this.reply;
+      void streamReply(deps, exchange.assistantMessage, resolved, controller.signal, release)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();

@@ -9,6 +9,15 @@ import type { ConnectionContext, Router } from '../protocol/router.js';
 import { MAX_FRAME_BYTES, type ResponseFrame } from '../protocol/frames.js';
 import { RENDERER_CSP } from '../security/csp.js';
 import type { Logger } from '../base/logger.js';
+import type { HookAnswer } from './automations/hook-receiver.js';
+import type { Headers } from './automations/webhook-signature.js';
+
+/** What the gateway hands `POST /hooks/<name>` to (the automations' receiver). */
+export interface HookEndpoint {
+  /** The hook's body size limit, asked before the body is read; null when there is no such hook. */
+  limitFor(name: string): Promise<number | null>;
+  receive(name: string, headers: Headers, body: Buffer): Promise<HookAnswer>;
+}
 
 export interface WsGatewayOptions {
   router: Router;
@@ -19,11 +28,17 @@ export interface WsGatewayOptions {
   /** The built renderer to serve, or null for a socket-only gateway. */
   staticDir: string | null;
   maxFrameBytes?: number;
+  /** Where to listen: 127.0.0.1 unless the owner chose another address in Settings. */
+  host?: string;
+  /** Webhook deliveries; without it /hooks/ is not served. */
+  hooks?: HookEndpoint;
 }
 
 /** A client that lets this much pile up unsent is too slow: it is dropped and refetches on reconnect. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const HOST = '127.0.0.1';
+/** A hook name in the path: what automationNameSchema allows. */
+const HOOK_PATH = /^\/hooks\/([a-z0-9][a-z0-9_-]{0,47})\/?$/;
 /** The static files are only ever read. */
 const STATIC_METHODS = 'GET, HEAD';
 /** Wrong tokens a connection may try before it is closed: enough for a stale tab, too few to guess. */
@@ -65,7 +80,15 @@ export class WsGateway {
   /** Only our own host names: a page on another origin resolving to 127.0.0.1 (DNS rebinding) is refused. */
   private hostAllowed(req: IncomingMessage): boolean {
     const host = req.headers.host ?? '';
-    return host === `${HOST}:${this.boundPort}` || host === `localhost:${this.boundPort}`;
+    return (
+      host === `${HOST}:${this.boundPort}` ||
+      host === `localhost:${this.boundPort}` ||
+      (this.bindHost !== HOST && host === `${this.bindHost}:${this.boundPort}`)
+    );
+  }
+
+  private get bindHost(): string {
+    return this.options.host ?? HOST;
   }
 
   private originAllowed(req: IncomingMessage): boolean {
@@ -80,6 +103,13 @@ export class WsGateway {
       ? sirv(this.options.staticDir, { etag: true, dev: false })
       : null;
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      // Before the Host check: a delivery comes through tunnels and proxies under any name, and
+      // it is its signature, not where it came from, that lets it in.
+      const hook = this.options.hooks ? HOOK_PATH.exec((req.url ?? '').split('?')[0] ?? '') : null;
+      if (hook && this.options.hooks) {
+        void this.deliver(this.options.hooks, hook[1]!, req, res);
+        return;
+      }
       if (!this.hostAllowed(req)) {
         res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request');
         return;
@@ -124,7 +154,7 @@ export class WsGateway {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, HOST, () => {
+      server.listen(this.options.port, this.bindHost, () => {
         server.off('error', reject);
         resolve();
       });
@@ -132,6 +162,55 @@ export class WsGateway {
     this.boundPort = (server.address() as AddressInfo).port;
     this.server = server;
     this.wss = wss;
+  }
+
+  /** One delivery: the body read up to the hook's limit (413 past it), then the receiver's answer. */
+  private async deliver(hooks: HookEndpoint, name: string, req: IncomingMessage, res: ServerResponse) {
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (res.headersSent) return;
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      if (req.method !== 'POST') {
+        answer(
+          405,
+          { error: { code: 'METHOD_NOT_ALLOWED', message: 'Deliveries are POSTed.' } },
+          { allow: 'POST' },
+        );
+        return;
+      }
+      const limit = await hooks.limitFor(name);
+      if (limit === null) {
+        answer(404, { error: { code: 'NOT_FOUND', message: 'No such hook.' } });
+        return;
+      }
+      const tooLarge = () => {
+        answer(
+          413,
+          { error: { code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${limit} bytes.` } },
+          { connection: 'close' },
+        );
+        // The rest is not read: the socket goes once the answer is out.
+        res.once('finish', () => req.destroy());
+      };
+      if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) return tooLarge();
+        chunks.push(chunk);
+      }
+      const result = await hooks.receive(name, req.headers, Buffer.concat(chunks));
+      answer(result.status, result.body, result.headers);
+    } catch (err) {
+      // Logged here; the sender gets a code and a sentence, never a stack.
+      this.options.logger.error(`webhook ${name} failed`, err);
+      answer(500, {
+        error: { code: 'INTERNAL', message: 'Cell 0 could not take this delivery. It was logged.' },
+      });
+    }
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {

@@ -16,6 +16,7 @@ import {
 } from './kernel-entities.js';
 import { coreEvents } from './core-methods.js';
 import { channelEvents } from './channel-methods.js';
+import { automationEvents } from './automation-methods.js';
 import { meshEvents } from './mesh-methods.js';
 import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
@@ -90,6 +91,7 @@ export const events = {
   ...swarmEvents,
   ...coreEvents,
   ...channelEvents,
+  ...automationEvents,
   ...meshEvents,
   ...mcpEvents,
   ...localModelEvents,

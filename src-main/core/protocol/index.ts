@@ -17,3 +17,5 @@ export * from './mcp-entities.js';
 export * from './mcp-methods.js';
 export * from './local-model-entities.js';
 export * from './local-model-methods.js';
+export * from './automation-entities.js';
+export * from './automation-methods.js';

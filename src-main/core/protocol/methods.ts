@@ -36,6 +36,7 @@ import {
 } from './memory-entities.js';
 import { coreMethods } from './core-methods.js';
 import { channelMethods } from './channel-methods.js';
+import { automationMethods } from './automation-methods.js';
 import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
@@ -348,6 +349,7 @@ export const methods = {
   ...swarmMethods,
   ...coreMethods,
   ...channelMethods,
+  ...automationMethods,
   ...meshMethods,
   ...mcpMethods,
   ...localModelMethods,
