@@ -20,6 +20,12 @@ Commands:
                    MCP servers whose tools agents may call, and Cell 0 as one: \`cell0 mcp --help\`
   models list|pull NAME|URL|remove NAME
                    Models that run on this computer: the catalog, downloads, removal
+  hooks add NAME --prompt TEMPLATE [--conversation ID] [--secret-stdin] | list
+                   Signed webhooks that run a prompt: \`cell0 hooks --help\`
+  jobs add NAME --cron EXPR [--tz ZONE] --prompt TEXT | list | run NAME
+                   Scheduled jobs: \`cell0 jobs --help\`
+  pair [--name NAME] [--scope read-only|chat|full]
+                   Pair another program with the gateway: prints a code to approve in the window
   ask [--model REF] [--conversation ID] [--no-tools] TEXT
                    Ask the agent once; the reply streams to stdout
 
@@ -137,6 +143,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);
     if (command === 'mcp') return await (await import('./cli/mcp-command.js')).mcpCommand(rest);
     if (command === 'models') return await (await import('./cli/models-command.js')).modelsCommand(rest);
+    if (command === 'hooks') return await (await import('./cli/automations-command.js')).hooksCommand(rest);
+    if (command === 'jobs') return await (await import('./cli/automations-command.js')).jobsCommand(rest);
     if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));

@@ -78,7 +78,7 @@ export interface CoreOptions {
    */
   localModels?: Pick<LocalModelsOptions, 'catalogFile' | 'runtime' | 'progressEveryMs' | 'maxModelBytes'>;
   /** Webhooks and scheduled jobs: the clock they wait on (tests move one by hand), the timestamp tolerance. */
-  automations?: { clock?: Clock; toleranceMs?: number };
+  automations?: { clock?: Clock; toleranceMs?: number; schedule?: boolean };
 }
 
 export interface Service {

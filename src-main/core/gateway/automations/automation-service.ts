@@ -32,6 +32,8 @@ export interface AutomationServiceDeps {
   clock?: Clock;
   /** How far a Standard Webhooks timestamp may be from now. */
   toleranceMs?: number;
+  /** False for a short-lived core (a CLI command's own): jobs fire only in the app. */
+  schedule?: boolean;
 }
 
 const DEFAULT_RATE_PER_MINUTE = 60;
@@ -86,7 +88,7 @@ export class AutomationService {
   async start(): Promise<void> {
     await this.store.markUnfinished(this.clock.now());
     this.runner.start();
-    await this.scheduler.start();
+    if (this.deps.schedule !== false) await this.scheduler.start();
   }
 
   async stop(): Promise<void> {
@@ -133,7 +135,7 @@ export class AutomationService {
 
   private jobView(job: JobRecord): Job {
     const { checkedAt: _checked, ...rest } = job;
-    return { ...rest, nextRunAt: job.paused ? null : this.scheduler.nextRunAt(job.id) };
+    return { ...rest, nextRunAt: this.scheduler.nextRunAt(job) };
   }
 
   async list(): Promise<MethodResult<'automations.list'>> {

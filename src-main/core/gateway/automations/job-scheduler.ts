@@ -44,8 +44,11 @@ export class JobScheduler {
     this.timers.clear();
   }
 
-  nextRunAt(jobId: string): number | null {
-    return this.next.get(jobId) ?? null;
+  /** When the job fires next: as armed, or (a scheduler not started, as in a CLI's own core) as computed. */
+  nextRunAt(job: JobRecord): number | null {
+    if (job.paused) return null;
+    if (this.next.has(job.id)) return this.next.get(job.id) ?? null;
+    return nextRuns(job.trigger, this.deps.clock.now(), 1, job.createdAt)[0] ?? null;
   }
 
   /** A job was added, edited, paused or resumed: its timer follows. */
