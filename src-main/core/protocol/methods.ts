@@ -103,6 +103,8 @@ export const methods = {
       text: z.string().trim().min(1).max(200_000),
       /** Idempotency key: resending the same key returns the stored message, never a twin. */
       clientMessageId: z.string().min(1).max(64),
+      /** off: this reply is offered no tools (`cell0 ask --no-tools`); default: the usual tools. */
+      tools: z.enum(['ask', 'off']).optional(),
     }),
     result: z.object({ userMessage: messageSchema, assistantMessage: messageSchema }),
   },
