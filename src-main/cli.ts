@@ -145,6 +145,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'models') return await (await import('./cli/models-command.js')).modelsCommand(rest);
     if (command === 'hooks') return await (await import('./cli/automations-command.js')).hooksCommand(rest);
     if (command === 'jobs') return await (await import('./cli/automations-command.js')).jobsCommand(rest);
+    if (command === 'pair') return await (await import('./cli/pair-command.js')).pairCommand(rest);
     if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));

@@ -38,6 +38,7 @@ import { TOOL_NAMES } from './protocol/kernel-entities.js';
 import { McpService } from './mcp/mcp-service.js';
 import { AutomationService } from './gateway/automations/automation-service.js';
 import type { Clock } from './base/clock.js';
+import { DeviceService } from './gateway/devices/device-service.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -101,6 +102,8 @@ export interface Core {
   stop(): Promise<void>;
   /** Webhooks and jobs: the gateway hands deliveries to its receiver. */
   readonly automations: AutomationService;
+  /** Paired devices: the gateway checks their tokens. */
+  readonly devices: DeviceService;
 }
 
 export const VERSION = '0.1.0';
@@ -304,6 +307,8 @@ export function createCore(options: CoreOptions): Core {
       : {}),
   });
 
+  const devices = new DeviceService({ db: storage.db, bus, audit });
+
   const services: Service[] = [
     {
       name: 'model-warnings',
@@ -396,6 +401,12 @@ export function createCore(options: CoreOptions): Core {
       background: { label: 'MCP servers' },
     },
     {
+      name: 'devices',
+      start: () => devices.start(),
+      stop: () => devices.stop(),
+      background: { label: 'paired devices' },
+    },
+    {
       name: 'automations',
       start: () => automations.start(),
       stop: () => automations.stop(),
@@ -431,6 +442,7 @@ export function createCore(options: CoreOptions): Core {
       mcp,
       localModels,
       automations,
+      devices,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );
@@ -469,6 +481,7 @@ export function createCore(options: CoreOptions): Core {
     bus,
     logger,
     automations,
+    devices,
     async start() {
       for (const service of services.filter((s) => !s.background)) {
         try {

@@ -26,6 +26,8 @@ import type { ChannelService } from './gateway/channels/channel-service.js';
 import { mcpHandlers } from './mcp/mcp-handlers.js';
 import { automationHandlers } from './gateway/automations/automation-handlers.js';
 import type { AutomationService } from './gateway/automations/automation-service.js';
+import { deviceHandlers } from './gateway/devices/device-handlers.js';
+import type { DeviceService } from './gateway/devices/device-service.js';
 import type { McpService } from './mcp/mcp-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
@@ -55,6 +57,7 @@ export interface HandlerDeps {
   mcp: McpService;
   localModels: LocalModels;
   automations: AutomationService;
+  devices: DeviceService;
 }
 
 /**
@@ -130,6 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
     ...after(board, ['mcp'], mcpHandlers({ mcp: deps.mcp })),
     ...after(board, ['automations'], automationHandlers({ automations: deps.automations })),
+    ...after(board, ['devices'], deviceHandlers({ devices: deps.devices })),
     ...after(board, ['local-models'], localModelHandlers({ localModels: deps.localModels })),
   };
 }

@@ -2,6 +2,7 @@ import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
 import type { Router } from '../protocol/router.js';
 import type { AutomationService } from './automations/automation-service.js';
+import type { DeviceService } from './devices/device-service.js';
 import { WsGateway } from './ws-gateway.js';
 
 /** What the gateway needs of the core (app.ts's Core has it all). */
@@ -9,6 +10,7 @@ export interface GatewayCore {
   router: Router;
   bus: EventBus;
   automations: AutomationService;
+  devices: DeviceService;
   whenStarted(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openGateway(options: OpenGatewayOptions): Promise<WsGatewa
     port: options.port ?? settings.port,
     host,
     staticDir: options.staticDir,
+    devices: core.devices,
     hooks: {
       limitFor: (name) => receiver.limitFor(name),
       receive: async (name, headers, body) => {

@@ -11,6 +11,8 @@ import { RENDERER_CSP } from '../security/csp.js';
 import type { Logger } from '../base/logger.js';
 import type { HookAnswer } from './automations/hook-receiver.js';
 import type { Headers } from './automations/webhook-signature.js';
+import type { DeviceScope } from '../protocol/device-entities.js';
+import { scopeAllows } from './devices/device-scopes.js';
 
 /** What the gateway hands `POST /hooks/<name>` to (the automations' receiver). */
 export interface HookEndpoint {
@@ -32,6 +34,15 @@ export interface WsGatewayOptions {
   host?: string;
   /** Webhook deliveries; without it /hooks/ is not served. */
   hooks?: HookEndpoint;
+  /** Paired devices' tokens; without it only the access token opens a session. */
+  devices?: DeviceTokens;
+}
+
+/** What the gateway asks of the paired devices. */
+export interface DeviceTokens {
+  authenticate(token: string): { deviceId: string; scope: DeviceScope } | null;
+  seen(deviceId: string): void;
+  onRevoked(listener: (deviceId: string) => void): () => void;
 }
 
 /** A client that lets this much pile up unsent is too slow: it is dropped and refetches on reconnect. */
@@ -66,6 +77,8 @@ export class WsGateway {
   private wss: WebSocketServer | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly authed = new Set<WebSocket>();
+  private readonly deviceSockets = new Map<WebSocket, string>();
+  private unrevoked: (() => void) | null = null;
   private readonly expectedToken: Buffer;
   private boundPort = 0;
 
@@ -141,6 +154,15 @@ export class WsGateway {
       }
       wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
     });
+    this.unrevoked =
+      this.options.devices?.onRevoked((deviceId) => {
+        for (const [ws, id] of this.deviceSockets) {
+          if (id !== deviceId) continue;
+          this.authed.delete(ws);
+          this.deviceSockets.delete(ws);
+          ws.close(4001, 'device revoked');
+        }
+      }) ?? null;
     this.unsubscribe = this.options.bus.subscribe((frame) => {
       if (this.authed.size === 0) return;
       const json = JSON.stringify(frame);
@@ -221,11 +243,26 @@ export class WsGateway {
       authenticate: (token) => {
         // Hellos sent in one burst are all checked before the first reply closes the socket.
         if (failedHellos >= MAX_FAILED_HELLOS) return false;
-        if (!tokensEqual(this.expectedToken, token)) {
+        if (tokensEqual(this.expectedToken, token)) {
+          ctx.authenticated = true;
+          delete ctx.permits;
+          this.deviceSockets.delete(ws);
+          this.authed.add(ws);
+          return true;
+        }
+        const device = this.options.devices?.authenticate(token) ?? null;
+        if (!device) {
           failedHellos++;
           return false;
         }
+        const devices = this.options.devices!;
         ctx.authenticated = true;
+        ctx.peer = `device:${device.deviceId}`;
+        ctx.permits = (method) => {
+          devices.seen(device.deviceId);
+          return scopeAllows(device.scope, method);
+        };
+        this.deviceSockets.set(ws, device.deviceId);
         this.authed.add(ws);
         return true;
       },
@@ -250,11 +287,17 @@ export class WsGateway {
       if (response instanceof Promise) void response.then(reply);
       else reply(response);
     });
-    ws.on('close', () => this.authed.delete(ws));
+    ws.on('close', () => {
+      this.authed.delete(ws);
+      this.deviceSockets.delete(ws);
+    });
     ws.on('error', (err) => this.options.logger.warn(`socket ${ctx.peer} failed`, err));
   }
 
   async stop(): Promise<void> {
+    this.unrevoked?.();
+    this.unrevoked = null;
+    this.deviceSockets.clear();
     this.unsubscribe?.();
     this.unsubscribe = null;
     for (const client of this.wss?.clients ?? []) client.close(1001, 'server stopping');

@@ -17,6 +17,7 @@ import {
 import { coreEvents } from './core-methods.js';
 import { channelEvents } from './channel-methods.js';
 import { automationEvents } from './automation-methods.js';
+import { deviceEvents } from './device-methods.js';
 import { meshEvents } from './mesh-methods.js';
 import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
@@ -92,6 +93,7 @@ export const events = {
   ...coreEvents,
   ...channelEvents,
   ...automationEvents,
+  ...deviceEvents,
   ...meshEvents,
   ...mcpEvents,
   ...localModelEvents,

@@ -19,3 +19,5 @@ export * from './local-model-entities.js';
 export * from './local-model-methods.js';
 export * from './automation-entities.js';
 export * from './automation-methods.js';
+export * from './device-entities.js';
+export * from './device-methods.js';

@@ -37,6 +37,7 @@ import {
 import { coreMethods } from './core-methods.js';
 import { channelMethods } from './channel-methods.js';
 import { automationMethods } from './automation-methods.js';
+import { deviceMethods } from './device-methods.js';
 import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
@@ -352,6 +353,7 @@ export const methods = {
   ...coreMethods,
   ...channelMethods,
   ...automationMethods,
+  ...deviceMethods,
   ...meshMethods,
   ...mcpMethods,
   ...localModelMethods,
