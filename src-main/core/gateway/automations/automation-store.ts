@@ -271,6 +271,15 @@ export class AutomationStore {
     return changes === 1;
   }
 
+  /** The delivery's id and its run, in one transaction: false (and nothing stored) for a replay. */
+  async claimAndAddRun(hookId: string, deliveryId: string | null, run: AutomationRun): Promise<boolean> {
+    return this.db.transaction(async () => {
+      if (deliveryId && !(await this.claimDelivery(hookId, deliveryId, run.id, run.queuedAt))) return false;
+      await this.addRun(run);
+      return true;
+    });
+  }
+
   async deliveryRun(hookId: string, deliveryId: string): Promise<string | null> {
     const row = await this.db.get<{ run_id: string }>(
       'SELECT run_id FROM hook_deliveries WHERE hook_id = ? AND delivery_id = ?',

@@ -111,12 +111,11 @@ export class HookReceiver {
       startedAt: null,
       endedAt: null,
     };
-    // Claimed before the run is stored: of two copies arriving together, one runs, one is a replay.
-    if (deliveryId && !(await store.claimDelivery(hook.id, deliveryId, run.id, clock.now()))) {
-      const earlier = await store.deliveryRun(hook.id, deliveryId);
+    // Claimed with the run, in one transaction: of two copies arriving together, one runs, one is a replay.
+    if (!(await store.claimAndAddRun(hook.id, deliveryId, run))) {
+      const earlier = await store.deliveryRun(hook.id, deliveryId!);
       return { status: 200, body: { replayed: true, deliveryId, runId: earlier } };
     }
-    await store.addRun(run);
     void this.deps.runner.enqueue({
       run,
       prompt: renderTemplate(hook.prompt, payload),
