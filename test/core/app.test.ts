@@ -40,6 +40,7 @@ describe('the core starts ready first, the rest after', () => {
     expect(status.ok).toBe(true);
     const services = (status as { result: { services: ServiceStatus[] } }).result.services;
     expect(services.map((s) => s.name)).toEqual([
+      'local-models',
       'identity',
       'audit',
       'permissions',
@@ -51,6 +52,8 @@ describe('the core starts ready first, the rest after', () => {
       'channels',
       'mesh',
       'mcp',
+      'devices',
+      'automations',
     ]);
     expect(services.some((s) => s.state === 'starting')).toBe(true);
     // Sent before the background start is over: each waits for its service, none fails.
