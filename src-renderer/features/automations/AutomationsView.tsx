@@ -1,9 +1,8 @@
-import { AlertTriangle, Pause, Play, RotateCw, Trash2, Webhook, Clock3, Pencil, History } from 'lucide-react';
+import { Pause, Play, RotateCw, Trash2, Webhook, Clock3, Pencil, History } from 'lucide-react';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type {
   AutomationRun,
   Device,
-  GatewaySettings,
   JobTrigger,
   MethodResult,
 } from '../../../src-main/core/protocol/index.js';
@@ -39,8 +38,6 @@ export function describeTrigger(trigger: JobTrigger): string {
   if (trigger.kind === 'every') return `every ${trigger.minutes} min`;
   return `once, ${at(trigger.at)}`;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** Hooks, jobs, paired devices and where the gateway listens: each row with its last run and controls. */
 export function AutomationsView() {
@@ -103,7 +100,6 @@ export function AutomationsView() {
         <HooksSection listing={listing} />
         <JobsSection listing={listing} />
         <DevicesSection devices={devices} />
-        <GatewaySection />
       </div>
     </section>
   );
@@ -671,71 +667,6 @@ function DevicesSection({ devices }: { devices: Device[] }) {
           </li>
         ))}
       </ul>
-      {error && (
-        <p className="row-error" role="alert">
-          {error}
-        </p>
-      )}
-    </section>
-  );
-}
-
-function GatewaySection() {
-  const id = useId();
-  const [state, setState] = useState<{ settings: GatewaySettings; listening: string | null } | null>(null);
-  const [address, setAddress] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    void client()
-      .call('gateway.settings', {})
-      .then(
-        (s) => {
-          setState(s);
-          setAddress(s.settings.bindAddress);
-        },
-        (err: unknown) => setError(errorMessage(err)),
-      );
-  }, []);
-  if (!state) return null;
-  const exposed = !LOOPBACK.has(address.trim());
-  return (
-    <section className="automation-section" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`} className="section-title">
-        Where hooks and devices connect
-      </h2>
-      <p className="muted">
-        Listening on {state.listening ?? 'nothing yet'}. By default only this computer can reach it; put a
-        tunnel or a reverse proxy in front to take deliveries from the internet.
-      </p>
-      <form
-        className="automation-form"
-        aria-label="Gateway address"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act(async () => {
-            setState(
-              await client().call('gateway.setSettings', { ...state.settings, bindAddress: address.trim() }),
-            );
-            setSaved(true);
-          }, setError);
-        }}
-      >
-        <label>
-          Listen on address
-          <input value={address} onChange={(e) => setAddress(e.target.value)} data-testid="gateway-address" />
-        </label>
-        <button type="submit" className="button" disabled={address.trim() === state.settings.bindAddress}>
-          Save
-        </button>
-      </form>
-      {exposed && (
-        <p className="automation-warning" role="alert" data-testid="gateway-warning">
-          <AlertTriangle size={14} aria-hidden /> Other machines on that network will reach the gateway. Hooks
-          still need their secret and devices their token, but keep it to networks you trust.
-        </p>
-      )}
-      {saved && <p className="muted">Saved: applies the next time Cell 0 starts.</p>}
       {error && (
         <p className="row-error" role="alert">
           {error}
