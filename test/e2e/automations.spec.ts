@@ -117,10 +117,15 @@ test('a hook added in the window runs a signed delivery, its run opens its conve
     device.close();
   }
 
-  await page.getByTestId('gateway-address').fill('0.0.0.0');
-  await expect(page.getByTestId('gateway-warning')).toBeVisible();
-
   // Nothing overflows sideways at 800x600.
   const overflow = await page.locator('.automations-body').evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+
+  // Settings → Gateway: loopback unless the owner opts into another address, with a warning.
+  await page.getByTestId('nav-settings').click();
+  const gateway = page.getByTestId('gateway-section');
+  await expect(gateway).toContainText(`Listening on http://127.0.0.1:${cell0.serve.port}`);
+  await expect(gateway.getByTestId('gateway-warning')).toHaveCount(0);
+  await gateway.getByTestId('gateway-address').fill('0.0.0.0');
+  await expect(gateway.getByTestId('gateway-warning')).toBeVisible();
 });

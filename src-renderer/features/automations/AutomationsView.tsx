@@ -297,7 +297,11 @@ function HookItem({ hook, base }: { hook: HookRow; base: string | null }) {
           </label>
           <label>
             Tools
-            <select value={tools} onChange={(e) => setTools(e.target.value as typeof tools)}>
+            <select
+              className="select"
+              value={tools}
+              onChange={(e) => setTools(e.target.value as typeof tools)}
+            >
               <option value="ask">Ask me for each call</option>
               <option value="off">None</option>
             </select>
@@ -498,7 +502,11 @@ function JobsSection({ listing }: { listing: Listing | null }) {
         )}
         <label>
           After sleep or shutdown
-          <select value={missed} onChange={(e) => setMissed(e.target.value as typeof missed)}>
+          <select
+            className="select"
+            value={missed}
+            onChange={(e) => setMissed(e.target.value as typeof missed)}
+          >
             <option value="skip">Skip missed runs</option>
             <option value="run-once">Run once to catch up</option>
           </select>
@@ -579,7 +587,11 @@ function JobItem({ job }: { job: JobRow }) {
           </label>
           <label>
             After sleep or shutdown
-            <select value={missed} onChange={(e) => setMissed(e.target.value as typeof missed)}>
+            <select
+              className="select"
+              value={missed}
+              onChange={(e) => setMissed(e.target.value as typeof missed)}
+            >
               <option value="skip">Skip missed runs</option>
               <option value="run-once">Run once to catch up</option>
             </select>
