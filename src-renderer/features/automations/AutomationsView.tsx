@@ -476,6 +476,7 @@ function JobsSection({ listing }: { listing: Listing | null }) {
         <label>
           Schedule
           <select
+            className="select"
             value={kind}
             onChange={(e) => setKind(e.target.value as TriggerKind)}
             data-testid="job-kind"
