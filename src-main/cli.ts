@@ -28,6 +28,10 @@ Commands:
                    Pair another program with the gateway: prints a code to approve in the window
   ask [--model REF] [--conversation ID] [--no-tools] TEXT
                    Ask the agent once; the reply streams to stdout
+  lab run [--workspace DIR] [--net-record] -- CMD... | apply ID [--only PATH]... | discard ID | list | show ID
+                   Dry runs in a copy-on-write lab: see every change, then apply or discard
+  checkpoints [--json] [--fix] [--only GROUP]
+                   Try every security boundary on this machine: PASS, WARN, FAIL or SKIP with a fix
 
 Options:
   -h, --help       Show this help
@@ -147,6 +151,9 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'jobs') return await (await import('./cli/automations-command.js')).jobsCommand(rest);
     if (command === 'pair') return await (await import('./cli/pair-command.js')).pairCommand(rest);
     if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
+    if (command === 'lab') return await (await import('./cli/lab-command.js')).labCommand(rest);
+    if (command === 'checkpoints')
+      return await (await import('./cli/checkpoints-command.js')).checkpointsCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

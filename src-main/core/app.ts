@@ -12,6 +12,7 @@ import { AuditLog } from './kernel/audit/audit-log.js';
 import { defaultWorkspaceRoot, Kernel } from './kernel/kernel.js';
 import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
+import { defaultLabsRoot, Labs } from './kernel/lab/labs.js';
 import { createHandlers } from './handlers.js';
 import { SwarmService } from './swarms/swarm-service.js';
 import type { SwarmBudget } from './protocol/swarm-entities.js';
@@ -39,6 +40,8 @@ import { McpService } from './mcp/mcp-service.js';
 import { AutomationService } from './gateway/automations/automation-service.js';
 import type { Clock } from './base/clock.js';
 import { DeviceService } from './gateway/devices/device-service.js';
+import { CheckpointService } from './checkpoints/checkpoint-service.js';
+import type { DesktopProbe } from './checkpoints/checkpoint.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -80,6 +83,8 @@ export interface CoreOptions {
   localModels?: Pick<LocalModelsOptions, 'catalogFile' | 'runtime' | 'progressEveryMs' | 'maxModelBytes'>;
   /** Webhooks and scheduled jobs: the clock they wait on (tests move one by hand), the timestamp tolerance. */
   automations?: { clock?: Clock; toleranceMs?: number; schedule?: boolean };
+  /** What the desktop app tells the checkpoints about its windows and fuses (null elsewhere). */
+  desktopProbe?: DesktopProbe;
 }
 
 export interface Service {
@@ -152,8 +157,16 @@ export function createCore(options: CoreOptions): Core {
     workspaceRoots: [workspaceRoot],
     ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
   });
+  const labs = new Labs({
+    root: defaultLabsRoot(options.dataDir),
+    sandbox,
+    logger,
+    audit,
+    onChange: (lab) => bus.emit('lab.updated', { lab }),
+  });
   const kernel = new Kernel({
     workspaceRoot,
+    labs,
     gate,
     sandbox,
     permissions,
@@ -309,6 +322,17 @@ export function createCore(options: CoreOptions): Core {
 
   const devices = new DeviceService({ db: storage.db, bus, audit });
 
+  const checkpoints = new CheckpointService({
+    dataDir: options.dataDir,
+    runner: options.mode,
+    ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+    bus,
+    busy: () => chat.runningCount() + swarms.activeAgents() > 0,
+    // The router is made further down from the handlers, this service's among them.
+    router: () => router,
+    desktop: options.desktopProbe ?? null,
+  });
+
   const services: Service[] = [
     {
       name: 'model-warnings',
@@ -431,6 +455,7 @@ export function createCore(options: CoreOptions): Core {
       providers,
       identity,
       kernel,
+      labs,
       permissions,
       audit,
       gate,
@@ -443,6 +468,7 @@ export function createCore(options: CoreOptions): Core {
       localModels,
       automations,
       devices,
+      checkpoints,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

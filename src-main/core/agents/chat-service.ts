@@ -53,6 +53,8 @@ export interface SendOptions {
   budget?: Partial<Budget>;
   /** off: the model is offered no tools for this reply. */
   tools?: 'ask' | 'off';
+  /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
+  dryRun?: boolean;
 }
 
 interface ActiveReply {
@@ -114,7 +116,7 @@ export class ChatService {
     text: string,
     clientMessageId: string,
     options: SendOptions = {},
-  ): Promise<{ userMessage: Message; assistantMessage: Message }> {
+  ): Promise<{ userMessage: Message; assistantMessage: Message; labId?: string }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
     if (this.active.has(conversationId) || this.options.swarms?.isBusy(conversationId)) {
@@ -132,6 +134,16 @@ export class ChatService {
       const before = await this.store.get(conversationId);
       // Resolved before anything is stored: no provider, no key or a locked keychain leave no trace.
       const resolved = await this.providers.resolve(before.modelRef);
+      const lab =
+        options.dryRun && this.options.kernel
+          ? await this.options.kernel.openLab(conversationId, 'reply')
+          : null;
+      if (options.dryRun && !lab) {
+        throw new Cell0Error(
+          'LAB_UNAVAILABLE',
+          'A dry run needs the kernel’s sandbox, which this reply has not got.',
+        );
+      }
       const exchange = await this.store.appendExchange(conversationId, text, clientMessageId, {
         providerId: resolved.provider.id,
         model: resolved.model,
@@ -151,13 +163,17 @@ export class ChatService {
               ...(options.tools === 'off' ? { noTools: true } : {}),
             }
           : this.reply;
-      void streamReply(deps, exchange.assistantMessage, resolved, controller.signal, release)
+      void streamReply(deps, exchange.assistantMessage, resolved, controller.signal, release, lab?.id)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();
           finished();
         });
-      return { userMessage: exchange.userMessage, assistantMessage: exchange.assistantMessage };
+      return {
+        userMessage: exchange.userMessage,
+        assistantMessage: exchange.assistantMessage,
+        ...(lab ? { labId: lab.id } : {}),
+      };
     } catch (err) {
       this.release(conversationId, slot);
       finished();

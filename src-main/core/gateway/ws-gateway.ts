@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
@@ -30,7 +30,7 @@ export interface WsGatewayOptions {
   /** The built renderer to serve, or null for a socket-only gateway. */
   staticDir: string | null;
   maxFrameBytes?: number;
-  /** Where to listen: 127.0.0.1 unless the owner chose another address in Settings. */
+  /** Where to listen: 127.0.0.1 unless the owner chose another address in Settings (the checkpoints' tests do too). */
   host?: string;
   /** Webhook deliveries; without it /hooks/ is not served. */
   hooks?: HookEndpoint;
@@ -43,6 +43,11 @@ export interface DeviceTokens {
   authenticate(token: string): { deviceId: string; scope: DeviceScope } | null;
   seen(deviceId: string): void;
   onRevoked(listener: (deviceId: string) => void): () => void;
+}
+
+/** A fresh access token: 192 random bits, URL-safe. */
+export function newAccessToken(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 /** A client that lets this much pile up unsent is too slow: it is dropped and refetches on reconnect. */
@@ -90,18 +95,18 @@ export class WsGateway {
     return this.boundPort;
   }
 
+  get host(): string {
+    return this.options.host ?? HOST;
+  }
+
   /** Only our own host names: a page on another origin resolving to 127.0.0.1 (DNS rebinding) is refused. */
   private hostAllowed(req: IncomingMessage): boolean {
     const host = req.headers.host ?? '';
     return (
       host === `${HOST}:${this.boundPort}` ||
       host === `localhost:${this.boundPort}` ||
-      (this.bindHost !== HOST && host === `${this.bindHost}:${this.boundPort}`)
+      (this.host !== HOST && host === `${this.host}:${this.boundPort}`)
     );
-  }
-
-  private get bindHost(): string {
-    return this.options.host ?? HOST;
   }
 
   private originAllowed(req: IncomingMessage): boolean {
@@ -176,7 +181,7 @@ export class WsGateway {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, this.bindHost, () => {
+      server.listen(this.options.port, this.host, () => {
         server.off('error', reject);
         resolve();
       });

@@ -21,3 +21,6 @@ export * from './automation-entities.js';
 export * from './automation-methods.js';
 export * from './device-entities.js';
 export * from './device-methods.js';
+export * from './lab-entities.js';
+export * from './checkpoint-entities.js';
+export * from './checkpoint-methods.js';

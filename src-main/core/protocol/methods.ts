@@ -42,6 +42,8 @@ import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
+import { labMethods } from './lab-methods.js';
+import { checkpointMethods } from './checkpoint-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -106,8 +108,15 @@ export const methods = {
       clientMessageId: z.string().min(1).max(64),
       /** off: this reply is offered no tools (`cell0 ask --no-tools`); default: the usual tools. */
       tools: z.enum(['ask', 'off']).optional(),
+      /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
+      dryRun: z.boolean().optional(),
     }),
-    result: z.object({ userMessage: messageSchema, assistantMessage: messageSchema }),
+    result: z.object({
+      userMessage: messageSchema,
+      assistantMessage: messageSchema,
+      /** The dry run's lab. */
+      labId: z.string().optional(),
+    }),
   },
   'chat.stop': {
     params: z.object({ conversationId: id }),
@@ -356,7 +365,9 @@ export const methods = {
   ...deviceMethods,
   ...meshMethods,
   ...mcpMethods,
+  ...labMethods,
   ...localModelMethods,
+  ...checkpointMethods,
 } as const;
 
 export type Methods = typeof methods;

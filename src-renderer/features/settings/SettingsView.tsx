@@ -8,6 +8,7 @@ import { McpSection } from '../mcp/McpSection.js';
 import { LocalModelsSection } from '../local-models/LocalModelsSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
+import { SecuritySection } from '../security/SecuritySection.js';
 import { DesktopSection } from './DesktopSection.js';
 import { ModelsSection } from './ModelsSection.js';
 import { SwarmBudgetSection } from './SwarmBudgetSection.js';
@@ -52,6 +53,7 @@ export function SettingsView() {
         <IdentitySection />
         <MeshSection />
         <GatewaySection />
+        <SecuritySection />
         <DesktopSection />
       </div>
     </section>
