@@ -52,6 +52,8 @@ export interface ReplyDeps {
   /** More tools from layers above (MCP servers), each call still through the kernel. */
   extraTools?: ((ctx: ToolContext) => ToolSet) | undefined;
   logger?: Logger | undefined;
+  /** This reply is offered no tools at all (an automation set to tools off, `cell0 ask --no-tools`). */
+  noTools?: boolean | undefined;
 }
 
 /** What a reply's tools are bound to. */
@@ -171,6 +173,7 @@ async function contextFor(
  * (Cell 0's own store only; see memory-tools.ts), `propose_swarm`, and the MCP servers' tools.
  */
 function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal, labId?: string): ToolSet | undefined {
+  if (deps.noTools) return undefined;
   if (deps.tools) return deps.tools;
   const ctx = { conversationId: reply.conversationId, messageId: reply.id, signal };
   // A dry run offers only the kernel's tools, each confined in the lab: a hosted tool (memory,

@@ -48,6 +48,15 @@ export interface ChatServiceOptions {
   onStreamFailure?: (err: unknown) => void;
 }
 
+/** What one send may set for its reply alone (an automation's run: its own budget, maybe no tools). */
+export interface SendOptions {
+  budget?: Partial<Budget>;
+  /** off: the model is offered no tools for this reply. */
+  tools?: 'ask' | 'off';
+  /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
+  dryRun?: boolean;
+}
+
 interface ActiveReply {
   controller: AbortController;
   done: Promise<void>;
@@ -106,7 +115,7 @@ export class ChatService {
     conversationId: string,
     text: string,
     clientMessageId: string,
-    options: { dryRun?: boolean } = {},
+    options: SendOptions = {},
   ): Promise<{ userMessage: Message; assistantMessage: Message; labId?: string }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
@@ -146,7 +155,15 @@ export class ChatService {
       }
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
       const release = () => this.release(conversationId, slot);
-      void streamReply(this.reply, exchange.assistantMessage, resolved, controller.signal, release, lab?.id)
+      const deps: ReplyDeps =
+        options.budget || options.tools === 'off'
+          ? {
+              ...this.reply,
+              budget: { ...this.reply.budget, ...options.budget },
+              ...(options.tools === 'off' ? { noTools: true } : {}),
+            }
+          : this.reply;
+      void streamReply(deps, exchange.assistantMessage, resolved, controller.signal, release, lab?.id)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();

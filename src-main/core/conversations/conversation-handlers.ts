@@ -22,7 +22,7 @@ export interface ConversationHandlerDeps {
       conversationId: string,
       text: string,
       clientMessageId: string,
-      options?: { dryRun?: boolean },
+      options?: { tools?: 'ask' | 'off'; dryRun?: boolean },
     ): ReturnType<Handlers['chat.send']>;
     stopReply(conversationId: string): Promise<boolean>;
   };
@@ -62,8 +62,11 @@ export function conversationHandlers({
       return conversation;
     },
     'messages.page': ({ conversationId, offset, limit }) => conversations.page(conversationId, offset, limit),
-    'chat.send': ({ conversationId, text, clientMessageId, dryRun }) =>
-      chat.send(conversationId, text, clientMessageId, dryRun ? { dryRun } : {}),
+    'chat.send': ({ conversationId, text, clientMessageId, tools, dryRun }) =>
+      chat.send(conversationId, text, clientMessageId, {
+        ...(tools ? { tools } : {}),
+        ...(dryRun ? { dryRun } : {}),
+      }),
     'chat.stop': async ({ conversationId }) => ({ stopped: await chat.stopReply(conversationId) }),
   };
 }

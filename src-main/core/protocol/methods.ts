@@ -36,6 +36,8 @@ import {
 } from './memory-entities.js';
 import { coreMethods } from './core-methods.js';
 import { channelMethods } from './channel-methods.js';
+import { automationMethods } from './automation-methods.js';
+import { deviceMethods } from './device-methods.js';
 import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
@@ -104,6 +106,8 @@ export const methods = {
       text: z.string().trim().min(1).max(200_000),
       /** Idempotency key: resending the same key returns the stored message, never a twin. */
       clientMessageId: z.string().min(1).max(64),
+      /** off: this reply is offered no tools (`cell0 ask --no-tools`); default: the usual tools. */
+      tools: z.enum(['ask', 'off']).optional(),
       /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
       dryRun: z.boolean().optional(),
     }),
@@ -357,6 +361,8 @@ export const methods = {
   ...swarmMethods,
   ...coreMethods,
   ...channelMethods,
+  ...automationMethods,
+  ...deviceMethods,
   ...meshMethods,
   ...mcpMethods,
   ...labMethods,

@@ -3,6 +3,7 @@ import { useUi } from '../../stores/ui.js';
 import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
 import { MeshSection } from '../mesh/MeshSection.js';
+import { GatewaySection } from '../automations/GatewaySection.js';
 import { McpSection } from '../mcp/McpSection.js';
 import { LocalModelsSection } from '../local-models/LocalModelsSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
@@ -51,6 +52,7 @@ export function SettingsView() {
         <McpSection />
         <IdentitySection />
         <MeshSection />
+        <GatewaySection />
         <SecuritySection />
         <DesktopSection />
       </div>
