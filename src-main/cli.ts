@@ -20,6 +20,12 @@ Commands:
                    MCP servers whose tools agents may call, and Cell 0 as one: \`cell0 mcp --help\`
   models list|pull NAME|URL|remove NAME
                    Models that run on this computer: the catalog, downloads, removal
+  hooks add NAME --prompt TEMPLATE [--conversation ID] [--secret-stdin] | list
+                   Signed webhooks that run a prompt: \`cell0 hooks --help\`
+  jobs add NAME --cron EXPR [--tz ZONE] --prompt TEXT | list | run NAME
+                   Scheduled jobs: \`cell0 jobs --help\`
+  pair [--name NAME] [--scope read-only|chat|full]
+                   Pair another program with the gateway: prints a code to approve in the window
   ask [--model REF] [--conversation ID] [--no-tools] TEXT
                    Ask the agent once; the reply streams to stdout
   lab run [--workspace DIR] [--net-record] -- CMD... | apply ID [--only PATH]... | discard ID | list | show ID
@@ -66,14 +72,16 @@ function durationFrom(env: NodeJS.ProcessEnv, name: string): number | undefined 
 
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535`);
+  // Unset: the port in Settings (default ${DEFAULT_PORT}), where the desktop app's gateway listens too.
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    fail(`--port must be a number from 0 to 65535`);
   const started = performance.now();
   const env = process.env;
   const tickMs = durationFrom(env, 'CELL0_MEMORY_TICK_MS');
   const idleMs = durationFrom(env, 'CELL0_MEMORY_IDLE_MS');
   const handle = await startServe({
-    port,
+    ...(port !== undefined ? { port } : {}),
     memory: {
       ...(tickMs !== undefined ? { tickMs } : {}),
       ...(idleMs !== undefined ? { idleMs } : {}),
@@ -139,6 +147,9 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);
     if (command === 'mcp') return await (await import('./cli/mcp-command.js')).mcpCommand(rest);
     if (command === 'models') return await (await import('./cli/models-command.js')).modelsCommand(rest);
+    if (command === 'hooks') return await (await import('./cli/automations-command.js')).hooksCommand(rest);
+    if (command === 'jobs') return await (await import('./cli/automations-command.js')).jobsCommand(rest);
+    if (command === 'pair') return await (await import('./cli/pair-command.js')).pairCommand(rest);
     if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
     if (command === 'lab') return await (await import('./cli/lab-command.js')).labCommand(rest);
     if (command === 'checkpoints')

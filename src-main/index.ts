@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, shell } from 'electron';
@@ -5,6 +6,8 @@ import { createCore, type Core } from './core/app.js';
 import { createLogger } from './core/base/logger.js';
 import { defaultDataDir } from './core/base/paths.js';
 import { RENDERER_CSP } from './core/security/csp.js';
+import { openGateway } from './core/gateway/open-gateway.js';
+import type { WsGateway } from './core/gateway/ws-gateway.js';
 import { resolveAppPage } from './desktop/app-page.js';
 import { startDesktopShell, type DesktopShell } from './desktop/desktop-shell.js';
 import { hardenWebContents, type WebContentsPolicy } from './desktop/hardening.js';
@@ -40,6 +43,7 @@ if (!app.requestSingleInstanceLock()) {
     onError: (message, err) => log.warn(message, err),
   };
   let core: Core | null = null;
+  let gateway: Promise<WsGateway | null> = Promise.resolve(null);
   let desktopShell: DesktopShell | null = null;
   let disposeIpc = (): void => undefined;
   // Set by the first quit attempt, even one made during start-up, so that from then on windows
@@ -89,6 +93,18 @@ if (!app.requestSingleInstanceLock()) {
       }),
     });
     await core.start();
+    // Hooks and paired devices reach the desktop app here; in the background, and a port taken
+    // (by a `cell0 serve` on it) costs only the hooks, not the window.
+    const started = core;
+    gateway = openGateway({
+      core: started,
+      logger: log,
+      token: randomBytes(24).toString('base64url'),
+      staticDir: null,
+    }).catch((err: unknown) => {
+      log.warn('the gateway (webhooks, paired devices) could not listen', err);
+      return null;
+    });
     disposeIpc = registerIpcTransport({
       router: core.router,
       bus: core.bus,
@@ -131,6 +147,7 @@ if (!app.requestSingleInstanceLock()) {
       // The shell first: it releases the global shortcut and the tray, and saves the window state.
       desktopShell?.dispose();
       disposeIpc();
+      await (await gateway)?.stop();
       await core?.stop();
     },
     (err) => log.error('Cell 0 did not stop cleanly', err),

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createCore, type Core } from './core/app.js';
-import { newAccessToken, WsGateway } from './core/gateway/ws-gateway.js';
+import { createCore, type Core, type CoreOptions } from './core/app.js';
+import { newAccessToken, type WsGateway } from './core/gateway/ws-gateway.js';
+import { openGateway } from './core/gateway/open-gateway.js';
 import { createLogger, type Logger } from './core/base/logger.js';
 import type { LocalServerUrls } from './core/agents/local-servers.js';
 import type { MemoryServiceTiming } from './core/memory/memory-service.js';
@@ -22,6 +23,8 @@ export interface ServeOptions {
   memory?: MemoryServiceTiming;
   /** Where the mesh node listens (multiaddrs); default every interface on the mesh port. */
   meshListen?: string[];
+  /** Webhooks and jobs: the clock, the timestamp tolerance (tests and benches). */
+  automations?: CoreOptions['automations'];
 }
 
 export interface ServeHandle {
@@ -53,23 +56,23 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     ...(options.localServers ? { localServers: options.localServers } : {}),
     ...(options.memory ? { memory: options.memory } : {}),
     ...(options.meshListen ? { mesh: { listen: options.meshListen } } : {}),
+    ...(options.automations ? { automations: options.automations } : {}),
   });
   await core.start();
-  const gateway = new WsGateway({
-    router: core.router,
-    bus: core.bus,
-    logger,
-    token,
-    port: options.port ?? DEFAULT_PORT,
-    staticDir: rendererDir,
-  });
+  let gateway: WsGateway;
   try {
-    await gateway.start();
+    gateway = await openGateway({
+      core,
+      logger,
+      token,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      staticDir: rendererDir,
+    });
   } catch (err) {
     await core.stop();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
-        `Port ${options.port ?? DEFAULT_PORT} is already in use (another cell0 serve?). Pick another with --port.`,
+        `Port ${options.port ?? core.automations.gatewaySettings().settings.port} is already in use (another cell0 serve?). Pick another with --port.`,
         { cause: err },
       );
     }
@@ -80,7 +83,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     core,
     token,
     port: gateway.port,
-    url: `http://127.0.0.1:${gateway.port}/#token=${token}`,
+    url: `${core.automations.gatewaySettings().listening ?? `http://127.0.0.1:${gateway.port}`}/#token=${token}`,
     stop() {
       stopping ??= gateway.stop().then(() => core.stop());
       return stopping;

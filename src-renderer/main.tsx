@@ -24,6 +24,7 @@ import './styles/audit.css';
 import './styles/search.css';
 import './styles/memory.css';
 import './styles/swarms.css';
+import './styles/automations.css';
 import './styles/quick-prompt.css';
 import './styles/mcp.css';
 import './styles/local-models.css';

@@ -6,6 +6,18 @@ import { TestWsClient } from './helpers/ws-client.js';
 import { StorageService } from '../src-main/core/storage/storage-service.js';
 import { ConversationStore } from '../src-main/core/conversations/store.js';
 
+/** A small seeded generator (mulberry32): the same seed, the same kill points. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('cell0 serve', () => {
   it('prints its URL with a token and stops cleanly on Ctrl-C', async () => {
     const home = await tempDir();
@@ -32,6 +44,12 @@ describe('cell0 serve', () => {
     fake.fallback = { tokens: ['ok'] };
     const keychain = testKeychainService();
     const acknowledged: string[] = [];
+    // The kill points are drawn from a seed, printed so a failure can be run again exactly:
+    // CELL0_KILL_SEED=<seed> npx vitest run test/serve.test.ts
+    const seed = Number(process.env.CELL0_KILL_SEED) || Math.floor(Math.random() * 2 ** 31) + 1;
+    const random = seeded(seed);
+    const killPoints = [0, 1, 2].map(() => 5 + Math.floor(random() * 20));
+    console.log(`serve crash test: CELL0_KILL_SEED=${seed} (kills after sends ${killPoints.join(', ')})`);
     try {
       for (let round = 0; round < 3; round++) {
         const serve = new ServeProcess(home.path, { CELL0_KEYCHAIN_SERVICE: keychain });
@@ -48,7 +66,7 @@ describe('cell0 serve', () => {
         // Fire sends back to back (each to its own conversation, so none waits for a reply) and pull
         // the plug at a random moment in the middle of them.
         let sent = 0;
-        const killAt = 5 + Math.floor(Math.random() * 20);
+        const killAt = killPoints[round]!;
         const sending = (async () => {
           for (;;) {
             const text = `r${round}-m${sent}`;
@@ -74,13 +92,13 @@ describe('cell0 serve', () => {
         "SELECT content FROM messages WHERE role = 'user'",
       );
       const stored = new Set(rows.map((r) => r.content));
-      expect(acknowledged.length).toBeGreaterThan(5);
-      for (const text of acknowledged) expect(stored.has(text)).toBe(true);
+      expect(acknowledged.length, `seed ${seed}`).toBeGreaterThan(5);
+      for (const text of acknowledged) expect(stored.has(text), `${text} lost (seed ${seed})`).toBe(true);
       // Replies cut off by the kill are kept and say so.
       const store = new ConversationStore(storage.db);
       await store.markInterrupted();
       const streaming = await storage.db.all("SELECT id FROM messages WHERE status = 'streaming'");
-      expect(streaming).toEqual([]);
+      expect(streaming, `seed ${seed}`).toEqual([]);
       await storage.stop();
     } finally {
       await fake.stop();

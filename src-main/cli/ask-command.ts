@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createCore, type Core } from '../core/app.js';
-import { createLogger, type Logger } from '../core/base/logger.js';
 import { defaultDataDir } from '../core/base/paths.js';
 import { LOCAL_PROVIDER_ID, type Message, type ModelRef } from '../core/protocol/entities.js';
 import type { EventPayload } from '../core/protocol/events.js';
 import type { MethodName, MethodParams, MethodResult } from '../core/protocol/methods.js';
+import { openCoreLine, type CoreLine } from './core-line.js';
 
 const USAGE = `Usage: cell0 ask [--model REF] [--conversation ID] [--no-tools] TEXT
 
-Asks the agent once, headless: the reply streams to stdout; exit 0 when it is complete.
+Asks the agent once: the reply streams to stdout; exit 0 when it is complete. With Cell 0
+running (the desktop app or \`cell0 serve\`) it asks that one, and tool calls that need
+permission ask the owner there; else it starts a core of its own, where they are denied.
   --model REF          local:NAME (a model pulled with \`cell0 models pull\`) or PROVIDER/MODEL
                        (a provider configured in Settings → Models); default: the default model
   --conversation ID    Continue that conversation (default: a new one)
   --no-tools           Offer the model no tools
-Tool calls that need permission are denied: there is no window to ask. Rules saved in the app
-still apply. Exit status: 0 complete, 1 failed (the reason on stderr), 2 usage, 130 interrupted.`;
+Rules saved in the app apply. Exit status: 0 complete, 1 failed (the reason on stderr), 2 usage,
+130 interrupted.`;
 
 function usageError(message: string): void {
   process.stderr.write(`cell0 ask: ${message}\n\n${USAGE}\n`);
@@ -31,12 +32,6 @@ export function parseModelRef(text: string): ModelRef | null {
   const slash = text.indexOf('/');
   if (slash <= 0 || slash === text.length - 1) return null;
   return { providerId: text.slice(0, slash), model: text.slice(slash + 1) };
-}
-
-/** Warnings and errors only, so the reply on stdout stays clean. */
-function quietLogger(): Logger {
-  const log = createLogger();
-  return { info: () => undefined, warn: log.warn, error: log.error };
 }
 
 /** `cell0 ask …`: one agent turn through the core, streamed to stdout. */
@@ -66,44 +61,33 @@ export async function askCommand(args: string[]): Promise<void> {
     return usageError(`--model takes local:NAME or PROVIDER/MODEL, not "${parsed.values.model}"`);
   }
 
-  const core = createCore({
-    dataDir: defaultDataDir(),
-    mode: 'serve',
-    logger: quietLogger(),
-    ...(process.env.CELL0_KEYCHAIN_SERVICE ? { keychainService: process.env.CELL0_KEYCHAIN_SERVICE } : {}),
-    ...(parsed.values['no-tools'] ? { tools: {} } : {}),
-    // Headless: the memory daemon's background work belongs to the app, not to one question.
-    memory: { autoStart: false },
-  });
+  let line: CoreLine | null = null;
   try {
-    await core.start();
-    process.exitCode = await ask(core, text, modelRef, parsed.values.conversation);
+    line = await openCoreLine(defaultDataDir());
+    process.exitCode = await ask(
+      line,
+      text,
+      modelRef,
+      parsed.values.conversation,
+      parsed.values['no-tools'] ?? false,
+    );
   } catch (err) {
     process.stderr.write(`cell0 ask: ${(err as { message?: string }).message ?? String(err)}\n`);
     process.exitCode = 1;
   } finally {
-    await core.stop();
+    await line?.close();
   }
 }
 
 async function ask(
-  core: Core,
+  line: CoreLine,
   text: string,
   modelRef: ModelRef | null,
-  conversationId?: string,
+  conversationId: string | undefined,
+  noTools: boolean,
 ): Promise<number> {
-  let id = 0;
-  const call = async <M extends MethodName>(
-    method: M,
-    params?: MethodParams<M>,
-  ): Promise<MethodResult<M>> => {
-    const res = await core.router.handle(JSON.stringify({ type: 'req', id: String(++id), method, params }), {
-      authenticated: true,
-      peer: 'cli',
-    });
-    if (!res.ok) throw Object.assign(new Error(res.error.message), { code: res.error.code });
-    return res.result as MethodResult<M>;
-  };
+  const call = <M extends MethodName>(method: M, params?: MethodParams<M>): Promise<MethodResult<M>> =>
+    line.call(method, params);
   const conversation = conversationId
     ? await call('conversations.get', { id: conversationId })
     : await call('conversations.create', {});
@@ -121,7 +105,7 @@ async function ask(
   let resolveEnd!: (message: Message) => void;
   const ended = new Promise<Message>((resolve) => (resolveEnd = resolve));
   const early: EventPayload<'message.delta'>[] = [];
-  const unsubscribe = core.bus.subscribe((frame) => {
+  const unsubscribe = line.onEvent((frame) => {
     if (frame.event === 'message.delta') {
       const delta = frame.payload as EventPayload<'message.delta'>;
       if (replyId === null) early.push(delta);
@@ -131,6 +115,11 @@ async function ask(
       if (message.id === replyId && message.status !== 'streaming') resolveEnd(message);
     } else if (frame.event === 'permission.requested') {
       const { request } = frame.payload as EventPayload<'permission.requested'>;
+      if (request.conversationId !== conversation.id) return;
+      if (line.running) {
+        process.stderr.write(`cell0 ask: ${request.tool} waits for the owner's permission in the window\n`);
+        return;
+      }
       process.stderr.write(
         `cell0 ask: denied ${request.tool} (no window to ask; allow it in the app to let it run)\n`,
       );
@@ -144,6 +133,7 @@ async function ask(
       conversationId: conversation.id,
       text,
       clientMessageId: randomUUID(),
+      ...(noTools ? { tools: 'off' as const } : {}),
     });
     replyId = sent.assistantMessage.id;
     for (const delta of early.splice(0)) if (delta.messageId === replyId) process.stdout.write(delta.text);

@@ -38,6 +38,9 @@ import type { MeshTiming } from './mesh/mesh-runtime.js';
 import type { OwnerPresence } from './mesh/pairing.js';
 import { TOOL_NAMES } from './protocol/kernel-entities.js';
 import { McpService } from './mcp/mcp-service.js';
+import { AutomationService } from './gateway/automations/automation-service.js';
+import type { Clock } from './base/clock.js';
+import { DeviceService } from './gateway/devices/device-service.js';
 import { CheckpointService } from './checkpoints/checkpoint-service.js';
 import type { DesktopProbe } from './checkpoints/checkpoint.js';
 
@@ -79,6 +82,8 @@ export interface CoreOptions {
    * threads (CELL0_LOCAL_THREADS), idle time and context cap; tests shrink them.
    */
   localModels?: Pick<LocalModelsOptions, 'catalogFile' | 'runtime' | 'progressEveryMs' | 'maxModelBytes'>;
+  /** Webhooks and scheduled jobs: the clock they wait on (tests move one by hand), the timestamp tolerance. */
+  automations?: { clock?: Clock; toleranceMs?: number; schedule?: boolean };
   /** What the desktop app tells the checkpoints about its windows and fuses (null elsewhere). */
   desktopProbe?: DesktopProbe;
 }
@@ -101,6 +106,10 @@ export interface Core {
   /** Resolves once every background service has started (or failed, which its status says). */
   whenStarted(): Promise<void>;
   stop(): Promise<void>;
+  /** Webhooks and jobs: the gateway hands deliveries to its receiver. */
+  readonly automations: AutomationService;
+  /** Paired devices: the gateway checks their tokens. */
+  readonly devices: DeviceService;
 }
 
 export const VERSION = '0.1.0';
@@ -256,6 +265,7 @@ export function createCore(options: CoreOptions): Core {
   });
 
   let unrouteWarnings: (() => void) | null = null;
+  const agentEntry = chatAgentEntry(chat, bus, conversations);
   const channels: ChannelService = new ChannelService({
     db: storage.db,
     audit,
@@ -264,7 +274,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     dataDir: options.dataDir,
     conversations,
-    agent: chatAgentEntry(chat, bus, conversations),
+    agent: agentEntry,
     workspaceFor: (conversationId) => kernel.workspaceFor(conversationId),
     answerPermission: (requestId, decision) => permissions.respond(requestId, decision),
     ...(options.channelAdapters ? { adapters: options.channelAdapters } : {}),
@@ -283,6 +293,38 @@ export function createCore(options: CoreOptions): Core {
     version: VERSION,
     ...(options.mcp ?? {}),
   });
+
+  const automations = new AutomationService({
+    db: storage.db,
+    bus,
+    keychain,
+    audit,
+    logger,
+    settings,
+    agent: {
+      send: (conversationId, text, clientMessageId, runOptions) =>
+        chat.send(conversationId, text, clientMessageId, runOptions),
+      replyEnded: (messageId) => agentEntry.replyEnded(messageId),
+      idle: (conversationId) => agentEntry.idle(conversationId),
+      createConversation: async (title) => {
+        const conversation = await conversations.create(title);
+        bus.emit('conversation.updated', { conversation });
+        return conversation.id;
+      },
+      conversationExists: (id) =>
+        conversations.get(id).then(
+          () => true,
+          () => false,
+        ),
+      message: (id) => conversations.message(id),
+    },
+    ...(options.automations?.clock ? { clock: options.automations.clock } : {}),
+    ...(options.automations?.toleranceMs !== undefined
+      ? { toleranceMs: options.automations.toleranceMs }
+      : {}),
+  });
+
+  const devices = new DeviceService({ db: storage.db, bus, audit });
 
   const checkpoints = new CheckpointService({
     dataDir: options.dataDir,
@@ -386,6 +428,19 @@ export function createCore(options: CoreOptions): Core {
       // Its servers connect after it returns, each with its own status: none delays the core.
       background: { label: 'MCP servers' },
     },
+    {
+      name: 'devices',
+      start: () => devices.start(),
+      stop: () => devices.stop(),
+      background: { label: 'paired devices' },
+    },
+    {
+      name: 'automations',
+      start: () => automations.start(),
+      stop: () => automations.stop(),
+      // Last: its runs are chat replies, and a missed run made up at start needs everything above.
+      background: { label: 'automations' },
+    },
   ];
 
   const board = new ServiceBoard((list) => bus.emit('core.status', { services: list }));
@@ -417,6 +472,8 @@ export function createCore(options: CoreOptions): Core {
       mesh,
       mcp,
       localModels,
+      automations,
+      devices,
       checkpoints,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
@@ -455,6 +512,8 @@ export function createCore(options: CoreOptions): Core {
     router,
     bus,
     logger,
+    automations,
+    devices,
     async start() {
       for (const service of services.filter((s) => !s.background)) {
         try {

@@ -28,6 +28,10 @@ import type { MemoryService } from './memory/memory-service.js';
 import { channelHandlers } from './gateway/channels/channel-handlers.js';
 import type { ChannelService } from './gateway/channels/channel-service.js';
 import { mcpHandlers } from './mcp/mcp-handlers.js';
+import { automationHandlers } from './gateway/automations/automation-handlers.js';
+import type { AutomationService } from './gateway/automations/automation-service.js';
+import { deviceHandlers } from './gateway/devices/device-handlers.js';
+import type { DeviceService } from './gateway/devices/device-service.js';
 import { labHandlers } from './kernel/lab/lab-handlers.js';
 import type { Labs } from './kernel/lab/labs.js';
 import type { McpService } from './mcp/mcp-service.js';
@@ -61,6 +65,8 @@ export interface HandlerDeps {
   mcp: McpService;
   labs: Labs;
   localModels: LocalModels;
+  automations: AutomationService;
+  devices: DeviceService;
   checkpoints: CheckpointService;
 }
 
@@ -159,6 +165,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['channels'], channelHandlers({ channels: deps.channels })),
     ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
     ...after(board, ['mcp'], mcpHandlers({ mcp: deps.mcp })),
+    ...after(board, ['automations'], automationHandlers({ automations: deps.automations })),
+    ...after(board, ['devices'], deviceHandlers({ devices: deps.devices })),
     ...after(board, ['local-models'], localModelHandlers({ localModels: deps.localModels })),
     // Not gated: the probes make their own parts and say SKIP or FAIL for what is not up.
     'checkpoints.run': (params) => deps.checkpoints.run(params?.only ?? null),

@@ -3,6 +3,7 @@ import type { Core } from '../core/app.js';
 import { createLocalClient } from '../core/gateway/local-client.js';
 import type { DesktopSettings } from '../core/protocol/entities.js';
 import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
+import { openNewChat } from './new-chat.js';
 import type { NavigateTarget } from './notices.js';
 import { startNotifications } from './notifications.js';
 import { applyOsSettings } from './os-settings.js';
@@ -120,8 +121,7 @@ export async function startDesktopShell(options: DesktopShellOptions): Promise<D
     actions: {
       open: () => void showMain(),
       newChat: () => {
-        client
-          .call('conversations.create', {})
+        openNewChat(client)
           .then((conversation) =>
             navigate({ conversationId: conversation.id, messageId: null, permissionRequestId: null }),
           )

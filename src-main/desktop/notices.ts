@@ -1,7 +1,8 @@
+import type { AutomationRun } from '../core/protocol/automation-entities.js';
 import type { Message } from '../core/protocol/entities.js';
 import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
 import type { SwarmProposal } from '../core/protocol/swarm-entities.js';
-import { shorten } from './shorten.js';
+import { shorten } from '../core/base/shorten.js';
 
 /** Where a click on a notification or a tray item takes the window (the `ui.navigate` payload). */
 export interface NavigateTarget {
@@ -63,5 +64,15 @@ export function replyNotice(message: Message, now: number, longRunMs = LONG_RUN_
     title: 'Reply ready',
     body: shorten(message.content || 'The reply is ready.', BODY_CHARS),
     target,
+  };
+}
+
+/** A hook's or a job's run that failed (a permission wait is the permission's own notice). */
+export function automationNotice(run: AutomationRun): Notice | null {
+  if (run.status !== 'error' || !run.conversationId) return null;
+  return {
+    title: `${run.kind === 'hook' ? 'Hook' : 'Job'} “${run.name}” failed`,
+    body: shorten(run.error?.message ?? 'The run failed.', BODY_CHARS),
+    target: { conversationId: run.conversationId, messageId: run.messageId, permissionRequestId: null },
   };
 }

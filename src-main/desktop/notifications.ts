@@ -2,6 +2,7 @@ import { Notification } from 'electron';
 import type { LocalClient } from '../core/gateway/local-client.js';
 import {
   LONG_RUN_MS,
+  automationNotice,
   permissionNotice,
   proposalNotice,
   replyNotice,
@@ -59,6 +60,10 @@ export function startNotifications(options: NotifierOptions): () => void {
     options.client.on('message.updated', ({ message }) => {
       const notice = replyNotice(message, now(), options.longRunMs ?? LONG_RUN_MS);
       if (notice) show(`reply:${message.id}`, notice);
+    }),
+    options.client.on('automation.run', ({ run }) => {
+      const notice = automationNotice(run);
+      if (notice) show(`automation:${run.id}`, notice);
     }),
   ];
 

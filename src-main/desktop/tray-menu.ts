@@ -2,7 +2,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { AgentsStatus } from '../core/protocol/entities.js';
 import type { PermissionRequest } from '../core/protocol/kernel-entities.js';
 import type { SwarmProposal } from '../core/protocol/swarm-entities.js';
-import { shorten } from './shorten.js';
+import { shorten } from '../core/base/shorten.js';
+import { allowableAtAGlance, GLANCE_CHARS, glanceLabel } from '../core/kernel/permissions/at-a-glance.js';
 
 /** What the tray's menu items do; the tray wires these to the core and the windows. */
 export interface TrayActions {
@@ -21,26 +22,13 @@ export interface TrayActions {
 
 /** More would make a menu taller than a screen; the rest are one click away in the window. */
 export const MAX_LISTED_REQUESTS = 8;
-const LABEL_CHARS = 48;
+const LABEL_CHARS = GLANCE_CHARS;
 
 /** "shell: git status --short" in one short line: what a person needs to recognise the request. */
-export function requestLabel(request: Pick<PermissionRequest, 'tool' | 'display'>): string {
-  return shorten(`${request.tool}: ${request.display}`, LABEL_CHARS);
-}
+export const requestLabel = glanceLabel;
 
-/**
- * Whether the tray may offer "Allow once": only when its one line is all there is to approve — a
- * call to run in the sandbox whose whole command fits the label as it is (no cut, no line break folded into
- * a space) and that writes no content the label cannot show.
- */
-export function allowableFromTray(
-  request: Pick<PermissionRequest, 'tool' | 'display' | 'unsandboxed' | 'preview' | 'workspace'>,
-): boolean {
-  // A hosted tool (no workspace) runs in Cell 0 itself, not in the sandbox.
-  if (request.unsandboxed || request.workspace === null || request.preview !== null) return false;
-  const whole = `${request.tool}: ${request.display}`;
-  return requestLabel(request) === whole;
-}
+/** Whether the tray may offer "Allow once": the rule the owner's DM follows too (see at-a-glance). */
+export const allowableFromTray = allowableAtAGlance;
 
 function requestItem(request: PermissionRequest, actions: TrayActions): MenuItemConstructorOptions {
   // Wider grants (always, this conversation) need the full card: the tray shows too little.

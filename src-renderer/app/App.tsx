@@ -20,6 +20,9 @@ const SettingsView = lazyView(
 const AuditView = lazyView(async () => (await import('../features/audit/AuditView.js')).AuditView);
 const MemoryView = lazyView(async () => (await import('../features/memory/MemoryView.js')).MemoryView);
 const SwarmsView = lazyView(async () => (await import('../features/swarms/SwarmsView.js')).SwarmsView);
+const AutomationsView = lazyView(
+  async () => (await import('../features/automations/AutomationsView.js')).AutomationsView,
+);
 const Inspector = lazyView(async () => (await import('./Inspector.js')).Inspector);
 const Onboarding = lazyView(
   async () => (await import('../features/onboarding/Onboarding.js')).Onboarding,
@@ -52,6 +55,7 @@ export function App() {
   else if (view === 'audit') main = <AuditView />;
   else if (view === 'memory') main = <MemoryView />;
   else if (view === 'swarms') main = <SwarmsView />;
+  else if (view === 'automations') main = <AutomationsView />;
   else main = <ConversationView />;
 
   return (

@@ -17,6 +17,17 @@ export interface SocketLike {
 
 export type SocketConstructor = new (url: string) => SocketLike;
 
+/** How the bridge waits before reconnecting: the real timers, or a test's hand-driven clock. */
+export interface BridgeTimers {
+  set(run: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: BridgeTimers = {
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export interface WsBridgeOptions {
   url: string;
   token: string;
@@ -24,6 +35,7 @@ export interface WsBridgeOptions {
   /** First reconnect delay; doubles per failed attempt up to maxDelayMs. */
   initialDelayMs?: number;
   maxDelayMs?: number;
+  timers?: BridgeTimers;
 }
 
 export interface WsBridge extends Cell0Bridge {
@@ -50,6 +62,7 @@ const OPEN = 1;
 export function createWsBridge(options: WsBridgeOptions): WsBridge {
   const initialDelay = options.initialDelayMs ?? 300;
   const maxDelay = options.maxDelayMs ?? 5000;
+  const timers = options.timers ?? realTimers;
 
   let state: ConnectionState = 'connecting';
   let token = options.token;
@@ -59,7 +72,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   /** The token was refused: only a new token revives it. */
   let refused = false;
   let attempt = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: unknown = null;
   let nextId = 0;
   let helloId: string | null = null;
 
@@ -162,10 +175,10 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   }
 
   function scheduleReconnect(): void {
-    if (closedForGood || refused || retryTimer) return;
+    if (closedForGood || refused || retryTimer !== null) return;
     const delay = Math.min(maxDelay, initialDelay * 2 ** attempt);
     attempt += 1;
-    retryTimer = setTimeout(() => {
+    retryTimer = timers.set(() => {
       retryTimer = null;
       connect();
     }, delay);
@@ -256,7 +269,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       token = next;
       refused = false;
       attempt = 0;
-      if (retryTimer) clearTimeout(retryTimer);
+      if (retryTimer !== null) timers.clear(retryTimer);
       retryTimer = null;
       const old = socket;
       // Forgotten first, so its close is not taken for a dropped connection.
@@ -268,7 +281,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     },
     close() {
       closedForGood = true;
-      if (retryTimer) clearTimeout(retryTimer);
+      if (retryTimer !== null) timers.clear(retryTimer);
       retryTimer = null;
       failWaiting('Closed.');
       const ws = socket;

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ScrollTarget } from '../lib/navigation.js';
 
-export type View = 'chat' | 'settings' | 'audit' | 'memory' | 'swarms';
+export type View = 'chat' | 'settings' | 'audit' | 'memory' | 'swarms' | 'automations';
 
 interface UiStore {
   view: View;

@@ -34,6 +34,9 @@ describe('npm run bench:local', () => {
     });
     expect(last.promptTokens).toBeGreaterThan(100);
     expect(last.decodeTokensPerSecond).toBeGreaterThan(0);
+    // A recall is a share of the questions: a number from 0 to 1 (NaN or a count would fail here).
     expect(last.memoryRecall.hybridR10).toBeGreaterThanOrEqual(0);
+    expect(last.memoryRecall.hybridR10).toBeLessThanOrEqual(1);
+    expect(last.memoryRecall.questions).toBeGreaterThan(0);
   }, 150_000);
 });

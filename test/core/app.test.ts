@@ -53,6 +53,8 @@ describe('the core starts ready first, the rest after', () => {
       'channels',
       'mesh',
       'mcp',
+      'devices',
+      'automations',
     ]);
     expect(services.some((s) => s.state === 'starting')).toBe(true);
     // Sent before the background start is over: each waits for its service, none fails.

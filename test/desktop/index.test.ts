@@ -134,9 +134,18 @@ describe('desktop entry: start-up', () => {
 
   it('quits without a core or a window when another instance holds the lock', async () => {
     await boot({ lockGranted: false });
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(app.calls).toContain('requestSingleInstanceLock');
     expect(app.hasQuit()).toBe(true);
+    // Nothing was set up to run later: no app listener, so no core or window can come after.
+    for (const event of [
+      'ready',
+      'before-quit',
+      'second-instance',
+      'window-all-closed',
+      'web-contents-created',
+    ]) {
+      expect(app.listenerCount(event), event).toBe(0);
+    }
     expect(booted.cores).toHaveLength(0);
     expect(createdWindows()).toHaveLength(0);
   });
@@ -369,7 +378,10 @@ describe('desktop entry: quitting', () => {
     const window = await bootToWindow();
     expect(window.close()).toBe(false);
     expect(window.isVisible()).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(window.isDestroyed()).toBe(false);
+    expect(app.hasQuit()).toBe(false);
+    // Even with no window left on screen, the tray keeps it running and the core keeps working.
+    app.emit('window-all-closed');
     expect(app.hasQuit()).toBe(false);
     expect(theCore().stop).not.toHaveBeenCalled();
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src-main/core/protocol/entities.js';
 import type { PermissionRequest } from '../../src-main/core/protocol/kernel-entities.js';
 import { LONG_RUN_MS, permissionNotice, replyNotice } from '../../src-main/desktop/notices.js';
-import { shorten } from '../../src-main/desktop/shorten.js';
+import { shorten } from '../../src-main/core/base/shorten.js';
 
 function message(overrides: Partial<Message> = {}): Message {
   return {

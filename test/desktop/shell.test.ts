@@ -221,7 +221,9 @@ describe('closing, quitting and launching again', () => {
     expect(main.close()).toBe(false);
     expect(main.isVisible()).toBe(false);
     expect(main.isDestroyed()).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(app.hasQuit()).toBe(false);
+    // Even with no window left on screen (the quick prompt closed too), the tray keeps it running.
+    app.emit('window-all-closed');
     expect(app.hasQuit()).toBe(false);
   });
 

@@ -207,6 +207,28 @@ describe('the tray', () => {
     expect(main.isFocused()).toBe(true);
   });
 
+  it('"New chat" opens an empty new chat again instead of making another, as the window does', async () => {
+    const { main, client } = await bootApp();
+    const tray = theTray();
+    tray.contextMenu!.find('New chat')!.click();
+    await vi.waitFor(() => expect(navigationsOf(main.webContents)).toHaveLength(1));
+    tray.contextMenu!.find('New chat')!.click();
+    await vi.waitFor(() => expect(navigationsOf(main.webContents)).toHaveLength(2));
+    const first = (await client.call('conversations.list')).conversations;
+    expect(first).toHaveLength(1);
+    const target = (i: number) =>
+      (navigationsOf(main.webContents)[i] as { conversationId: string }).conversationId;
+    expect([target(0), target(1)]).toEqual([first[0]!.id, first[0]!.id]);
+
+    // Once it is not a new chat any more (here renamed), "New chat" makes one.
+    await client.call('conversations.rename', { id: first[0]!.id, title: 'Taxes' });
+    tray.contextMenu!.find('New chat')!.click();
+    await vi.waitFor(() => expect(navigationsOf(main.webContents)).toHaveLength(3));
+    const second = (await client.call('conversations.list')).conversations;
+    expect(second.map((c) => c.title)).toEqual(['New chat', 'Taxes']);
+    expect(target(2)).toBe(second[0]!.id);
+  });
+
   it('"Open Cell 0" and a click on the icon bring the window back; "Quit Cell 0" really quits', async () => {
     const { main } = await bootApp();
     const tray = theTray();

@@ -2,6 +2,13 @@ import type { Page } from '@playwright/test';
 import { swarmResponder, type SwarmScript } from '../fixtures/swarm-script.js';
 import { test, expect, connectProvider, lastReply, openApp, send, type Cell0Fixture } from './fixtures.js';
 
+declare global {
+  interface Window {
+    /** The node's permission request and its Allow button the instant the node appeared. */
+    nodeAllowAtFirst?: { armed: string | null; disabled: boolean | null };
+  }
+}
+
 const words = (n: number, word: string) => Array.from({ length: n }, () => `${word} `);
 
 /** The app with the fake provider connected, a new conversation open, and the fake answering as the script says. */
@@ -131,6 +138,18 @@ test("a worker's permission request shows on its node and as the conversation's 
     merge: 'The worker ran echo.',
   });
 
+  // What the node's Allow button said the instant the node appeared: not answerable yet.
+  await page.evaluate(() => {
+    new MutationObserver((_, observer) => {
+      const allow = document.querySelector<HTMLButtonElement>('[data-testid="swarm-node-allow"]');
+      if (!allow) return;
+      observer.disconnect();
+      const node = allow.closest('[data-testid="swarm-node-permission"]');
+      window.nodeAllowAtFirst = { armed: node?.getAttribute('data-armed') ?? null, disabled: allow.disabled };
+      // A click that lands the moment it appears allows nothing.
+      allow.click();
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   // The toggle, rather than the command, runs the message as a swarm.
   await page.getByTestId('composer-swarm-toggle').click();
   await expect(page.getByTestId('composer-swarm-toggle')).toHaveAttribute('aria-pressed', 'true');
@@ -143,6 +162,10 @@ test("a worker's permission request shows on its node and as the conversation's 
   const card = page.getByTestId('permission-card');
   await expect(card).toHaveAttribute('data-state', 'pending');
   await expect(card.getByTestId('permission-display')).toContainText('echo swarm-was-here');
+  expect(await page.evaluate(() => window.nodeAllowAtFirst)).toEqual({ armed: 'false', disabled: true });
+  // Armed once it has been on screen for a moment; the early click answered nothing.
+  await expect(worker.getByTestId('swarm-node-permission')).toHaveAttribute('data-armed', 'true');
+  await expect(card).toHaveAttribute('data-state', 'pending');
 
   await worker.getByTestId('swarm-node-allow').click();
   await expect(card).toHaveAttribute('data-state', 'allowed');

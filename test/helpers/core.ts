@@ -49,6 +49,7 @@ export async function startTestCore(
     | 'mesh'
     | 'mcp'
     | 'localModels'
+    | 'automations'
   > & {
     dataDir?: string;
     keychainService?: string;
@@ -78,6 +79,7 @@ export async function startTestCore(
       ...(options.mesh ? { mesh: options.mesh } : {}),
       ...(options.mcp ? { mcp: options.mcp } : {}),
       ...(options.localModels ? { localModels: options.localModels } : {}),
+      ...(options.automations ? { automations: options.automations } : {}),
     });
     core.bus.subscribe((frame) => {
       events.push(frame);

@@ -55,6 +55,8 @@ export interface ReplyDeps {
   /** Attachments in the conversation's workspace: an image's bytes, a PDF's or text file's text. */
   attachments?: AttachmentReader | undefined;
   logger?: Logger | undefined;
+  /** This reply is offered no tools at all (an automation set to tools off, `cell0 ask --no-tools`). */
+  noTools?: boolean | undefined;
 }
 
 /** What a reply's tools are bound to. */
@@ -242,6 +244,7 @@ function toolsFor(
   memoryOn: boolean,
   labId?: string,
 ): ToolSet | undefined {
+  if (deps.noTools) return undefined;
   if (deps.tools) return deps.tools;
   const ctx = { conversationId: reply.conversationId, messageId: reply.id, signal };
   // A dry run offers only the kernel's tools, each confined in the lab: a hosted tool (memory,

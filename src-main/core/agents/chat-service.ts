@@ -51,6 +51,17 @@ export interface ChatServiceOptions {
   onStreamFailure?: (err: unknown) => void;
 }
 
+/** What one send may set for its reply alone (an automation's run: its own budget, maybe no tools). */
+export interface SendOptions {
+  budget?: Partial<Budget>;
+  /** off: the model is offered no tools for this reply. */
+  tools?: 'ask' | 'off';
+  /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
+  dryRun?: boolean;
+  /** Files copied into the conversation's workspace that the message refers to. */
+  attachments?: Attachment[];
+}
+
 interface ActiveReply {
   controller: AbortController;
   done: Promise<void>;
@@ -121,32 +132,28 @@ export class ChatService {
     conversationId: string,
     text: string,
     clientMessageId: string,
-    options: { dryRun?: boolean; attachments?: Attachment[] } = {},
+    options: SendOptions = {},
   ): Promise<{ userMessage: Message; assistantMessage: Message; labId?: string }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
     const attachments = options.attachments ?? [];
-    const { result, labId } = await this.startReply(
-      conversationId,
-      options.dryRun === true,
-      async (modelRef) => {
-        refuseImagesFor(modelRef.model, attachments);
-        const before = await this.store.get(conversationId);
-        const exchange = await this.store.appendExchange(
-          conversationId,
-          text,
-          clientMessageId,
-          modelRef,
-          attachments,
-        );
-        this.bus.emit('message.created', { message: exchange.userMessage });
-        this.bus.emit('message.created', { message: exchange.assistantMessage });
-        if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
-          await this.store.rename(conversationId, titleFrom(text));
-        }
-        return { result: exchange, reply: exchange.assistantMessage };
-      },
-    );
+    const { result, labId } = await this.startReply(conversationId, options, async (modelRef) => {
+      refuseImagesFor(modelRef.model, attachments);
+      const before = await this.store.get(conversationId);
+      const exchange = await this.store.appendExchange(
+        conversationId,
+        text,
+        clientMessageId,
+        modelRef,
+        attachments,
+      );
+      this.bus.emit('message.created', { message: exchange.userMessage });
+      this.bus.emit('message.created', { message: exchange.assistantMessage });
+      if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
+        await this.store.rename(conversationId, titleFrom(text));
+      }
+      return { result: exchange, reply: exchange.assistantMessage };
+    });
     return { ...result, ...(labId ? { labId } : {}) };
   }
 
@@ -156,7 +163,7 @@ export class ChatService {
     if (target.conversationId !== conversationId) {
       throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
     }
-    const { result } = await this.startReply(conversationId, false, async (modelRef) => {
+    const { result } = await this.startReply(conversationId, {}, async (modelRef) => {
       const assistantMessage = await this.store.regenerateAt(messageId, modelRef);
       await this.emitReset(conversationId);
       return { result: { assistantMessage }, reply: assistantMessage };
@@ -177,7 +184,7 @@ export class ChatService {
     if (target.conversationId !== conversationId) {
       throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
     }
-    const { result } = await this.startReply(conversationId, false, async (modelRef) => {
+    const { result } = await this.startReply(conversationId, {}, async (modelRef) => {
       refuseImagesFor(modelRef.model, target.attachments ?? []);
       const exchange = await this.store.editAt(
         messageId,
@@ -213,7 +220,7 @@ export class ChatService {
    */
   private async startReply<T>(
     conversationId: string,
-    dryRun: boolean,
+    opts: Omit<SendOptions, 'attachments'>,
     prepare: (modelRef: { providerId: string; model: string }) => Promise<{ result: T; reply: Message }>,
   ): Promise<{ result: T; labId?: string }> {
     this.assertIdle(conversationId);
@@ -228,8 +235,10 @@ export class ChatService {
       const resolved = await this.providers.resolve(before.modelRef);
       // A dry run's lab is opened before anything is stored too: no lab, no trace.
       const lab =
-        dryRun && this.options.kernel ? await this.options.kernel.openLab(conversationId, 'reply') : null;
-      if (dryRun && !lab) {
+        opts.dryRun && this.options.kernel
+          ? await this.options.kernel.openLab(conversationId, 'reply')
+          : null;
+      if (opts.dryRun && !lab) {
         throw new Cell0Error(
           'LAB_UNAVAILABLE',
           'A dry run needs the kernel’s sandbox, which this reply has not got.',
@@ -238,7 +247,15 @@ export class ChatService {
       const { result, reply } = await prepare({ providerId: resolved.provider.id, model: resolved.model });
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
       const release = () => this.release(conversationId, slot);
-      void streamReply(this.reply, reply, resolved, controller.signal, release, lab?.id)
+      const deps: ReplyDeps =
+        opts.budget || opts.tools === 'off'
+          ? {
+              ...this.reply,
+              budget: { ...this.reply.budget, ...opts.budget },
+              ...(opts.tools === 'off' ? { noTools: true } : {}),
+            }
+          : this.reply;
+      void streamReply(deps, reply, resolved, controller.signal, release, lab?.id)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();

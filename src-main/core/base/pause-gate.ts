@@ -10,6 +10,11 @@ export class PauseGate {
     return this.closed;
   }
 
+  /** How many are held here now (until resume or their abort). */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
   pause(): void {
     this.closed = true;
   }

@@ -34,7 +34,7 @@ export interface ConversationHandlerDeps {
       conversationId: string,
       text: string,
       clientMessageId: string,
-      options?: { dryRun?: boolean; attachments?: Attachment[] },
+      options?: { tools?: 'ask' | 'off'; dryRun?: boolean; attachments?: Attachment[] },
     ): ReturnType<Handlers['chat.send']>;
     regenerate(conversationId: string, messageId: string): ReturnType<Handlers['chat.regenerate']>;
     edit(
@@ -96,7 +96,7 @@ export function conversationHandlers({
       return conversation;
     },
     'messages.page': ({ conversationId, offset, limit }) => conversations.page(conversationId, offset, limit),
-    'chat.send': async ({ conversationId, text, clientMessageId, attachments, dryRun }) => {
+    'chat.send': async ({ conversationId, text, clientMessageId, attachments, tools, dryRun }) => {
       if (attachments && attachments.length > 0 && !resolveAttachments) {
         throw new Cell0Error(
           'SERVICE_UNAVAILABLE',
@@ -108,6 +108,7 @@ export function conversationHandlers({
           ? await resolveAttachments(conversationId, attachments)
           : [];
       return chat.send(conversationId, text, clientMessageId, {
+        ...(tools ? { tools } : {}),
         ...(dryRun ? { dryRun } : {}),
         ...(files.length > 0 ? { attachments: files } : {}),
       });

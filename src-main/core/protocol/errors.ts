@@ -90,6 +90,14 @@ export const ERROR_CODES = [
   'ATTACHMENT_TYPE',
   /** The model of this conversation reads text only; an image was attached. */
   'IMAGES_NOT_SUPPORTED',
+  /** A hook or a job of that name exists already. */
+  'AUTOMATION_EXISTS',
+  /** A cron expression, a time zone or a one-shot time that does not parse, or never fires. */
+  'SCHEDULE_INVALID',
+  /** A webhook delivery whose signature or bearer secret does not check out. */
+  'WEBHOOK_UNAUTHORIZED',
+  /** A paired device asked for something its scope does not allow (read-only asking to chat). */
+  'SCOPE_DENIED',
   /** No copy-on-write lab can be opened here (no overlay, no copy), or the lab's mount failed. */
   'LAB_UNAVAILABLE',
   /** The lab's workspace is itself a symlink: open the lab over its real path. */

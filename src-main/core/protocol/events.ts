@@ -16,6 +16,8 @@ import {
 } from './kernel-entities.js';
 import { coreEvents } from './core-methods.js';
 import { channelEvents } from './channel-methods.js';
+import { automationEvents } from './automation-methods.js';
+import { deviceEvents } from './device-methods.js';
 import { meshEvents } from './mesh-methods.js';
 import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
@@ -93,6 +95,8 @@ export const events = {
   ...swarmEvents,
   ...coreEvents,
   ...channelEvents,
+  ...automationEvents,
+  ...deviceEvents,
   ...meshEvents,
   ...mcpEvents,
   ...conversationEvents,

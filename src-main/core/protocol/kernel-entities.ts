@@ -169,6 +169,11 @@ export const AUDIT_KINDS = [
   'network.connect',
   /** A connection the egress proxy refused, with why. */
   'network.refuse',
+  /** A webhook delivery refused: a bad signature or secret, a stale timestamp. */
+  'webhook.refuse',
+  /** A paired device approved or revoked by the owner. */
+  'device.pair',
+  'device.revoke',
   /** The mesh: a peer paired or unpaired, remote work accepted, a peer's message refused. */
   'mesh.pair',
   'mesh.unpair',

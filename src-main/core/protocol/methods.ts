@@ -36,6 +36,8 @@ import {
 } from './memory-entities.js';
 import { coreMethods } from './core-methods.js';
 import { channelMethods } from './channel-methods.js';
+import { automationMethods } from './automation-methods.js';
+import { deviceMethods } from './device-methods.js';
 import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
@@ -107,6 +109,8 @@ export const methods = {
       clientMessageId: z.string().min(1).max(64),
       /** Files already added with attachments.add, by their path in the conversation's workspace. */
       attachments: z.array(z.string().min(1).max(500)).max(10).optional(),
+      /** off: this reply is offered no tools (`cell0 ask --no-tools`); default: the usual tools. */
+      tools: z.enum(['ask', 'off']).optional(),
       /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
       dryRun: z.boolean().optional(),
     }),
@@ -360,6 +364,8 @@ export const methods = {
   ...swarmMethods,
   ...coreMethods,
   ...channelMethods,
+  ...automationMethods,
+  ...deviceMethods,
   ...meshMethods,
   ...mcpMethods,
   ...conversationMethods,

@@ -9,6 +9,8 @@ export interface ConnectionContext {
   peer: string;
   /** Checks a token and, when it matches, marks the connection authenticated (transports with tokens). */
   authenticate?: (token: string) => boolean;
+  /** Set for a paired device's connection: whether its scope allows a method (SCOPE_DENIED if not). */
+  permits?: (method: string) => boolean;
 }
 
 export type Handler<M extends MethodName> = (
@@ -19,7 +21,7 @@ export type Handler<M extends MethodName> = (
 export type Handlers = { [M in MethodName]: Handler<M> };
 
 /** Methods a connection may call before it has authenticated. */
-const PUBLIC_METHODS: ReadonlySet<MethodName> = new Set(['session.hello']);
+const PUBLIC_METHODS: ReadonlySet<MethodName> = new Set(['session.hello', 'devices.pair', 'devices.claim']);
 
 function errorFrame(id: string | null, error: ErrorShape): ResponseFrame {
   return { type: 'res', id, ok: false, error };
@@ -111,6 +113,12 @@ export function createRouter(
         return errorFrame(id, {
           code: 'UNAUTHENTICATED',
           message: 'Send session.hello with the access token first.',
+        });
+      }
+      if (ctx.permits && !ctx.permits(method)) {
+        return errorFrame(id, {
+          code: 'SCOPE_DENIED',
+          message: `This device was paired without the right to call ${method}. The owner can pair it again with another scope.`,
         });
       }
       const checked = methods[method].params.safeParse(params);

@@ -16,6 +16,11 @@ import {
 } from '../protocol/entities.js';
 import { DEFAULT_SWARM_BUDGET, swarmBudgetSchema, type SwarmBudget } from '../protocol/swarm-entities.js';
 import { meshSettingsSchema, type MeshSettings } from '../protocol/mesh-entities.js';
+import {
+  DEFAULT_GATEWAY_SETTINGS,
+  gatewaySettingsSchema,
+  type GatewaySettings,
+} from '../protocol/automation-entities.js';
 
 const providerConfigSchema = z.object({
   id: z.string(),
@@ -193,6 +198,17 @@ export class SettingsStore {
   setMesh(mesh: MeshSettings): MeshSettings {
     const parsed = meshSettingsSchema.parse(mesh);
     this.conf.set('mesh', parsed);
+    return parsed;
+  }
+
+  /** Where the gateway listens; read when it starts, so a change applies at the next start. */
+  gateway(): GatewaySettings {
+    return tolerantObject(gatewaySettingsSchema, this.conf.store.gateway, DEFAULT_GATEWAY_SETTINGS);
+  }
+
+  setGateway(gateway: GatewaySettings): GatewaySettings {
+    const parsed = gatewaySettingsSchema.parse(gateway);
+    this.conf.set('gateway', parsed);
     return parsed;
   }
 

@@ -345,6 +345,83 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 12,
+    name: 'automations: webhooks, scheduled jobs, their runs, and the delivery ids already seen',
+    sql: `
+      CREATE TABLE automation_hooks (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        prompt TEXT NOT NULL,
+        conversation_id TEXT,
+        auth TEXT NOT NULL CHECK (auth IN ('hmac', 'bearer')),
+        tools TEXT NOT NULL CHECK (tools IN ('ask', 'off')),
+        budget TEXT NOT NULL,
+        rate_per_minute INTEGER NOT NULL,
+        max_body_bytes INTEGER NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE automation_jobs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        prompt TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        missed TEXT NOT NULL CHECK (missed IN ('skip', 'run-once')),
+        tools TEXT NOT NULL CHECK (tools IN ('ask', 'off')),
+        budget TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        -- The last time the schedule was looked at and acted on: runs due after it are missed or next.
+        checked_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE automation_runs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('hook', 'job')),
+        automation_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        delivery_id TEXT,
+        conversation_id TEXT,
+        message_id TEXT,
+        status TEXT NOT NULL,
+        error TEXT,
+        queued_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX automation_runs_by_automation ON automation_runs(automation_id, queued_at);
+      CREATE TABLE hook_deliveries (
+        hook_id TEXT NOT NULL,
+        delivery_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (hook_id, delivery_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 13,
+    name: 'gateway: paired devices (other programs) with their public keys and scoped tokens',
+    sql: `
+      CREATE TABLE paired_devices (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('read-only', 'chat', 'full')),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'paired', 'revoked')),
+        code TEXT NOT NULL,
+        -- SHA-256 of the token: the token itself is handed to the device once and kept nowhere here.
+        token_hash TEXT,
+        created_at INTEGER NOT NULL,
+        approved_at INTEGER,
+        last_seen INTEGER,
+        revoked_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX paired_devices_token ON paired_devices(token_hash) WHERE token_hash IS NOT NULL;
+    `,
+  },
+  {
     version: 14,
     name: 'conversations: branches (earlier versions of a reply, the old continuation of an edited message)',
     sql: `

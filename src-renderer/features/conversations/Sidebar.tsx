@@ -1,4 +1,14 @@
-import { Brain, Keyboard, Network, PanelLeftClose, Plus, ScrollText, Search, Settings } from 'lucide-react';
+import {
+  Brain,
+  Keyboard,
+  Network,
+  PanelLeftClose,
+  Plus,
+  ScrollText,
+  Search,
+  Settings,
+  Zap,
+} from 'lucide-react';
 import { useState } from 'react';
 import { newChat } from '../../app/use-global-shortcuts.js';
 import { modKey } from '../../lib/platform.js';
@@ -125,6 +135,16 @@ export function Sidebar() {
       >
         <Network size={15} aria-hidden />
         <span>Swarms</span>
+      </button>
+      <button
+        type="button"
+        className={view === 'automations' ? 'nav-item active' : 'nav-item'}
+        data-testid="nav-automations"
+        aria-current={view === 'automations' ? 'page' : undefined}
+        onClick={() => useUi.getState().setView('automations')}
+      >
+        <Zap size={15} aria-hidden />
+        <span>Automations</span>
       </button>
       <button
         type="button"

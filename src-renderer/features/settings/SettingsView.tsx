@@ -6,6 +6,7 @@ import { ConversationDefaultsSection } from './ConversationDefaultsSection.js';
 import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
 import { MeshSection } from '../mesh/MeshSection.js';
+import { GatewaySection } from '../automations/GatewaySection.js';
 import { McpSection } from '../mcp/McpSection.js';
 import { LocalModelsSection } from '../local-models/LocalModelsSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
@@ -27,6 +28,7 @@ export const SECTIONS: readonly { id: string; label: string; Section: () => Reac
   { id: 'mcp', label: 'MCP servers', Section: McpSection },
   { id: 'identity', label: 'Identity', Section: IdentitySection },
   { id: 'mesh', label: 'Mesh', Section: MeshSection },
+  { id: 'gateway', label: 'Gateway', Section: GatewaySection },
   { id: 'security', label: 'Security', Section: SecuritySection },
   { id: 'desktop', label: 'Desktop', Section: DesktopSection },
 ];

@@ -1,6 +1,6 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { ArrowRightLeft, Monitor, Square } from 'lucide-react';
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/client.js';
 import { modelLabel } from '../../lib/model-ref.js';
 import { countTokens, formatSpend, swarmSpend } from '../../lib/usage-format.js';
@@ -8,6 +8,7 @@ import { usePermissions } from '../../stores/permissions.js';
 import { findProvider, selectProviders, useSettings } from '../../stores/settings.js';
 import { useSwarms } from '../../stores/swarms.js';
 import { answerPermission } from '../permissions/actions.js';
+import { useArmed } from '../permissions/use-armed.js';
 import { stopAgent } from './actions.js';
 import { AGENT_STATUS, ROLE, formatCompact, formatDuration } from './swarm-format.js';
 import { ACTIVE_AGENT, ENDED_AGENT, liveTokens } from './swarm-state.js';
@@ -172,18 +173,27 @@ function StopAgentButton({ runId, agentId, title }: { runId: string; agentId: st
   );
 }
 
-/** The same request as the permission card in the conversation; answering either resolves both. */
+/**
+ * The same request as the permission card in the conversation; answering either resolves both.
+ * Allowing waits, as on the card, until it has been on screen for a moment (a click meant for
+ * something else must not land on a node that just appeared); Deny never waits.
+ */
 function NodePermission({ requestId, display }: { requestId: string; display: string }) {
   const pending = usePermissions((s) => s.byId[requestId]?.outcome === null);
   const [error, setError] = useState<string | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  const armed = useArmed(ref);
   const answer = (decision: 'allow-once' | 'deny') => {
+    if (decision !== 'deny' && !armed) return;
     setError(null);
     answerPermission(requestId, decision).catch((err: unknown) => setError(errorMessage(err)));
   };
   return (
     <div
+      ref={ref}
       className="swarm-node-permission nodrag"
       data-testid="swarm-node-permission"
+      data-armed={armed ? 'true' : 'false'}
       role="group"
       aria-label="Permission request"
     >
@@ -196,6 +206,7 @@ function NodePermission({ requestId, display }: { requestId: string; display: st
             type="button"
             className="button button-small button-primary"
             data-testid="swarm-node-allow"
+            disabled={!armed}
             onClick={(e) => {
               e.stopPropagation();
               answer('allow-once');

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeOpenAI } from '../../fixtures/fake-openai.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import type { Message } from '../../../src-main/core/protocol/entities.js';
@@ -219,15 +219,18 @@ describe('chat', () => {
     const conv = await t.call('conversations.create', {});
     const sent = await t.call('chat.send', { conversationId: conv.id, text: 'go', clientMessageId: '1' });
     await t.waitFor(() => t.events.filter((f) => f.event === 'message.delta').length >= 10);
-    // Wait for a periodic save, then restart as if the process had died (stop() would mark it stopped, so reopen the store directly).
-    await new Promise((r) => setTimeout(r, 60));
+    // Read the file as a restarted process would (stop() would mark it stopped, so open the store
+    // directly) once a periodic save has landed some of the text.
     const { ConversationStore } = await import('../../../src-main/core/conversations/store.js');
     const { StorageService } = await import('../../../src-main/core/storage/storage-service.js');
     const storage = new StorageService(t.dataDir);
     await storage.start();
-    const mid = await new ConversationStore(storage.db).message(sent.assistantMessage.id);
+    const mid = await vi.waitFor(async () => {
+      const saved = await new ConversationStore(storage.db).message(sent.assistantMessage.id);
+      expect(saved.content.length).toBeGreaterThan(0);
+      return saved;
+    });
     expect(mid.status).toBe('streaming');
-    expect(mid.content.length).toBeGreaterThan(0);
     const marked = await new ConversationStore(storage.db).markInterrupted();
     expect(marked).toBe(1);
     await storage.stop();

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PauseGate } from '../../../src-main/core/base/pause-gate.js';
 import { FakeOpenAI } from '../../fixtures/fake-openai.js';
 import { startTestCore } from '../../helpers/core.js';
 import type { Message } from '../../../src-main/core/protocol/entities.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('pause all agents', () => {
   it('the gate holds waiters until resumed, and lets an aborted waiter go', async () => {
@@ -13,16 +17,26 @@ describe('pause all agents', () => {
     const waiting = gate.wait().then(() => (passed = true));
     const aborted = new AbortController();
     const cancelled = gate.wait(aborted.signal);
+    expect(gate.waiting).toBe(2);
     aborted.abort();
     await cancelled;
-    await new Promise((r) => setTimeout(r, 10));
+    // The aborted waiter left; the other is still held, and only resume lets it through.
+    expect(gate.waiting).toBe(1);
     expect(passed).toBe(false);
     gate.resume();
     await waiting;
     expect(passed).toBe(true);
+    expect(gate.waiting).toBe(0);
   });
 
   it('a reply sent while paused waits, and answers after resume; the status tells', async () => {
+    // Every gate a waiter meets, to see the reply held at one (instead of waiting a while).
+    const gates = new Set<PauseGate>();
+    const wait = PauseGate.prototype.wait;
+    vi.spyOn(PauseGate.prototype, 'wait').mockImplementation(function (this: PauseGate, signal) {
+      gates.add(this);
+      return wait.call(this, signal);
+    });
     const fake = new FakeOpenAI();
     await fake.start();
     const t = await startTestCore();
@@ -40,7 +54,7 @@ describe('pause all agents', () => {
         text: 'hi',
         clientMessageId: 'p',
       });
-      await new Promise((r) => setTimeout(r, 200));
+      await vi.waitFor(() => expect([...gates].some((g) => g.paused && g.waiting === 1)).toBe(true));
       expect(fake.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(0);
       expect(await t.call('agents.status')).toEqual({
         paused: true,

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startServe, type ServeHandle } from '../../../src-main/serve.js';
 import { silentLogger } from '../../../src-main/core/base/logger.js';
 import { MAX_FRAME_BYTES } from '../../../src-main/core/protocol/frames.js';
@@ -106,9 +106,13 @@ describe('WebSocket gateway', () => {
     try {
       await authed.call('session.hello', { token: serve.token });
       await authed.call('conversations.create', { title: 'Seen' });
-      await new Promise((r) => setTimeout(r, 50));
-      expect(authed.events.map((e) => e.event)).toContain('conversation.updated');
+      await vi.waitFor(() => expect(authed.events.map((e) => e.event)).toContain('conversation.updated'));
       expect(authed.events[0]?.seq).toBeGreaterThan(0);
+      // The stranger's socket is open and answered after the event went out: a push would be here.
+      expect(await stranger.call('app.info')).toMatchObject({
+        ok: false,
+        error: { code: 'UNAUTHENTICATED' },
+      });
       expect(stranger.events).toEqual([]);
     } finally {
       authed.close();

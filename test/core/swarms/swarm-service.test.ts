@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { PauseGate } from '../../../src-main/core/base/pause-gate.js';
 import { swarmResponder, type SwarmScript } from '../../fixtures/swarm-script.js';
 import { coreWithFakeProvider } from '../../helpers/core.js';
 import { StorageService } from '../../../src-main/core/storage/storage-service.js';
@@ -360,6 +361,14 @@ describe('swarm runtime', () => {
   });
 
   it('pauses before the next model call and resumes', async () => {
+    // Every gate a waiter meets, to see the next agent held at the run's (instead of waiting a while).
+    const gates = new Set<PauseGate>();
+    const wait = PauseGate.prototype.wait;
+    const spy = vi.spyOn(PauseGate.prototype, 'wait').mockImplementation(function (this: PauseGate, signal) {
+      gates.add(this);
+      return wait.call(this, signal);
+    });
+    onTestFinished(() => spy.mockRestore());
     const { run } = await startSwarm({
       plan: [
         { id: 'one', title: 'One', dependsOn: [] },
@@ -383,11 +392,12 @@ describe('swarm runtime', () => {
       const e = f.event === 'swarm.event' ? (f.payload as { event: SwarmEvent }).event : null;
       return e?.type === 'agent.status' && e.agentId === one.id && e.status === 'done';
     });
-    // While paused, the next agent does not call the model.
-    await new Promise((r) => setTimeout(r, 150));
+    // While paused, the next agent waits at the run's gate and does not call the model.
+    await vi.waitFor(() => expect([...gates].some((g) => g.paused && g.waiting === 1)).toBe(true));
     expect(env.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: two.'))).toBe(false);
     expect((await env.t.call('swarm.resume', { runId: run.id })).run.status).toBe('running');
     expect((await ended(run.id)).status).toBe('done');
+    expect(env.fake.requests.some((r) => JSON.stringify(r.body).includes('Subtask id: two.'))).toBe(true);
   });
 
   it('keeps a conversation with a running swarm from starting a chat reply, and a resend from starting twice', async () => {

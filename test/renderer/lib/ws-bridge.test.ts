@@ -1,8 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { TransportError, type ConnectionState } from '../../../src-renderer/lib/connection-state.js';
-import { createWsBridge, type WsBridge } from '../../../src-renderer/lib/ws-bridge.js';
+import {
+  createWsBridge,
+  type BridgeTimers,
+  type SocketConstructor,
+  type WsBridge,
+} from '../../../src-renderer/lib/ws-bridge.js';
 
 interface Req {
   type: 'req';
@@ -85,12 +90,47 @@ class FakeCore {
   }
 }
 
-async function waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('Timed out waiting for condition.');
-    await new Promise((r) => setTimeout(r, 5));
+const waitFor = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true), { timeout: 3000 });
+
+/** A reconnect clock the test turns by hand: what was asked for, and firing it when the test says. */
+class ManualTimers implements BridgeTimers {
+  private next = 0;
+  readonly pending = new Map<number, () => void>();
+  readonly delays: number[] = [];
+  set = (run: () => void, ms: number): number => {
+    const id = ++this.next;
+    this.pending.set(id, run);
+    this.delays.push(ms);
+    return id;
+  };
+  clear = (handle: unknown): void => {
+    this.pending.delete(handle as number);
+  };
+  fire(): void {
+    const [entry] = [...this.pending];
+    if (!entry) throw new Error('no reconnect is scheduled');
+    this.pending.delete(entry[0]);
+    entry[1]();
   }
+}
+
+/**
+ * The `ws` client, counting how many of one bridge's sockets closed (an earlier test's close late);
+ * the count goes up before the bridge hears of the close.
+ */
+function countingWebSocket(): { WebSocket: SocketConstructor; closed: () => number } {
+  let closed = 0;
+  return {
+    WebSocket: class CountingWebSocket extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        this.addEventListener('close', () => {
+          closed += 1;
+        });
+      }
+    },
+    closed: () => closed,
+  };
 }
 
 let core: FakeCore | null = null;
@@ -103,12 +143,23 @@ afterEach(async () => {
   core = null;
 });
 
-function connect(token = 'good'): { bridge: WsBridge; states: ConnectionState[] } {
+function connect(
+  token = 'good',
+  timers?: BridgeTimers,
+): { bridge: WsBridge; states: ConnectionState[]; socketsClosed: () => number } {
   if (!core) throw new Error('start the core first');
   const states: ConnectionState[] = [];
-  bridge = createWsBridge({ url: core.url, token, WebSocket, initialDelayMs: 20, maxDelayMs: 100 });
+  const sockets = countingWebSocket();
+  bridge = createWsBridge({
+    url: core.url,
+    token,
+    WebSocket: sockets.WebSocket,
+    initialDelayMs: 20,
+    maxDelayMs: 100,
+    ...(timers ? { timers } : {}),
+  });
   bridge.onState((s) => states.push(s));
-  return { bridge, states };
+  return { bridge, states, socketsClosed: sockets.closed };
 }
 
 describe('ws bridge', () => {
@@ -162,10 +213,13 @@ describe('ws bridge', () => {
 
   it('reports unauthorized for a refused token, fails queued calls and does not retry', async () => {
     core = await FakeCore.start();
-    const { bridge, states } = connect('wrong');
+    const timers = new ManualTimers();
+    const { bridge, states, socketsClosed } = connect('wrong', timers);
     await expect(bridge.call('echo', {})).rejects.toBeInstanceOf(TransportError);
     expect(bridge.state).toBe('unauthorized');
-    await new Promise((r) => setTimeout(r, 150));
+    // Once the refused socket has closed, no reconnect is scheduled.
+    await waitFor(() => socketsClosed() === 1);
+    expect(timers.delays).toEqual([]);
     expect(core.connections).toBe(1);
     expect(states).toContain('unauthorized');
     await expect(bridge.call('echo', {})).rejects.toBeInstanceOf(TransportError);
@@ -188,13 +242,21 @@ describe('ws bridge', () => {
   it('keeps retrying with backoff while the server is down and reconnects when it restarts', async () => {
     core = await FakeCore.start();
     const port = core.port;
-    const { bridge } = connect();
+    const timers = new ManualTimers();
+    const { bridge, socketsClosed } = connect('good', timers);
     await bridge.call('echo', {});
     await core.close();
     await waitFor(() => bridge.state === 'disconnected');
     await expect(bridge.call('echo', {})).rejects.toBeInstanceOf(TransportError);
-    await new Promise((r) => setTimeout(r, 120));
+    // Each failed attempt waits twice as long as the one before, up to the ceiling.
+    for (let failed = 1; failed <= 3; failed++) {
+      await waitFor(() => timers.pending.size === 1 && socketsClosed() === failed);
+      timers.fire();
+      await waitFor(() => socketsClosed() === failed + 1);
+    }
+    expect(timers.delays).toEqual([20, 40, 80, 100]);
     core = await FakeCore.start(port);
+    timers.fire();
     await waitFor(() => bridge.state === 'connected');
     expect(await bridge.call('echo', { back: 1 })).toMatchObject({ ok: true, result: { back: 1 } });
   });

@@ -5,6 +5,7 @@ import type { ChannelChat, ChannelKind } from '../../protocol/channel-entities.j
 import type { EventPayload } from '../../protocol/events.js';
 import { isCell0Error } from '../../protocol/errors.js';
 import type { PermissionRequest } from '../../protocol/kernel-entities.js';
+import { allowableAtAGlance } from '../../kernel/permissions/at-a-glance.js';
 import type { ButtonPress, ChannelAccount, ChannelAdapter } from './adapter.js';
 import type { ChannelRecord } from './channel-store.js';
 import type { Outbox } from './outbox.js';
@@ -26,6 +27,8 @@ interface Offer {
   channelId: string;
   ownerId: string;
   text: string;
+  /** Offered with "Allow once" (the tray's rule); otherwise only Deny, and allowing is for the card. */
+  allowOnce: boolean;
 }
 
 /** Button data: `p:<nonce>:a|d`; the nonce is unguessable and names one offer, so data cannot be forged. */
@@ -77,6 +80,8 @@ export class OwnerApprovals {
     const ownerChat = await account.ownerChat(owner.id);
     if (!ownerChat) return;
     const nonce = randomBytes(9).toString('base64url');
+    // The tray's rule: "Allow once" away from the card only when the line shown is all it approves.
+    const allowOnce = allowableAtAGlance(request);
     const lines = [
       `**Cell 0 asks your permission** (${chat.title}):`,
       '```',
@@ -85,7 +90,9 @@ export class OwnerApprovals {
       ...(request.reason ? [`The agent’s reason (its words, not yours): ${request.reason}`] : []),
       ...(request.risks.length > 0 ? [`Look closely: ${request.risks.join(', ')}`] : []),
       request.network ? 'It asks for network access.' : '',
-      'Wider grants are in the Cell 0 window.',
+      allowOnce
+        ? 'Wider grants are in the Cell 0 window.'
+        : 'To allow it, open its card in the Cell 0 window: it runs outside the sandbox, writes content not shown here, or is more than one short line.',
     ].filter(Boolean);
     const text = adapter.format(lines.join('\n\n'));
     this.offers.set(nonce, {
@@ -93,11 +100,12 @@ export class OwnerApprovals {
       channelId: channel.id,
       ownerId: owner.id,
       text: `Cell 0 asked your permission (${chat.title}): ${request.tool}: ${request.display}`,
+      allowOnce,
     });
     await this.deps.outbox.send(channel.id, ownerChat, `perm:${request.id}`, {
       text,
       buttons: [
-        { label: 'Allow once', data: `p:${nonce}:a`, style: 'primary' },
+        ...(allowOnce ? [{ label: 'Allow once', data: `p:${nonce}:a`, style: 'primary' as const }] : []),
         { label: 'Deny', data: `p:${nonce}:d`, style: 'danger' },
       ],
     });
@@ -124,6 +132,11 @@ export class OwnerApprovals {
       return;
     }
     const decision = match[2] === 'a' ? 'allow-once' : 'deny';
+    if (decision === 'allow-once' && !offer.allowOnce) {
+      // No such button was offered: a press made up by a client. The request stays waiting.
+      await answer('Allow this one in the Cell 0 window.');
+      return;
+    }
     this.offers.delete(match[1]!);
     try {
       await this.deps.answer(offer.requestId, decision);

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Sandbox } from '../../../../src-main/core/kernel/sandbox/sandbox.js';
 import type { RunResult, RunSpec } from '../../../../src-main/core/kernel/types.js';
 import type { EgressAttempt, EgressOptions } from '../../../../src-main/core/kernel/network/egress-proxy.js';
@@ -367,14 +367,13 @@ describe('resource limits', () => {
     const result = await run(['bash', '-c', ':(){ :|:& };:'], {
       limits: { processes: 32, wallClockMs: 5000 },
     });
-    expect(result.durationMs).toBeLessThan(6000);
+    // It ends before its wall clock: the shell that started it returns at once, and the pid
+    // namespace takes the bomb with it (how its forks fail, and so its exit, vary from run to run).
+    expect(result.limit).not.toBe('wall-clock');
     expect(hostCanFork()).toBe(true);
     // The bomb's survivors die with the pid namespace when the shell that started it exits; under
     // load the kernel may take a moment to reap them all.
-    for (let waited = 0; waited < 3000 && liveProcesses(':\\|:').length > 0; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(liveProcesses(':\\|:')).toEqual([]);
+    await vi.waitFor(() => expect(liveProcesses(':\\|:')).toEqual([]), { timeout: 3000, interval: 100 });
     expect(result.sandboxed).toBe(true);
   });
 
@@ -384,7 +383,8 @@ describe('resource limits', () => {
     });
     expect(result.limit).toBe('processes');
     expect(result.output).toMatch(/fork.*Resource temporarily unavailable/);
-    expect(result.durationMs).toBeLessThan(4000);
+    // Stopped: killed, not ended on its own.
+    expect(result).toMatchObject({ signal: 'SIGKILL', exitCode: null });
     expect(hostCanFork()).toBe(true);
   });
 
@@ -404,15 +404,14 @@ describe('resource limits', () => {
     const result = await run(['bash', '-c', 'while :; do :; done'], { limits: { cpuSeconds: 1 } });
     expect(result.limit).toBe('cpu');
     expect(result.exitCode).toBe(128 + 24); // SIGXCPU, as bwrap reports a signalled command
-    expect(result.durationMs).toBeLessThan(5000);
+    // The CPU limit ended it, not the wall clock's kill.
+    expect(result.signal).toBeNull();
   });
 
-  it('a hang is killed at the wall clock and the call returns promptly', async () => {
-    const started = Date.now();
+  it('a hang is killed at the wall clock and nothing of it is left (how promptly: bench:kernel)', async () => {
     const result = await run(['sleep', '1000'], { limits: { wallClockMs: 1000 } });
     expect(result.limit).toBe('wall-clock');
     expect(result.signal).toBe('SIGKILL');
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(liveProcesses('sleep 1000')).toEqual([]);
   });
 

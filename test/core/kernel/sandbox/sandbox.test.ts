@@ -14,10 +14,11 @@ import {
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Sandbox } from '../../../../src-main/core/kernel/sandbox/sandbox.js';
 import { isCell0Error } from '../../../../src-main/core/protocol/errors.js';
 import { silentLogger } from '../../../../src-main/core/base/logger.js';
+import { liveProcesses } from '../../../fixtures/sandbox/host-bait.js';
 
 const asRoot = process.getuid?.() === 0;
 let sandbox: Sandbox;
@@ -78,7 +79,7 @@ describe('Sandbox.status', () => {
 describe('Sandbox.run', () => {
   it('runs the command in the workspace and reports its exit code', async () => {
     const result = await sandbox.run({
-      argv: ['sh', '-c', 'pwd; echo $HOME; exit 7'],
+      argv: ['sh', '-c', 'pwd; echo $HOME; sleep 0.25; exit 7'],
       workspace,
       network: false,
     });
@@ -90,7 +91,8 @@ describe('Sandbox.run', () => {
       sandboxed: true,
     });
     expect(result.output).toBe(`${workspace}\n${workspace}\n`);
-    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    // Timed from the start: the command's own quarter second is in it.
+    expect(result.durationMs).toBeGreaterThanOrEqual(250);
   });
 
   it('feeds stdin and collects stdout and stderr together', async () => {
@@ -145,14 +147,14 @@ describe('Sandbox.run', () => {
 
   it('stops the whole tree when aborted, reporting the signal and no limit', async () => {
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 200);
-    const started = Date.now();
+    // Aborted once the tree is up (its first line is out), not after some time.
     const result = await sandbox.run(
-      { argv: ['sh', '-c', 'sleep 100 & sleep 100'], workspace, network: false },
-      { signal: abort.signal },
+      { argv: ['sh', '-c', 'sleep 4711 & echo up; sleep 4711'], workspace, network: false },
+      { signal: abort.signal, onOutput: () => abort.abort() },
     );
-    expect(result).toMatchObject({ signal: 'SIGKILL', exitCode: null, limit: null });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result).toMatchObject({ signal: 'SIGKILL', exitCode: null, limit: null, output: 'up\n' });
+    // Both sleeps, the one in the background too, are gone.
+    await vi.waitFor(() => expect(liveProcesses('sleep 4711')).toEqual([]));
   });
 
   it('killAll stops every running call and says how many', async () => {

@@ -318,4 +318,38 @@ describe('Telegram channel (grammY against a fake Bot API over HTTP)', () => {
     expect(resolved).toEqual({ requestId: request.id, decision: 'deny' });
     await tg.waitForCall((c) => c.method === 'editMessageText' && String(c.params.text).includes('Denied.'));
   });
+
+  it('offers Allow once by DM only where the tray would: a command longer than one short line gets Deny alone', async () => {
+    const channel = await addChannel();
+    await pairOwner(channel);
+    await ctx.t.call('channels.update', { id: channel.id, dmApprovals: true });
+    const command = `echo ${'too-long-for-a-glance '.repeat(4).trim()}`;
+    ctx.fake.script(
+      { toolCalls: [{ id: 'call_1', name: 'shell', input: { command, reason: 'test' } }] },
+      { tokens: ['Done.'] },
+    );
+    tg.pushMessage({ from: owner, text: 'run the long echo' });
+    const { request } = await eventOf<{ request: PermissionRequest }>(ctx.t, 'permission.requested');
+    expect(request.display).toBe(command);
+    const dm = await tg.waitForCall((c) => c.method === 'sendMessage' && Boolean(c.params.reply_markup));
+    const keyboard = (
+      dm.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard[0]!;
+    expect(keyboard.map((b) => b.text)).toEqual(['Deny']);
+    expect(String(dm.params.text)).toContain(command);
+    expect(String(dm.params.text)).toContain('To allow it, open its card in the Cell 0 window');
+
+    // An "allow" press made up from the Deny button's data is refused, and the request still waits.
+    const allowData = keyboard[0]!.callback_data.replace(/:d$/, ':a');
+    tg.pushCallback(owner, allowData, { chatId: owner.id, messageId: 1 });
+    await tg.waitForCall(
+      (c) => c.method === 'answerCallbackQuery' && String(c.params.text).includes('in the Cell 0 window'),
+    );
+    expect(ctx.t.events.some((f) => f.event === 'permission.resolved')).toBe(false);
+    const waiting = await ctx.t.call('permissions.pending');
+    expect(waiting.requests.map((r) => r.id)).toEqual([request.id]);
+
+    tg.pushCallback(owner, keyboard[0]!.callback_data, { chatId: owner.id, messageId: 1 });
+    expect(await eventOf(ctx.t, 'permission.resolved')).toEqual({ requestId: request.id, decision: 'deny' });
+  });
 });
