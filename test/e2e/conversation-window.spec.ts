@@ -155,7 +155,7 @@ test('Settings lists its sections, each reachable by URL hash; Memory has a way 
   await connectProvider(page, cell0.fake);
   await page.getByTestId('nav-settings').click();
   const nav = page.getByTestId('settings-nav');
-  await expect(nav.getByRole('link')).toHaveCount(12);
+  await expect(nav.getByRole('link')).toHaveCount(13);
   await nav.getByTestId('settings-nav-desktop').click();
   await expect(page).toHaveURL(/#settings\/desktop$/);
   await expect(page.getByTestId('settings-section-desktop')).toBeInViewport();
