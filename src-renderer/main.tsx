@@ -28,6 +28,7 @@ import './styles/automations.css';
 import './styles/quick-prompt.css';
 import './styles/mcp.css';
 import './styles/local-models.css';
+import './styles/conversation.css';
 import './styles/lab.css';
 import './styles/security.css';
 

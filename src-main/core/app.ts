@@ -14,6 +14,7 @@ import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
 import { defaultLabsRoot, Labs } from './kernel/lab/labs.js';
 import { createHandlers } from './handlers.js';
+import { Attachments } from './conversations/attachments.js';
 import { SwarmService } from './swarms/swarm-service.js';
 import type { SwarmBudget } from './protocol/swarm-entities.js';
 import { ConversationStore } from './conversations/store.js';
@@ -212,8 +213,11 @@ export function createCore(options: CoreOptions): Core {
     },
     extraTools: (ctx) => mcp.toolsFor(ctx),
   });
+  // Copied into each conversation's workspace: the one place its sandboxed tools may write.
+  const attachments = new Attachments((id) => kernel.workspaceFor(id));
   const chat: ChatService = new ChatService(conversations, providers, bus, {
     kernel,
+    attachments,
     memory,
     swarms,
     gate,
@@ -452,6 +456,8 @@ export function createCore(options: CoreOptions): Core {
       bus,
       conversations,
       chat,
+      attachments,
+      settings,
       providers,
       identity,
       kernel,

@@ -12,6 +12,9 @@ import type { PauseGate } from './base/pause-gate.js';
 import type { ServiceBoard } from './base/service-board.js';
 import { conversationHandlers } from './conversations/conversation-handlers.js';
 import type { ConversationStore } from './conversations/store.js';
+import type { Attachments } from './conversations/attachments.js';
+import type { SettingsStore } from './settings/settings-store.js';
+import { DEFAULT_CONVERSATION_SETTINGS } from './protocol/entities.js';
 import { identityHandlers } from './identity/identity-handlers.js';
 import type { IdentityService } from './identity/identity-service.js';
 import type { AuditLog } from './kernel/audit/audit-log.js';
@@ -34,7 +37,7 @@ import type { Labs } from './kernel/lab/labs.js';
 import type { McpService } from './mcp/mcp-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
-import type { MethodName } from './protocol/methods.js';
+import type { MethodName, MethodParams } from './protocol/methods.js';
 import { swarmHandlers } from './swarms/swarm-handlers.js';
 import type { SwarmService } from './swarms/swarm-service.js';
 
@@ -46,6 +49,8 @@ export interface HandlerDeps {
   bus: EventBus;
   conversations: ConversationStore;
   chat: ChatService;
+  attachments: Attachments;
+  settings: Pick<SettingsStore, 'conversationDefaults' | 'setConversationDefaults'>;
   providers: ProviderRegistry;
   identity: IdentityService;
   kernel: Kernel;
@@ -77,6 +82,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     conversations,
     chat,
     requireProvider: (id) => providers.requireAny(id),
+    resolveAttachments: (conversationId, paths) => deps.attachments.resolve(conversationId, paths),
+    defaults: {
+      // Before the settings file is open (early start-up), new chats start from the built-in defaults.
+      get: () => {
+        try {
+          return deps.settings.conversationDefaults();
+        } catch {
+          return { ...DEFAULT_CONVERSATION_SETTINGS };
+        }
+      },
+      set: (s) => deps.settings.setConversationDefaults(s),
+    },
   });
   const kernelRoutes = kernelHandlers({ kernel, permissions, audit });
   // Remote workers' cards wait here too; their answers go, signed, to the machine that asked.
@@ -114,7 +131,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['chat'], {
       'chat.send': conversationGroup['chat.send'],
       'chat.stop': conversationGroup['chat.stop'],
+      'chat.regenerate': conversationGroup['chat.regenerate'],
+      'chat.edit': conversationGroup['chat.edit'],
+      'messages.switchVersion': conversationGroup['messages.switchVersion'],
+      'messages.delete': conversationGroup['messages.delete'],
       'conversations.delete': conversationGroup['conversations.delete'],
+    }),
+    ...after(board, ['kernel'], {
+      'attachments.add': (async (params: MethodParams<'attachments.add'>) => {
+        await conversations.get(params.conversationId);
+        return { attachment: await deps.attachments.add(params) };
+      }) as Handlers['attachments.add'],
     }),
     ...providerHandlers({ providers, bus }),
     ...after(board, ['identity'], identityHandlers({ identity })),

@@ -8,6 +8,8 @@ import { useSettings } from '../stores/settings.js';
 import { useUi } from '../stores/ui.js';
 import { lazyView } from './lazy-view.js';
 import { StatusBar } from './StatusBar.js';
+import { ShortcutSheet } from './ShortcutSheet.js';
+import { UndoToast } from '../features/conversations/UndoToast.js';
 import { UnauthorizedNotice } from './UnauthorizedNotice.js';
 import { useGlobalShortcuts } from './use-global-shortcuts.js';
 
@@ -31,6 +33,7 @@ export function App() {
   useGlobalShortcuts();
   const view = useUi((s) => s.view);
   const inspectorOpen = useUi((s) => s.inspectorOpen);
+  const sidebarCollapsed = useUi((s) => s.sidebarCollapsed);
   const notice = useUi((s) => s.notice);
   const unauthorized = useConnection((s) => s.state === 'unauthorized');
   const snapshot = useSettings((s) => s.snapshot);
@@ -56,7 +59,17 @@ export function App() {
   else main = <ConversationView />;
 
   return (
-    <div className={inspectorOpen && view === 'chat' ? 'app with-inspector' : 'app'}>
+    <div
+      className={[
+        'app',
+        inspectorOpen && view === 'chat' ? 'with-inspector' : '',
+        sidebarCollapsed ? 'sidebar-collapsed' : '',
+      ]
+        .filter(Boolean)
+        .join(' ')}
+      data-testid="app"
+      data-sidebar={sidebarCollapsed ? 'collapsed' : 'open'}
+    >
       <Sidebar />
       <main className="main">
         {notice && (
@@ -78,6 +91,8 @@ export function App() {
       <StatusBar />
       {showOnboarding && <Onboarding />}
       <SearchPaletteHost />
+      <ShortcutSheet />
+      <UndoToast />
     </div>
   );
 }

@@ -2,7 +2,7 @@ import type { Client } from '../lib/client.js';
 import { useLabs } from '../stores/labs.js';
 import { createDeltaBatcher } from '../lib/delta-batcher.js';
 import type { Transport } from '../lib/transport.js';
-import { openConversation } from '../features/chat/open-conversation.js';
+import { openConversation, reloadMessages } from '../features/chat/open-conversation.js';
 import { navigateTo } from '../features/chat/navigate.js';
 import { forgetConversation } from '../features/conversations/actions.js';
 import { loadIdentity } from '../features/identity/actions.js';
@@ -101,6 +101,9 @@ export function startSync(transport: Transport, c: Client): () => void {
       if (message.status !== 'streaming') useMessages.getState().endRetrying(message.id);
       useRunningReplies.getState().note(message);
       useMessages.getState().upsertMessages(message.conversationId, [message]);
+    }),
+    c.on('messages.reset', ({ conversationId, total }) => {
+      void reloadMessages(conversationId, total);
     }),
     c.on('message.retrying', (event) => useMessages.getState().noteRetrying(event, Date.now())),
     c.on('message.toolCall', (event) => useMessages.getState().noteToolCall(event)),

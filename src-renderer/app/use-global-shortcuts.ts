@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { errorMessage } from '../lib/client.js';
+import { sectionFromHash } from '../lib/settings-hash.js';
 import { stopStreaming } from '../features/chat/actions.js';
 import { openNewChat } from '../features/conversations/actions.js';
 import { stopConversationSwarm } from '../features/swarms/actions.js';
@@ -12,7 +13,7 @@ export function newChat(): void {
   });
 }
 
-/** Ctrl/Cmd+N new chat, Ctrl/Cmd+, settings, Esc stops the reply being written (or the swarm). */
+/** Ctrl/Cmd+N new chat, Ctrl/Cmd+, settings, Ctrl/Cmd+B sidebar, Ctrl/Cmd+/ shortcut sheet, Esc stops the reply being written (or the swarm). */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     function onKeyDown(e: KeyboardEvent): void {
@@ -20,6 +21,12 @@ export function useGlobalShortcuts(): void {
       if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
         e.preventDefault();
         newChat();
+      } else if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'b') {
+        e.preventDefault();
+        useUi.getState().toggleSidebar();
+      } else if (mod && !e.altKey && (e.key === '/' || e.code === 'Slash')) {
+        e.preventDefault();
+        useUi.getState().setShortcutsOpen(!useUi.getState().shortcutsOpen);
       } else if (mod && !e.altKey && e.key === ',') {
         e.preventDefault();
         useUi.getState().setView('settings');
@@ -28,7 +35,17 @@ export function useGlobalShortcuts(): void {
         void stopConversationSwarm(conversationId).then((was) => (was ? undefined : stopStreaming()));
       }
     }
+    // `#settings/<id>` (a link, a reload, the address bar) opens Settings at that section.
+    function onHash(): void {
+      const section = sectionFromHash(window.location.hash);
+      if (section !== null) useUi.getState().showSettings(section === '' ? null : section);
+    }
+    onHash();
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('hashchange', onHash);
+    };
   }, []);
 }

@@ -16,9 +16,14 @@ interface ConversationsStore {
   select(id: string | null): void;
 }
 
+/** Pinned first, then most recently updated. */
 export function sortConversations(list: Conversation[]): Conversation[] {
   return [...list].sort(
-    (a, b) => b.updatedAt - a.updatedAt || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1),
+    (a, b) =>
+      Number(b.pinned ?? false) - Number(a.pinned ?? false) ||
+      b.updatedAt - a.updatedAt ||
+      b.createdAt - a.createdAt ||
+      (a.id < b.id ? -1 : 1),
   );
 }
 
@@ -75,6 +80,9 @@ export const useConversations = create<ConversationsStore>()((set, get) => ({
       existing.updatedAt === conversation.updatedAt &&
       existing.title === conversation.title &&
       existing.messageCount === conversation.messageCount &&
+      existing.pinned === conversation.pinned &&
+      existing.archived === conversation.archived &&
+      JSON.stringify(existing.settings) === JSON.stringify(conversation.settings) &&
       sameModelRef(existing.modelRef, conversation.modelRef)
     ) {
       return;

@@ -37,6 +37,8 @@ interface MessagesStore {
   live: LiveMap;
 
   reset(conversationId: string | null, loader: PageLoader | null): void;
+  /** The open conversation's messages changed in place (a version switch, a deletion): drop them all. */
+  replaceAll(conversationId: string, total: number, loader: PageLoader): void;
   setLoadStatus(status: LoadStatus, loadError?: string | null): void;
   setTotal(conversationId: string, total: number): void;
   upsertMessages(conversationId: string, messages: Message[], total?: number): void;
@@ -84,6 +86,23 @@ export const useMessages = create<MessagesStore>()((set, get) => {
         loadError: null,
         pending: get().pending.filter((p) => p.conversationId === conversationId),
         sendError: null,
+      });
+    },
+    replaceAll: (conversationId, total, loader) => {
+      if (conversationId !== get().conversationId) {
+        loader.dispose();
+        return;
+      }
+      get().loader?.dispose();
+      const cache = new MessageCache();
+      cache.setTotal(total);
+      set({
+        cache,
+        loader,
+        total,
+        version: get().version + 1,
+        streaming: false,
+        epoch: get().epoch + 1,
       });
     },
     setLoadStatus: (status, loadError = null) => set({ status, loadError }),

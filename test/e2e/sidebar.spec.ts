@@ -25,10 +25,19 @@ test('conversations can be created, renamed and deleted, most recent first', asy
   await page.getByTestId('conversation-title-input').press('Escape');
   await expect(items.nth(1)).toContainText('Groceries');
 
+  // Delete hides at once and offers Undo; undone, it is back.
   await items.nth(0).getByTestId('conversation-delete').click();
-  await page.getByTestId('confirm-delete').click();
+  await expect(items).toHaveCount(1);
+  await expect(page.getByTestId('undo-toast')).toContainText('Deleted “Taxes”');
+  await page.getByTestId('undo-delete').click();
+  await expect(items).toHaveCount(2);
+  await expect(items.nth(0)).toContainText('Taxes');
+
+  // Not undone: deleted for good once the toast is gone.
+  await items.nth(0).getByTestId('conversation-delete').click();
   await expect(items).toHaveCount(1);
   await expect(items.first()).toContainText('Groceries');
+  await expect(page.getByTestId('undo-toast')).toBeHidden();
 
   await page.reload();
   await expect(items).toHaveCount(1);

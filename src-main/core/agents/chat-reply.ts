@@ -6,7 +6,8 @@ import type { ConversationStore } from '../conversations/store.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { kernelTools } from '../kernel/tools/tool-set.js';
 import type { MemoryService } from '../memory/memory-service.js';
-import type { Message, Usage } from '../protocol/entities.js';
+import type { Attachment, Message, Usage } from '../protocol/entities.js';
+import { DEFAULT_CONVERSATION_SETTINGS } from '../protocol/entities.js';
 import { Cell0Error, isCell0Error } from '../protocol/errors.js';
 import { runAgentTurn, type TurnMeter, type TurnResult } from './agent-turn.js';
 import type { ResolvedModel } from './provider-registry.js';
@@ -51,6 +52,8 @@ export interface ReplyDeps {
   conversationTools?: ((ctx: { conversationId: string; messageId: string }) => ToolSet) | undefined;
   /** More tools from layers above (MCP servers), each call still through the kernel. */
   extraTools?: ((ctx: ToolContext) => ToolSet) | undefined;
+  /** Attachments in the conversation's workspace: an image's bytes, a PDF's or text file's text. */
+  attachments?: AttachmentReader | undefined;
   logger?: Logger | undefined;
   /** This reply is offered no tools at all (an automation set to tools off, `cell0 ask --no-tools`). */
   noTools?: boolean | undefined;
@@ -102,12 +105,18 @@ export async function streamReply(
   let flushing: Promise<unknown> = Promise.resolve();
   let result: TurnResult;
   try {
-    const { system, messages } = await contextFor(deps, reply);
+    const settings = (await store.get(reply.conversationId)).settings ?? DEFAULT_CONVERSATION_SETTINGS;
+    const context = await contextFor(deps, reply, settings.memory);
+    const system = withConversationPrompt(context.system, settings.systemPrompt);
+    const messages = await withAttachments(deps, reply, context.messages);
     result = await runAgentTurn({
       resolved,
       system,
       messages,
-      tools: (turnSignal) => toolsFor(deps, reply, turnSignal, labId),
+      ...(settings.temperature !== null ? { temperature: settings.temperature } : {}),
+      ...(settings.maxOutputTokens !== null ? { maxOutputTokens: settings.maxOutputTokens } : {}),
+      tools: (turnSignal) =>
+        settings.tools ? toolsFor(deps, reply, turnSignal, settings.memory, labId) : undefined,
       scope: reply.id,
       signal,
       gates: deps.gate ? [deps.gate] : [],
@@ -158,12 +167,68 @@ export async function streamReply(
   bus.emit('conversation.updated', { conversation: await store.get(reply.conversationId) });
 }
 
+export interface AttachmentReader {
+  resolve(conversationId: string, paths: string[]): Promise<Attachment[]>;
+  read(conversationId: string, attachment: Attachment): Promise<Uint8Array>;
+}
+
+/**
+ * The message this reply answers, with its attachments: the text of PDFs and text files after the
+ * owner's words, images as the AI SDK's image parts, and where each file sits in the workspace.
+ */
+async function withAttachments(
+  deps: ReplyDeps,
+  reply: Message,
+  messages: ModelMessage[],
+): Promise<ModelMessage[]> {
+  if (reply.index === 0) return messages;
+  const { messages: before } = await deps.store.page(reply.conversationId, reply.index - 1, 1);
+  const asked = before[0];
+  if (asked?.role !== 'user' || !asked.attachments?.length) return messages;
+  const at = messages.findLastIndex((m) => m.role === 'user');
+  if (at < 0) return messages;
+  const original = messages[at]!;
+  const words = typeof original.content === 'string' ? original.content : asked.content;
+  const listing = asked.attachments.map((a) => `- ${a.path} (${a.kind}, ${a.size} bytes)`).join('\n');
+  const parts: ({ type: 'text'; text: string } | { type: 'image'; image: Uint8Array; mediaType: string })[] =
+    [{ type: 'text', text: `${words}\n\nAttached files, copied into your workspace:\n${listing}` }];
+  const reader = deps.attachments;
+  if (reader) {
+    for (const a of asked.attachments) {
+      // A file deleted from the workspace since is only listed; the reply still goes out.
+      const [fresh] = await reader.resolve(reply.conversationId, [a.path]).catch(() => [undefined]);
+      if (!fresh) continue;
+      if (fresh.kind === 'image') {
+        parts.push({
+          type: 'image',
+          image: await reader.read(reply.conversationId, fresh),
+          mediaType: fresh.mimeType,
+        });
+      } else if (fresh.text !== undefined) {
+        const cut = fresh.truncated ? '\n[… cut at the size limit; the whole file is in the workspace]' : '';
+        parts.push({ type: 'text', text: `--- ${fresh.path} ---\n${fresh.text}${cut}` });
+      }
+    }
+  }
+  const next = [...messages];
+  next[at] = { role: 'user', content: parts };
+  return next;
+}
+
+/** The conversation's own instructions come after the persona's, so they can narrow it. */
+function withConversationPrompt(system: string | undefined, prompt: string | null): string | undefined {
+  const extra = prompt?.trim();
+  if (!extra) return system;
+  return system ? `${system}\n\n# This conversation\n${extra}` : extra;
+}
+
 /** The memory service's context (system prompt and turns within budget), else the plain recent history. */
 async function contextFor(
   deps: ReplyDeps,
   reply: Message,
+  memoryOn: boolean,
 ): Promise<{ system: string | undefined; messages: ModelMessage[] }> {
-  if (deps.memory) return deps.memory.contextFor(reply);
+  if (deps.memory && memoryOn) return deps.memory.contextFor(reply);
   const history = await deps.store.history(reply.conversationId, reply.index, deps.historyLimit);
   return { system: undefined, messages: history.map((m) => ({ role: m.role, content: m.content })) };
 }
@@ -172,7 +237,13 @@ async function contextFor(
  * The tools this reply may call: the kernel's (with permissions and sandbox), the memory tools
  * (Cell 0's own store only; see memory-tools.ts), `propose_swarm`, and the MCP servers' tools.
  */
-function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal, labId?: string): ToolSet | undefined {
+function toolsFor(
+  deps: ReplyDeps,
+  reply: Message,
+  signal: AbortSignal,
+  memoryOn: boolean,
+  labId?: string,
+): ToolSet | undefined {
   if (deps.noTools) return undefined;
   if (deps.tools) return deps.tools;
   const ctx = { conversationId: reply.conversationId, messageId: reply.id, signal };
@@ -181,7 +252,7 @@ function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal, labId?: 
   if (labId) return deps.kernel ? kernelTools(deps.kernel, { ...ctx, labId }) : {};
   return {
     ...(deps.kernel ? kernelTools(deps.kernel, ctx) : {}),
-    ...(deps.memory ? deps.memory.tools(ctx) : {}),
+    ...(deps.memory && memoryOn ? deps.memory.tools(ctx) : {}),
     ...(deps.swarms ? deps.swarms.tools(ctx) : {}),
     ...(deps.conversationTools?.(ctx) ?? {}),
     ...(deps.extraTools ? deps.extraTools(ctx) : {}),

@@ -6,7 +6,7 @@ import type { ConversationStore } from '../conversations/store.js';
 import { DEFAULT_TITLE } from '../conversations/store.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { MemoryService } from '../memory/memory-service.js';
-import type { Message } from '../protocol/entities.js';
+import type { Attachment, Message } from '../protocol/entities.js';
 import { Cell0Error } from '../protocol/errors.js';
 import {
   DEFAULT_BUDGET,
@@ -16,6 +16,7 @@ import {
   type ReplyDeps,
   type ToolContext,
 } from './chat-reply.js';
+import { takesImages } from './model-capabilities.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
 export { DEFAULT_BUDGET, type Budget, type ChatSwarms } from './chat-reply.js';
@@ -43,6 +44,8 @@ export interface ChatServiceOptions {
   conversationTools?: ReplyDeps['conversationTools'];
   /** More tools from layers above chat (MCP servers), handed in by the composition root. */
   extraTools?: (ctx: ToolContext) => ToolSet;
+  /** Attachments in the conversation's workspace: an image's bytes, a PDF's or text file's text. */
+  attachments?: ReplyDeps['attachments'];
   budget?: Partial<Budget>;
   logger?: Logger;
   onStreamFailure?: (err: unknown) => void;
@@ -55,6 +58,8 @@ export interface SendOptions {
   tools?: 'ask' | 'off';
   /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
   dryRun?: boolean;
+  /** Files copied into the conversation's workspace that the message refers to. */
+  attachments?: Attachment[];
 }
 
 interface ActiveReply {
@@ -65,6 +70,17 @@ interface ActiveReply {
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0]?.trim() ?? '';
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line || DEFAULT_TITLE;
+}
+
+/** Before anything is stored: a text-only model is never sent an image it would fail on. */
+function refuseImagesFor(model: string, attachments: Attachment[]): void {
+  const image = attachments.find((a) => a.kind === 'image');
+  if (image && !takesImages(model)) {
+    throw new Cell0Error(
+      'IMAGES_NOT_SUPPORTED',
+      `${model} reads text only, so it cannot look at “${image.name}”. Choose a model that takes images for this chat (GPT-4o, Claude, Gemini, LLaVA…), or remove the image.`,
+    );
+  }
 }
 
 /** Runs one streamed reply per conversation, each through the one agent turn. */
@@ -96,6 +112,7 @@ export class ChatService {
       tools: options.tools,
       conversationTools: options.conversationTools,
       extraTools: options.extraTools,
+      attachments: options.attachments,
       logger: options.logger,
     };
     // Saving the final state can fail only if the conversation vanished meanwhile; nothing to show then.
@@ -119,12 +136,94 @@ export class ChatService {
   ): Promise<{ userMessage: Message; assistantMessage: Message; labId?: string }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
+    const attachments = options.attachments ?? [];
+    const { result, labId } = await this.startReply(conversationId, options, async (modelRef) => {
+      refuseImagesFor(modelRef.model, attachments);
+      const before = await this.store.get(conversationId);
+      const exchange = await this.store.appendExchange(
+        conversationId,
+        text,
+        clientMessageId,
+        modelRef,
+        attachments,
+      );
+      this.bus.emit('message.created', { message: exchange.userMessage });
+      this.bus.emit('message.created', { message: exchange.assistantMessage });
+      if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
+        await this.store.rename(conversationId, titleFrom(text));
+      }
+      return { result: exchange, reply: exchange.assistantMessage };
+    });
+    return { ...result, ...(labId ? { labId } : {}) };
+  }
+
+  /** A new version of a reply; the one before (and what followed it) stays as an earlier version. */
+  async regenerate(conversationId: string, messageId: string): Promise<{ assistantMessage: Message }> {
+    const target = await this.store.message(messageId);
+    if (target.conversationId !== conversationId) {
+      throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
+    }
+    const { result } = await this.startReply(conversationId, {}, async (modelRef) => {
+      const assistantMessage = await this.store.regenerateAt(messageId, modelRef);
+      await this.emitReset(conversationId);
+      return { result: { assistantMessage }, reply: assistantMessage };
+    });
+    return result;
+  }
+
+  /** The owner's message with new text, answered again: a branch; the old continuation stays reachable. */
+  async edit(
+    conversationId: string,
+    messageId: string,
+    text: string,
+    clientMessageId: string,
+  ): Promise<{ userMessage: Message; assistantMessage: Message }> {
+    const resent = await this.store.findExchange(conversationId, clientMessageId);
+    if (resent) return resent;
+    const target = await this.store.message(messageId);
+    if (target.conversationId !== conversationId) {
+      throw new Cell0Error('NOT_FOUND', 'That message is not in this conversation.');
+    }
+    const { result } = await this.startReply(conversationId, {}, async (modelRef) => {
+      refuseImagesFor(modelRef.model, target.attachments ?? []);
+      const exchange = await this.store.editAt(
+        messageId,
+        text,
+        clientMessageId,
+        modelRef,
+        target.attachments ?? [],
+      );
+      await this.emitReset(conversationId);
+      return { result: exchange, reply: exchange.assistantMessage };
+    });
+    return result;
+  }
+
+  /** Refuses while a reply or swarm runs here: a version switch or a deletion would pull messages from under it. */
+  assertIdle(conversationId: string): void {
     if (this.active.has(conversationId) || this.options.swarms?.isBusy(conversationId)) {
       throw new Cell0Error(
         'BUSY',
         'A reply or a swarm is still running in this conversation. Stop it or wait for it to finish.',
       );
     }
+  }
+
+  async emitReset(conversationId: string): Promise<void> {
+    const conversation = await this.store.get(conversationId);
+    this.bus.emit('messages.reset', { conversationId, total: conversation.messageCount });
+  }
+
+  /**
+   * Claims the conversation's one reply slot, resolves the model, lets `prepare` store what the reply
+   * answers, and streams the reply in the background.
+   */
+  private async startReply<T>(
+    conversationId: string,
+    opts: Omit<SendOptions, 'attachments'>,
+    prepare: (modelRef: { providerId: string; model: string }) => Promise<{ result: T; reply: Message }>,
+  ): Promise<{ result: T; labId?: string }> {
+    this.assertIdle(conversationId);
     // Claim the slot before any await, so two quick sends cannot both start a reply.
     const controller = new AbortController();
     let finished!: () => void;
@@ -134,46 +233,35 @@ export class ChatService {
       const before = await this.store.get(conversationId);
       // Resolved before anything is stored: no provider, no key or a locked keychain leave no trace.
       const resolved = await this.providers.resolve(before.modelRef);
+      // A dry run's lab is opened before anything is stored too: no lab, no trace.
       const lab =
-        options.dryRun && this.options.kernel
+        opts.dryRun && this.options.kernel
           ? await this.options.kernel.openLab(conversationId, 'reply')
           : null;
-      if (options.dryRun && !lab) {
+      if (opts.dryRun && !lab) {
         throw new Cell0Error(
           'LAB_UNAVAILABLE',
           'A dry run needs the kernel’s sandbox, which this reply has not got.',
         );
       }
-      const exchange = await this.store.appendExchange(conversationId, text, clientMessageId, {
-        providerId: resolved.provider.id,
-        model: resolved.model,
-      });
-      this.bus.emit('message.created', { message: exchange.userMessage });
-      this.bus.emit('message.created', { message: exchange.assistantMessage });
-      if (before.messageCount === 0 && before.title === DEFAULT_TITLE) {
-        await this.store.rename(conversationId, titleFrom(text));
-      }
+      const { result, reply } = await prepare({ providerId: resolved.provider.id, model: resolved.model });
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
       const release = () => this.release(conversationId, slot);
       const deps: ReplyDeps =
-        options.budget || options.tools === 'off'
+        opts.budget || opts.tools === 'off'
           ? {
               ...this.reply,
-              budget: { ...this.reply.budget, ...options.budget },
-              ...(options.tools === 'off' ? { noTools: true } : {}),
+              budget: { ...this.reply.budget, ...opts.budget },
+              ...(opts.tools === 'off' ? { noTools: true } : {}),
             }
           : this.reply;
-      void streamReply(deps, exchange.assistantMessage, resolved, controller.signal, release, lab?.id)
+      void streamReply(deps, reply, resolved, controller.signal, release, lab?.id)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();
           finished();
         });
-      return {
-        userMessage: exchange.userMessage,
-        assistantMessage: exchange.assistantMessage,
-        ...(lab ? { labId: lab.id } : {}),
-      };
+      return { result, ...(lab ? { labId: lab.id } : {}) };
     } catch (err) {
       this.release(conversationId, slot);
       finished();

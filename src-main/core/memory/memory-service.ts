@@ -40,9 +40,9 @@ export interface MemoryServiceDeps extends MemoryServiceTiming {
   models: MemoryModels;
   conversations: ConversationStore;
   settings: SettingsStore;
-  audit: Pick<AuditLog, 'append'>;
+  audit: Pick<AuditLog, 'append' | 'list'>;
   /** The law memory_save runs under (memory sits above the kernel). */
-  kernel: Pick<Kernel, 'executeHosted'>;
+  kernel: Pick<Kernel, 'executeHosted' | 'list'>;
   logger: Logger;
   now?: () => number;
   /** Tokens of context around the new message (persona, memories, snippets, summary, turns). */
@@ -185,7 +185,16 @@ export class MemoryService {
   }
 
   exportConversation(id: string, format: 'markdown' | 'json'): Promise<ExportedFile> {
-    return exportConversation(this.deps.conversations, id, format, this.now());
+    return exportConversation(this.deps.conversations, id, format, this.now(), async (conversationId) => {
+      const [toolCalls, audit] = await Promise.all([
+        this.deps.kernel.list(conversationId),
+        this.deps.audit.list({ conversationId, limit: 10_000 }),
+      ]);
+      const permissions = audit.records
+        .filter((r) => r.kind.startsWith('permission.'))
+        .sort((a, b) => a.seq - b.seq);
+      return { toolCalls, permissions };
+    });
   }
 
   persona(): Persona {

@@ -13,6 +13,27 @@ export const modelRefSchema = z.object({
   model: z.string().trim().min(1).max(200),
 });
 
+/** How one conversation's replies are made, on top of the persona and the app's defaults. */
+export const conversationSettingsSchema = z.object({
+  /** Added after the persona's system prompt; null adds nothing. */
+  systemPrompt: z.string().max(20_000).nullable(),
+  /** Null leaves the provider's default. */
+  temperature: z.number().min(0).max(2).nullable(),
+  maxOutputTokens: z.number().int().min(1).max(200_000).nullable(),
+  /** Off: the model is offered no tools at all (no kernel tools, no memory tools, no swarms). */
+  tools: z.boolean(),
+  /** Off: no memories are recalled into the context and the memory tools are not offered. */
+  memory: z.boolean(),
+});
+
+export const DEFAULT_CONVERSATION_SETTINGS: z.infer<typeof conversationSettingsSchema> = {
+  systemPrompt: null,
+  temperature: null,
+  maxOutputTokens: null,
+  tools: true,
+  memory: true,
+};
+
 export const conversationSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -21,6 +42,27 @@ export const conversationSchema = z.object({
   messageCount: z.number().int().nonnegative(),
   /** The conversation's own model; null follows the default model. */
   modelRef: modelRefSchema.nullable(),
+  /** Listed first in the sidebar. */
+  pinned: z.boolean().optional(),
+  /** Listed under "Archived" only; archiving keeps every message. */
+  archived: z.boolean().optional(),
+  settings: conversationSettingsSchema.optional(),
+});
+
+export const ATTACHMENT_KINDS = ['image', 'pdf', 'text'] as const;
+
+/** A file the owner attached: copied into the conversation's workspace, referenced by the message. */
+export const attachmentSchema = z.object({
+  name: z.string(),
+  /** Relative to the conversation's workspace, e.g. `attachments/report.pdf`. */
+  path: z.string(),
+  mimeType: z.string(),
+  size: z.number().int().nonnegative(),
+  kind: z.enum(ATTACHMENT_KINDS),
+  /** PDFs and text files: the extracted text the model reads (cut at the size limit). */
+  text: z.string().optional(),
+  /** The extracted text was cut at the limit. */
+  truncated: z.boolean().optional(),
 });
 
 export const MESSAGE_STATUSES = ['complete', 'streaming', 'stopped', 'error', 'interrupted'] as const;
@@ -45,6 +87,9 @@ export const messageSchema = z.object({
   model: z.string().nullable(),
   usage: usageSchema.nullable(),
   createdAt: z.number(),
+  /** Present where this position has other versions (regenerated replies, edited messages). */
+  versions: z.object({ current: z.number().int().min(1), total: z.number().int().min(2) }).optional(),
+  attachments: z.array(attachmentSchema).optional(),
 });
 
 /** A configured model provider. Its API key never leaves the keychain: only whether one is stored. */
@@ -154,6 +199,8 @@ export type Conversation = z.infer<typeof conversationSchema>;
 export type Message = z.infer<typeof messageSchema>;
 export type MessageStatus = Message['status'];
 export type ModelRef = z.infer<typeof modelRefSchema>;
+export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;
+export type Attachment = z.infer<typeof attachmentSchema>;
 export type Usage = z.infer<typeof usageSchema>;
 export type Provider = z.infer<typeof providerSchema>;
 export type ModelInfo = z.infer<typeof modelInfoSchema>;

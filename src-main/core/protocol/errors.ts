@@ -84,6 +84,12 @@ export const ERROR_CODES = [
   'LOCAL_MODEL_NOT_READY',
   /** The model file could not be loaded or run. */
   'LOCAL_MODEL_FAILED',
+  /** An attachment is larger than Cell 0 takes (the message says the limit). */
+  'ATTACHMENT_TOO_LARGE',
+  /** An attachment of a kind Cell 0 cannot read (not an image, a PDF or a text file). */
+  'ATTACHMENT_TYPE',
+  /** The model of this conversation reads text only; an image was attached. */
+  'IMAGES_NOT_SUPPORTED',
   /** A hook or a job of that name exists already. */
   'AUTOMATION_EXISTS',
   /** A cron expression, a time zone or a one-shot time that does not parse, or never fires. */

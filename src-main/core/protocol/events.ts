@@ -22,6 +22,7 @@ import { meshEvents } from './mesh-methods.js';
 import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import { mcpEvents } from './mcp-methods.js';
+import { conversationEvents } from './conversation-methods.js';
 import { labEvents } from './lab-methods.js';
 import { checkpointEvents } from './checkpoint-methods.js';
 import {
@@ -98,6 +99,7 @@ export const events = {
   ...deviceEvents,
   ...meshEvents,
   ...mcpEvents,
+  ...conversationEvents,
   ...labEvents,
   ...localModelEvents,
   ...checkpointEvents,

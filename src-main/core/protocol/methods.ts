@@ -42,6 +42,7 @@ import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
+import { conversationMethods } from './conversation-methods.js';
 import { labMethods } from './lab-methods.js';
 import { checkpointMethods } from './checkpoint-methods.js';
 
@@ -106,6 +107,8 @@ export const methods = {
       text: z.string().trim().min(1).max(200_000),
       /** Idempotency key: resending the same key returns the stored message, never a twin. */
       clientMessageId: z.string().min(1).max(64),
+      /** Files already added with attachments.add, by their path in the conversation's workspace. */
+      attachments: z.array(z.string().min(1).max(500)).max(10).optional(),
       /** off: this reply is offered no tools (`cell0 ask --no-tools`); default: the usual tools. */
       tools: z.enum(['ask', 'off']).optional(),
       /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
@@ -365,6 +368,7 @@ export const methods = {
   ...deviceMethods,
   ...meshMethods,
   ...mcpMethods,
+  ...conversationMethods,
   ...labMethods,
   ...localModelMethods,
   ...checkpointMethods,

@@ -9,6 +9,11 @@ import {
   modelRefSchema,
 } from '../protocol/entities.js';
 import { embedderChoiceSchema, personaSchema, type Persona } from '../protocol/memory-entities.js';
+import {
+  DEFAULT_CONVERSATION_SETTINGS,
+  conversationSettingsSchema,
+  type ConversationSettings,
+} from '../protocol/entities.js';
 import { DEFAULT_SWARM_BUDGET, swarmBudgetSchema, type SwarmBudget } from '../protocol/swarm-entities.js';
 import { meshSettingsSchema, type MeshSettings } from '../protocol/mesh-entities.js';
 import {
@@ -167,6 +172,21 @@ export class SettingsStore {
   setSwarmBudget(budget: SwarmBudget): SwarmBudget {
     const parsed = swarmBudgetSchema.parse(budget);
     this.conf.set('swarmBudget', parsed);
+    return parsed;
+  }
+
+  /** What a new conversation starts with (its panel changes each one afterwards). */
+  conversationDefaults(): ConversationSettings {
+    return tolerantObject(
+      conversationSettingsSchema,
+      this.conf.store.conversationDefaults,
+      DEFAULT_CONVERSATION_SETTINGS,
+    );
+  }
+
+  setConversationDefaults(defaults: ConversationSettings): ConversationSettings {
+    const parsed = conversationSettingsSchema.parse(defaults);
+    this.conf.set('conversationDefaults', parsed);
     return parsed;
   }
 

@@ -421,6 +421,57 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX paired_devices_token ON paired_devices(token_hash) WHERE token_hash IS NOT NULL;
     `,
   },
+  {
+    version: 14,
+    name: 'conversations: branches (earlier versions of a reply, the old continuation of an edited message)',
+    sql: `
+      -- A branch is a stretch of a conversation set aside: the messages from fork_idx on, as they
+      -- were before a regenerate, an edit or a switch to another version. parent_id NULL: an
+      -- alternative of the live path at fork_idx; else an alternative inside that set-aside branch.
+      CREATE TABLE message_branches (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        parent_id TEXT REFERENCES message_branches(id) ON DELETE CASCADE,
+        fork_idx INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX message_branches_fork ON message_branches(conversation_id, parent_id, fork_idx);
+      CREATE INDEX message_branches_parent ON message_branches(parent_id);
+
+      -- The set-aside messages, with their ids kept, so tool calls and used memories still find them.
+      CREATE TABLE branch_messages (
+        id TEXT PRIMARY KEY,
+        branch_id TEXT NOT NULL REFERENCES message_branches(id) ON DELETE CASCADE,
+        conversation_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_code TEXT,
+        error_message TEXT,
+        provider_id TEXT,
+        model TEXT,
+        client_id TEXT,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cost_usd REAL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX branch_messages_branch ON branch_messages(branch_id, idx);
+    `,
+  },
+  {
+    version: 15,
+    name: 'conversations: pinned, archived, per-conversation settings; attachments of a message',
+    sql: `
+      ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE conversations ADD COLUMN archived_at INTEGER;
+      ALTER TABLE conversations ADD COLUMN settings TEXT;
+      ALTER TABLE messages ADD COLUMN attachments TEXT;
+      ALTER TABLE branch_messages ADD COLUMN attachments TEXT;
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,4 +1,6 @@
-import { PanelRight } from 'lucide-react';
+import { PanelLeft, PanelRight, SlidersHorizontal } from 'lucide-react';
+import { modKey } from '../../lib/platform.js';
+import { ConversationSettingsPanel } from './ConversationSettingsPanel.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
 import { useSettings } from '../../stores/settings.js';
@@ -25,6 +27,9 @@ export function ConversationView() {
   // "No provider" is the one missing step the setup card teaches; a missing model is the picker's job.
   const needsProvider = useSettings((s) => s.snapshot !== null && s.snapshot.providers.length === 0);
   const inspectorOpen = useUi((s) => s.inspectorOpen);
+  const sidebarCollapsed = useUi((s) => s.sidebarCollapsed);
+  const settingsOpen = useUi((s) => s.conversationSettingsOpen);
+  const setSettingsOpen = (open: boolean) => useUi.getState().setConversationSettingsOpen(open);
   const reviewing = useLabs((s) =>
     s.reviewing && s.byId[s.reviewing]?.conversationId === conversationId ? s.reviewing : null,
   );
@@ -57,9 +62,35 @@ export function ConversationView() {
   return (
     <section className="conversation" aria-label={title ?? 'Conversation'}>
       <header className="view-header">
+        {sidebarCollapsed && (
+          <button
+            type="button"
+            className="icon-button sidebar-toggle"
+            data-testid="sidebar-expand"
+            aria-label="Show the sidebar"
+            aria-keyshortcuts="Control+B Meta+B"
+            title={`Show the sidebar (${modKey}B)`}
+            onClick={() => useUi.getState().toggleSidebar()}
+          >
+            <PanelLeft size={16} aria-hidden />
+          </button>
+        )}
         <h1 className="view-title">{title ?? 'New chat'}</h1>
         {conversation && <ModelPicker conversation={conversation} />}
         {conversation && count > 0 && <ExportButtons conversationId={conversation.id} />}
+        {conversation && (
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="conversation-settings-open"
+            aria-label="Conversation settings"
+            aria-haspopup="dialog"
+            title="Conversation settings: system prompt, temperature, tools, memory"
+            onClick={() => setSettingsOpen(true)}
+          >
+            <SlidersHorizontal size={16} aria-hidden />
+          </button>
+        )}
         <button
           type="button"
           className="icon-button"
@@ -82,6 +113,9 @@ export function ConversationView() {
           {conversationId && <LabsBar conversationId={conversationId} />}
           <Composer />
         </>
+      )}
+      {settingsOpen && conversation && (
+        <ConversationSettingsPanel conversation={conversation} onClose={() => setSettingsOpen(false)} />
       )}
     </section>
   );

@@ -10,6 +10,40 @@ import { useScrollTarget } from './use-scroll-target.js';
 const ESTIMATED_ROW_PX = 96;
 
 /**
+ * The feed's keys: Enter on the list focuses the latest message, arrows move between messages
+ * (their actions are then a Tab away), Esc goes back to the list. Typing in an edit box is left alone.
+ */
+function onFeedKey(e: React.KeyboardEvent<HTMLDivElement>): void {
+  const list = e.currentTarget;
+  const target = e.target as HTMLElement;
+  if (target.closest('textarea, input, select')) return;
+  const messages = [...list.querySelectorAll<HTMLElement>('[data-testid="message"]')];
+  if (target === list) {
+    if (e.key === 'Enter' && messages.length > 0) {
+      e.preventDefault();
+      messages[messages.length - 1]!.focus();
+    }
+    return;
+  }
+  const current = target.closest<HTMLElement>('[data-testid="message"]');
+  if (!current) return;
+  if (e.key === 'Escape') {
+    e.preventDefault();
+    e.stopPropagation();
+    list.focus();
+    return;
+  }
+  if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
+  const at = messages.indexOf(current);
+  const next = messages[at + (e.key === 'ArrowUp' ? -1 : 1)];
+  if (next) {
+    e.preventDefault();
+    next.focus();
+    next.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+/**
  * Virtualised, so 10,000 messages cost as much as the thirty on screen. Anchored to the end: it
  * follows new text only while the reader is at the bottom, and never moves a reader who scrolled up.
  */
@@ -65,7 +99,9 @@ export function MessageList() {
         aria-label="Messages"
         aria-busy={false}
         tabIndex={0}
+        aria-keyshortcuts="Enter ArrowUp ArrowDown Escape"
         onScroll={onScroll}
+        onKeyDown={onFeedKey}
       >
         <div ref={innerRef} className="message-list-inner" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => (

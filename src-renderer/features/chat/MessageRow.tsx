@@ -1,5 +1,6 @@
 import { AlertTriangle, RotateCcw } from 'lucide-react';
-import { memo } from 'react';
+import { memo, useState } from 'react';
+import { ActiveMessage } from './active-message.js';
 import type { Message } from '../../../src-main/core/protocol/index.js';
 import { modelLabel } from '../../lib/model-ref.js';
 import { formatUsage, pricesNote } from '../../lib/usage-format.js';
@@ -16,6 +17,9 @@ import { ReplyToolActivity } from '../tools/ReplyToolActivity.js';
 import { retryFrom } from './actions.js';
 import { RetryNoticeView, ToolCallCard } from './LiveActivityView.js';
 import { MarkdownContent } from './MarkdownContent.js';
+import { AttachmentList } from './AttachmentList.js';
+import { EditMessage } from './EditMessage.js';
+import { MessageActions } from './MessageActions.js';
 import { modelChanged } from './model-change.js';
 import { useMessageHighlight } from './reveal-message.js';
 
@@ -65,6 +69,9 @@ function StoredRow({ message, isLast, count }: { message: Message; isLast: boole
   const highlighted = useMessageHighlight(
     (s) => s.conversationId === message.conversationId && s.index === message.index,
   );
+  // Its actions join the Tab order only while focus is in this message (the feed pattern): Tab
+  // from the list still reaches what follows it, and arrows move between messages.
+  const [active, setActive] = useState(false);
   return (
     <article
       className={isUser ? 'message message-user' : 'message message-assistant'}
@@ -72,17 +79,32 @@ function StoredRow({ message, isLast, count }: { message: Message; isLast: boole
       data-role={message.role}
       data-status={message.status}
       data-highlighted={highlighted ? 'true' : undefined}
+      tabIndex={-1}
+      onFocus={() => setActive(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setActive(false);
+      }}
       aria-posinset={message.index + 1}
       aria-setsize={count}
       aria-label={isUser ? 'Your message' : 'Reply from Cell 0'}
       aria-busy={message.status === 'streaming'}
     >
-      {isUser ? (
-        <div className="bubble">{message.content}</div>
-      ) : (
-        <AssistantBody message={message} isLast={isLast} />
-      )}
+      <ActiveMessage.Provider value={active}>
+        {isUser ? <UserBody message={message} /> : <AssistantBody message={message} isLast={isLast} />}
+      </ActiveMessage.Provider>
     </article>
+  );
+}
+
+function UserBody({ message }: { message: Message }) {
+  const [editing, setEditing] = useState(false);
+  if (editing) return <EditMessage message={message} onDone={() => setEditing(false)} />;
+  return (
+    <>
+      {message.attachments && <AttachmentList attachments={message.attachments} />}
+      <div className="bubble">{message.content}</div>
+      <MessageActions message={message} onEdit={() => setEditing(true)} />
+    </>
   );
 }
 
@@ -133,6 +155,7 @@ function AssistantBody({ message, isLast }: { message: Message; isLast: boolean 
       <MessageProposals messageId={message.id} />
       {!streaming && message.usage && <UsageLine message={message} />}
       <MessageMemories message={message} />
+      {!streaming && <MessageActions message={message} />}
     </div>
   );
 }

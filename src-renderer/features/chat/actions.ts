@@ -6,8 +6,20 @@ import { createConversation } from '../conversations/actions.js';
 import { useMessages } from '../../stores/messages.js';
 import { describeSendError } from './send-errors.js';
 
-async function sendOnce(conversationId: string, text: string, clientMessageId: string, dryRun = false) {
-  const params = { conversationId, text, clientMessageId, ...(dryRun ? { dryRun } : {}) };
+async function sendOnce(
+  conversationId: string,
+  text: string,
+  clientMessageId: string,
+  attachments: string[],
+  dryRun = false,
+) {
+  const params = {
+    conversationId,
+    text,
+    clientMessageId,
+    ...(attachments.length > 0 ? { attachments } : {}),
+    ...(dryRun ? { dryRun } : {}),
+  };
   try {
     return await client().call('chat.send', params);
   } catch (err) {
@@ -17,6 +29,15 @@ async function sendOnce(conversationId: string, text: string, clientMessageId: s
     }
     throw err;
   }
+}
+
+/** Flags a slash command set for the next message (`/dry-run`); features above chat read them here. */
+export interface SendOptions {
+  /** Paths in the conversation's workspace, from uploadAttachment. */
+  attachments?: string[];
+  /** Slash-command flags; `dryRun` (from `/dry-run`) runs the reply in a lab. */
+  flags?: ReadonlySet<string>;
+  dryRun?: boolean;
 }
 
 /**
@@ -56,13 +77,15 @@ export async function submitExchange<T extends { userMessage: Message; assistant
 }
 
 /** Returns false when the message was not sent; the reason is in the store's sendError. */
-export async function sendMessage(text: string, options: { dryRun?: boolean } = {}): Promise<boolean> {
-  const trimmed = text.trim();
+export async function sendMessage(text: string, options: SendOptions = {}): Promise<boolean> {
+  const attachments = options.attachments ?? [];
+  const trimmed = text.trim() || (attachments.length > 0 ? 'Here are the attached files.' : '');
   if (!trimmed) return true;
+  const dryRun = options.dryRun === true || options.flags?.has('dryRun') === true;
   const sent = await submitExchange(
     trimmed,
     (conversationId, clientMessageId) =>
-      sendOnce(conversationId, trimmed, clientMessageId, options.dryRun === true),
+      sendOnce(conversationId, trimmed, clientMessageId, attachments, dryRun),
     describeSendError,
   );
   return sent !== null;

@@ -60,6 +60,14 @@ export async function openConversation(id: string | null): Promise<void> {
   }
 }
 
+/** Fetches the open conversation again after its messages changed in place (versions, deletions). */
+export async function reloadMessages(id: string, total: number): Promise<void> {
+  if (useMessages.getState().conversationId !== id) return;
+  const loader = createLoader(id);
+  useMessages.getState().replaceAll(id, total, loader);
+  await loader.ensure(total - PAGE_SIZE, total - 1, total);
+}
+
 /** Asks for the pages behind the rows the list shows; already loaded or loading pages are skipped. */
 export function ensureRows(first: number, last: number): void {
   const { loader, total } = useMessages.getState();

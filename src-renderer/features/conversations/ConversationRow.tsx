@@ -1,12 +1,12 @@
-import { Pencil, Trash2 } from 'lucide-react';
+import { Archive, ArchiveRestore, Pencil, Pin, PinOff, Trash2 } from 'lucide-react';
 import { memo, useRef, useState } from 'react';
 import type { Conversation } from '../../../src-main/core/protocol/index.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorMessage } from '../../lib/client.js';
 import { plural } from '../../lib/plural.js';
 import { pendingRequests } from '../../lib/permission-state.js';
 import { usePermissions } from '../../stores/permissions.js';
-import { deleteConversation, renameConversation, selectConversation } from './actions.js';
+import { renameConversation, selectConversation, setArchived, setPinned } from './actions.js';
+import { deleteWithUndo } from './undo-delete.js';
 
 interface RowProps {
   conversation: Conversation;
@@ -15,10 +15,10 @@ interface RowProps {
 
 export const ConversationRow = memo(function ConversationRow({ conversation, active }: RowProps) {
   const [renaming, setRenaming] = useState(false);
-  const [confirming, setConfirming] = useState(false);
-  const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { id, title } = conversation;
+  const pinned = conversation.pinned ?? false;
+  const archived = conversation.archived ?? false;
   // The open conversation shows its cards inline; a badge points at the others.
   const waiting = usePermissions((s) =>
     active ? 0 : pendingRequests(s).filter((r) => r.conversationId === id).length,
@@ -30,17 +30,18 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
     renameConversation(id, next).catch((err: unknown) => setError(`Rename failed: ${errorMessage(err)}`));
   }
 
-  function confirmDelete(): void {
-    setDeleting(true);
+  function act(what: string, work: Promise<unknown>): void {
     setError(null);
-    deleteConversation(id).catch((err: unknown) => {
-      setDeleting(false);
-      setError(`Delete failed: ${errorMessage(err)}`);
-    });
+    work.catch((err: unknown) => setError(`${what} failed: ${errorMessage(err)}`));
   }
 
   return (
-    <li className="conversation-row" data-testid="conversation-item" data-active={active ? 'true' : 'false'}>
+    <li
+      className="conversation-row"
+      data-testid="conversation-item"
+      data-active={active ? 'true' : 'false'}
+      data-pinned={pinned ? 'true' : undefined}
+    >
       {renaming ? (
         <RenameInput initial={title} onDone={finishRename} />
       ) : (
@@ -50,9 +51,18 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
             className="conversation-select"
             aria-current={active ? 'page' : undefined}
             onClick={() => selectConversation(id)}
-            title={title}
+            onDoubleClick={() => setRenaming(true)}
+            onKeyDown={(e) => {
+              if (e.key === 'F2') {
+                e.preventDefault();
+                setRenaming(true);
+              }
+            }}
+            title={`${title} (double-click or F2 to rename)`}
           >
+            {pinned && <Pin size={11} aria-hidden className="pinned-mark" />}
             {title}
+            {pinned && <span className="sr-only">, pinned</span>}
             {waiting > 0 && (
               <span className="sr-only">, {plural(waiting, 'permission request')} waiting</span>
             )}
@@ -70,6 +80,17 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
           <button
             type="button"
             className="icon-button row-action"
+            data-testid="conversation-pin"
+            aria-label={pinned ? `Unpin “${title}”` : `Pin “${title}”`}
+            aria-pressed={pinned}
+            title={pinned ? 'Unpin' : 'Pin to the top'}
+            onClick={() => act(pinned ? 'Unpin' : 'Pin', setPinned(id, !pinned))}
+          >
+            {pinned ? <PinOff size={13} aria-hidden /> : <Pin size={13} aria-hidden />}
+          </button>
+          <button
+            type="button"
+            className="icon-button row-action"
             data-testid="conversation-rename"
             aria-label={`Rename “${title}”`}
             title="Rename"
@@ -83,48 +104,36 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
           <button
             type="button"
             className="icon-button row-action"
+            data-testid="conversation-archive"
+            aria-label={archived ? `Unarchive “${title}”` : `Archive “${title}”`}
+            title={archived ? 'Back to the list' : 'Archive (keeps every message)'}
+            onClick={() => act(archived ? 'Unarchive' : 'Archive', setArchived(id, !archived))}
+          >
+            {archived ? <ArchiveRestore size={13} aria-hidden /> : <Archive size={13} aria-hidden />}
+          </button>
+          <button
+            type="button"
+            className="icon-button row-action"
             data-testid="conversation-delete"
             aria-label={`Delete “${title}”`}
-            title="Delete"
+            title="Delete (you can undo for a few seconds)"
             onClick={() => {
               setError(null);
-              setConfirming(true);
+              deleteWithUndo(conversation);
             }}
           >
             <Trash2 size={13} aria-hidden />
           </button>
         </>
       )}
-      {error && !confirming && (
+      {error && (
         <p className="row-error" role="alert">
           {error}
         </p>
       )}
-      {confirming && (
-        <ConfirmDialog
-          title={`Delete “${title}”?`}
-          confirmLabel={deleting ? 'Deleting…' : 'Delete'}
-          confirmTestId="confirm-delete"
-          busy={deleting}
-          error={error}
-          onConfirm={confirmDelete}
-          onCancel={() => {
-            setConfirming(false);
-            setError(null);
-          }}
-        >
-          <p>{deleteSummary(conversation.messageCount)}</p>
-        </ConfirmDialog>
-      )}
     </li>
   );
 });
-
-function deleteSummary(messageCount: number): string {
-  if (messageCount === 0) return 'It has no messages yet.';
-  const what = messageCount === 1 ? 'Its message' : `Its ${plural(messageCount, 'message')}`;
-  return `${what} will be removed from this machine. This cannot be undone.`;
-}
 
 function RenameInput({ initial, onDone }: { initial: string; onDone(title: string | null): void }) {
   const [value, setValue] = useState(initial);

@@ -46,6 +46,14 @@ export async function renameConversation(id: string, title: string): Promise<voi
   useConversations.getState().upsert(conversation);
 }
 
+export async function setPinned(id: string, pinned: boolean): Promise<void> {
+  useConversations.getState().upsert(await client().call('conversations.pin', { id, pinned }));
+}
+
+export async function setArchived(id: string, archived: boolean): Promise<void> {
+  useConversations.getState().upsert(await client().call('conversations.archive', { id, archived }));
+}
+
 export async function deleteConversation(id: string): Promise<void> {
   await client().call('conversations.delete', { id });
   forgetConversation(id);

@@ -6,6 +6,7 @@ import { AddMemory } from './AddMemory.js';
 import { ForgetTopic } from './ForgetTopic.js';
 import { MemoryFailures } from './MemoryFailures.js';
 import { MemoryItem } from './MemoryItem.js';
+import { BackToChat } from '../../components/BackToChat.js';
 
 const SEARCH_DELAY_MS = 200;
 
@@ -35,6 +36,7 @@ export function MemoryView() {
   return (
     <section className="memory-view" data-testid="memory-view" aria-labelledby={`${id}-title`}>
       <header className="view-header">
+        <BackToChat />
         <h1 id={`${id}-title`} className="view-title">
           Memory
         </h1>

@@ -6,7 +6,7 @@ import { loadUsedBy } from './actions.js';
 import { UsedMemoryList, usedLabel } from './UsedMemoryList.js';
 
 /**
- * The quiet line under a finished reply: "Used 3 memories", expandable. The count is known when
+ * The quiet line under a reply: "Used 3 memories", expandable, from the moment the reply starts. The count is known when
  * the reply was written in this session (pushed by the core); after a reload it is asked for
  * only when expanded, since rows scroll by in the hundreds.
  */
@@ -15,7 +15,9 @@ export function MessageMemories({ message }: { message: Message }) {
   const [open, setOpen] = useState(false);
   const listId = useId();
 
-  if (message.role !== 'assistant' || message.status === 'streaming') return null;
+  if (message.role !== 'assistant') return null;
+  // As the reply starts, the core says what it recalled: shown then, not only once it is done.
+  if (message.status === 'streaming' && entry?.status !== 'ready') return null;
   // Known to have used none: nothing to say.
   if (entry?.status === 'ready' && entry.memories.length === 0 && !open) return null;
 

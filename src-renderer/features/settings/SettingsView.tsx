@@ -1,5 +1,8 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
+import { useEffect, type ReactNode } from 'react';
+import { settingsHash } from '../../lib/settings-hash.js';
 import { useUi } from '../../stores/ui.js';
+import { ConversationDefaultsSection } from './ConversationDefaultsSection.js';
 import { ChannelsSection } from '../channels/ChannelsSection.js';
 import { IdentitySection } from '../identity/IdentitySection.js';
 import { MeshSection } from '../mesh/MeshSection.js';
@@ -13,7 +16,72 @@ import { DesktopSection } from './DesktopSection.js';
 import { ModelsSection } from './ModelsSection.js';
 import { SwarmBudgetSection } from './SwarmBudgetSection.js';
 
+/** Each section, in the order of the list; `#settings/<id>` opens Settings at it. */
+export const SECTIONS: readonly { id: string; label: string; Section: () => ReactNode }[] = [
+  { id: 'models', label: 'Models', Section: ModelsSection },
+  { id: 'local-models', label: 'On this computer', Section: LocalModelsSection },
+  { id: 'conversations', label: 'New conversations', Section: ConversationDefaultsSection },
+  { id: 'permissions', label: 'Permissions', Section: PermissionsSection },
+  { id: 'memory', label: 'Memory', Section: MemorySettingsSection },
+  { id: 'swarms', label: 'Swarms', Section: SwarmBudgetSection },
+  { id: 'channels', label: 'Channels', Section: ChannelsSection },
+  { id: 'mcp', label: 'MCP servers', Section: McpSection },
+  { id: 'identity', label: 'Identity', Section: IdentitySection },
+  { id: 'mesh', label: 'Mesh', Section: MeshSection },
+  { id: 'gateway', label: 'Gateway', Section: GatewaySection },
+  { id: 'security', label: 'Security', Section: SecuritySection },
+  { id: 'desktop', label: 'Desktop', Section: DesktopSection },
+];
+
+function reveal(id: string): void {
+  document.getElementById(`settings-${id}`)?.scrollIntoView({ block: 'start' });
+}
+
+/**
+ * The section the list marks: the one asked for by the URL (`#settings/<id>`, on load, by a link
+ * or a reload) or chosen in the list, which brings it into view and puts it in the URL.
+ */
+function useCurrentSection(): [string, (id: string) => void] {
+  const requested = useUi((s) => s.settingsSection);
+  const current = requested ?? SECTIONS[0]!.id;
+
+  useEffect(() => {
+    if (requested) requestAnimationFrame(() => reveal(requested));
+  }, [requested]);
+
+  return [
+    current,
+    (id) => {
+      history.replaceState(history.state, '', settingsHash(id));
+      useUi.getState().showSettings(id);
+      reveal(id);
+    },
+  ];
+}
+
+function SettingsNav({ current, onChoose }: { current: string; onChoose?: (id: string) => void }) {
+  return (
+    <nav className="settings-nav" aria-label="Settings sections" data-testid="settings-nav">
+      {SECTIONS.map((s) => (
+        <a
+          key={s.id}
+          href={settingsHash(s.id)}
+          data-testid={`settings-nav-${s.id}`}
+          aria-current={s.id === current ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            onChoose?.(s.id);
+          }}
+        >
+          {s.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
 export function SettingsView() {
+  const [current, choose] = useCurrentSection();
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="view-header">
@@ -43,18 +111,16 @@ export function SettingsView() {
         </button>
       </header>
       <div className="settings-body">
-        <ModelsSection />
-        <LocalModelsSection />
-        <PermissionsSection />
-        <MemorySettingsSection />
-        <SwarmBudgetSection />
-        <ChannelsSection />
-        <McpSection />
-        <IdentitySection />
-        <MeshSection />
-        <GatewaySection />
-        <SecuritySection />
-        <DesktopSection />
+        <div className="settings-layout">
+          <SettingsNav current={current} onChoose={choose} />
+          <div className="settings-sections">
+            {SECTIONS.map(({ id, Section }) => (
+              <div key={id} id={`settings-${id}`} className="settings-anchor" data-settings-section={id}>
+                <Section />
+              </div>
+            ))}
+          </div>
+        </div>
       </div>
     </section>
   );

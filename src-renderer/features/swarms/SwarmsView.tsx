@@ -9,6 +9,7 @@ import { closeReplay } from './replay-player.js';
 import { loadRunList, openSwarmRun } from './actions.js';
 import { RUN_STATUS } from './swarm-format.js';
 import { SwarmRunView } from './SwarmRunView.js';
+import { BackToChat } from '../../components/BackToChat.js';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -20,6 +21,7 @@ export function SwarmsView() {
   return (
     <section className="swarms-view" data-testid="swarms-view" aria-labelledby={`${id}-title`}>
       <header className="view-header">
+        <BackToChat />
         {openRunId && (
           <button
             type="button"

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import {
+  attachmentSchema,
+  conversationSchema,
+  conversationSettingsSchema,
+  messageSchema,
+} from './entities.js';
+
+const id = z.string().min(1).max(64);
+const exchange = z.object({ userMessage: messageSchema, assistantMessage: messageSchema });
+
+/** What people do to a conversation beyond sending: versions, branches, settings, the sidebar's actions. */
+export const conversationMethods = {
+  /**
+   * Writes a new version of an assistant reply from the context before it. The reply and what
+   * follows it are set aside as an earlier version (browsable with messages.switchVersion).
+   */
+  'chat.regenerate': {
+    params: z.object({ conversationId: id, messageId: id }),
+    result: z.object({ assistantMessage: messageSchema }),
+  },
+  /**
+   * Replaces a message of the owner with new text and answers it: a branch. The old message and its
+   * continuation stay reachable as the other version of that position.
+   */
+  'chat.edit': {
+    params: z.object({
+      conversationId: id,
+      messageId: id,
+      text: z.string().trim().min(1).max(200_000),
+      clientMessageId: z.string().min(1).max(64),
+    }),
+    result: exchange,
+  },
+  /** Shows another version at a position (1-based `version`); the one shown before is set aside. */
+  'messages.switchVersion': {
+    params: z.object({
+      conversationId: id,
+      index: z.number().int().nonnegative(),
+      version: z.number().int().min(1),
+    }),
+    result: z.object({ total: z.number().int() }),
+  },
+  /** Deletes one message ('message') or it and every message after it ('rest'). */
+  'messages.delete': {
+    params: z.object({ conversationId: id, messageId: id, scope: z.enum(['message', 'rest']) }),
+    result: z.object({ deleted: z.number().int(), total: z.number().int() }),
+  },
+  'conversations.configure': {
+    params: z.object({ id, settings: conversationSettingsSchema.partial() }),
+    result: conversationSchema,
+  },
+  'settings.getConversationDefaults': {
+    params: z.object({}).optional(),
+    result: conversationSettingsSchema,
+  },
+  /** What every new conversation starts with; existing ones keep theirs. */
+  'settings.setConversationDefaults': {
+    params: conversationSettingsSchema,
+    result: conversationSettingsSchema,
+  },
+  'conversations.pin': {
+    params: z.object({ id, pinned: z.boolean() }),
+    result: conversationSchema,
+  },
+  'conversations.archive': {
+    params: z.object({ id, archived: z.boolean() }),
+    result: conversationSchema,
+  },
+  /**
+   * Copies a file into the conversation's workspace, in chunks of at most 512 KiB (base64) since a
+   * frame is 1 MiB. Send the chunks in order with one uploadId; the last (done) returns the attachment.
+   */
+  'attachments.add': {
+    params: z.object({
+      conversationId: id,
+      uploadId: z.string().min(1).max(64),
+      name: z.string().trim().min(1).max(255),
+      mimeType: z.string().max(200),
+      size: z.number().int().nonnegative(),
+      offset: z.number().int().nonnegative(),
+      data: z.string().max(700_000),
+      done: z.boolean(),
+    }),
+    result: z.object({ attachment: attachmentSchema.nullable() }),
+  },
+} as const;
+
+export const conversationEvents = {
+  /** The messages of a conversation changed in place (a version switch, a deletion): fetch them again. */
+  'messages.reset': z.object({ conversationId: z.string(), total: z.number().int() }),
+} as const;
