@@ -7,8 +7,9 @@ import { createLogger, type Logger } from './core/base/logger.js';
 import type { LocalServerUrls } from './core/agents/local-servers.js';
 import type { MemoryServiceTiming } from './core/memory/memory-service.js';
 import { defaultDataDir } from './core/base/paths.js';
+import { DEFAULT_PORT } from './core/gateway/default-port.js';
 
-export const DEFAULT_PORT = 7340;
+export { DEFAULT_PORT };
 
 export interface ServeOptions {
   port?: number;

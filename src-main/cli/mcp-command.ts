@@ -15,7 +15,7 @@ import { mergePath } from '../core/mcp/command-path.js';
 import { McpConfigs } from '../core/mcp/mcp-configs.js';
 import { auditedEgress, runsOf } from '../core/mcp/mcp-launch.js';
 import { startOnce } from '../core/mcp/one-shot.js';
-import { VERSION } from '../core/app.js';
+import { VERSION } from '../core/base/version.js';
 import { isCell0Error } from '../core/protocol/errors.js';
 import { mcpServerInputSchema, type McpPath, type McpServerConfig } from '../core/protocol/mcp-entities.js';
 import { openAuditTrail } from './audit-trail.js';

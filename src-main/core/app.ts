@@ -36,6 +36,7 @@ import type { MeshTiming } from './mesh/mesh-runtime.js';
 import type { OwnerPresence } from './mesh/pairing.js';
 import { TOOL_NAMES } from './protocol/kernel-entities.js';
 import { McpService } from './mcp/mcp-service.js';
+import { VERSION } from './base/version.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -97,7 +98,7 @@ export interface Core {
   stop(): Promise<void>;
 }
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /**
  * The composition root: builds every service, starts them in order and stops them in reverse.

@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../base/logger.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
-import { attemptOutcome } from '../kernel/call-egress.js';
+import { attemptOutcome } from '../kernel/network/attempt-outcome.js';
 import type { EgressOptions, EgressRules } from '../kernel/network/egress-proxy.js';
 import type { Sandbox } from '../kernel/sandbox/sandbox.js';
 import type { McpServerConfig, McpStdioTransport } from '../protocol/mcp-entities.js';
