@@ -34,8 +34,12 @@ export interface ServeHandle {
   stop(): Promise<void>;
 }
 
+/** out/renderer, seen from the built main: this file is out/main/cli.js's or one of out/main/chunks/. */
 function builtRendererDir(): string {
-  return fileURLToPath(new URL('../renderer/', import.meta.url));
+  const candidates = ['../renderer/', '../../renderer/'].map((c) =>
+    fileURLToPath(new URL(c, import.meta.url)),
+  );
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
 }
 
 /** Headless mode: the core plus the built renderer over HTTP and WebSocket on 127.0.0.1. */

@@ -32,7 +32,7 @@ import type { ChannelKind } from './protocol/channel-entities.js';
 import { ControlSocket } from './gateway/control-socket.js';
 import { providerOffer, resolveByName } from './mesh/mesh-offer.js';
 import { MeshService } from './mesh/mesh-service.js';
-import type { MeshTiming } from './mesh/mesh-runtime.js';
+import type { MeshTiming } from './mesh/mesh-timing.js';
 import type { OwnerPresence } from './mesh/pairing.js';
 import { TOOL_NAMES } from './protocol/kernel-entities.js';
 import { McpService } from './mcp/mcp-service.js';
