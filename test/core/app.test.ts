@@ -40,6 +40,8 @@ describe('the core starts ready first, the rest after', () => {
     expect(status.ok).toBe(true);
     const services = (status as { result: { services: ServiceStatus[] } }).result.services;
     expect(services.map((s) => s.name)).toEqual([
+      // Models on this computer start first: loading one is the slowest start there is.
+      'local-models',
       'identity',
       'audit',
       'permissions',

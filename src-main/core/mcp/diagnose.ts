@@ -64,7 +64,7 @@ export function lacked(f: Pick<Failure, 'stderr' | 'network' | 'visible' | 'read
     if (!PATH_TROUBLE.test(line) && !PACKAGE_MISSING.test(line)) continue;
     for (const match of line.matchAll(PATHS)) {
       const path = match[1]!.replace(/[.;]+$/, '');
-      if (path.startsWith('/proc') || path.startsWith('/dev') || path.startsWith('/tmp')) continue;
+      if (path.startsWith('/proc') || path.startsWith('/dev')) continue;
       if (/EROFS|read-only file system/i.test(line) && f.readOnly.some((p) => under(path, p)))
         readOnly.add(path);
       else if (!f.visible.some((p) => under(path, p))) missing.add(path);

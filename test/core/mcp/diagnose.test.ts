@@ -34,6 +34,14 @@ describe('what a confined server lacked', () => {
     ]);
   });
 
+  it('names a host path under /tmp too: the sandbox has a /tmp of its own', () => {
+    expect(
+      lacked({ ...base, stderr: "Error: Cannot find module '/tmp/clone/node_modules/srv/index.js'" }),
+    ).toEqual([
+      'It reached for /tmp/clone/node_modules/srv/index.js, which the sandbox does not show: add it to this server’s paths (read-only, or read-write if it must write there).',
+    ]);
+  });
+
   it('says nothing it cannot read from what the server wrote', () => {
     expect(lacked({ ...base, network: true, stderr: 'ECONNREFUSED 127.0.0.1:5432' })).toEqual([]);
   });

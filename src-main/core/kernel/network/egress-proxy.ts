@@ -57,6 +57,8 @@ export interface EgressOptions {
 type Decision =
   { ok: true; addresses: string[]; reason: string } | { ok: false; reason: string; status: number };
 
+/** How long a side may stay open once the other has closed and all it was sent is written. */
+const LINGER_MS = 30_000;
 const RELAY_BUFFER = 1024 * 1024;
 
 const systemLookup = (host: string) => dnsLookup(host, { all: true, verbatim: true });
@@ -325,18 +327,27 @@ export class EgressProxy {
     firstOut: Buffer,
     what: Omit<EgressAttempt, 'allowed' | 'bytesOut' | 'bytesIn'>,
   ): void {
-    let done = false;
-    const end = () => {
-      if (done) return;
-      done = true;
+    // One side closing ends the other gracefully: what the relay still holds for it is written
+    // first (destroying it at once lost up to a buffer's worth at the end of a download). A side
+    // that does not close after that is let go after LINGER_MS; an error ends both at once.
+    let open = 2;
+    const fail = () => {
       client.destroy();
       upstream.destroy();
-      // The upstream socket counts what went each way (the request head included), at no cost per chunk.
-      this.record({ ...what, allowed: true, bytesOut: upstream.bytesWritten, bytesIn: upstream.bytesRead });
     };
     for (const s of [client, upstream]) {
-      s.once('close', end);
-      s.on('error', end);
+      const other = s === client ? upstream : client;
+      s.on('error', fail);
+      s.once('close', () => {
+        open -= 1;
+        if (open > 0) {
+          other.end();
+          setTimeout(() => other.destroy(), LINGER_MS).unref();
+          return;
+        }
+        // The upstream socket counts what went each way (the request head included), at no cost per chunk.
+        this.record({ ...what, allowed: true, bytesOut: upstream.bytesWritten, bytesIn: upstream.bytesRead });
+      });
     }
     for (const chunk of [firstOut, clientRest]) if (chunk.length > 0) upstream.write(chunk);
     client.pipe(upstream);

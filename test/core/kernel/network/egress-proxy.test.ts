@@ -133,6 +133,39 @@ describe('the egress proxy', () => {
     });
   });
 
+  it('hands a slow reader everything the server sent before it closed', async () => {
+    // The server writes 1 MiB and closes while the client reads nothing: the proxy holds most of
+    // it, and must still deliver it all once the client reads (it used to drop it on close).
+    const payload = Buffer.alloc(1024 * 1024, 'y');
+    let serverClosed!: Promise<void>;
+    const bulk = createServer((s) => {
+      serverClosed = new Promise((r) => s.once('close', () => r()));
+      s.end(payload);
+    });
+    await new Promise<void>((r) => bulk.listen(0, '127.0.0.1', r));
+    const bulkPort = (bulk.address() as AddressInfo).port;
+    try {
+      const { p } = await proxy({ hosts: [`127.0.0.1:${bulkPort}`] });
+      const head = 'HTTP/1.1 200 Connection Established\r\n\r\n';
+      const answer = await new Promise<Buffer>((resolve, reject) => {
+        const s = connect(p.address);
+        const chunks: Buffer[] = [];
+        s.once('data', () => {
+          s.pause();
+          void serverClosed.then(() => s.resume());
+        });
+        s.on('data', (d: Buffer) => chunks.push(d));
+        s.on('close', () => resolve(Buffer.concat(chunks)));
+        s.on('error', reject);
+        s.write(`CONNECT 127.0.0.1:${bulkPort} HTTP/1.1\r\nHost: 127.0.0.1:${bulkPort}\r\n\r\n`);
+      });
+      expect(answer.subarray(0, head.length).toString()).toBe(head);
+      expect(answer.length - head.length).toBe(payload.length);
+    } finally {
+      await new Promise<void>((r) => bulk.close(() => r()));
+    }
+  });
+
   it('speaks SOCKS5 with a name the proxy resolves', async () => {
     const { p, attemptsAt } = await proxy({
       hosts: [`localhost:${webPort}`],
