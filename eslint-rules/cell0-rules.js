@@ -20,7 +20,9 @@ export const LAYERS = [
   ['core/memory'],
   ['core/agents'],
   ['core/mcp', 'core/swarms'],
-  ['core/gateway', 'core/mesh', 'core/checkpoints'],
+  ['core/gateway', 'core/mesh'],
+  // The checkpoint probes try every layer below, the gateway's included.
+  ['core/checkpoints'],
   ['core/handlers.ts'],
   ['core/app.ts'],
   ['serve.ts', 'cli', 'desktop'],

@@ -24,6 +24,10 @@ Commands:
                    Models that run on this computer: the catalog, downloads, removal
   ask [--model REF] [--conversation ID] [--no-tools] TEXT
                    Ask the agent once; the reply streams to stdout
+  lab run [--workspace DIR] [--net-record] -- CMD... | apply ID [--only PATH]... | discard ID | list | show ID
+                   Dry runs in a copy-on-write lab: see every change, then apply or discard
+  checkpoints [--json] [--fix] [--only GROUP]
+                   Try every security boundary on this machine: PASS, WARN, FAIL or SKIP with a fix
 
 Options:
   -h, --help       Show this help
@@ -140,6 +144,9 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'mcp') return await (await import('./cli/mcp-command.js')).mcpCommand(rest);
     if (command === 'models') return await (await import('./cli/models-command.js')).modelsCommand(rest);
     if (command === 'ask') return await (await import('./cli/ask-command.js')).askCommand(rest);
+    if (command === 'lab') return await (await import('./cli/lab-command.js')).labCommand(rest);
+    if (command === 'checkpoints')
+      return await (await import('./cli/checkpoints-command.js')).checkpointsCommand(rest);
   } catch (err) {
     fail(err instanceof Error ? err.message : String(err));
   }

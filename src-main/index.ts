@@ -13,6 +13,8 @@ import { holdQuitUntilStopped } from './desktop/quit-guard.js';
 import { ownerPresence } from './desktop/owner-presence.js';
 import { trayIconDir } from './desktop/tray-icons.js';
 import { WindowRegistry } from './desktop/window-registry.js';
+import { desktopProbe } from './desktop/checkpoint-probe.js';
+import { appWindowWebPreferences } from './desktop/windows.js';
 
 // Built to out/main/index.js; the preload and the page sit beside it in out/.
 const mainDir = fileURLToPath(new URL('.', import.meta.url));
@@ -60,16 +62,32 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   const booted = app.whenReady().then(async () => {
+    const preloadPath = join(mainDir, '../preload/index.cjs');
     const registry = new WindowRegistry({
       appPage,
-      preloadPath: join(mainDir, '../preload/index.cjs'),
+      preloadPath,
       csp: appPage.kind === 'file' ? RENDERER_CSP : null,
       policy,
       onLoadError: (err) => log.error('the window could not load the app', err),
     });
     // Built here, not at load: an unusable data directory fails construction, and that failure
     // belongs in the error dialog below like any other start-up failure.
-    core = createCore({ dataDir, mode: 'desktop', logger: log, mesh: { presence: ownerPresence() } });
+    core = createCore({
+      dataDir,
+      mode: 'desktop',
+      logger: log,
+      mesh: { presence: ownerPresence() },
+      desktopProbe: desktopProbe({
+        windows: () =>
+          registry.allWindows().map((window) => ({
+            role: registry.roleOf(window) ?? 'unknown',
+            window,
+            prefs: appWindowWebPreferences(preloadPath),
+          })),
+        isPackaged: app.isPackaged,
+        execPath: process.execPath,
+      }),
+    });
     await core.start();
     disposeIpc = registerIpcTransport({
       router: core.router,

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from './core/app.js';
-import { WsGateway } from './core/gateway/ws-gateway.js';
+import { newAccessToken, WsGateway } from './core/gateway/ws-gateway.js';
 import { createLogger, type Logger } from './core/base/logger.js';
 import type { LocalServerUrls } from './core/agents/local-servers.js';
 import type { MemoryServiceTiming } from './core/memory/memory-service.js';
@@ -46,7 +45,7 @@ function builtRendererDir(): string {
 export async function startServe(options: ServeOptions = {}): Promise<ServeHandle> {
   const logger = options.logger ?? createLogger();
   const dataDir = options.dataDir ?? defaultDataDir();
-  const token = options.token ?? randomBytes(24).toString('base64url');
+  const token = options.token ?? newAccessToken();
   const rendererDir = options.rendererDir === undefined ? builtRendererDir() : options.rendererDir;
   if (rendererDir && !existsSync(rendererDir)) {
     throw new Error(`The UI is not built (${rendererDir} is missing). Run \`npm run build\` first.`);

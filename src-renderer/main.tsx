@@ -27,6 +27,8 @@ import './styles/swarms.css';
 import './styles/quick-prompt.css';
 import './styles/mcp.css';
 import './styles/local-models.css';
+import './styles/lab.css';
+import './styles/security.css';
 
 // Read before the transport: in serve mode it rewrites the address to drop an access token.
 const quick = isQuickPromptHash(window.location.hash);

@@ -12,6 +12,7 @@ import { AuditLog } from './kernel/audit/audit-log.js';
 import { defaultWorkspaceRoot, Kernel } from './kernel/kernel.js';
 import { PermissionEngine } from './kernel/permissions/permission-engine.js';
 import { Sandbox } from './kernel/sandbox/sandbox.js';
+import { defaultLabsRoot, Labs } from './kernel/lab/labs.js';
 import { createHandlers } from './handlers.js';
 import { SwarmService } from './swarms/swarm-service.js';
 import type { SwarmBudget } from './protocol/swarm-entities.js';
@@ -37,6 +38,8 @@ import type { OwnerPresence } from './mesh/pairing.js';
 import { TOOL_NAMES } from './protocol/kernel-entities.js';
 import { McpService } from './mcp/mcp-service.js';
 import { VERSION } from './base/version.js';
+import { CheckpointService } from './checkpoints/checkpoint-service.js';
+import type { DesktopProbe } from './checkpoints/checkpoint.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -76,6 +79,8 @@ export interface CoreOptions {
    * threads (CELL0_LOCAL_THREADS), idle time and context cap; tests shrink them.
    */
   localModels?: Pick<LocalModelsOptions, 'catalogFile' | 'runtime' | 'progressEveryMs' | 'maxModelBytes'>;
+  /** What the desktop app tells the checkpoints about its windows and fuses (null elsewhere). */
+  desktopProbe?: DesktopProbe;
 }
 
 export interface Service {
@@ -144,8 +149,16 @@ export function createCore(options: CoreOptions): Core {
     workspaceRoots: [workspaceRoot],
     ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
   });
+  const labs = new Labs({
+    root: defaultLabsRoot(options.dataDir),
+    sandbox,
+    logger,
+    audit,
+    onChange: (lab) => bus.emit('lab.updated', { lab }),
+  });
   const kernel = new Kernel({
     workspaceRoot,
+    labs,
     gate,
     sandbox,
     permissions,
@@ -268,6 +281,17 @@ export function createCore(options: CoreOptions): Core {
     ...(options.mcp ?? {}),
   });
 
+  const checkpoints = new CheckpointService({
+    dataDir: options.dataDir,
+    runner: options.mode,
+    ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+    bus,
+    busy: () => chat.runningCount() + swarms.activeAgents() > 0,
+    // The router is made further down from the handlers, this service's among them.
+    router: () => router,
+    desktop: options.desktopProbe ?? null,
+  });
+
   const services: Service[] = [
     {
       name: 'model-warnings',
@@ -377,6 +401,7 @@ export function createCore(options: CoreOptions): Core {
       providers,
       identity,
       kernel,
+      labs,
       permissions,
       audit,
       gate,
@@ -387,6 +412,7 @@ export function createCore(options: CoreOptions): Core {
       mesh,
       mcp,
       localModels,
+      checkpoints,
     }),
     { onInternalError: (err, method) => logger.error(`${method} failed`, err) },
   );

@@ -3,6 +3,7 @@ import { PRICES_AS_OF } from './agents/pricing.js';
 import type { AgentsMonitor } from './agents/agents-monitor.js';
 import type { ChatService } from './agents/chat-service.js';
 import { localModelHandlers } from './agents/local/local-model-handlers.js';
+import type { CheckpointService } from './checkpoints/checkpoint-service.js';
 import type { LocalModels } from './agents/local/local-models.js';
 import { providerHandlers } from './agents/provider-handlers.js';
 import type { ProviderRegistry } from './agents/provider-registry.js';
@@ -24,6 +25,8 @@ import type { MemoryService } from './memory/memory-service.js';
 import { channelHandlers } from './gateway/channels/channel-handlers.js';
 import type { ChannelService } from './gateway/channels/channel-service.js';
 import { mcpHandlers } from './mcp/mcp-handlers.js';
+import { labHandlers } from './kernel/lab/lab-handlers.js';
+import type { Labs } from './kernel/lab/labs.js';
 import type { McpService } from './mcp/mcp-service.js';
 import { Cell0Error } from './protocol/errors.js';
 import type { Handler, Handlers } from './protocol/router.js';
@@ -51,7 +54,9 @@ export interface HandlerDeps {
   channels: ChannelService;
   mesh: MeshService;
   mcp: McpService;
+  labs: Labs;
   localModels: LocalModels;
+  checkpoints: CheckpointService;
 }
 
 /**
@@ -108,6 +113,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...providerHandlers({ providers, bus }),
     ...after(board, ['identity'], identityHandlers({ identity })),
     ...after(board, ['kernel'], { ...kernelRoutes, ...permissionRoutes }),
+    ...after(board, ['kernel'], labHandlers({ labs: deps.labs })),
     ...after(
       board,
       ['agents-monitor'],
@@ -127,6 +133,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...after(board, ['mesh'], meshHandlers({ mesh: deps.mesh })),
     ...after(board, ['mcp'], mcpHandlers({ mcp: deps.mcp })),
     ...after(board, ['local-models'], localModelHandlers({ localModels: deps.localModels })),
+    // Not gated: the probes make their own parts and say SKIP or FAIL for what is not up.
+    'checkpoints.run': (params) => deps.checkpoints.run(params?.only ?? null),
+    'checkpoints.last': async () => ({ report: await deps.checkpoints.last() }),
   };
 }
 

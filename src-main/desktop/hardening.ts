@@ -42,6 +42,11 @@ const hardened = new WeakSet<WebContents>();
  * of its own (web links go to the user's browser instead) and embeds no <webview>. Applied by
  * the window registry and, as a backstop, to any web contents Electron creates; once is enough.
  */
+/** Whether hardenWebContents put its guards on these contents (the checkpoints ask). */
+export function isHardened(contents: WebContents): boolean {
+  return hardened.has(contents);
+}
+
 export function hardenWebContents(contents: WebContents, policy: WebContentsPolicy): void {
   if (hardened.has(contents)) return;
   hardened.add(contents);

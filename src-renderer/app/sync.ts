@@ -1,4 +1,5 @@
 import type { Client } from '../lib/client.js';
+import { useLabs } from '../stores/labs.js';
 import { createDeltaBatcher } from '../lib/delta-batcher.js';
 import type { Transport } from '../lib/transport.js';
 import { openConversation } from '../features/chat/open-conversation.js';
@@ -86,6 +87,7 @@ export function startSync(transport: Transport, c: Client): () => void {
     transport.onState(onState),
     c.on('conversation.updated', ({ conversation }) => useConversations.getState().upsert(conversation)),
     c.on('conversation.deleted', ({ id }) => forgetConversation(id)),
+    c.on('lab.updated', ({ lab }) => useLabs.getState().upsert([lab])),
     c.on('message.created', ({ message }) => {
       useRunningReplies.getState().note(message);
       useMessages.getState().upsertMessages(message.conversationId, [message]);

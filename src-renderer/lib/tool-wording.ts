@@ -95,6 +95,7 @@ export const OUTCOME_LABELS: Record<PermissionOutcome, string> = {
   'allow-conversation': 'Allowed in this conversation',
   'allow-always': 'Always allowed (rule saved)',
   deny: 'Denied',
+  'try-in-lab': 'Tried in a lab first',
   cancelled: 'Cancelled',
 };
 

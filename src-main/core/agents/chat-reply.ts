@@ -90,6 +90,8 @@ export async function streamReply(
   signal: AbortSignal,
   /** Frees the conversation: called before clients hear the reply ended, so a prompted send is not BUSY. */
   release: () => void,
+  /** A dry run: the reply's tool calls run in this lab. */
+  labId?: string,
 ): Promise<void> {
   const { store, bus } = deps;
   const ids = { conversationId: reply.conversationId, messageId: reply.id };
@@ -103,7 +105,7 @@ export async function streamReply(
       resolved,
       system,
       messages,
-      tools: (turnSignal) => toolsFor(deps, reply, turnSignal),
+      tools: (turnSignal) => toolsFor(deps, reply, turnSignal, labId),
       scope: reply.id,
       signal,
       gates: deps.gate ? [deps.gate] : [],
@@ -168,9 +170,12 @@ async function contextFor(
  * The tools this reply may call: the kernel's (with permissions and sandbox), the memory tools
  * (Cell 0's own store only; see memory-tools.ts), `propose_swarm`, and the MCP servers' tools.
  */
-function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal): ToolSet | undefined {
+function toolsFor(deps: ReplyDeps, reply: Message, signal: AbortSignal, labId?: string): ToolSet | undefined {
   if (deps.tools) return deps.tools;
   const ctx = { conversationId: reply.conversationId, messageId: reply.id, signal };
+  // A dry run offers only the kernel's tools, each confined in the lab: a hosted tool (memory,
+  // MCP, a swarm) would act outside it.
+  if (labId) return deps.kernel ? kernelTools(deps.kernel, { ...ctx, labId }) : {};
   return {
     ...(deps.kernel ? kernelTools(deps.kernel, ctx) : {}),
     ...(deps.memory ? deps.memory.tools(ctx) : {}),

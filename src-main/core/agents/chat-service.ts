@@ -106,7 +106,8 @@ export class ChatService {
     conversationId: string,
     text: string,
     clientMessageId: string,
-  ): Promise<{ userMessage: Message; assistantMessage: Message }> {
+    options: { dryRun?: boolean } = {},
+  ): Promise<{ userMessage: Message; assistantMessage: Message; labId?: string }> {
     const resent = await this.store.findExchange(conversationId, clientMessageId);
     if (resent) return resent;
     if (this.active.has(conversationId) || this.options.swarms?.isBusy(conversationId)) {
@@ -124,6 +125,16 @@ export class ChatService {
       const before = await this.store.get(conversationId);
       // Resolved before anything is stored: no provider, no key or a locked keychain leave no trace.
       const resolved = await this.providers.resolve(before.modelRef);
+      const lab =
+        options.dryRun && this.options.kernel
+          ? await this.options.kernel.openLab(conversationId, 'reply')
+          : null;
+      if (options.dryRun && !lab) {
+        throw new Cell0Error(
+          'LAB_UNAVAILABLE',
+          'A dry run needs the kernel’s sandbox, which this reply has not got.',
+        );
+      }
       const exchange = await this.store.appendExchange(conversationId, text, clientMessageId, {
         providerId: resolved.provider.id,
         model: resolved.model,
@@ -135,13 +146,17 @@ export class ChatService {
       }
       this.bus.emit('conversation.updated', { conversation: await this.store.get(conversationId) });
       const release = () => this.release(conversationId, slot);
-      void streamReply(this.reply, exchange.assistantMessage, resolved, controller.signal, release)
+      void streamReply(this.reply, exchange.assistantMessage, resolved, controller.signal, release, lab?.id)
         .catch((err: unknown) => this.onStreamFailure(err))
         .finally(() => {
           release();
           finished();
         });
-      return { userMessage: exchange.userMessage, assistantMessage: exchange.assistantMessage };
+      return {
+        userMessage: exchange.userMessage,
+        assistantMessage: exchange.assistantMessage,
+        ...(lab ? { labId: lab.id } : {}),
+      };
     } catch (err) {
       this.release(conversationId, slot);
       finished();

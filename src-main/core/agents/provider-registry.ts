@@ -39,7 +39,7 @@ export const LOCAL_PROVIDER_NAME = 'This computer';
 
 const MODEL_CACHE_MS = 5 * 60_000;
 
-function keyAccount(providerId: string): string {
+export function keyAccount(providerId: string): string {
   return `provider:${providerId}:api-key`;
 }
 

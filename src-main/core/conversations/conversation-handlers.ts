@@ -18,7 +18,12 @@ export interface ConversationHandlerDeps {
   conversations: ConversationStore;
   /** The chat replies (agents layer), given by the composition root. */
   chat: {
-    send(conversationId: string, text: string, clientMessageId: string): ReturnType<Handlers['chat.send']>;
+    send(
+      conversationId: string,
+      text: string,
+      clientMessageId: string,
+      options?: { dryRun?: boolean },
+    ): ReturnType<Handlers['chat.send']>;
     stopReply(conversationId: string): Promise<boolean>;
   };
   /** Throws NOT_FOUND for an unknown provider. */
@@ -57,8 +62,8 @@ export function conversationHandlers({
       return conversation;
     },
     'messages.page': ({ conversationId, offset, limit }) => conversations.page(conversationId, offset, limit),
-    'chat.send': ({ conversationId, text, clientMessageId }) =>
-      chat.send(conversationId, text, clientMessageId),
+    'chat.send': ({ conversationId, text, clientMessageId, dryRun }) =>
+      chat.send(conversationId, text, clientMessageId, dryRun ? { dryRun } : {}),
     'chat.stop': async ({ conversationId }) => ({ stopped: await chat.stopReply(conversationId) }),
   };
 }

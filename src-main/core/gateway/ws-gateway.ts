@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
@@ -19,6 +19,13 @@ export interface WsGatewayOptions {
   /** The built renderer to serve, or null for a socket-only gateway. */
   staticDir: string | null;
   maxFrameBytes?: number;
+  /** Where to listen; 127.0.0.1 unless a caller opts in to another address (the checkpoints' tests do). */
+  host?: string;
+}
+
+/** A fresh access token: 192 random bits, URL-safe. */
+export function newAccessToken(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 /** A client that lets this much pile up unsent is too slow: it is dropped and refetches on reconnect. */
@@ -60,6 +67,10 @@ export class WsGateway {
 
   get port(): number {
     return this.boundPort;
+  }
+
+  get host(): string {
+    return this.options.host ?? HOST;
   }
 
   /** Only our own host names: a page on another origin resolving to 127.0.0.1 (DNS rebinding) is refused. */
@@ -124,7 +135,7 @@ export class WsGateway {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, HOST, () => {
+      server.listen(this.options.port, this.host, () => {
         server.off('error', reject);
         resolve();
       });

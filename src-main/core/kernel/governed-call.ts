@@ -37,6 +37,10 @@ export interface GovernedCall {
   /** A call that wants network hears which hosts the owner let it reach when the owner answers. */
   onNetwork?: (scope: NetworkScope) => void;
   run(signal: AbortSignal): Promise<Ran>;
+  /** The call already runs in a lab (its card says so). */
+  inLab?: boolean;
+  /** Runs it in a new lab instead ("Try in lab first" on its card); absent where no lab can open. */
+  runInLab?: (signal: AbortSignal) => Promise<Ran>;
 }
 
 export interface Governed {
@@ -81,6 +85,7 @@ export async function govern(deps: GovernDeps, call: GovernedCall, signal: Abort
     deps.audit.append({ ...entry, tool: input.tool, args: input.args, conversationId: input.conversationId });
 
   let started = false;
+  let tryInLab = false;
   try {
     if (assessment.decision === 'deny') {
       const { refusal } = assessment;
@@ -100,7 +105,10 @@ export async function govern(deps: GovernDeps, call: GovernedCall, signal: Abort
       const decision = await deps.permissions.request(input, assessment, signal, {
         unsandboxed: call.unsandboxed,
         ...(call.onNetwork ? { onNetwork: call.onNetwork } : {}),
+        ...(call.inLab ? { lab: true } : {}),
+        ...(call.runInLab ? { labOffered: true } : {}),
       });
+      if (decision === 'try-in-lab') tryInLab = true;
       if (decision === 'deny' || decision === 'cancelled') {
         const message =
           decision === 'deny'
@@ -118,12 +126,16 @@ export async function govern(deps: GovernDeps, call: GovernedCall, signal: Abort
     if (signal.aborted)
       return await fail(new Cell0Error('TOOL_FAILED', 'Stopped before it ran.'), 'cancelled');
     // Recorded before it runs: if recording fails (no signing key), nothing runs.
-    await audit({ actor: `agent:${input.conversationId}`, kind: 'tool.call', outcome: call.startedOutcome });
+    await audit({
+      actor: `agent:${input.conversationId}`,
+      kind: 'tool.call',
+      outcome: tryInLab ? 'started in a lab (tried first, by the owner’s choice)' : call.startedOutcome,
+    });
     started = true;
     // The card's duration counts from here: the time the owner took to answer is not the tool's.
     toolCall.runningSince = Date.now();
     await deps.ledger.save(toolCall);
-    const ran = await call.run(signal);
+    const ran = tryInLab && call.runInLab ? await call.runInLab(signal) : await call.run(signal);
     await audit({ actor: 'kernel', kind: ran.limitHit ? 'limit.hit' : 'tool.result', outcome: ran.outcome });
     return await finish(ran.patch, ran.forModel);
   } catch (err) {

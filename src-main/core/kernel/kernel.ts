@@ -7,11 +7,20 @@ import { Cell0Error } from '../protocol/errors.js';
 import type { NetworkScope, SandboxStatus, ToolCall } from '../protocol/kernel-entities.js';
 import type { Database } from '../storage/database.js';
 import type { AuditLog } from './audit/audit-log.js';
-import { errorForModel, govern, plainError, type Governed, type GovernedCall } from './governed-call.js';
+import {
+  errorForModel,
+  govern,
+  plainError,
+  type Governed,
+  type GovernedCall,
+  type Ran,
+} from './governed-call.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
 import { callEgress } from './call-egress.js';
 import { runSandboxed } from './sandboxed-tool.js';
 import type { Sandbox } from './sandbox/sandbox.js';
+import type { Labs } from './lab/labs.js';
+import type { Lab } from '../protocol/lab-entities.js';
 import { ToolCallLedger } from './tool-call-ledger.js';
 import type { PauseGate } from '../base/pause-gate.js';
 import { summarize } from './tools/tool-specs.js';
@@ -30,6 +39,8 @@ export interface KernelDeps {
   workspaceRoot?: string;
   /** "Pause all agents": tools wait here before they run. */
   gate?: PauseGate;
+  /** The Lab: calls may run in a copy-on-write view of their workspace instead of the live one. */
+  labs?: Labs;
 }
 
 /**
@@ -76,6 +87,17 @@ export class Kernel {
     const dir = join(this.workspaceRoot, conversationId);
     await this.deps.sandbox.prepareWorkspace(dir);
     return dir;
+  }
+
+  /** A lab over the conversation's workspace (a dry-run reply, a simulated swarm): network recorded. */
+  async openLab(conversationId: string, origin: 'reply' | 'swarm'): Promise<Lab> {
+    if (!this.deps.labs) throw new Cell0Error('LAB_UNAVAILABLE', 'The Lab is not available in this Cell 0.');
+    return this.deps.labs.open({
+      workspace: await this.workspaceFor(conversationId),
+      origin,
+      conversationId,
+      netRecord: true,
+    });
   }
 
   async status(): Promise<{ sandbox: SandboxStatus; runningTools: number }> {
@@ -168,28 +190,57 @@ export class Kernel {
     // Allowed unasked (a rule, a grant): a fetch reaches its URL's host, a shell any public host.
     // Asked: what the owner chose on the card.
     let scope: NetworkScope = input.tool === 'fetch_url' ? 'hosts' : 'any-public';
+    const { labs } = this.deps;
+    const inLab = input.labId && labs ? { labs, id: input.labId } : undefined;
+    const base = { tool: input.tool, args: input.args, workspace, unsandboxed, toolCall };
     return {
       toolCall,
       input: call,
       assessment,
       unsandboxed,
-      startedOutcome: unsandboxed ? 'started UNSANDBOXED by owner’s leave' : 'started (sandboxed)',
+      startedOutcome: inLab
+        ? `started in lab ${inLab.id}`
+        : unsandboxed
+          ? 'started UNSANDBOXED by owner’s leave'
+          : 'started (sandboxed)',
       onNetwork: (chosen) => (scope = chosen),
+      inLab: inLab !== undefined,
       run: (signal) =>
         runSandboxed(
           this.deps,
           {
-            tool: input.tool,
-            args: input.args,
-            workspace,
-            unsandboxed,
-            toolCall,
-            ...(assessment.network
+            ...base,
+            ...(inLab ? { lab: inLab } : {}),
+            ...(assessment.network && !inLab
               ? { egress: callEgress(this.deps, call, assessment.hosts, scope, signal) }
               : {}),
           },
           signal,
         ),
+      ...(labs && !inLab && sandboxStatus.kind === 'bubblewrap'
+        ? { runInLab: (signal: AbortSignal) => this.tryInLab(labs, base, call, signal) }
+        : {}),
+    };
+  }
+
+  /** "Try in lab first": the call runs in a lab of its own; the owner reviews it before it counts. */
+  private async tryInLab(
+    labs: Labs,
+    run: Omit<Parameters<typeof runSandboxed>[1], 'lab' | 'egress'>,
+    call: ToolCallInput,
+    signal: AbortSignal,
+  ): Promise<Ran> {
+    const lab = await labs.open({
+      workspace: call.workspace,
+      origin: 'tool-call',
+      conversationId: call.conversationId,
+      netRecord: true,
+    });
+    const ran = await runSandboxed(this.deps, { ...run, lab: { labs, id: lab.id } }, signal);
+    return {
+      ...ran,
+      outcome: `tried in lab ${lab.id}: ${ran.outcome}`,
+      forModel: `${ran.forModel}\n[Cell 0 ran this in lab ${lab.id}, a copy-on-write view: the workspace is unchanged until the owner reviews and applies its changes.]`,
     };
   }
 

@@ -3,6 +3,7 @@ import type { ToolCall, ToolName } from '../protocol/kernel-entities.js';
 import type { Ran } from './governed-call.js';
 import type { EgressOptions } from './network/egress-proxy.js';
 import type { Sandbox } from './sandbox/sandbox.js';
+import type { Labs } from './lab/labs.js';
 import { applyEdit, runSpecFor } from './tools/tool-specs.js';
 import type { RunResult, RunSpec } from './types.js';
 
@@ -23,6 +24,8 @@ export interface SandboxedRun {
   toolCall: ToolCall;
   /** For a call granted network: what the egress proxy lets it reach. */
   egress?: EgressOptions | undefined;
+  /** Run in this lab instead of the live workspace (its network recorded, never made). */
+  lab?: { labs: Labs; id: string } | undefined;
 }
 
 /** Runs a built-in tool in the sandbox, its output streamed to the card; never in the app's own process. */
@@ -52,9 +55,24 @@ export async function runSandboxed(
 
 async function runTool(
   deps: { sandbox: Sandbox; bus: EventBus },
-  { tool, args, workspace, unsandboxed, toolCall, egress }: SandboxedRun,
+  { tool, args, workspace, unsandboxed, toolCall, egress, lab }: SandboxedRun,
   signal: AbortSignal,
 ): Promise<RunResult> {
+  if (lab && tool === 'fetch_url') {
+    // Recorded, not made: a lab reaches nothing.
+    const { url } = args as { url: string };
+    await lab.labs.recordFetch(lab.id, url);
+    const output = `[Cell 0 lab ${lab.id}] recorded, not made: GET ${url}. The lab makes no network requests; the owner sees this attempt in its report.`;
+    return {
+      exitCode: 0,
+      signal: null,
+      output,
+      truncated: false,
+      limit: null,
+      durationMs: 0,
+      sandboxed: true,
+    };
+  }
   const onOutput = (chunk: string) =>
     deps.bus.emit('tool.output', {
       conversationId: toolCall.conversationId,
@@ -62,10 +80,21 @@ async function runTool(
       chunk,
     });
   const exec = (spec: RunSpec) =>
-    deps.sandbox.run(
-      { ...spec, unsandboxed, ...(spec.network && egress ? { egress } : {}) },
-      { onOutput, signal },
-    );
+    lab
+      ? lab.labs.run(
+          lab.id,
+          {
+            argv: spec.argv,
+            toolCallId: toolCall.id,
+            ...(spec.stdin !== undefined ? { stdin: spec.stdin } : {}),
+            ...(spec.tty ? { tty: true } : {}),
+          },
+          { onOutput, signal },
+        )
+      : deps.sandbox.run(
+          { ...spec, unsandboxed, ...(spec.network && egress ? { egress } : {}) },
+          { onOutput, signal },
+        );
   if (tool !== 'edit_file') return exec(runSpecFor(tool, args, workspace));
 
   // Two sandboxed steps joined here: the edit itself is a pure string operation.

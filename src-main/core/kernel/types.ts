@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from '../protocol/errors.js';
 import type { EgressOptions } from './network/egress-proxy.js';
+import type { OverlayLayers } from './lab/overlay.js';
 import type {
   LimitKind,
   PermissionDecision,
@@ -48,6 +49,11 @@ export interface RunSpec {
   tty?: boolean;
   /** The owner allowed this one call to run without the sandbox (it is unavailable here). */
   unsandboxed?: boolean;
+  /**
+   * A lab run: the workspace is seen through this overlay (the live tree read-only below, the
+   * lab's upper layer above), never written itself. Linux with bubblewrap only.
+   */
+  overlay?: OverlayLayers;
 }
 
 export interface RunResult {
@@ -76,6 +82,8 @@ export interface ToolCallInput {
   workspace: string;
   /** The agent's stated reason, if its arguments carried one. */
   reason: string | null;
+  /** Run in this lab (a dry-run reply, a simulated swarm): the live workspace is not written. */
+  labId?: string | null | undefined;
 }
 
 /**

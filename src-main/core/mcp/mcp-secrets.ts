@@ -14,7 +14,8 @@ const secretsSchema = z.object({
   headers: z.record(z.string(), z.string()),
 });
 
-const account = (serverId: string) => `mcp-server:${serverId}`;
+export const mcpSecretAccount = (serverId: string) => `mcp-server:${serverId}`;
+const account = mcpSecretAccount;
 
 /** Names only are stored in mcp.json; what they are set to lives here, in the OS keychain. */
 export class McpSecretStore {

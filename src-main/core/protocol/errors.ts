@@ -84,6 +84,22 @@ export const ERROR_CODES = [
   'LOCAL_MODEL_NOT_READY',
   /** The model file could not be loaded or run. */
   'LOCAL_MODEL_FAILED',
+  /** No copy-on-write lab can be opened here (no overlay, no copy), or the lab's mount failed. */
+  'LAB_UNAVAILABLE',
+  /** The lab's workspace is itself a symlink: open the lab over its real path. */
+  'LAB_WORKSPACE_SYMLINK',
+  /** The lab's workspace holds files the sandbox user cannot read. */
+  'LAB_UNREADABLE',
+  /** The lab's changes outgrew its size cap or the disk: nothing more is kept, nothing was applied. */
+  'LAB_FULL',
+  /** The lab's workspace no longer exists (or is no longer where it was): nothing can be applied. */
+  'LAB_WORKSPACE_GONE',
+  /** Files changed in the live workspace since the lab opened: applying them would overwrite that. */
+  'LAB_CONFLICT',
+  /** A change the lab refuses to apply: a symlink out of the workspace, a device, a FIFO, setuid. */
+  'LAB_REFUSED',
+  /** The lab was already applied or discarded. */
+  'LAB_CLOSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -20,6 +20,8 @@ import { meshEvents } from './mesh-methods.js';
 import { localModelEvents } from './local-model-methods.js';
 import { swarmEvents } from './swarm-methods.js';
 import { mcpEvents } from './mcp-methods.js';
+import { labEvents } from './lab-methods.js';
+import { checkpointEvents } from './checkpoint-methods.js';
 import {
   daemonStatusSchema,
   embeddingStatusSchema,
@@ -92,7 +94,9 @@ export const events = {
   ...channelEvents,
   ...meshEvents,
   ...mcpEvents,
+  ...labEvents,
   ...localModelEvents,
+  ...checkpointEvents,
 } as const;
 
 export type Events = typeof events;

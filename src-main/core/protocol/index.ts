@@ -17,3 +17,6 @@ export * from './mcp-entities.js';
 export * from './mcp-methods.js';
 export * from './local-model-entities.js';
 export * from './local-model-methods.js';
+export * from './lab-entities.js';
+export * from './checkpoint-entities.js';
+export * from './checkpoint-methods.js';

@@ -72,6 +72,8 @@ export const PERMISSION_DECISIONS = [
   'allow-conversation',
   'allow-always',
   'deny',
+  /** Run it in a copy-on-write lab instead: the owner reviews its changes before any reach the workspace. */
+  'try-in-lab',
 ] as const;
 
 /** One line of an edit's change, made visible like the display: kept as context, removed or added. */
@@ -137,6 +139,10 @@ export const permissionRequestSchema = z.object({
   createdAt: z.number(),
   /** Set when the call runs on a paired peer of the mesh (its name): answered here, enforced there. */
   machine: z.string().optional(),
+  /** The call runs inside a lab (a dry run): nothing it does reaches the workspace until applied. */
+  lab: z.boolean().optional(),
+  /** The card may offer "Try in lab first" (decision try-in-lab). */
+  labOffered: z.boolean().optional(),
 });
 
 export const permissionRuleSchema = z.object({
@@ -168,6 +174,10 @@ export const AUDIT_KINDS = [
   'mesh.unpair',
   'mesh.remote',
   'mesh.refused',
+  /** The lab: the owner applied a lab's accepted files to the live workspace (one record per apply). */
+  'lab.apply',
+  /** The lab: the owner discarded a lab (its upper layer removed). */
+  'lab.discard',
 ] as const;
 
 export const auditRecordSchema = z.object({

@@ -40,6 +40,8 @@ import { meshMethods } from './mesh-methods.js';
 import { localModelMethods } from './local-model-methods.js';
 import { swarmMethods } from './swarm-methods.js';
 import { mcpMethods } from './mcp-methods.js';
+import { labMethods } from './lab-methods.js';
+import { checkpointMethods } from './checkpoint-methods.js';
 
 const id = z.string().min(1).max(64);
 const title = z.string().trim().min(1).max(200);
@@ -102,8 +104,15 @@ export const methods = {
       text: z.string().trim().min(1).max(200_000),
       /** Idempotency key: resending the same key returns the stored message, never a twin. */
       clientMessageId: z.string().min(1).max(64),
+      /** Dry run: the whole reply runs in a lab over the workspace (reviewed and applied after). */
+      dryRun: z.boolean().optional(),
     }),
-    result: z.object({ userMessage: messageSchema, assistantMessage: messageSchema }),
+    result: z.object({
+      userMessage: messageSchema,
+      assistantMessage: messageSchema,
+      /** The dry run's lab. */
+      labId: z.string().optional(),
+    }),
   },
   'chat.stop': {
     params: z.object({ conversationId: id }),
@@ -350,7 +359,9 @@ export const methods = {
   ...channelMethods,
   ...meshMethods,
   ...mcpMethods,
+  ...labMethods,
   ...localModelMethods,
+  ...checkpointMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -21,8 +21,16 @@ export const swarmMethods = {
       clientMessageId: z.string().min(1).max(64),
       /** Overrides of the default budget. */
       budget: swarmBudgetSchema.partial().optional(),
+      /** "Simulate first": the whole run works in one lab, reviewed once at the end. */
+      simulate: z.boolean().optional(),
     }),
-    result: z.object({ run: swarmRunSchema, userMessage: messageSchema, assistantMessage: messageSchema }),
+    result: z.object({
+      run: swarmRunSchema,
+      userMessage: messageSchema,
+      assistantMessage: messageSchema,
+      /** The simulated run's lab. */
+      labId: z.string().optional(),
+    }),
   },
   'swarm.list': {
     params: z

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Database } from './database.js';
 import { migrate } from './migrations.js';
@@ -22,6 +22,10 @@ export class StorageService {
     await this.db.open();
     await this.db.exec(
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+    );
+    // SQLite makes the file with the umask's mode (often 644) and its -wal and -shm alike: the owner's alone.
+    await Promise.all(
+      ['', '-wal', '-shm'].map((suffix) => chmod(`${this.db.file}${suffix}`, 0o600).catch(() => undefined)),
     );
     await migrate(this.db);
   }

@@ -28,6 +28,8 @@ export interface AgentRunnerDeps {
     ((ctx: { conversationId: string; messageId: string; signal: AbortSignal }) => ToolSet) | undefined;
   /** "Pause all agents". */
   gate?: TurnGate | undefined;
+  /** "Simulate first": every agent's tool calls run in this one lab; hosted tools are left out. */
+  labId?: string | undefined;
   logger: Logger;
   /** Model steps one agent may take in one turn (each tool round trip is a step). */
   agentSteps: number;
@@ -144,10 +146,11 @@ export class AgentRunner {
         conversationId: this.run.conversationId,
         messageId: this.run.messageId,
         signal,
+        ...(this.deps.labId ? { labId: this.deps.labId } : {}),
       });
     } else return undefined;
     const extra =
-      this.deps.kernel && this.deps.extraTools && names.length > 0
+      this.deps.kernel && this.deps.extraTools && names.length > 0 && !this.deps.labId
         ? this.deps.extraTools({
             conversationId: this.run.conversationId,
             messageId: this.run.messageId,

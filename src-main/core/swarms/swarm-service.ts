@@ -111,7 +111,8 @@ export class SwarmService {
     task: string;
     clientMessageId: string;
     budget?: Partial<SwarmBudget> | undefined;
-  }): Promise<{ run: SwarmRun; userMessage: Message; assistantMessage: Message }> {
+    simulate?: boolean | undefined;
+  }): Promise<{ run: SwarmRun; userMessage: Message; assistantMessage: Message; labId?: string }> {
     const { conversations, bus } = this.options;
     const resent = await conversations.findExchange(params.conversationId, params.clientMessageId);
     if (resent) {
@@ -123,6 +124,10 @@ export class SwarmService {
     const before = await conversations.get(params.conversationId);
     const resolved = await this.options.providers.resolve(before.modelRef);
     const modelRef = { providerId: resolved.provider.id, model: resolved.model };
+    if (params.simulate && !this.options.kernel) {
+      throw new Cell0Error('LAB_UNAVAILABLE', 'Simulating a swarm needs the kernel’s sandbox.');
+    }
+    const lab = params.simulate ? await this.options.kernel!.openLab(params.conversationId, 'swarm') : null;
     const exchange = await conversations.appendExchange(
       params.conversationId,
       params.task,
@@ -145,8 +150,9 @@ export class SwarmService {
       modelRef,
       budget: params.budget,
       hostOwned: true,
+      ...(lab ? { labId: lab.id } : {}),
     });
-    return { run: structuredClone(execution.run), ...exchange };
+    return { run: structuredClone(execution.run), ...exchange, ...(lab ? { labId: lab.id } : {}) };
   }
 
   private assertFree(conversationId: string): void {
@@ -179,6 +185,7 @@ export class SwarmService {
     modelRef: ModelRef;
     budget: Partial<SwarmBudget> | undefined;
     hostOwned: boolean;
+    labId?: string;
   }): Promise<SwarmExecution> {
     const run: SwarmRun = {
       id: randomUUID(),
@@ -222,7 +229,9 @@ export class SwarmService {
       agentSteps: this.options.agentSteps ?? 12,
       flushMs: this.options.flushMs ?? 100,
       ...(this.options.retry ? { retry: this.options.retry } : {}),
-      ...(this.options.remoteWorkers
+      ...(params.labId ? { labId: params.labId } : {}),
+      // A simulated run stays on this machine: its one lab is here.
+      ...(this.options.remoteWorkers && !params.labId
         ? { remote: this.options.remoteWorkers, localLoad: () => this.activeAgents() }
         : {}),
     });

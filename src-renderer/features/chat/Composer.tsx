@@ -1,4 +1,4 @@
-import { ArrowUp, Network, Square, X } from 'lucide-react';
+import { ArrowUp, FlaskConical, Network, Square, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { useConnection } from '../../stores/connection.js';
 import { canChat } from '../../lib/model-ref.js';
@@ -16,6 +16,8 @@ import { sendMessage, stopStreaming } from './actions.js';
 export function Composer() {
   const [text, setText] = useState('');
   const [asSwarm, setAsSwarm] = useState(false);
+  // Dry run: the reply (or, for a swarm, the whole run: "Simulate first") works in a lab.
+  const [dryRun, setDryRun] = useState(false);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const conversationId = useMessages((s) => s.conversationId);
   const busy = useMessages((s) => s.streaming || s.pending.length > 0);
@@ -42,7 +44,10 @@ export function Composer() {
     setText('');
     // `/swarm <task>` or the swarm toggle runs the task as a swarm instead of one reply.
     const swarmTask = parseSwarmCommand(value) ?? (asSwarm ? value : null);
-    const sent = swarmTask !== null ? await startSwarm(swarmTask) : await sendMessage(value);
+    const sent =
+      swarmTask !== null
+        ? await startSwarm(swarmTask, { simulate: dryRun })
+        : await sendMessage(value, { dryRun });
     if (sent && swarmTask !== null) setAsSwarm(false);
     // Give the words back on failure, unless the person already started typing something else.
     if (!sent) setText((current) => (current === '' ? value : current));
@@ -113,6 +118,22 @@ export function Composer() {
           onClick={() => setAsSwarm((v) => !v)}
         >
           <Network size={15} aria-hidden />
+        </button>
+        <button
+          type="button"
+          className={dryRun ? 'composer-toggle on' : 'composer-toggle'}
+          data-testid="composer-dry-run-toggle"
+          aria-pressed={dryRun}
+          aria-label={asSwarm || text.trim().startsWith('/swarm') ? 'Simulate first' : 'Dry run'}
+          title={
+            asSwarm || text.trim().startsWith('/swarm')
+              ? 'Simulate first: the whole swarm works in one lab; you review its changes once at the end'
+              : 'Dry run: the whole reply works in a lab; nothing reaches your files until you apply'
+          }
+          disabled={inputDisabled}
+          onClick={() => setDryRun((v) => !v)}
+        >
+          <FlaskConical size={15} aria-hidden />
         </button>
         {busy ? (
           <button

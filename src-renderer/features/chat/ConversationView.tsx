@@ -11,6 +11,9 @@ import { ToolsOffNotice } from '../local-models/ToolsOffNotice.js';
 import { MessageList } from './MessageList.js';
 import { ModelPicker } from './ModelPicker.js';
 import { ProviderSetupCard } from './ProviderSetupCard.js';
+import { LabReview } from '../lab/LabReview.js';
+import { LabsBar } from '../lab/LabsBar.js';
+import { useLabs } from '../../stores/labs.js';
 
 export function ConversationView() {
   const conversationId = useMessages((s) => s.conversationId);
@@ -22,6 +25,9 @@ export function ConversationView() {
   // "No provider" is the one missing step the setup card teaches; a missing model is the picker's job.
   const needsProvider = useSettings((s) => s.snapshot !== null && s.snapshot.providers.length === 0);
   const inspectorOpen = useUi((s) => s.inspectorOpen);
+  const reviewing = useLabs((s) =>
+    s.reviewing && s.byId[s.reviewing]?.conversationId === conversationId ? s.reviewing : null,
+  );
 
   let body;
   if (status === 'error') {
@@ -67,9 +73,16 @@ export function ConversationView() {
         </button>
       </header>
       {conversation && <ToolsOffNotice conversation={conversation} />}
-      <div className="conversation-body">{body}</div>
-      {needsProvider && count > 0 && <ProviderSetupCard compact />}
-      <Composer />
+      {reviewing ? (
+        <LabReview key={reviewing} labId={reviewing} />
+      ) : (
+        <>
+          <div className="conversation-body">{body}</div>
+          {needsProvider && count > 0 && <ProviderSetupCard compact />}
+          {conversationId && <LabsBar conversationId={conversationId} />}
+          <Composer />
+        </>
+      )}
     </section>
   );
 }

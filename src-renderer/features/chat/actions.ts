@@ -6,13 +6,14 @@ import { createConversation } from '../conversations/actions.js';
 import { useMessages } from '../../stores/messages.js';
 import { describeSendError } from './send-errors.js';
 
-async function sendOnce(conversationId: string, text: string, clientMessageId: string) {
+async function sendOnce(conversationId: string, text: string, clientMessageId: string, dryRun = false) {
+  const params = { conversationId, text, clientMessageId, ...(dryRun ? { dryRun } : {}) };
   try {
-    return await client().call('chat.send', { conversationId, text, clientMessageId });
+    return await client().call('chat.send', params);
   } catch (err) {
     // The same idempotency key makes resending after a dropped connection safe: never a twin.
     if (isClientError(err) && err.code === 'TRANSPORT' && (await waitForConnection(20_000))) {
-      return client().call('chat.send', { conversationId, text, clientMessageId });
+      return client().call('chat.send', params);
     }
     throw err;
   }
@@ -55,12 +56,13 @@ export async function submitExchange<T extends { userMessage: Message; assistant
 }
 
 /** Returns false when the message was not sent; the reason is in the store's sendError. */
-export async function sendMessage(text: string): Promise<boolean> {
+export async function sendMessage(text: string, options: { dryRun?: boolean } = {}): Promise<boolean> {
   const trimmed = text.trim();
   if (!trimmed) return true;
   const sent = await submitExchange(
     trimmed,
-    (conversationId, clientMessageId) => sendOnce(conversationId, trimmed, clientMessageId),
+    (conversationId, clientMessageId) =>
+      sendOnce(conversationId, trimmed, clientMessageId, options.dryRun === true),
     describeSendError,
   );
   return sent !== null;

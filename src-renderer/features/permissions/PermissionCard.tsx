@@ -1,4 +1,12 @@
-import { AlertTriangle, Ban, Check, CircleSlash, ShieldAlert, ShieldQuestion } from 'lucide-react';
+import {
+  AlertTriangle,
+  Ban,
+  Check,
+  CircleSlash,
+  FlaskConical,
+  ShieldAlert,
+  ShieldQuestion,
+} from 'lucide-react';
 import { memo, useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type {
   NetworkScope,
@@ -177,6 +185,13 @@ function PendingCard({ request }: { request: PermissionRequest }) {
           The sandbox is not available here: allowing runs this one call WITHOUT confinement.
         </p>
       )}
+      {request.lab && (
+        <p className="permission-lab" data-testid="permission-in-lab">
+          <FlaskConical size={15} aria-hidden />
+          In a lab: this runs against a copy-on-write view of the workspace. Nothing reaches your files until
+          you review and apply its changes; network attempts are recorded, not made.
+        </p>
+      )}
       {connection && <p className="permission-connection-lead">A running tool call wants to reach</p>}
       <pre
         className="permission-display"
@@ -255,6 +270,18 @@ function PendingCard({ request }: { request: PermissionRequest }) {
         >
           Allow once
         </button>
+        {request.labOffered && (
+          <button
+            type="button"
+            className="button"
+            data-testid="permission-try-in-lab"
+            title="Run it in a copy-on-write lab: you see every change it would make, then apply or discard"
+            disabled={busy || !armed}
+            onClick={() => void answer('try-in-lab')}
+          >
+            <FlaskConical size={14} aria-hidden /> Try in lab first
+          </button>
+        )}
         {coverable && (
           <>
             <button

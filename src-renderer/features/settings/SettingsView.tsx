@@ -7,6 +7,7 @@ import { McpSection } from '../mcp/McpSection.js';
 import { LocalModelsSection } from '../local-models/LocalModelsSection.js';
 import { MemorySettingsSection } from '../memory/MemorySettingsSection.js';
 import { PermissionsSection } from '../permissions/PermissionsSection.js';
+import { SecuritySection } from '../security/SecuritySection.js';
 import { DesktopSection } from './DesktopSection.js';
 import { ModelsSection } from './ModelsSection.js';
 import { SwarmBudgetSection } from './SwarmBudgetSection.js';
@@ -50,6 +51,7 @@ export function SettingsView() {
         <McpSection />
         <IdentitySection />
         <MeshSection />
+        <SecuritySection />
         <DesktopSection />
       </div>
     </section>

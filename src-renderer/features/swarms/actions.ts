@@ -106,7 +106,7 @@ export function parseSwarmCommand(text: string): string | null {
 }
 
 /** Runs a task as a swarm in the open conversation. False when it did not start (see sendError). */
-export async function startSwarm(task: string): Promise<boolean> {
+export async function startSwarm(task: string, options: { simulate?: boolean } = {}): Promise<boolean> {
   const trimmed = task.trim();
   const messages = useMessages.getState();
   if (!trimmed) {
@@ -116,7 +116,12 @@ export async function startSwarm(task: string): Promise<boolean> {
   const started = await submitExchange(
     trimmed,
     (conversationId, clientMessageId) =>
-      client().call('swarm.start', { conversationId, task: trimmed, clientMessageId }),
+      client().call('swarm.start', {
+        conversationId,
+        task: trimmed,
+        clientMessageId,
+        ...(options.simulate ? { simulate: true } : {}),
+      }),
     (err) =>
       `The swarm did not start: ${
         isClientError(err) && err.code === 'PROVIDER_NOT_CONFIGURED'

@@ -56,7 +56,7 @@ export class ModelStore {
   }
 
   async ensureDir(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
   }
 
   /** Every model with a readable manifest; a damaged one is skipped rather than failing the list. */

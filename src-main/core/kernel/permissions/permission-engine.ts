@@ -116,7 +116,13 @@ export class PermissionEngine {
     input: PermissionSubject,
     assessment: Assessment,
     signal: AbortSignal,
-    opts: { unsandboxed: boolean; onNetwork?: (scope: NetworkScope) => void },
+    opts: {
+      unsandboxed: boolean;
+      onNetwork?: (scope: NetworkScope) => void;
+      /** The call runs in a lab; and whether the card may offer to try it in one first. */
+      lab?: boolean;
+      labOffered?: boolean;
+    },
   ): Promise<OwnerDecision> {
     if (signal.aborted) return Promise.resolve('cancelled');
     const request: PermissionRequest = {
@@ -138,6 +144,8 @@ export class PermissionEngine {
       why: assessment.why,
       unsandboxed: opts.unsandboxed,
       createdAt: Date.now(),
+      ...(opts.lab ? { lab: true } : {}),
+      ...(opts.labOffered ? { labOffered: true } : {}),
     };
     return new Promise((resolve) => {
       const onAbort = () => this.settle(request.id, 'cancelled');
@@ -176,6 +184,9 @@ export class PermissionEngine {
         'BAD_PARAMS',
         'No rule or grant can cover this call (it needs a look every time): allow it once or deny it.',
       );
+    }
+    if (decision === 'try-in-lab' && !request.labOffered) {
+      throw new Cell0Error('BAD_PARAMS', 'This call cannot be tried in a lab: allow it or deny it.');
     }
     if (network === 'hosts' && request.hosts.length === 0) {
       throw new Cell0Error(

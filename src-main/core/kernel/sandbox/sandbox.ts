@@ -15,6 +15,7 @@ import type { Limits, RunOptions, RunResult, RunSpec } from '../types.js';
 import { EgressProxy } from '../network/egress-proxy.js';
 import { bwrapArgs, dropPrivilegesArgs } from './bwrap-args.js';
 import { proxyEnv, relayArgv } from './egress-relay.js';
+import { overlayLaunchArgs, overlayOptions, UNSHARE } from '../lab/overlay.js';
 import { sandboxEnv } from './environment.js';
 import { execute, type Launch, type RunningProcess } from './execute.js';
 import { classifyLimit, prlimitArgs, processAllowance, resolveLimits, ulimitArgs } from './limits.js';
@@ -115,6 +116,12 @@ export class Sandbox {
     );
   }
 
+  /** Who tools run as on this machine: the sandbox uid as root, else the app's own user. */
+  account(): { uid: number; gid: number } {
+    if (this.asRoot()) return { uid: this.sandboxUid, gid: this.sandboxUid };
+    return { uid: process.getuid?.() ?? 65534, gid: process.getgid?.() ?? 65534 };
+  }
+
   /** Kills every call running or still starting (stop all agents); returns how many there were. */
   killAll(): number {
     for (const call of this.calls) {
@@ -163,6 +170,9 @@ export class Sandbox {
       );
     }
     const confinement = spec.unsandboxed ? null : probe.confinement;
+    if (spec.overlay && confinement?.kind !== 'bubblewrap') {
+      throw new Cell0Error('LAB_UNAVAILABLE', 'a lab overlay needs the bubblewrap sandbox (Linux)');
+    }
     const prepared = await this.prepare(spec, limits, confinement, probe);
     const result = await this.execute(prepared, spec, limits, options, call);
     if (confinement && this.trialMode === 'on-failure') {
@@ -247,7 +257,8 @@ export class Sandbox {
           passwdFile: confinement.passwdFile,
           groupFile: confinement.groupFile,
           rootEntries: confinement.rootEntries,
-          workspaceSource: await this.realWorkspace(spec.workspace),
+          // A lab run binds the overlay's merged view there instead (mounted just before bwrap starts).
+          workspaceSource: spec.overlay ? spec.overlay.merged : await this.realWorkspace(spec.workspace),
           egressSocket: egress?.address ?? null,
           tmpBytes: Math.min(limits.memoryBytes, 1024 * MIB),
           shmBytes: Math.min(limits.memoryBytes, 64 * MIB),
@@ -255,7 +266,7 @@ export class Sandbox {
       );
       // bwrap itself starts with the sandbox's environment too: its init (pid 1 inside) keeps the
       // environment bwrap was started with, readable as /proc/1/environ.
-      const launch: Launch = confinement.setprivPath
+      let launch: Launch = confinement.setprivPath
         ? {
             file: confinement.setprivPath,
             args: [...dropPrivilegesArgs(account.uid, account.gid), confinement.bwrapPath, ...args],
@@ -263,6 +274,19 @@ export class Sandbox {
             cwd: '/',
           }
         : { file: confinement.bwrapPath, args, env, cwd: '/' };
+      if (spec.overlay) {
+        // The live path must still be a proper workspace, though only its overlay is bound.
+        await this.realWorkspace(spec.workspace);
+        launch = {
+          file: UNSHARE,
+          args: overlayLaunchArgs(overlayOptions(spec.overlay), spec.overlay.merged, this.asRoot(), [
+            launch.file,
+            ...launch.args,
+          ]),
+          env,
+          cwd: '/',
+        };
+      }
       return egress ? { launch, cleanup: () => egress.close() } : { launch };
     }
     if (confinement?.kind === 'sandbox-exec') {
@@ -340,7 +364,8 @@ export class Sandbox {
     return { roots: [...this.workspaceRoots, ...(this.runtimeDir ? [await this.runtimeDir] : [])] };
   }
 
-  private asRoot(): boolean {
+  /** Tools run as another uid than the app's (the app runs as root). */
+  asRoot(): boolean {
     return this.platform !== 'win32' && process.getuid?.() === 0;
   }
 

@@ -9,6 +9,8 @@ export interface ReplyContext {
   conversationId: string;
   messageId: string;
   signal: AbortSignal;
+  /** A dry run: every call runs in this lab. */
+  labId?: string | undefined;
 }
 
 /**
@@ -32,6 +34,7 @@ export function kernelTools(kernel: Kernel, ctx: ReplyContext): ToolSet {
             tool: name,
             args,
             reason: typeof reason === 'string' ? reason : null,
+            ...(ctx.labId ? { labId: ctx.labId } : {}),
           },
           ctx.signal,
         );

@@ -303,7 +303,9 @@ describe('network', () => {
           [
             'python3',
             '-c',
-            `import socket; s = socket.socket(socket.AF_UNIX); s.connect("\\0${name.slice(1)}"); print(s.recv(100))`,
+            // Node binds an abstract name NUL-padded to the whole sun_path (108 bytes): a shorter name
+            // would be refused even on the host, so the client pads it the same way.
+            `import socket; s = socket.socket(socket.AF_UNIX); s.connect(b"\\0${name.slice(1)}".ljust(108, b"\\0")); print(s.recv(100))`,
           ],
           extra,
         );
