@@ -1,8 +1,10 @@
+/**
+ * The `cell0` command. This entry stays small: it loads nothing but the subcommand it runs (each
+ * from `cli/*-command.ts` with `await import`), so `cell0 sandbox run` does not pay for the core.
+ */
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, startServe } from './serve.js';
-import { VERSION } from './core/app.js';
-import { auditCommand } from './cli/audit-command.js';
-import { sandboxCommand } from './cli/sandbox-command.js';
+import { VERSION } from './core/base/version.js';
+import { DEFAULT_PORT } from './core/gateway/default-port.js';
 
 const USAGE = `Usage: cell0 <command> [options]
 
@@ -80,6 +82,8 @@ async function serve(args: string[]): Promise<void> {
   const env = process.env;
   const tickMs = durationFrom(env, 'CELL0_MEMORY_TICK_MS');
   const idleMs = durationFrom(env, 'CELL0_MEMORY_IDLE_MS');
+  // Loaded here, not at the top: every other command starts without the core.
+  const { startServe } = await import('./serve.js');
   const handle = await startServe({
     ...(port !== undefined ? { port } : {}),
     memory: {
@@ -140,8 +144,8 @@ export async function main(argv: string[]): Promise<void> {
   }
   try {
     if (command === 'serve') return await serve(rest);
-    if (command === 'sandbox') return await sandboxCommand(rest);
-    if (command === 'audit') return await auditCommand(rest);
+    if (command === 'sandbox') return await (await import('./cli/sandbox-command.js')).sandboxCommand(rest);
+    if (command === 'audit') return await (await import('./cli/audit-command.js')).auditCommand(rest);
     if (command === 'channels')
       return await (await import('./cli/channels-command.js')).channelsCommand(rest);
     if (command === 'mesh') return await (await import('./cli/mesh-command.js')).meshCommand(rest);

@@ -7,8 +7,9 @@ import { createLogger, type Logger } from './core/base/logger.js';
 import type { LocalServerUrls } from './core/agents/local-servers.js';
 import type { MemoryServiceTiming } from './core/memory/memory-service.js';
 import { defaultDataDir } from './core/base/paths.js';
+import { DEFAULT_PORT } from './core/gateway/default-port.js';
 
-export const DEFAULT_PORT = 7340;
+export { DEFAULT_PORT };
 
 export interface ServeOptions {
   port?: number;
@@ -35,8 +36,12 @@ export interface ServeHandle {
   stop(): Promise<void>;
 }
 
+/** out/renderer, seen from the built main: this file is out/main/cli.js's or one of out/main/chunks/. */
 function builtRendererDir(): string {
-  return fileURLToPath(new URL('../renderer/', import.meta.url));
+  const candidates = ['../renderer/', '../../renderer/'].map((c) =>
+    fileURLToPath(new URL(c, import.meta.url)),
+  );
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
 }
 
 /** Headless mode: the core plus the built renderer over HTTP and WebSocket on 127.0.0.1. */

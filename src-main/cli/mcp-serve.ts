@@ -8,7 +8,7 @@ import { defaultDataDir } from '../core/base/paths.js';
 import { createCell0McpServer, OFF_MESSAGE } from '../core/mcp/cell0-server.js';
 import { McpStore } from '../core/mcp/mcp-store.js';
 import { HybridRetrieval } from '../core/memory/retrieval/hybrid-retrieval.js';
-import { VERSION } from '../core/app.js';
+import { VERSION } from '../core/base/version.js';
 import { openAuditTrail } from './audit-trail.js';
 
 export async function mcpServe(): Promise<void> {

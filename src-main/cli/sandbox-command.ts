@@ -10,7 +10,7 @@ import { Sandbox } from '../core/kernel/sandbox/sandbox.js';
 import { createLogger } from '../core/base/logger.js';
 import { isCell0Error } from '../core/protocol/errors.js';
 import type { RunResult } from '../core/kernel/types.js';
-import { attemptOutcome } from '../core/kernel/call-egress.js';
+import { attemptOutcome } from '../core/kernel/network/attempt-outcome.js';
 import type { EgressAttempt } from '../core/kernel/network/egress-proxy.js';
 import { parseHostPattern, type HostPattern } from '../core/kernel/network/host-patterns.js';
 
@@ -111,7 +111,10 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   const parsed = parse(args);
   if (typeof parsed === 'string') return usage(parsed);
 
-  const sandbox = new Sandbox({ logger: createLogger() });
+  // One call in a short-lived process: the call itself proves the sandbox works (a trial runs only
+  // if it fails), and the probe of this machine runs while the workspace is made.
+  const sandbox = new Sandbox({ logger: createLogger(), trial: 'on-failure' });
+  const probing = sandbox.status();
   const temporary = parsed.workspace === null;
   const workspace = parsed.workspace ?? (await mkdtemp(join(tmpdir(), 'cell0-workspace-')));
   if (temporary) process.stderr.write(`cell0 sandbox: workspace ${workspace} (removed afterwards)\n`);
@@ -119,7 +122,7 @@ export async function sandboxCommand(args: string[]): Promise<void> {
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    await sandbox.prepareWorkspace(workspace);
+    await Promise.all([sandbox.prepareWorkspace(workspace), probing]);
     const network = parsed.net || parsed.allowHosts.length > 0;
     const result = await sandbox.run(
       {

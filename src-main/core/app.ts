@@ -34,13 +34,14 @@ import type { ChannelKind } from './protocol/channel-entities.js';
 import { ControlSocket } from './gateway/control-socket.js';
 import { providerOffer, resolveByName } from './mesh/mesh-offer.js';
 import { MeshService } from './mesh/mesh-service.js';
-import type { MeshTiming } from './mesh/mesh-runtime.js';
+import type { MeshTiming } from './mesh/mesh-timing.js';
 import type { OwnerPresence } from './mesh/pairing.js';
 import { TOOL_NAMES } from './protocol/kernel-entities.js';
 import { McpService } from './mcp/mcp-service.js';
 import { AutomationService } from './gateway/automations/automation-service.js';
 import type { Clock } from './base/clock.js';
 import { DeviceService } from './gateway/devices/device-service.js';
+import { VERSION } from './base/version.js';
 import { CheckpointService } from './checkpoints/checkpoint-service.js';
 import type { DesktopProbe } from './checkpoints/checkpoint.js';
 
@@ -112,7 +113,7 @@ export interface Core {
   readonly devices: DeviceService;
 }
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /**
  * The composition root: builds every service, starts them in order and stops them in reverse.

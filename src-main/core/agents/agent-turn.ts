@@ -1,4 +1,4 @@
-import { stepCountIs, streamText, type ModelMessage, type ToolSet } from 'ai';
+import type { ModelMessage, ToolSet } from 'ai';
 import type { Logger } from '../base/logger.js';
 import { Cell0Error } from '../protocol/errors.js';
 import { costOf } from './pricing.js';
@@ -218,6 +218,8 @@ class TurnState {
     let streamStep = -1;
     let steps = 0;
     try {
+      // The SDK loads with the first reply, not with the core.
+      const { stepCountIs, streamText } = await import('ai');
       const result = streamText({
         model: spec.resolved.languageModel(),
         ...(spec.system ? { system: spec.system } : {}),

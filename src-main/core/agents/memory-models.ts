@@ -6,7 +6,6 @@ import { isRetryable, toProviderError } from './provider-errors.js';
 import {
   NO_EMBEDDINGS_MESSAGE,
   embeddingCandidates,
-  embeddingModel,
   supportsEmbeddings,
   type ProviderEndpoint,
 } from './provider-kinds.js';
@@ -65,6 +64,7 @@ export function memoryModels(
     },
     async embeddingModel(providerId, model) {
       const endpoint = await providers.endpoint(embeddable(providerId));
+      const { embeddingModel } = await import('./provider-sdks.js');
       return { model: embeddingModel(endpoint, model), describe: describer(endpoint) };
     },
     async embeddingCandidates(providerId) {

@@ -1,4 +1,3 @@
-import { APICallError } from 'ai';
 import { z } from 'zod';
 import type { ModelInfo } from '../protocol/entities.js';
 import { priceOf } from './pricing.js';
@@ -33,6 +32,7 @@ async function getJson(
   }
   const body = await response.text();
   if (!response.ok) {
+    const { APICallError } = await import('ai');
     throw toProviderError(
       new APICallError({
         message: `HTTP ${response.status}`,

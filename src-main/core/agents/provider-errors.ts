@@ -1,4 +1,4 @@
-import { AISDKError, APICallError, RetryError } from 'ai';
+import { isAISDKError, isAPICallError, isRetryError } from '../base/ai-sdk.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { ProviderEndpoint } from './provider-kinds.js';
 
@@ -56,8 +56,8 @@ export function providerMessage(body: string | undefined, secret: string | null)
 
 /** Seconds the provider asked us to wait (Retry-After), if it said. */
 export function retryAfterMs(err: unknown): number | null {
-  const inner = RetryError.isInstance(err) ? err.lastError : err;
-  if (!APICallError.isInstance(inner)) return null;
+  const inner = isRetryError(err) ? err.lastError : err;
+  if (!isAPICallError(inner)) return null;
   const header = inner.responseHeaders?.['retry-after'];
   if (!header) return null;
   const seconds = Number(header);
@@ -118,10 +118,10 @@ function fromStatus(status: number, detail: string, context: ProviderErrorContex
  */
 export function toProviderError(err: unknown, context: ProviderErrorContext): Cell0Error {
   if (err instanceof Cell0Error) return err;
-  const inner = RetryError.isInstance(err) ? err.lastError : err;
+  const inner = isRetryError(err) ? err.lastError : err;
   const codes = causeCodes(inner);
   // A 200 whose body broke off mid-way is a cut stream, not an HTTP error.
-  if (APICallError.isInstance(inner) && inner.statusCode !== undefined && inner.statusCode >= 400) {
+  if (isAPICallError(inner) && inner.statusCode !== undefined && inner.statusCode >= 400) {
     return fromStatus(inner.statusCode, providerMessage(inner.responseBody, context.secret), context);
   }
   const errorEvent = anthropicStreamError(inner);
@@ -134,7 +134,7 @@ export function toProviderError(err: unknown, context: ProviderErrorContext): Ce
     );
   }
   const network = codes.find((c) => NETWORK_CODES.has(c));
-  if (network || APICallError.isInstance(inner)) {
+  if (network || isAPICallError(inner)) {
     return new Cell0Error(
       'PROVIDER_UNREACHABLE',
       `Could not reach the model server at ${context.baseUrl}${network ? ` (${network})` : ''}. Is it running, and is the URL right?`,
@@ -185,9 +185,9 @@ export function describeTurnError(
     );
   }
   const endpoint = resolved.endpoint;
-  const inner = RetryError.isInstance(err) ? err.lastError : err;
+  const inner = isRetryError(err) ? err.lastError : err;
   const fromProvider =
-    AISDKError.isInstance(inner) ||
+    isAISDKError(inner) ||
     causeCodes(inner).length > 0 ||
     (inner !== null && typeof inner === 'object' && typeof (inner as { type?: unknown }).type === 'string');
   if (!fromProvider) {

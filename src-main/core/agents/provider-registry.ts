@@ -14,13 +14,7 @@ import type { MethodParams } from '../protocol/methods.js';
 import type { ProviderConfig, SettingsStore } from '../settings/settings-store.js';
 import { detectLocalServers, type LocalServerUrls } from './local-servers.js';
 import { listModels } from './model-listing.js';
-import {
-  KIND_DEFAULTS,
-  isLoopback,
-  languageModel,
-  trimBaseUrl,
-  type ProviderEndpoint,
-} from './provider-kinds.js';
+import { KIND_DEFAULTS, isLoopback, trimBaseUrl, type ProviderEndpoint } from './provider-kinds.js';
 
 export interface ResolvedModel {
   provider: { id: string; name: string };
@@ -266,6 +260,7 @@ export class ProviderRegistry {
       );
     }
     const endpoint = await this.endpoint(provider);
+    const { languageModel } = await import('./provider-sdks.js');
     return {
       provider,
       endpoint,

@@ -57,6 +57,8 @@ export class ControlSocket {
     server.on('error', (err) => this.options.logger.warn('control socket failed', err));
     this.server = server;
     this.unsubscribe = this.options.bus.subscribe((frame) => {
+      // No `cell0` command attached (the usual case): no frame is serialised for nobody.
+      if (this.sockets.size === 0) return;
       const line = `${JSON.stringify(frame)}\n`;
       for (const s of this.sockets) if (s.writableLength < 8 * 1024 * 1024) s.write(line);
     });

@@ -1,8 +1,9 @@
 import type { Logger } from '../base/logger.js';
 import { NETWORK_TOOL, type NetworkScope } from '../protocol/kernel-entities.js';
 import type { AuditLog } from './audit/audit-log.js';
-import type { EgressAttempt, EgressOptions } from './network/egress-proxy.js';
-import { formatTarget, parseHostPattern } from './network/host-patterns.js';
+import type { EgressOptions } from './network/egress-proxy.js';
+import { parseHostPattern } from './network/host-patterns.js';
+import { attemptOutcome } from './network/attempt-outcome.js';
 import type { PermissionEngine } from './permissions/permission-engine.js';
 import type { ToolCallInput } from './types.js';
 
@@ -10,22 +11,6 @@ export interface CallEgressDeps {
   permissions: Pick<PermissionEngine, 'assessConnection' | 'request'>;
   audit: Pick<AuditLog, 'append'>;
   logger: Logger;
-}
-
-function bytes(n: number): string {
-  return n < 1024
-    ? `${n} B`
-    : n < 1024 * 1024
-      ? `${(n / 1024).toFixed(1)} KB`
-      : `${(n / 1048576).toFixed(1)} MB`;
-}
-
-/** One attempt as its audit record says it. */
-export function attemptOutcome(a: EgressAttempt): string {
-  const what = `${formatTarget(a.host, a.port)} via ${a.via}${a.method ? ` ${a.method} ${a.path ?? ''}` : ''}`;
-  return a.allowed
-    ? `${what}: allowed (${a.reason}), ${bytes(a.bytesOut)} out, ${bytes(a.bytesIn)} in`
-    : `${what}: refused (${a.reason})`;
 }
 
 /**

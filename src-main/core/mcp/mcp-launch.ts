@@ -7,9 +7,6 @@
 import { homedir, userInfo } from 'node:os';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Logger } from '../base/logger.js';
-import type { AuditLog } from '../kernel/audit/audit-log.js';
-import { attemptOutcome } from '../kernel/call-egress.js';
 import type { EgressOptions, EgressRules } from '../kernel/network/egress-proxy.js';
 import type { Sandbox } from '../kernel/sandbox/sandbox.js';
 import type { McpServerConfig, McpStdioTransport } from '../protocol/mcp-entities.js';
@@ -117,34 +114,6 @@ export async function launch(
     requestInit: { headers: secrets.headers },
   });
   return { transport: http, process: null, visible: [], readOnly: [], release: async () => undefined };
-}
-
-/**
- * A granted server's connections through the egress proxy, each recorded in the audit log with
- * its bytes (as a tool call's are), named after the server and its conversation.
- */
-export function auditedEgress(audit: Pick<AuditLog, 'append'>, logger: Logger): LaunchDeps['egress'] {
-  return (server, rules, conversationId) => ({
-    rules,
-    onAttempt: (attempt) => {
-      void audit
-        .append({
-          actor: `mcp:${server}`,
-          kind: attempt.allowed ? 'network.connect' : 'network.refuse',
-          tool: `mcp:${server}`,
-          args: {
-            host: attempt.host,
-            port: attempt.port,
-            via: attempt.via,
-            method: attempt.method,
-            path: attempt.path,
-          },
-          outcome: attemptOutcome(attempt),
-          conversationId,
-        })
-        .catch((err: unknown) => logger.warn(`a network attempt of ${server} could not be audited`, err));
-    },
-  });
 }
 
 /** Where its calls run, as every view says it. */

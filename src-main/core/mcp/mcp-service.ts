@@ -23,11 +23,11 @@ import type {
 import { mergePath, readLoginPath } from './command-path.js';
 import { gone, McpConfigs, splitInput } from './mcp-configs.js';
 import { planImport } from './mcp-import.js';
-import { auditedEgress, type LaunchDeps } from './mcp-launch.js';
-import { McpServerRuntime } from './mcp-server.js';
+import type { LaunchDeps } from './mcp-launch.js';
+import { auditedEgress } from './mcp-egress.js';
+import type { McpServerRuntime } from './mcp-server.js';
 import { MCP_FILE } from './mcp-store.js';
-import { mcpToolSet, type HostedKernel, type ToolContext } from './mcp-tools.js';
-import { homesIn, startOnce } from './one-shot.js';
+import type { HostedKernel, mcpToolSet, ToolContext } from './mcp-tools.js';
 
 export interface McpServiceDeps {
   dataDir: string;
@@ -61,6 +61,8 @@ export interface McpUpdate {
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 
 export class McpService {
+  /** The AI SDK side of servers' tools, loaded with the first server (see runtime()). */
+  private toolModule: { mcpToolSet: typeof mcpToolSet } | null = null;
   private readonly configs: McpConfigs;
   private readonly servers = new Map<string, McpServerRuntime>();
   private serveSettings: McpServeSettings = { enabled: false };
@@ -86,7 +88,7 @@ export class McpService {
     const { setAside } = this.configs.store;
     if (setAside) this.deps.logger.warn(`mcp.json was damaged; kept it as ${setAside}`);
     this.serveSettings = file.serve;
-    for (const config of file.servers) this.servers.set(config.id, this.runtime(config));
+    for (const config of file.servers) this.servers.set(config.id, await this.runtime(config));
     this.background = (async () => {
       const login = await (this.deps.loginPath ?? (() => readLoginPath()))().catch(() => null);
       this.searchPath = mergePath(login, process.env.PATH);
@@ -118,13 +120,16 @@ export class McpService {
   /** The tools of every ready server for one reply, each call through the kernel. */
   toolsFor(ctx: ToolContext): ToolSet {
     const ready = [...this.servers.values()].filter((s) => s.isReady);
-    return ready.length === 0 ? {} : mcpToolSet(ready, this.deps.kernel, this.deps.bus, ctx);
+    // A ready server's runtime was made by runtime(), which loaded the tool module with it.
+    return ready.length === 0 || !this.toolModule
+      ? {}
+      : this.toolModule.mcpToolSet(ready, this.deps.kernel, this.deps.bus, ctx);
   }
 
   add(input: McpServerInput): Promise<McpServer> {
     return this.serial(async () => {
       const config = await this.configs.add(input);
-      const runtime = this.runtime(config);
+      const runtime = await this.runtime(config);
       this.servers.set(config.id, runtime);
       void runtime.start();
       return runtime.snapshot();
@@ -148,6 +153,7 @@ export class McpService {
   /** Starts an unsaved server in a scratch home, lists what it offers, and stops it. */
   async test(input: Omit<McpServerInput, 'enabled'>): Promise<McpTestResult> {
     const { config, secrets } = splitInput({ ...input, enabled: true }, `test-${randomUUID()}`);
+    const { startOnce } = await import('./one-shot.js');
     const { server, durationMs } = await startOnce(
       config,
       { load: async () => secrets },
@@ -198,7 +204,17 @@ export class McpService {
     });
   }
 
-  private runtime(config: McpServerConfig): McpServerRuntime {
+  /**
+   * A server's runtime. Its modules (the MCP SDK, its transports) load with the first server, not
+   * with the core: with none configured they never load.
+   */
+  private async runtime(config: McpServerConfig): Promise<McpServerRuntime> {
+    const [{ McpServerRuntime }, { homesIn }, toolModule] = await Promise.all([
+      import('./mcp-server.js'),
+      import('./one-shot.js'),
+      import('./mcp-tools.js'),
+    ]);
+    this.toolModule = toolModule;
     const runtime: McpServerRuntime = new McpServerRuntime(config, {
       launch: () => ({ sandbox: this.deps.sandbox, searchPath: this.searchPath, egress: this.egress }),
       secrets: this.configs.secrets,
@@ -267,7 +283,7 @@ export class McpService {
     for (const config of file.servers) {
       const runtime = this.servers.get(config.id);
       if (!runtime) {
-        const created = this.runtime(config);
+        const created = await this.runtime(config);
         this.servers.set(config.id, created);
         void created.start();
       } else if (JSON.stringify(runtime.config) !== JSON.stringify(config)) {

@@ -3,7 +3,8 @@
  * permission engine, cards, rules and audit log (Kernel.executeHosted), then the server.
  */
 import { createHash } from 'node:crypto';
-import { dynamicTool, jsonSchema, type ToolSet } from 'ai';
+import type { ToolSet } from 'ai';
+import { dynamicTool, jsonSchema } from '../base/ai-sdk.js';
 import type { EventBus } from '../base/event-bus.js';
 import { visibleText } from '../kernel/permissions/visible.js';
 import type { HostedCall } from '../kernel/types.js';

@@ -1,4 +1,4 @@
-import { NoObjectGeneratedError, Output, generateText, type LanguageModel } from 'ai';
+import type { LanguageModel } from 'ai';
 import { z } from 'zod';
 import type { Message } from '../protocol/entities.js';
 import {
@@ -174,6 +174,7 @@ export async function extractOperations(
   const prompt = extractionPrompt(input);
   let raw: unknown;
   let tokens: number;
+  const { NoObjectGeneratedError, Output, generateText } = await import('ai');
   try {
     const result = await generateText({
       model,

@@ -1,4 +1,5 @@
-import { tool, type ToolSet } from 'ai';
+import type { ToolSet } from 'ai';
+import { tool } from '../base/ai-sdk.js';
 import { z } from 'zod';
 import type { AuditLog } from '../kernel/audit/audit-log.js';
 import type { Kernel } from '../kernel/kernel.js';

@@ -1,4 +1,4 @@
-import { generateText, type LanguageModel } from 'ai';
+import type { LanguageModel } from 'ai';
 import type { Message } from '../protocol/entities.js';
 import type { Database } from '../storage/database.js';
 import { localDay } from './daemon-state.js';
@@ -42,6 +42,7 @@ export async function summarise(
     })
     .join('\n\n');
   const prompt = `Summary so far:\n${previous ?? '(none)'}\n\nNew messages:\n${turns}`;
+  const { generateText } = await import('ai');
   const result = await generateText({
     model,
     system: INSTRUCTIONS,

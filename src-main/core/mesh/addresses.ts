@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import { Cell0Error } from '../protocol/errors.js';
 
 /**
@@ -10,6 +10,8 @@ import { Cell0Error } from '../protocol/errors.js';
  * default port. Names are resolved here, so a name that does not resolve says so.
  */
 export async function resolveAddress(target: string, defaultPort: number): Promise<Multiaddr> {
+  // Loaded at the first dial, with the node's other modules, not when the core starts.
+  const { multiaddr } = await import('@multiformats/multiaddr');
   const text = target.trim();
   if (text.startsWith('/')) {
     try {

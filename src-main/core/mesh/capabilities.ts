@@ -5,7 +5,7 @@ import { meshCapabilitiesSchema, type MeshCapabilities } from '../protocol/mesh-
 import { openEnvelope, seal, type Signer } from './envelope.js';
 import type { Gatekeeper } from './gatekeeper.js';
 import type { PeerDirectory } from './peer-directory.js';
-import { peerIdOfKey } from './peer-ids.js';
+import { peerIdOfKey } from './key-peer-id.js';
 import type { Channel } from './wire.js';
 
 export const CAPS_PROTOCOL = '/cell0/mesh/caps/1.0.0';

@@ -5,7 +5,7 @@ import { Cell0Error } from '../protocol/errors.js';
 import { seal, type Signer } from './envelope.js';
 import type { Gatekeeper } from './gatekeeper.js';
 import type { PeerDirectory } from './peer-directory.js';
-import { peerIdOfKey } from './peer-ids.js';
+import { peerIdOfKey } from './key-peer-id.js';
 import type { Channel } from './wire.js';
 
 export const ROTATE_PROTOCOL = '/cell0/mesh/rotate/1.0.0';

@@ -1,8 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import type { Ed25519PrivateKey } from '@libp2p/interface';
-import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { signBytes } from '../identity/signing.js';
+import { peerIdOfKey } from './key-peer-id.js';
 
 /**
  * The instance's identity key in the two forms the mesh needs while its node runs: libp2p's (the
@@ -18,6 +17,8 @@ export class MeshKey {
 
   static async fromSeed(material: { publicKey: string; seed: Uint8Array }): Promise<MeshKey> {
     try {
+      // libp2p's crypto loads with the node, not with the core.
+      const { generateKeyPairFromSeed } = await import('@libp2p/crypto/keys');
       const libp2pKey = await generateKeyPairFromSeed('Ed25519', material.seed);
       const derived = Buffer.from(libp2pKey.publicKey.raw).toString('base64url');
       if (derived !== material.publicKey) throw new TypeError('The mesh key does not match the identity.');
@@ -36,8 +37,9 @@ export class MeshKey {
     }
   }
 
+  /** The peer id of this key (the identity key, in libp2p's words). */
   get peerId(): string {
-    return peerIdFromPrivateKey(this.libp2pKey).toString();
+    return peerIdOfKey(this.publicKey);
   }
 
   sign(data: string): string {

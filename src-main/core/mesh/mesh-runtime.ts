@@ -16,26 +16,9 @@ import { protocolService, type MeshHandler, type ProtocolLimits } from './protoc
 import { WORK_PROTOCOL } from './work-messages.js';
 import type { WorkHost } from './work-host.js';
 import { Channel } from './wire.js';
+import { DEFAULT_TIMING, type MeshTiming } from './mesh-timing.js';
 
-export interface MeshTiming {
-  /** Ping interval of each connection; a peer silent for about twice this is lost. */
-  livenessMs: number;
-  /** How often paired peers exchange capabilities. */
-  capabilitiesMs: number;
-  /** How often paired peers that are offline are dialled again. */
-  redialMs: number;
-  mdnsIntervalMs: number;
-  /** How long a pairing waits for both confirmations. */
-  pairingTtlMs: number;
-}
-
-export const DEFAULT_TIMING: MeshTiming = {
-  livenessMs: 5_000,
-  capabilitiesMs: 30_000,
-  redialMs: 10_000,
-  mdnsIntervalMs: 10_000,
-  pairingTtlMs: 5 * 60_000,
-};
+export { DEFAULT_TIMING, type MeshTiming };
 
 export interface MeshRuntimeDeps {
   key: MeshKey;

@@ -21,10 +21,11 @@ import type { Signer } from './envelope.js';
 import { Gatekeeper } from './gatekeeper.js';
 import { KeyNotices } from './key-notices.js';
 import { MeshKey } from './mesh-key.js';
-import { DEFAULT_TIMING, MeshRuntime, type MeshTiming } from './mesh-runtime.js';
+import type { MeshRuntime } from './mesh-runtime.js';
+import { DEFAULT_TIMING, type MeshTiming } from './mesh-timing.js';
 import { Pairings, typedPresence, type OwnerPresence } from './pairing.js';
 import { PeerDirectory } from './peer-directory.js';
-import { peerIdOfKey } from './peer-ids.js';
+import { peerIdOfKey } from './key-peer-id.js';
 import { PeerStore } from './peer-store.js';
 import { RelayedPermissions } from './relayed-permissions.js';
 import { WorkClient } from './work-client.js';
@@ -245,7 +246,7 @@ export class MeshService {
     let runtime: MeshRuntime | null = null;
     try {
       const key = await MeshKey.fromSeed(this.deps.identity.meshKey());
-      runtime = this.buildRuntime(key);
+      runtime = await this.buildRuntime(key);
       await runtime.start();
       this.runtime = runtime;
       this.setPhase('running', null);
@@ -270,7 +271,9 @@ export class MeshService {
     this.setPhase(next, null);
   }
 
-  private buildRuntime(key: MeshKey): MeshRuntime {
+  private async buildRuntime(key: MeshKey): Promise<MeshRuntime> {
+    // The node's modules (libp2p and its protocols) load when the mesh is turned on, not with the core.
+    const { MeshRuntime } = await import('./mesh-runtime.js');
     const settings = this.settings();
     const signer = key;
     const capabilities = new Capabilities({

@@ -7,7 +7,7 @@ import { Cell0Error, isCell0Error, type ErrorShape } from '../protocol/errors.js
 import type { MeshPairing } from '../protocol/mesh-entities.js';
 import { openEnvelope, seal, type Envelope, type Signer } from './envelope.js';
 import type { PeerDirectory } from './peer-directory.js';
-import { peerIdOfKey } from './peer-ids.js';
+import { peerIdOfKey } from './key-peer-id.js';
 import { codesMatch, commitment, newNonce, shortCode, transcript } from './sas.js';
 import type { Channel } from './wire.js';
 

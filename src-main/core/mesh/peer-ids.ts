@@ -1,11 +1,8 @@
-import { publicKeyFromRaw } from '@libp2p/crypto/keys';
+/** Peer ids and identity keys, both ways; the runtime's side (libp2p's PeerId), see key-peer-id.ts for the other. */
 import type { PeerId } from '@libp2p/interface';
-import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id';
+import { peerIdFromString } from '@libp2p/peer-id';
 
-/** The libp2p peer id of an identity key (raw Ed25519, base64url): the same key, in libp2p's words. */
-export function peerIdOfKey(publicKey: string): string {
-  return peerIdFromPublicKey(publicKeyFromRaw(Buffer.from(publicKey, 'base64url'))).toString();
-}
+export { peerIdOfKey } from './key-peer-id.js';
 
 /** The identity key inside an Ed25519 peer id; null for a peer id of another kind. */
 export function keyOfPeer(peer: PeerId | string): string | null {

@@ -1,6 +1,5 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import Conf from 'conf';
 import { z } from 'zod';
 import {
   DEFAULT_DESKTOP_SETTINGS,
@@ -21,6 +20,7 @@ import {
   gatewaySettingsSchema,
   type GatewaySettings,
 } from '../protocol/automation-entities.js';
+import { JsonFile } from './json-file.js';
 
 const providerConfigSchema = z.object({
   id: z.string(),
@@ -82,12 +82,12 @@ function tolerantObject<T extends Record<string, unknown>>(
 }
 
 /**
- * Non-secret settings in `settings.json`, through conf (electron-store's engine, which works
- * without Electron). Read through zod so a hand-edited or older file cannot put bad values in
+ * Non-secret settings in `settings.json`, kept as conf (electron-store's engine) keeps it (see
+ * json-file.ts). Read through zod so a hand-edited or older file cannot put bad values in
  * front of the app: what does not parse falls back to defaults and is rewritten on next save.
  */
 export class SettingsStore {
-  private store: Conf<Record<string, unknown>> | null = null;
+  private store: JsonFile | null = null;
 
   constructor(private readonly dataDir: string) {}
 
@@ -107,20 +107,17 @@ export class SettingsStore {
   /** Where a damaged settings file was moved at start, if one was. */
   setAside: string | null = null;
 
-  private open(): Conf<Record<string, unknown>> {
-    return new Conf<Record<string, unknown>>({
-      cwd: this.dataDir,
-      configName: 'settings',
-      projectName: 'cell0',
-      clearInvalidConfig: false,
-    });
+  private open(): JsonFile {
+    const file = new JsonFile(join(this.dataDir, 'settings.json'));
+    void file.store; // a damaged file throws here, at start, where it is set aside
+    return file;
   }
 
   async stop(): Promise<void> {
     this.store = null;
   }
 
-  private get conf(): Conf<Record<string, unknown>> {
+  private get conf(): JsonFile {
     if (!this.store) throw new Error('Settings are not open.');
     return this.store;
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { tool, type ToolSet } from 'ai';
+import type { ToolSet } from 'ai';
+import { tool } from '../base/ai-sdk.js';
 import { z } from 'zod';
 import type { EventBus } from '../base/event-bus.js';
 import type { AuditLog } from '../kernel/audit/audit-log.js';

@@ -2,7 +2,7 @@ import { generateText, Output } from 'ai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createCore } from '../../../src-main/core/app.js';
-import { languageModel } from '../../../src-main/core/agents/provider-kinds.js';
+import { languageModel } from '../../../src-main/core/agents/provider-sdks.js';
 import { routeSdkWarnings } from '../../../src-main/core/agents/sdk-warnings.js';
 import { FakeOpenAI } from '../../fixtures/fake-openai.js';
 import { tempDir, testKeychainService } from '../../helpers/core.js';

@@ -1,4 +1,4 @@
-import { languageModel } from '../../../src-main/core/agents/provider-kinds.js';
+import { languageModel } from '../../../src-main/core/agents/provider-sdks.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { streamPair } from '@libp2p/utils';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, isAbsolute } from 'node:path';
-import { tool, type ToolSet } from 'ai';
+import type { ToolSet } from 'ai';
+import { tool } from '../../base/ai-sdk.js';
 import { z } from 'zod';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import type { ChannelChat } from '../../protocol/channel-entities.js';

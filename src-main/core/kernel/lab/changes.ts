@@ -5,7 +5,8 @@
  */
 import { lstat, open } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
 import type { LabChange, LabEntryState } from '../../protocol/lab-entities.js';
 import { hashFile, type Tree, type TreeEntry } from './tree-listing.js';
 
@@ -115,6 +116,8 @@ async function textDiff(
   const [a, b] = await Promise.all([readSide(before), readSide(after)]);
   if (a === null || b === null) return { diff: null, binary: (before ?? after)?.entry.type === 'file' };
   if (a === b) return { diff: null, binary: false };
+  // diff loads with the first lab reviewed, not with the core (its CommonJS build, as preview.ts loads it).
+  const { createTwoFilesPatch } = createRequire(import.meta.url)('diff') as typeof Diff;
   let diff = createTwoFilesPatch(
     before ? `a/${fromPath}` : '/dev/null',
     after ? `b/${path}` : '/dev/null',

@@ -1,4 +1,9 @@
-import ipaddr from 'ipaddr.js';
+import { createRequire } from 'node:module';
+import type IpAddr from 'ipaddr.js';
+
+// require, not import: ipaddr.js is CommonJS, and importing it would make Node's ESM loader scan
+// its source for exports first (some 20 ms of a `cell0 sandbox run`).
+const ipaddr = createRequire(import.meta.url)('ipaddr.js') as typeof IpAddr;
 
 /**
  * Where an IP address points, by ipaddr.js's special ranges: 'unicast' is the public internet;

@@ -1,6 +1,14 @@
-import { diffLines } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
 import type { PermissionPreview, PreviewLine } from '../../protocol/kernel-entities.js';
 import { visibleText } from './visible.js';
+
+let diff: typeof Diff | null = null;
+/** diff loads at the first edit shown on a card, not with the core (its CommonJS build, so synchronously). */
+function diffLines(oldText: string, newText: string): Diff.Change[] {
+  diff ??= createRequire(import.meta.url)('diff') as typeof Diff;
+  return diff.diffLines(oldText, newText);
+}
 
 function countLines(text: string): number {
   if (text === '') return 0;

@@ -92,14 +92,20 @@ function attachPipes(launch: Launch, stdin: string | undefined): Attach {
       });
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
+      let grace: NodeJS.Timeout | undefined;
       child.once('exit', () => {
         onExited();
-        setTimeout(() => {
+        grace = setTimeout(() => {
           child.stdout.destroy();
           child.stderr.destroy();
         }, PIPE_GRACE_MS);
       });
-      child.once('close', (code, signal) => onEnd(code, signal));
+      child.once('close', (code, signal) => {
+        // Closed within the grace: nothing is left to cut, and a pending timer would keep a
+        // short-lived process (`cell0 sandbox run`) alive for the rest of it.
+        clearTimeout(grace);
+        onEnd(code, signal);
+      });
     });
 }
 

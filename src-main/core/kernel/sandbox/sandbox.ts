@@ -38,6 +38,14 @@ export interface SandboxOptions {
    * `cell0 sandbox run` command), any folder but the system's may be one.
    */
   workspaceRoots?: readonly string[];
+  /**
+   * When the trial run that proves this machine can confine happens: 'first' (default) before the
+   * first call; 'on-failure' only once a call has failed, for a one-shot process (`cell0 sandbox
+   * run`) whose own confined call is proof enough when it succeeds. Either way nothing runs
+   * unconfined: bwrap (and setpriv before it) set up every wall before they start the command, or
+   * exit with an error; a failed call then gets the trial's verdict, SANDBOX_UNAVAILABLE if it fails.
+   */
+  trial?: 'first' | 'on-failure';
 }
 
 const MIB = 1024 * 1024;
@@ -65,6 +73,8 @@ export class Sandbox {
   private readonly calls = new Set<Call>();
   private probing: Promise<Probe> | null = null;
   private runtimeDir: Promise<string> | null = null;
+  /** 'on-failure' until a call has shown (by succeeding, or by a trial after failing) that confining works. */
+  private trialMode: 'first' | 'on-failure';
 
   constructor(options: SandboxOptions) {
     this.logger = options.logger;
@@ -73,6 +83,7 @@ export class Sandbox {
     this.platform = options.platform ?? process.platform;
     this.tmpDir = options.tmpDir ?? tmpdir();
     this.workspaceRoots = options.workspaceRoots;
+    this.trialMode = options.trial ?? 'first';
   }
 
   async start(): Promise<void> {
@@ -164,6 +175,15 @@ export class Sandbox {
     }
     const prepared = await this.prepare(spec, limits, confinement, probe);
     const result = await this.execute(prepared, spec, limits, options, call);
+    if (confinement && this.trialMode === 'on-failure') {
+      // The trial was left out: a clean exit proves confining works; anything else gets the trial.
+      this.trialMode = 'first';
+      if (result.exitCode !== 0 && !call.cancelled) {
+        this.probing = null;
+        const tried = await this.probe();
+        if (!tried.status.available) throw new Cell0Error('SANDBOX_UNAVAILABLE', tried.status.detail);
+      }
+    }
     return { ...result, sandboxed: confinement !== null };
   }
 
@@ -368,24 +388,27 @@ export class Sandbox {
       sandboxUid: this.sandboxUid,
       runtimeDir,
       logger: this.logger,
-      trial: async (confinement) => {
-        await mkdir(probeWorkspace, { recursive: true });
-        await this.prepareWorkspace(probeWorkspace);
-        const spec: RunSpec = { argv: ['true'], workspace: probeWorkspace, network: false };
-        const limits = resolveLimits({ wallClockMs: 10_000, outputBytes: 16 * 1024 });
-        const prepared = await this.prepare(spec, limits, confinement, {
-          status: { kind: 'none', available: false, detail: '' },
-          confinement,
-          prlimitPath: null,
-        });
-        try {
-          const call: Call = { cancelled: false, process: null, settled: Promise.resolve() };
-          const result = await this.execute(prepared, spec, limits, {}, call);
-          return { ok: result.exitCode === 0, output: result.output };
-        } catch (err) {
-          return { ok: false, output: err instanceof Error ? err.message : String(err) };
-        }
-      },
+      trial:
+        this.trialMode === 'on-failure'
+          ? null
+          : async (confinement) => {
+              await mkdir(probeWorkspace, { recursive: true });
+              await this.prepareWorkspace(probeWorkspace);
+              const spec: RunSpec = { argv: ['true'], workspace: probeWorkspace, network: false };
+              const limits = resolveLimits({ wallClockMs: 10_000, outputBytes: 16 * 1024 });
+              const prepared = await this.prepare(spec, limits, confinement, {
+                status: { kind: 'none', available: false, detail: '' },
+                confinement,
+                prlimitPath: null,
+              });
+              try {
+                const call: Call = { cancelled: false, process: null, settled: Promise.resolve() };
+                const result = await this.execute(prepared, spec, limits, {}, call);
+                return { ok: result.exitCode === 0, output: result.output };
+              } catch (err) {
+                return { ok: false, output: err instanceof Error ? err.message : String(err) };
+              }
+            },
     });
   }
 }

@@ -1,4 +1,5 @@
-import { tool, type ToolSet } from 'ai';
+import type { ToolSet } from 'ai';
+import { tool } from '../../base/ai-sdk.js';
 import type { z } from 'zod';
 import { TOOL_NAMES } from '../../protocol/kernel-entities.js';
 import type { Kernel } from '../kernel.js';

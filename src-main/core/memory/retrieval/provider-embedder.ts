@@ -1,4 +1,4 @@
-import { embedMany, type EmbeddingModel } from 'ai';
+import type { EmbeddingModel } from 'ai';
 import type { Embedder } from '../types.js';
 import { normaliseInPlace } from './hash-embedder.js';
 
@@ -21,6 +21,7 @@ export class ProviderEmbedder implements Embedder {
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
+    const { embedMany } = await import('ai');
     const { embeddings } = await embedMany({
       model: this.model,
       values: texts,

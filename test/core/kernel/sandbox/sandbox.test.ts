@@ -76,6 +76,54 @@ describe('Sandbox.status', () => {
   });
 });
 
+describe("Sandbox trial 'on-failure' (a one-shot process's call is its own proof)", () => {
+  it('runs the call confined without a trial first, and a clean exit proves the sandbox', async () => {
+    const runtimeParent = await mkdtemp(join(base, 'runtime-'));
+    await chmod(runtimeParent, 0o711);
+    const oneShot = new Sandbox({ logger: silentLogger, tmpDir: runtimeParent, trial: 'on-failure' });
+    const ws = join(base, 'one-shot');
+    await oneShot.prepareWorkspace(ws);
+    const result = await oneShot.run({
+      argv: ['sh', '-c', 'echo confined; id -u'],
+      workspace: ws,
+      network: false,
+    });
+    expect(result).toMatchObject({ exitCode: 0, sandboxed: true });
+    expect(result.output).toMatch(/^confined\n\d+\n$/);
+    if (asRoot) expect(result.output).toBe('confined\n65534\n');
+    // The sandbox's runtime folder has its passwd but no trial workspace: no trial ran.
+    const [runtime] = await readdir(runtimeParent);
+    expect(await readdir(join(runtimeParent, runtime!))).toEqual(expect.arrayContaining(['passwd', 'group']));
+    expect(existsSync(join(runtimeParent, runtime!, 'probe'))).toBe(false);
+    expect(await oneShot.status()).toMatchObject({ kind: 'bubblewrap', available: true });
+    await oneShot.stop();
+  });
+
+  it('a call that fails gets the trial, and a sandbox that cannot start is SANDBOX_UNAVAILABLE', async () => {
+    // A "bubblewrap" that exits 1 at once, as a real one does when it cannot make its namespaces.
+    const broken = new Sandbox({ logger: silentLogger, bwrapPath: '/usr/bin/false', trial: 'on-failure' });
+    const ws = join(base, 'broken');
+    await broken.prepareWorkspace(ws);
+    await expect(broken.run({ argv: ['true'], workspace: ws, network: false })).rejects.toSatisfy(
+      rejectsWith('SANDBOX_UNAVAILABLE'),
+    );
+    const status = await broken.status();
+    expect(status).toMatchObject({ kind: 'none', available: false });
+    expect(status.detail).toMatch(/cannot create a sandbox here/);
+    await broken.stop();
+  });
+
+  it('a call that fails on its own keeps its exit code once the trial passes', async () => {
+    const oneShot = new Sandbox({ logger: silentLogger, trial: 'on-failure' });
+    const ws = join(base, 'fails');
+    await oneShot.prepareWorkspace(ws);
+    const result = await oneShot.run({ argv: ['sh', '-c', 'exit 7'], workspace: ws, network: false });
+    expect(result).toMatchObject({ exitCode: 7, sandboxed: true });
+    expect(await oneShot.status()).toMatchObject({ kind: 'bubblewrap', available: true });
+    await oneShot.stop();
+  });
+});
+
 describe('Sandbox.run', () => {
   it('runs the command in the workspace and reports its exit code', async () => {
     const result = await sandbox.run({
