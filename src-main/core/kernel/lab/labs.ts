@@ -131,7 +131,12 @@ export class Labs {
    * Labs with a command running, shared by concurrent runs (a swarm's workers in one lab); any
    * other lab is read from its folder each time, so the CLI and the app see each other's changes.
    */
-  private readonly active = new Map<string, { entry: LabEntry; runs: number }>();
+  /**
+   * Labs with runs going: their entry, how many runs hold it, and the end of their queue. A lab's
+   * runs take turns: two overlay mounts sharing one upper layer is undefined behaviour (a swarm's
+   * parallel workers lost a file that way).
+   */
+  private readonly active = new Map<string, { entry: LabEntry; runs: number; tail: Promise<unknown> }>();
   private overlayWorks: Promise<boolean> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -284,11 +289,13 @@ export class Labs {
   /** Runs one command confined in the lab; the live workspace is not written. */
   async run(id: string, spec: LabRunSpec, options: RunOptions = {}): Promise<RunResult> {
     const entry = await this.load(id);
-    const held = this.active.get(id) ?? { entry, runs: 0 };
+    const held = this.active.get(id) ?? { entry, runs: 0, tail: Promise.resolve() };
     held.runs++;
     this.active.set(id, held);
+    const turn = held.tail.then(() => this.runHeld(held.entry, spec, options));
+    held.tail = turn.catch(() => undefined);
     try {
-      return await this.runHeld(held.entry, spec, options);
+      return await turn;
     } finally {
       if (--held.runs === 0) this.active.delete(id);
     }

@@ -266,6 +266,21 @@ describe('a lab over the real overlay', () => {
     await labs.discard(lab.id);
   });
 
+  it('keeps every change of runs started at once (they take turns on the one upper layer)', async () => {
+    const lab = await labs.open({ workspace });
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((name) =>
+        sh(lab.id, `echo ${name} > ${name}.txt && echo ${name} >> README.md`),
+      ),
+    );
+    expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0, 0]);
+    const report = await labs.report(lab.id);
+    const created = report.changes.filter((c) => c.kind === 'created').map((c) => c.path);
+    expect(created.sort()).toEqual(['a.txt', 'b.txt', 'c.txt', 'd.txt']);
+    const readme = await readFile(join(base, 'labs', lab.id, 'upper', 'README.md'), 'utf8');
+    expect(readme.split('\n').slice(2).sort()).toEqual(['', 'a', 'b', 'c', 'd']);
+  });
+
   it('discards: the upper layer is removed and the live tree is untouched', async () => {
     const before = await treeHash(workspace);
     const lab = await labs.open({ workspace });
