@@ -40,6 +40,13 @@ test('the owner sets a conversation’s workspace folder: a bad path is refused 
     await panel.getByTestId('conv-workspace-apply').click();
     await expect(panel.getByTestId('conv-workspace-current')).toContainText(`Tools work in ${folder}.`);
     await expect(panel.getByTestId('conv-workspace-error')).toHaveCount(0);
+    // Nothing overflows at 800x600: the panel scrolls, never sideways.
+    await page.setViewportSize({ width: 800, height: 600 });
+    await panel.getByTestId('conv-workspace-path').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: test.info().outputPath('workspace-800x600.png') });
+    expect(await panel.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const box = (await panel.getByTestId('conv-workspace-apply').boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(800);
     // Save of the other settings keeps the folder.
     await panel.getByTestId('conv-settings-save').click();
     await expect(panel).toBeHidden();

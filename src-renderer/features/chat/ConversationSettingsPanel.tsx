@@ -153,7 +153,6 @@ export function ConversationSettingsPanel({
  * core checks the folder and records the change in the audit log), apart from Save.
  */
 function WorkspaceField({ conversation }: { conversation: Conversation }) {
-  const inputId = useId();
   const helpId = useId();
   const [path, setPath] = useState(conversation.workspace ?? '');
   const [error, setError] = useState<string | null>(null);
@@ -182,23 +181,24 @@ function WorkspaceField({ conversation }: { conversation: Conversation }) {
   }
 
   return (
-    <div className="field-grid" data-testid="conv-workspace">
-      <label htmlFor={inputId}>Workspace folder</label>
-      <input
-        id={inputId}
-        data-testid="conv-workspace-path"
-        value={path}
-        spellCheck={false}
-        placeholder="/path/to/a/project"
-        aria-describedby={helpId}
-        onChange={(e) => setPath(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            e.preventDefault();
-            void apply(path);
-          }
-        }}
-      />
+    <div className="field-grid conv-workspace" data-testid="conv-workspace">
+      <label>
+        Workspace folder
+        <input
+          data-testid="conv-workspace-path"
+          value={path}
+          spellCheck={false}
+          placeholder="/path/to/a/project"
+          aria-describedby={helpId}
+          onChange={(e) => setPath(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void apply(path);
+            }
+          }}
+        />
+      </label>
       <p id={helpId} className="field-help" data-testid="conv-workspace-current">
         {current
           ? `Tools work in ${current}.`
