@@ -1,4 +1,5 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestCore, tempDir, type TestCore } from '../../helpers/core.js';
 
@@ -8,7 +9,7 @@ afterEach(async () => {
 });
 
 describe('conversations.setWorkspace through the router', () => {
-  it('stores the checked folder, announces it, refuses a bad one with its code, resets to the default', async () => {
+  it('stores the checked folder, announces it, refuses a bad one with its code, resets to the default; attachments go to the chosen folder', async () => {
     const t: TestCore = await startTestCore();
     open.push(() => t.close());
     const folder = await tempDir('cell0-chosen-');
@@ -34,6 +35,21 @@ describe('conversations.setWorkspace through the router', () => {
     );
     const listed = await t.call('conversations.list', {});
     expect(listed.conversations.find((x) => x.id === c.id)?.workspace).toBe(folder.path);
+
+    // An attachment is copied into the chosen folder.
+    const bytes = Buffer.from('attached text\n');
+    const added = await t.call('attachments.add', {
+      conversationId: c.id,
+      uploadId: 'u1',
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      size: bytes.length,
+      offset: 0,
+      data: bytes.toString('base64'),
+      done: true,
+    });
+    expect(added.attachment?.path).toBe('attachments/notes.txt');
+    expect(await readFile(join(folder.path, 'attachments/notes.txt'), 'utf8')).toBe('attached text\n');
 
     const reset = await t.call('conversations.setWorkspace', { id: c.id, path: null });
     expect(reset.workspace).toBeUndefined();
