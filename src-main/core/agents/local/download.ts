@@ -154,6 +154,7 @@ export async function download(spec: DownloadSpec): Promise<{ totalBytes: number
       err,
     );
   } finally {
+    meter.stop();
     reader.releaseLock();
     await file.close();
   }
@@ -199,6 +200,7 @@ class ProgressMeter {
   private windowAt = Date.now();
   private windowBytes = 0;
   private speed = 0;
+  private trailing: NodeJS.Timeout | null = null;
 
   constructor(
     start: number,
@@ -221,13 +223,26 @@ class ProgressMeter {
       this.windowAt = now;
       this.windowBytes = 0;
     }
-    if (now - this.lastReport >= this.everyMs) {
-      this.lastReport = now;
-      this.report(this.progress());
-    }
+    if (now - this.lastReport >= this.everyMs) this.send(now);
+    // What arrived since the last report is still reported when no more comes for a while (a
+    // stalled server, a pause): otherwise the bar would stay behind what is on disk.
+    else this.trailing ??= setTimeout(() => this.send(Date.now()), this.everyMs - (now - this.lastReport));
+  }
+
+  /** No further report after this (the download ended, failed or was paused). */
+  stop(): void {
+    if (this.trailing) clearTimeout(this.trailing);
+    this.trailing = null;
+  }
+
+  private send(now: number): void {
+    this.stop();
+    this.lastReport = now;
+    this.report(this.progress());
   }
 
   finish(): void {
+    this.stop();
     const seconds = (Date.now() - this.startedAt) / 1000;
     if (this.speed === 0 && seconds > 0) this.speed = (this.received - this.startBytes) / seconds;
     this.report(this.progress());

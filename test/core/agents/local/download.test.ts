@@ -48,6 +48,25 @@ describe('download', () => {
     expect(seen.every((p) => p.bytesPerSecond >= 0)).toBe(true);
   });
 
+  it('reports what arrived before the server stalled, even between two reporting intervals', async () => {
+    const url = server.serve('/m.gguf', { bytes: BYTES, holdAfter: 120_000 });
+    const controller = new AbortController();
+    let reported = 0;
+    const reachedHold = new Promise<void>((resolve) => {
+      const onProgress = (p: DownloadProgress) => {
+        reported = p.receivedBytes;
+        if (p.receivedBytes === 120_000) resolve();
+      };
+      void download(spec(url, { onProgress, progressEveryMs: 50, signal: controller.signal })).catch(
+        () => undefined,
+      );
+    });
+    await reachedHold;
+    expect(reported).toBe(120_000);
+    controller.abort();
+    server.release();
+  });
+
   it('resumes a cut download with an HTTP Range request from the bytes it has', async () => {
     const url = server.serve('/m.gguf', { bytes: BYTES, cutAfter: 70_000 });
     await expect(download(spec(url))).rejects.toMatchObject({ code: 'LOCAL_MODEL_DOWNLOAD_FAILED' });
