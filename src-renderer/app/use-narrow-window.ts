@@ -20,5 +20,7 @@ export function useNarrowWindow(): void {
 
   const selectedId = useConversations((s) => s.selectedId);
   const view = useUi((s) => s.view);
-  useEffect(() => useUi.getState().closeSidebarDrawer(), [selectedId, view]);
+  useEffect(() => {
+    useUi.getState().closeSidebarDrawer();
+  }, [selectedId, view]);
 }

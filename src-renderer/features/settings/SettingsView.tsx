@@ -87,7 +87,9 @@ export function SettingsView() {
   const [current, choose] = useCurrentSection();
   const section = SECTIONS.find((s) => s.id === current)!;
   const body = useRef<HTMLDivElement>(null);
-  useEffect(() => body.current?.scrollTo({ top: 0 }), [current]);
+  useEffect(() => {
+    body.current?.scrollTo({ top: 0 });
+  }, [current]);
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="view-header">
