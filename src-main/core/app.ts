@@ -168,6 +168,7 @@ export function createCore(options: CoreOptions): Core {
   });
   const kernel = new Kernel({
     workspaceRoot,
+    chosenWorkspace: (conversationId) => conversations.workspaceOf(conversationId),
     labs,
     gate,
     sandbox,

@@ -83,6 +83,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     chat,
     requireProvider: (id) => providers.requireAny(id),
     resolveAttachments: (conversationId, paths) => deps.attachments.resolve(conversationId, paths),
+    workspaces: {
+      choose: (conversationId, path, store) => kernel.chooseWorkspace(conversationId, path, store),
+    },
     defaults: {
       // Before the settings file is open (early start-up), new chats start from the built-in defaults.
       get: () => {

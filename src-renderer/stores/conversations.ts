@@ -82,6 +82,7 @@ export const useConversations = create<ConversationsStore>()((set, get) => ({
       existing.messageCount === conversation.messageCount &&
       existing.pinned === conversation.pinned &&
       existing.archived === conversation.archived &&
+      existing.workspace === conversation.workspace &&
       JSON.stringify(existing.settings) === JSON.stringify(conversation.settings) &&
       sameModelRef(existing.modelRef, conversation.modelRef)
     ) {

@@ -246,59 +246,60 @@ export const gatewayCheckpoints: Checkpoint[] = [
   {
     id: 'gateway.webhook-secrets',
     group: 'gateway',
-    title: 'Every webhook has a strong secret',
-    why: 'A webhook without a secret lets anyone who learns its URL start your agent',
-    fix: 'Give each webhook a secret (Automations), or remove the ones you do not use',
+    title: 'Every webhook has a strong secret in the keychain',
+    why: 'A webhook without its secret lets anyone who learns its URL start your agent',
+    fix: 'Give each webhook a long random secret (Automations → edit, or hooks.update), or remove the ones you do not use',
     async probe(env) {
-      const table = await tableLike(env, /webhook/i, /secret/i);
-      if (!table) return skip('no webhooks on this instance');
-      const rows = await env.db!.all<Record<string, unknown>>(`SELECT * FROM "${table.name}"`);
-      if (rows.length === 0) return skip('no webhooks on this instance');
-      const weak = rows.filter((r) => {
-        const secret = r[table.column];
-        return typeof secret !== 'string' || tokenBits(secret) < 128;
-      });
+      if (!env.db || !(await hasTable(env, 'automation_hooks'))) return skip('no webhooks on this instance');
+      const hooks = await env.db.all<{ id: string; name: string }>('SELECT id, name FROM automation_hooks');
+      if (hooks.length === 0) return skip('no webhooks on this instance');
+      const missing: string[] = [];
+      const weak: string[] = [];
+      for (const hook of hooks) {
+        // The account automation-service.ts keeps each hook's secret under.
+        const secret = await env.keychain.get(`hook:${hook.id}`);
+        if (secret === null || secret === '') missing.push(hook.name);
+        else if (tokenBits(secret) < 128) weak.push(hook.name);
+      }
+      if (missing.length > 0)
+        return fail(
+          `${missing.length} of ${hooks.length} webhook(s) without a secret: ${missing.join(', ')}`,
+        );
       return weak.length === 0
-        ? pass(`${rows.length} webhook(s), each with a strong secret`)
-        : fail(`${weak.length} of ${rows.length} webhook(s) without a strong secret`);
+        ? pass(`${hooks.length} webhook(s), each with a strong secret in the keychain`)
+        : warn(
+            `${weak.length} of ${hooks.length} webhook(s) with a short or guessable secret: ${weak.join(', ')}`,
+          );
     },
   },
   {
     id: 'gateway.device-scopes',
     group: 'gateway',
-    title: 'No paired device may do everything',
-    why: 'A paired phone or script should hold only the scopes it needs',
-    fix: 'Narrow the device’s scopes or unpair it',
+    title: 'Paired devices hold only what they were given',
+    why: 'A revoked device must not keep a working token, and a script should hold only the scope it needs',
+    fix: 'Revoke the device again in Automations → Devices, or pair it anew with a narrower scope',
     async probe(env) {
-      const table = await tableLike(env, /device/i, /^scopes?$/i);
-      if (!table) return skip('no paired devices on this instance');
-      const rows = await env.db!.all<Record<string, unknown>>(`SELECT * FROM "${table.name}"`);
-      if (rows.length === 0) return skip('no paired devices on this instance');
-      const wide = rows.filter((r) =>
-        /(^|[\s",[])(\*|admin|all)([\s",\]]|$)/.test(String(r[table.column] ?? '')),
-      );
-      return wide.length === 0
-        ? pass(`${rows.length} device(s), none with every scope`)
-        : fail(`${wide.length} device(s) with every scope`);
+      if (!env.db || !(await hasTable(env, 'paired_devices')))
+        return skip('no paired devices on this instance');
+      const devices = await env.db.all<{
+        name: string;
+        scope: string;
+        state: string;
+        token_hash: string | null;
+      }>("SELECT name, scope, state, token_hash FROM paired_devices WHERE state != 'pending'");
+      if (devices.length === 0) return skip('no paired devices on this instance');
+      const revokedWithToken = devices.filter((d) => d.state === 'revoked' && d.token_hash !== null);
+      if (revokedWithToken.length > 0)
+        return fail(
+          `${revokedWithToken.length} revoked device(s) still hold a token: ${revokedWithToken.map((d) => d.name).join(', ')}`,
+        );
+      const full = devices.filter((d) => d.state === 'paired' && d.scope === 'full');
+      const paired = devices.filter((d) => d.state === 'paired').length;
+      return full.length === 0
+        ? pass(`${paired} paired device(s), none with full rights`)
+        : warn(
+            `${full.length} of ${paired} paired device(s) with full rights: ${full.map((d) => d.name).join(', ')}`,
+          );
     },
   },
 ];
-
-/** The first table whose name matches and which has a matching column (features still being built). */
-async function tableLike(
-  env: ProbeEnv,
-  name: RegExp,
-  column: RegExp,
-): Promise<{ name: string; column: string } | null> {
-  if (!env.db) return null;
-  const tables = await env.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'");
-  for (const t of tables.filter((t) => name.test(t.name))) {
-    if (!(await hasTable(env, t.name))) continue;
-    const columns = await env.db.all<{ name: string }>(
-      `PRAGMA table_info("${t.name.replaceAll('"', '""')}")`,
-    );
-    const found = columns.find((c) => column.test(c.name));
-    if (found) return { name: t.name, column: found.name };
-  }
-  return null;
-}

@@ -20,6 +20,7 @@ type ConversationMethods =
   | 'messages.switchVersion'
   | 'messages.delete'
   | 'conversations.configure'
+  | 'conversations.setWorkspace'
   | 'conversations.pin'
   | 'conversations.archive'
   | 'settings.getConversationDefaults'
@@ -55,6 +56,14 @@ export interface ConversationHandlerDeps {
   };
   /** The attachments a send refers to, checked against the conversation's workspace. */
   resolveAttachments?: (conversationId: string, paths: string[]) => Promise<Attachment[]>;
+  /** The kernel's checks and audit for a chosen workspace folder (Kernel.chooseWorkspace). */
+  workspaces?: {
+    choose(
+      conversationId: string,
+      path: string | null,
+      store: (real: string | null) => Promise<void>,
+    ): Promise<string | null>;
+  };
   /** Throws NOT_FOUND for an unknown provider. */
   requireProvider: (providerId: string) => void;
 }
@@ -66,6 +75,7 @@ export function conversationHandlers({
   requireProvider,
   resolveAttachments,
   defaults,
+  workspaces,
 }: ConversationHandlerDeps): Pick<Handlers, ConversationMethods> {
   return {
     'conversations.list': async () => ({ conversations: await conversations.list() }),
@@ -136,6 +146,16 @@ export function conversationHandlers({
     },
     'conversations.configure': async ({ id, settings }) => {
       const conversation = await conversations.configure(id, settings);
+      bus.emit('conversation.updated', { conversation });
+      return conversation;
+    },
+    'conversations.setWorkspace': async ({ id, path }) => {
+      if (!workspaces) throw new Cell0Error('SERVICE_UNAVAILABLE', 'The kernel is not running; retry.');
+      await conversations.get(id);
+      await workspaces.choose(id, path, async (real) => {
+        await conversations.setWorkspace(id, real);
+      });
+      const conversation = await conversations.get(id);
       bus.emit('conversation.updated', { conversation });
       return conversation;
     },

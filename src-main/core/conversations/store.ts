@@ -87,7 +87,19 @@ function toConversation(row: ConversationRow): Conversation {
     pinned: row.pinned === 1,
     archived: row.archived_at !== null,
     settings: parseSettings(row.settings),
+    ...(chosenWorkspace(row.settings) ? { workspace: chosenWorkspace(row.settings)! } : {}),
   };
+}
+
+/** The workspace folder the owner chose, kept in the settings JSON beside the reply settings. */
+function chosenWorkspace(raw: string | null): string | null {
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw) as { workspace?: unknown };
+    return typeof parsed.workspace === 'string' && parsed.workspace !== '' ? parsed.workspace : null;
+  } catch {
+    return null;
+  }
 }
 
 function toMessage(row: MessageRow, forks?: Forks): Message {
@@ -400,10 +412,34 @@ export class ConversationStore {
   async configure(id: string, changes: Partial<ConversationSettings>): Promise<Conversation> {
     await this.db.transaction(async () => {
       const current = await this.get(id);
-      const next = { ...current.settings, ...changes };
+      const next = {
+        ...current.settings,
+        ...changes,
+        ...(current.workspace ? { workspace: current.workspace } : {}),
+      };
       await this.db.run('UPDATE conversations SET settings = ? WHERE id = ?', [JSON.stringify(next), id]);
     });
     return this.get(id);
+  }
+
+  /** Sets (a real path, already checked by the kernel) or clears (null) the chosen workspace folder. */
+  async setWorkspace(id: string, workspace: string | null): Promise<Conversation> {
+    await this.db.transaction(async () => {
+      const current = await this.get(id);
+      const next: Record<string, unknown> = { ...current.settings };
+      if (workspace !== null) next.workspace = workspace;
+      await this.db.run('UPDATE conversations SET settings = ? WHERE id = ?', [JSON.stringify(next), id]);
+    });
+    return this.get(id);
+  }
+
+  /** The chosen workspace folder, or null for the default one (also for an unknown conversation). */
+  async workspaceOf(id: string): Promise<string | null> {
+    const row = await this.db.get<{ settings: string | null }>(
+      'SELECT settings FROM conversations WHERE id = ?',
+      [id],
+    );
+    return row ? chosenWorkspace(row.settings) : null;
   }
 
   /** The set-aside alternatives of the live path, by the position they fork at. */

@@ -21,6 +21,7 @@ import { runSandboxed } from './sandboxed-tool.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { Labs } from './lab/labs.js';
 import type { Lab } from '../protocol/lab-entities.js';
+import { checkChosenWorkspace } from './chosen-workspace.js';
 import { ToolCallLedger } from './tool-call-ledger.js';
 import type { PauseGate } from '../base/pause-gate.js';
 import { summarize } from './tools/tool-specs.js';
@@ -39,6 +40,8 @@ export interface KernelDeps {
   workspaceRoot?: string;
   /** "Pause all agents": tools wait here before they run. */
   gate?: PauseGate;
+  /** The workspace folder the owner chose for a conversation (conversations store); null: the default. */
+  chosenWorkspace?: (conversationId: string) => Promise<string | null>;
   /** The Lab: calls may run in a copy-on-write view of their workspace instead of the live one. */
   labs?: Labs;
 }
@@ -82,11 +85,53 @@ export class Kernel {
     await this.deps.sandbox.stop();
   }
 
-  /** Each conversation has its own folder: the only place its tools can write. */
+  /**
+   * Each conversation has its own folder: the only place its tools can write. It is the folder the
+   * owner chose for it, checked again at every use (it may have gone, or become a symlink), or else
+   * its own folder under the workspace root.
+   */
   async workspaceFor(conversationId: string): Promise<string> {
+    const chosen = await this.deps.chosenWorkspace?.(conversationId);
+    if (chosen) {
+      const real = await this.checkWorkspaceChoice(chosen);
+      this.deps.sandbox.allowWorkspace(real);
+      return real;
+    }
     const dir = join(this.workspaceRoot, conversationId);
     await this.deps.sandbox.prepareWorkspace(dir);
     return dir;
+  }
+
+  /** A folder the owner offers as a workspace: its real path, or a WORKSPACE_* refusal saying why. */
+  checkWorkspaceChoice(path: string): Promise<string> {
+    return checkChosenWorkspace(path, {
+      dataDir: this.deps.dataDir,
+      workspaceRoot: this.workspaceRoot,
+      account: this.deps.sandbox.account(),
+    });
+  }
+
+  /**
+   * The owner sets (a path) or resets (null) a conversation's workspace folder: checked, stored by
+   * `store`, and recorded in the signed audit log. The next tool call runs in it.
+   */
+  async chooseWorkspace(
+    conversationId: string,
+    path: string | null,
+    store: (real: string | null) => Promise<void>,
+  ): Promise<string | null> {
+    const real = path === null ? null : await this.checkWorkspaceChoice(path);
+    if (real) this.deps.sandbox.allowWorkspace(real);
+    await store(real);
+    await this.deps.audit.append({
+      actor: 'owner',
+      kind: 'workspace.choose',
+      tool: null,
+      args: { workspace: real },
+      outcome: real ? `workspace set to ${real}` : 'workspace reset to the default folder',
+      conversationId,
+    });
+    return real;
   }
 
   /** A lab over the conversation's workspace (a dry-run reply, a simulated swarm): network recorded. */

@@ -50,6 +50,15 @@ export const conversationMethods = {
     params: z.object({ id, settings: conversationSettingsSchema.partial() }),
     result: conversationSchema,
   },
+  /**
+   * Sets the conversation's workspace to a folder of the owner's choice (an absolute path, checked:
+   * WORKSPACE_* codes say why not), or back to its own default folder (null). Audited; the next
+   * tool call runs there.
+   */
+  'conversations.setWorkspace': {
+    params: z.object({ id, path: z.string().min(1).max(4096).nullable() }),
+    result: conversationSchema,
+  },
   'settings.getConversationDefaults': {
     params: z.object({}).optional(),
     result: conversationSettingsSchema,

@@ -47,6 +47,8 @@ export const conversationSchema = z.object({
   /** Listed under "Archived" only; archiving keeps every message. */
   archived: z.boolean().optional(),
   settings: conversationSettingsSchema.optional(),
+  /** The workspace folder the owner chose (its real path); absent: the conversation's own default folder. */
+  workspace: z.string().optional(),
 });
 
 export const ATTACHMENT_KINDS = ['image', 'pdf', 'text'] as const;

@@ -29,6 +29,14 @@ export const ERROR_CODES = [
   'SANDBOX_UNAVAILABLE',
   /** A workspace that is (or leads, through symlinks, to) a system folder, or lies outside where workspaces live. */
   'WORKSPACE_REFUSED',
+  /** A folder the owner chose as a conversation's workspace, refused (see kernel/chosen-workspace.ts). */
+  'WORKSPACE_NOT_ABSOLUTE',
+  'WORKSPACE_NOT_FOUND',
+  'WORKSPACE_NOT_A_FOLDER',
+  'WORKSPACE_SYMLINK',
+  'WORKSPACE_SYSTEM_FOLDER',
+  'WORKSPACE_IN_DATA_DIR',
+  'WORKSPACE_NOT_WRITABLE',
   'PERMISSION_DENIED',
   /** A file tool was pointed outside its workspace: refused at once, since the tool would refuse it anyway. */
   'OUTSIDE_WORKSPACE',

@@ -174,6 +174,8 @@ export const AUDIT_KINDS = [
   /** A paired device approved or revoked by the owner. */
   'device.pair',
   'device.revoke',
+  /** The owner set or reset a conversation's workspace folder. */
+  'workspace.choose',
   /** The mesh: a peer paired or unpaired, remote work accepted, a peer's message refused. */
   'mesh.pair',
   'mesh.unpair',

@@ -122,6 +122,7 @@ export function ConversationSettingsPanel({
         </h2>
         <div className="dialog-body">
           <SettingsFields draft={draft} set={set} />
+          <WorkspaceField conversation={conversation} />
         </div>
         {error && (
           <p className="inline-error" role="alert" data-testid="conv-settings-error">
@@ -144,6 +145,92 @@ export function ConversationSettingsPanel({
       </form>
     </dialog>,
     document.body,
+  );
+}
+
+/**
+ * Where this conversation's tools work: its own folder, or one the owner names. Applied at once (the
+ * core checks the folder and records the change in the audit log), apart from Save.
+ */
+function WorkspaceField({ conversation }: { conversation: Conversation }) {
+  const helpId = useId();
+  const [path, setPath] = useState(conversation.workspace ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const current = useConversations((s) => s.list.find((c) => c.id === conversation.id)?.workspace);
+
+  async function apply(next: string | null): Promise<void> {
+    if (next !== null && next.trim() === '') {
+      setError('Type the full path of a folder, or reset to the default.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await client().call('conversations.setWorkspace', {
+        id: conversation.id,
+        path: next === null ? null : next.trim(),
+      });
+      useConversations.getState().upsert(updated);
+      setPath(updated.workspace ?? '');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="field-grid conv-workspace" data-testid="conv-workspace">
+      <label>
+        Workspace folder
+        <input
+          data-testid="conv-workspace-path"
+          value={path}
+          spellCheck={false}
+          placeholder="/path/to/a/project"
+          aria-describedby={helpId}
+          onChange={(e) => setPath(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void apply(path);
+            }
+          }}
+        />
+      </label>
+      <p id={helpId} className="field-help" data-testid="conv-workspace-current">
+        {current
+          ? `Tools work in ${current}.`
+          : 'Tools work in this conversation’s own folder in Cell 0’s data.'}{' '}
+        The sandbox user must be able to write the folder; Cell 0 never changes its owner.
+      </p>
+      {error && (
+        <p className="inline-error" role="alert" data-testid="conv-workspace-error">
+          {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button
+          type="button"
+          className="button"
+          data-testid="conv-workspace-reset"
+          disabled={busy || !current}
+          onClick={() => void apply(null)}
+        >
+          Reset to default
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="conv-workspace-apply"
+          disabled={busy}
+          onClick={() => void apply(path)}
+        >
+          Use this folder
+        </button>
+      </div>
+    </div>
   );
 }
 

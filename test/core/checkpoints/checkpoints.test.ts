@@ -116,11 +116,16 @@ async function makeHealthy(): Promise<string> {
     "INSERT INTO channel_senders (channel_id, sender_id, name, role, added_at) VALUES ('ch1', '4242', 'Owner', 'owner', 0)",
   );
   await keychain.set('channel:ch1:token', `1234567890:${randomBytes(18).toString('hex')}`);
-  await storage.db.exec(
-    'CREATE TABLE webhooks (id TEXT PRIMARY KEY, secret TEXT); CREATE TABLE paired_devices (id TEXT PRIMARY KEY, scopes TEXT);',
+  // A webhook with its secret in the keychain, and a device paired with the chat scope.
+  await storage.db.run(
+    `INSERT INTO automation_hooks (id, name, prompt, conversation_id, auth, tools, budget, rate_per_minute, max_body_bytes, created_at)
+     VALUES ('h1', 'gh', 'Push to {{ $.repo }}', NULL, 'hmac', 'ask', '{}', 60, 1048576, 0)`,
   );
-  await storage.db.run('INSERT INTO webhooks VALUES (?, ?)', ['w1', randomBytes(32).toString('base64url')]);
-  await storage.db.run('INSERT INTO paired_devices VALUES (?, ?)', ['d1', '["chat.send"]']);
+  await keychain.set('hook:h1', randomBytes(32).toString('base64url'));
+  await storage.db.run(
+    `INSERT INTO paired_devices (id, name, public_key, scope, state, code, token_hash, created_at, approved_at)
+     VALUES ('d1', 'editor', 'pk', 'chat', 'paired', 'ABCD-1234', 'hash1', 0, 0)`,
+  );
   await identity.stop();
   await storage.stop();
   await keychain.set(keyAccount(PROVIDER_ID), PROVIDER_KEY);
@@ -475,9 +480,18 @@ const CASES: Record<string, { provoke: Provoke; expect?: CheckpointStatus }> = {
   },
   'gateway.security-headers': { provoke: async () => ({ startGateway: () => carelessGateway() }) },
   'gateway.control-socket': { provoke: async (dir) => void (await listenControl(dir, 0o666)) },
-  'gateway.webhook-secrets': { provoke: (dir) => sql(dir, "INSERT INTO webhooks VALUES ('w2', 'hunter2')") },
+  // A second hook whose secret is not in the keychain.
+  'gateway.webhook-secrets': {
+    provoke: (dir) =>
+      sql(
+        dir,
+        `INSERT INTO automation_hooks (id, name, prompt, conversation_id, auth, tools, budget, rate_per_minute, max_body_bytes, created_at)
+         VALUES ('h2', 'open', 'x', NULL, 'bearer', 'ask', '{}', 60, 1048576, 0)`,
+      ),
+  },
+  // A revoked device that still holds a token.
   'gateway.device-scopes': {
-    provoke: (dir) => sql(dir, `INSERT INTO paired_devices VALUES ('d2', '["*"]')`),
+    provoke: (dir) => sql(dir, `UPDATE paired_devices SET state = 'revoked', revoked_at = 1 WHERE id = 'd1'`),
   },
   'channels.no-open-policy': {
     provoke: (dir) => sql(dir, `UPDATE channels SET config = '{"dmPolicy":"open","hasToken":true}'`),
@@ -604,7 +618,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   await rm(healthy, { recursive: true, force: true });
-  for (const account of [identityAccount, keyAccount(PROVIDER_ID), 'channel:ch1:token'])
+  for (const account of [identityAccount, keyAccount(PROVIDER_ID), 'channel:ch1:token', 'hook:h1'])
     await keychain.delete(account).catch(() => false);
 });
 

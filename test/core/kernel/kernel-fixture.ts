@@ -24,6 +24,9 @@ export interface KernelHarness {
   /** A call of one reply of that conversation. */
   call(toolCallId: string, tool: KernelCall['tool'], args: unknown): KernelCall;
   storage: StorageService;
+  conversations: ConversationStore;
+  /** Cell 0's data directory (the workspace root is its workspaces/). */
+  dataDir: string;
   permissions: PermissionEngine;
   audit: AuditLog;
   events: EventFrame[];
@@ -60,7 +63,9 @@ export async function kernelHarness(): Promise<KernelHarness> {
   await permissions.start();
   const workspaceRoot = join(dir.path, 'workspaces');
   const sandbox = new Sandbox({ logger, workspaceRoots: [workspaceRoot] });
+  const conversations = new ConversationStore(storage.db);
   const kernel = new Kernel({
+    chosenWorkspace: (id) => conversations.workspaceOf(id),
     sandbox,
     permissions,
     audit,
@@ -71,7 +76,7 @@ export async function kernelHarness(): Promise<KernelHarness> {
     workspaceRoot,
   });
   await kernel.start();
-  const { id: conversationId } = await new ConversationStore(storage.db).create('Tools');
+  const { id: conversationId } = await conversations.create('Tools');
   return {
     kernel,
     conversationId,
@@ -84,6 +89,8 @@ export async function kernelHarness(): Promise<KernelHarness> {
       reason: null,
     }),
     storage,
+    conversations,
+    dataDir: dir.path,
     permissions,
     audit,
     events,

@@ -31,6 +31,9 @@ export const manifestSchema = z.object({
 
 export type Manifest = z.infer<typeof manifestSchema>;
 
+/** Manifest writes made by this process, each naming its own temp file. */
+let writes = 0;
+
 /**
  * The models directory of the data directory: `<name>.gguf` once complete and checked,
  * `<name>.gguf.part` while downloading, `<name>.json` with what is known about it. One file per
@@ -87,7 +90,9 @@ export class ModelStore {
   async write(manifest: Manifest): Promise<void> {
     await this.ensureDir();
     const target = this.manifestPath(manifest.name);
-    const temp = `${target}.${process.pid}.tmp`;
+    // A temp name of its own per write: two writes at once (a download's size noted while its
+    // state changes) shared one and the second rename found it gone (ENOENT).
+    const temp = `${target}.${process.pid}.${++writes}.tmp`;
     await writeFile(temp, `${JSON.stringify(manifestSchema.parse(manifest), null, 2)}\n`);
     await rename(temp, target);
   }

@@ -177,7 +177,7 @@ export class Labs {
     ]);
     const account = this.sandbox.account();
     const unreadable = [...base].filter(([, e]) => !readable(e, account)).map(([p]) => p);
-    if (!readable({ ...this.entryOf(info), type: 'dir' }, account)) unreadable.unshift('.');
+    if (!readable({ ...this.entryOf(info), type: 'dir' }, account)) unreadable.unshift('the folder itself');
     if (unreadable.length > 0) {
       throw new Cell0Error(
         'LAB_UNREADABLE',

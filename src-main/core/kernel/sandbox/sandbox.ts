@@ -71,6 +71,8 @@ export class Sandbox {
   private readonly tmpDir: string;
   private readonly workspaceRoots: readonly string[] | undefined;
   private readonly calls = new Set<Call>();
+  /** Folders the owner chose as workspaces (checked by the kernel): allowed as they are, outside the roots. */
+  private readonly chosen = new Set<string>();
   private probing: Promise<Probe> | null = null;
   private runtimeDir: Promise<string> | null = null;
   /** 'on-failure' until a call has shown (by succeeding, or by a trial after failing) that confining works. */
@@ -114,6 +116,11 @@ export class Sandbox {
       this.logger,
       await this.places(),
     );
+  }
+
+  /** A folder the owner chose as a conversation's workspace (its real path, already checked). */
+  allowWorkspace(realDir: string): void {
+    this.chosen.add(realDir);
   }
 
   /** Who tools run as on this machine: the sandbox uid as root, else the app's own user. */
@@ -361,7 +368,10 @@ export class Sandbox {
   /** The kernel's workspace root, and this sandbox's own runtime folder (the probe's workspace). */
   private async places(): Promise<WorkspacePlaces> {
     if (!this.workspaceRoots) return {};
-    return { roots: [...this.workspaceRoots, ...(this.runtimeDir ? [await this.runtimeDir] : [])] };
+    return {
+      roots: [...this.workspaceRoots, ...(this.runtimeDir ? [await this.runtimeDir] : [])],
+      exact: [...this.chosen],
+    };
   }
 
   /** Tools run as another uid than the app's (the app runs as root). */

@@ -57,6 +57,8 @@ const SYSTEM_TREES = [
 /** Where workspaces may live (the kernel's workspace root); anywhere but the system when not given. */
 export interface WorkspacePlaces {
   roots?: readonly string[];
+  /** Folders allowed as they are (the owner's chosen workspaces), wherever they are. */
+  exact?: readonly string[];
 }
 
 function refuse(message: string): Cell0Error {
@@ -95,7 +97,7 @@ async function checkPlace(written: string, real: string, places: WorkspacePlaces
       `"${written}" cannot be a workspace: it leads to ${real}, which is part of the system. Choose a project folder instead`,
     );
   }
-  if (!places.roots) return;
+  if (!places.roots || places.exact?.includes(real)) return;
   const roots = await Promise.all(places.roots.map((root) => realpath(root).catch(() => null)));
   if (!roots.some((root) => root !== null && root !== real && isWithin(root, real))) {
     throw refuse(
