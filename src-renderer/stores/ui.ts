@@ -87,7 +87,10 @@ function writeCollapsed(collapsed: boolean): void {
 
 /** Leaving Settings takes its `#settings/<id>` out of the URL, so a reload opens the chat. */
 function forgetSettingsHash(): void {
-  const w = globalThis as { location?: Location; history?: History };
+  const w = globalThis as {
+    location?: { hash: string; pathname: string; search: string };
+    history?: { state: unknown; replaceState(data: unknown, unused: string, url?: string): void };
+  };
   if (!w.location?.hash.startsWith('#settings') || !w.history) return;
   w.history.replaceState(w.history.state, '', w.location.pathname + w.location.search);
 }

@@ -121,6 +121,7 @@ test('Settings → Memory switches search to an embedding model on this computer
     'ready',
     { timeout: 30_000 },
   );
+  await page.getByTestId('settings-nav-memory').click();
   await page.getByTestId('memory-embedder-source').selectOption('local:tiny-embed');
   await page.getByTestId('memory-embedder-save').click();
   await expect(page.getByTestId('settings-section-memory')).toContainText('This computer · Tiny tiny-embed', {
