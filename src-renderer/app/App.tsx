@@ -5,13 +5,14 @@ import { SearchPaletteHost } from '../features/search/SearchPaletteHost.js';
 import { Sidebar } from '../features/conversations/Sidebar.js';
 import { useConnection } from '../stores/connection.js';
 import { useSettings } from '../stores/settings.js';
-import { useUi } from '../stores/ui.js';
+import { sidebarHidden, useUi } from '../stores/ui.js';
 import { lazyView } from './lazy-view.js';
 import { StatusBar } from './StatusBar.js';
 import { ShortcutSheet } from './ShortcutSheet.js';
 import { UndoToast } from '../features/conversations/UndoToast.js';
 import { UnauthorizedNotice } from './UnauthorizedNotice.js';
 import { useGlobalShortcuts } from './use-global-shortcuts.js';
+import { useNarrowWindow } from './use-narrow-window.js';
 
 // Loaded when first shown; the shell and the conversation are in the first script.
 const SettingsView = lazyView(
@@ -33,7 +34,9 @@ export function App() {
   useGlobalShortcuts();
   const view = useUi((s) => s.view);
   const inspectorOpen = useUi((s) => s.inspectorOpen);
-  const sidebarCollapsed = useUi((s) => s.sidebarCollapsed);
+  useNarrowWindow();
+  const sidebarCollapsed = useUi(sidebarHidden);
+  const drawerOpen = useUi((s) => s.narrowWindow && s.sidebarDrawerOpen);
   const notice = useUi((s) => s.notice);
   const unauthorized = useConnection((s) => s.state === 'unauthorized');
   const snapshot = useSettings((s) => s.snapshot);
@@ -64,6 +67,7 @@ export function App() {
         'app',
         inspectorOpen && view === 'chat' ? 'with-inspector' : '',
         sidebarCollapsed ? 'sidebar-collapsed' : '',
+        drawerOpen ? 'sidebar-drawer' : '',
       ]
         .filter(Boolean)
         .join(' ')}
@@ -71,6 +75,14 @@ export function App() {
       data-sidebar={sidebarCollapsed ? 'collapsed' : 'open'}
     >
       <Sidebar />
+      {drawerOpen && (
+        <div
+          className="sidebar-backdrop"
+          data-testid="sidebar-backdrop"
+          aria-hidden
+          onClick={() => useUi.getState().closeSidebarDrawer()}
+        />
+      )}
       <main className="main">
         {notice && (
           <div className="notice" role="alert">

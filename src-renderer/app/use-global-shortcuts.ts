@@ -30,15 +30,30 @@ export function useGlobalShortcuts(): void {
       } else if (mod && !e.altKey && e.key === ',') {
         e.preventDefault();
         useUi.getState().setView('settings');
+      } else if (
+        e.key === 'Escape' &&
+        !e.defaultPrevented &&
+        useUi.getState().narrowWindow &&
+        useUi.getState().sidebarDrawerOpen
+      ) {
+        // Esc closes the sidebar drawer first (narrow windows) and gives the focus back to its button.
+        e.preventDefault();
+        useUi.getState().closeSidebarDrawer();
+        requestAnimationFrame(() =>
+          document.querySelector<HTMLElement>('[data-testid="sidebar-expand"]')?.focus(),
+        );
       } else if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]')) {
         const { conversationId } = useMessages.getState();
         void stopConversationSwarm(conversationId).then((was) => (was ? undefined : stopStreaming()));
       }
     }
-    // `#settings/<id>` (a link, a reload, the address bar) opens Settings at that section.
+    // `#settings/<id>` (a link, a reload, the address bar, Back/Forward) opens Settings at that
+    // section; Back past the first section leaves Settings for the chat.
     function onHash(): void {
       const section = sectionFromHash(window.location.hash);
       if (section !== null) useUi.getState().showSettings(section === '' ? null : section);
+      else if (window.location.hash === '' && useUi.getState().view === 'settings')
+        useUi.getState().setView('chat');
     }
     onHash();
     window.addEventListener('keydown', onKeyDown);

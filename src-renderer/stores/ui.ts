@@ -6,8 +6,12 @@ export type View = 'chat' | 'settings' | 'audit' | 'memory' | 'swarms' | 'automa
 interface UiStore {
   view: View;
   inspectorOpen: boolean;
-  /** Ctrl/Cmd+B; remembered across reloads. */
+  /** Ctrl/Cmd+B in a wide window; the user's choice, remembered across reloads. */
   sidebarCollapsed: boolean;
+  /** Below NARROW_WINDOW the sidebar is hidden by itself and opens over the view as a drawer. */
+  narrowWindow: boolean;
+  /** The drawer is open (narrow windows only; never remembered). */
+  sidebarDrawerOpen: boolean;
   /** The keyboard shortcut sheet (Ctrl/Cmd+/). */
   shortcutsOpen: boolean;
   /** The Settings section asked for (by `#settings/<id>` or the list); null: the first. */
@@ -26,7 +30,10 @@ interface UiStore {
   scrollTarget: ScrollTarget | null;
   setView(view: View): void;
   toggleInspector(): void;
+  /** Hides or shows the sidebar: the remembered choice when wide, the drawer when narrow. */
   toggleSidebar(): void;
+  setNarrowWindow(narrow: boolean): void;
+  closeSidebarDrawer(): void;
   setShortcutsOpen(open: boolean): void;
   setConversationSettingsOpen(open: boolean): void;
   showSettings(section: string | null): void;
@@ -37,6 +44,21 @@ interface UiStore {
   requestScroll(target: Omit<ScrollTarget, 'seq'>): void;
   /** Only clears the request it was given, so a newer one is not lost. */
   clearScrollTarget(seq: number): void;
+}
+
+/** The window width (CSS px) at and below which the sidebar becomes a drawer. */
+export const NARROW_WINDOW = 720;
+
+/** Whether the sidebar is out of the way: the user's choice when wide, closed drawer when narrow. */
+export function sidebarHidden(
+  s: Pick<UiStore, 'narrowWindow' | 'sidebarDrawerOpen' | 'sidebarCollapsed'>,
+): boolean {
+  return s.narrowWindow ? !s.sidebarDrawerOpen : s.sidebarCollapsed;
+}
+
+function readNarrow(): boolean {
+  const w = globalThis as { matchMedia?: (query: string) => { matches: boolean } };
+  return w.matchMedia?.(`(max-width: ${NARROW_WINDOW}px)`).matches ?? false;
 }
 
 const SIDEBAR_KEY = 'cell0.sidebarCollapsed';
@@ -63,6 +85,16 @@ function writeCollapsed(collapsed: boolean): void {
   }
 }
 
+/** Leaving Settings takes its `#settings/<id>` out of the URL, so a reload opens the chat. */
+function forgetSettingsHash(): void {
+  const w = globalThis as {
+    location?: { hash: string; pathname: string; search: string };
+    history?: { state: unknown; replaceState(data: unknown, unused: string, url?: string): void };
+  };
+  if (!w.location?.hash.startsWith('#settings') || !w.history) return;
+  w.history.replaceState(w.history.state, '', w.location.pathname + w.location.search);
+}
+
 /** Never reused, even after a request is cleared, so a stale clear cannot drop a newer request. */
 let scrollSeq = 0;
 
@@ -70,6 +102,8 @@ export const useUi = create<UiStore>()((set) => ({
   view: 'chat',
   inspectorOpen: false,
   sidebarCollapsed: readCollapsed(),
+  narrowWindow: readNarrow(),
+  sidebarDrawerOpen: false,
   shortcutsOpen: false,
   conversationSettingsOpen: false,
   settingsSection: null,
@@ -78,13 +112,19 @@ export const useUi = create<UiStore>()((set) => ({
   onboardingRequested: false,
   onboardingDismissed: false,
   scrollTarget: null,
-  setView: (view) => set({ view }),
+  setView: (view) => {
+    if (view !== 'settings') forgetSettingsHash();
+    set({ view });
+  },
   toggleInspector: () => set((s) => ({ inspectorOpen: !s.inspectorOpen })),
   toggleSidebar: () =>
     set((s) => {
+      if (s.narrowWindow) return { sidebarDrawerOpen: !s.sidebarDrawerOpen };
       writeCollapsed(!s.sidebarCollapsed);
       return { sidebarCollapsed: !s.sidebarCollapsed };
     }),
+  setNarrowWindow: (narrowWindow) => set({ narrowWindow, sidebarDrawerOpen: false }),
+  closeSidebarDrawer: () => set((s) => (s.sidebarDrawerOpen ? { sidebarDrawerOpen: false } : {})),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   setConversationSettingsOpen: (conversationSettingsOpen) => set({ conversationSettingsOpen }),
   showSettings: (section) => set({ view: 'settings', settingsSection: section }),

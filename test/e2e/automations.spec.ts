@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import { githubSignature } from '../../src-main/core/gateway/automations/webhook-signature.js';
-import { test, expect, connectProvider, openApp } from './fixtures.js';
+import { test, expect, connectProvider, openApp, openSettings } from './fixtures.js';
 
 function deliver(port: number, name: string, secret: string, payload: object): Promise<number> {
   const body = Buffer.from(JSON.stringify(payload));
@@ -122,7 +122,7 @@ test('a hook added in the window runs a signed delivery, its run opens its conve
   expect(overflow).toBeLessThanOrEqual(0);
 
   // Settings → Gateway: loopback unless the owner opts into another address, with a warning.
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'gateway');
   const gateway = page.getByTestId('gateway-section');
   await expect(gateway).toContainText(`Listening on http://127.0.0.1:${cell0.serve.port}`);
   await expect(gateway.getByTestId('gateway-warning')).toHaveCount(0);

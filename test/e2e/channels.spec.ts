@@ -1,5 +1,5 @@
 import { FakeTelegram } from '../fixtures/fake-telegram.js';
-import { test, expect, connectProvider, openApp } from './fixtures.js';
+import { test, expect, connectProvider, openApp, openSettings } from './fixtures.js';
 
 const owner = { id: 4242, first_name: 'Olive' };
 const stranger = { id: 6666, first_name: 'Sam' };
@@ -14,7 +14,7 @@ test('an owner’s Telegram message reaches the agent, its shell call asks in th
     await openApp(page, cell0.serve.url);
     await connectProvider(page, cell0.fake);
 
-    await page.getByTestId('nav-settings').click();
+    await openSettings(page, 'channels');
     const section = page.getByTestId('settings-section-channels');
     await section.getByTestId('channel-kind').selectOption('telegram');
     await section.getByTestId('channel-token').fill(tg.token);

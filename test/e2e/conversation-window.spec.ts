@@ -147,7 +147,7 @@ test('the slash menu hints as you type and runs a command by keyboard; /dry-run 
   await expect(input).toHaveValue('/mo');
 });
 
-test('Settings lists its sections, each reachable by URL hash; Memory has a way back', async ({
+test('Settings shows one section at a time, chosen in its list or named by the URL hash; Back returns to the section before; Memory has a way back', async ({
   page,
   cell0,
 }) => {
@@ -155,28 +155,63 @@ test('Settings lists its sections, each reachable by URL hash; Memory has a way 
   await connectProvider(page, cell0.fake);
   await page.getByTestId('nav-settings').click();
   const nav = page.getByTestId('settings-nav');
+  const shown = page.locator('[data-settings-section]');
+  const current = (id: string) => nav.getByTestId(`settings-nav-${id}`);
   await expect(nav.getByRole('link')).toHaveCount(13);
-  await nav.getByTestId('settings-nav-desktop').click();
+
+  // Opened without a section: the first one, alone on the right, and the URL names it.
+  await expect(current('models')).toHaveAttribute('aria-current', 'page');
+  await expect(page).toHaveURL(/#settings\/models$/);
+  await expect(shown).toHaveCount(1);
+  await expect(page.getByTestId('settings-section-models')).toBeVisible();
+
+  // By keyboard: the list's links take the focus and Enter opens one, in place of the other.
+  await current('desktop').focus();
+  await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#settings\/desktop$/);
+  await expect(current('desktop')).toHaveAttribute('aria-current', 'page');
+  await expect(current('models')).not.toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('settings-section-desktop')).toBeInViewport();
-  await expect(nav.getByTestId('settings-nav-desktop')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('settings-section-models')).toHaveCount(0);
+  await expect(shown).toHaveCount(1);
 
   // Defaults for new conversations, from Settings.
-  await nav.getByTestId('settings-nav-conversations').click();
+  await current('conversations').click();
   const defaults = page.getByTestId('settings-section-conversations');
   await defaults.getByTestId('conv-system-prompt').fill('Always answer in French.');
   await defaults.getByTestId('conversation-defaults-save').click();
   await expect(defaults.getByTestId('conversation-defaults-saved')).toBeVisible();
 
-  // A link straight to a section opens Settings there, from anywhere; so does a reload.
+  // Back and Forward walk the sections chosen.
+  await page.goBack();
+  await expect(current('desktop')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('settings-section-desktop')).toBeVisible();
+  await expect(page.getByTestId('settings-section-conversations')).toHaveCount(0);
+  await page.goBack();
+  await expect(current('models')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('settings-section-models')).toBeVisible();
+  await page.goForward();
+  await expect(page.getByTestId('settings-section-desktop')).toBeVisible();
+
+  // Leaving Settings takes the section out of the URL; a link straight to one opens Settings
+  // there, from anywhere; so does a reload.
   await page.getByTestId('nav-chat').click();
+  await expect(page).not.toHaveURL(/#settings/);
   await page.evaluate(() => (window.location.hash = '#settings/identity'));
-  await expect(nav.getByTestId('settings-nav-identity')).toHaveAttribute('aria-current', 'page');
+  await expect(current('identity')).toHaveAttribute('aria-current', 'page');
   await expect(page.locator('#settings-identity')).toBeInViewport();
-  await nav.getByTestId('settings-nav-mesh').click();
+  await expect(shown).toHaveCount(1);
+  await current('mesh').click();
   await page.reload();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
-  await expect(nav.getByTestId('settings-nav-mesh')).toHaveAttribute('aria-current', 'page');
+  await expect(current('mesh')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('mesh-section')).toBeVisible();
+  await expect(shown).toHaveCount(1);
+
+  // A section that does not exist opens the first.
+  await page.evaluate(() => (window.location.hash = '#settings/nowhere'));
+  await expect(current('models')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('settings-section-models')).toBeVisible();
 
   await page.getByTestId('nav-chat').click();
   await page.getByTestId('new-conversation').click();
@@ -209,6 +244,71 @@ test('"used N memories" shows while the reply is still streaming', async ({ page
   await expect(reply.getByTestId('message-memories')).toContainText('1 memory');
   await expect(reply).toHaveAttribute('data-status', 'streaming');
   await expect(reply).toHaveAttribute('data-status', 'complete');
+});
+
+test('at 700×600 the sidebar is a drawer: hidden by itself, opened by its button or Ctrl+B, closed by Esc or a choice; the wide window keeps its own setting', async ({
+  page,
+  cell0,
+}) => {
+  await page.setViewportSize({ width: 700, height: 600 });
+  await openApp(page, cell0.serve.url);
+  await connectProvider(page, cell0.fake);
+  const app = page.getByTestId('app');
+  const newChatButton = page.getByTestId('new-conversation');
+  cell0.fake.script({ tokens: ['First.'] });
+  await send(page, 'One');
+  await expect(lastReply(page)).toContainText('First.');
+  await page.keyboard.press('Control+n');
+  await expect(page.getByTestId('message')).toHaveCount(0);
+
+  // Narrow: the sidebar is out of the way, and nothing overflows.
+  await expect(app).toHaveAttribute('data-sidebar', 'collapsed');
+  await expect(newChatButton).toBeHidden();
+  await expectNoOverflow(page);
+
+  // Its labelled button opens it over the conversation, with the focus in it; Esc closes it.
+  const expand = page.getByRole('button', { name: 'Show the sidebar' });
+  await expand.click();
+  await expect(app).toHaveAttribute('data-sidebar', 'open');
+  await expect(newChatButton).toBeFocused();
+  await expect(page.getByTestId('sidebar-backdrop')).toBeVisible();
+  await expectNoOverflow(page);
+  await expectLabelled(page);
+  await page.screenshot({ path: test.info().outputPath('sidebar-drawer-700x600.png') });
+  await page.keyboard.press('Escape');
+  await expect(newChatButton).toBeHidden();
+  await expect(expand).toBeFocused();
+
+  // Ctrl+B opens it too; choosing a conversation closes it and shows that conversation.
+  await page.keyboard.press('Control+b');
+  await expect(newChatButton).toBeVisible();
+  await page.getByTestId('conversation-item').last().locator('.conversation-select').click();
+  await expect(newChatButton).toBeHidden();
+  await expect(lastReply(page)).toContainText('First.');
+
+  // Choosing another view closes it as well; Settings fits the narrow window.
+  await expand.click();
+  await page.getByTestId('nav-settings').click();
+  await expect(newChatButton).toBeHidden();
+  await expect(page.getByTestId('settings-section-models')).toBeVisible();
+  await expectNoOverflow(page);
+  await page.getByTestId('nav-chat').click();
+
+  // Wide again: the sidebar is back, since the user never hid it there (the drawer is not a choice).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(app).toHaveAttribute('data-sidebar', 'open');
+  await expect(newChatButton).toBeVisible();
+  // Hidden by choice in the wide window: still hidden after a narrow spell and a reload.
+  await page.keyboard.press('Control+b');
+  await expect(app).toHaveAttribute('data-sidebar', 'collapsed');
+  await page.setViewportSize({ width: 700, height: 600 });
+  await page.keyboard.press('Control+b');
+  await expect(newChatButton).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(app).toHaveAttribute('data-sidebar', 'collapsed');
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
+  await expect(app).toHaveAttribute('data-sidebar', 'collapsed');
 });
 
 for (const scheme of ['light', 'dark'] as const) {

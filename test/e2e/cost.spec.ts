@@ -1,5 +1,5 @@
 import { swarmResponder } from '../fixtures/swarm-script.js';
-import { test, expect, lastReply, openApp, send, skipOnboarding } from './fixtures.js';
+import { test, expect, lastReply, openApp, send, skipOnboarding, openSettings } from './fixtures.js';
 
 test('a model without a known price says "cost unknown", never $0, in replies, the status bar and swarms; prices carry their date', async ({
   page,
@@ -9,7 +9,7 @@ test('a model without a known price says "cost unknown", never $0, in replies, t
   await skipOnboarding(page);
   // An OpenAI-kind provider is a remote one: its replies are priced by model, and fake-small has no price.
   cell0.fake.models = ['fake-small', 'gpt-4o-mini'];
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'models');
   await page.getByTestId('provider-add').click();
   await page.getByTestId('provider-kind').selectOption('openai');
   await page.getByTestId('provider-name').fill('Remote');

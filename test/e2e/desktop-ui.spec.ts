@@ -1,4 +1,4 @@
-import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+import { test, expect, connectProvider, lastReply, openApp, send, openSettings } from './fixtures.js';
 
 test('the quick prompt sends to the current conversation or a new one', async ({ page, context, cell0 }) => {
   await openApp(page, cell0.serve.url);
@@ -31,7 +31,7 @@ test('desktop settings save, and the theme override wins over the system theme',
   await page.emulateMedia({ colorScheme: 'light' });
   await openApp(page, cell0.serve.url);
   await page.getByTestId('onboarding-skip').click();
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'desktop');
   const section = page.getByTestId('settings-section-desktop');
   await expect(section).toBeVisible();
   await section.getByTestId('desktop-theme').selectOption('dark');
@@ -47,7 +47,7 @@ test('desktop settings save, and the theme override wins over the system theme',
   await page.reload();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'desktop');
   await expect(page.getByTestId('desktop-close-to-tray')).not.toBeChecked();
   await expect(page.getByTestId('desktop-shortcut')).toHaveValue('CommandOrControl+Alt+K');
   await page.getByTestId('desktop-shortcut').fill('');

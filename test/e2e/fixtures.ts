@@ -97,3 +97,12 @@ export async function send(page: Page, text: string): Promise<void> {
 export function lastReply(page: Page) {
   return page.locator('[data-testid="message"][data-role="assistant"]').last();
 }
+
+/** Settings shows one section at a time: open it, then choose the section in its list. */
+export async function openSettings(page: Page, section: string): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  const item = page.getByTestId('settings-nav').getByTestId(`settings-nav-${section}`);
+  await item.click();
+  await expect(item).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator(`[data-settings-section="${section}"]`)).toBeVisible();
+}

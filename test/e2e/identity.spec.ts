@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+import { test, expect, connectProvider, lastReply, openApp, send, openSettings } from './fixtures.js';
 
 const keytar = createRequire(import.meta.url)('keytar') as {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -38,7 +38,7 @@ test('the whole flow leaves neither the API key nor any private key in a file of
   await expect(lastReply(page)).toContainText('All good.');
 
   // Identity: shown as 12 groups of 5 digits, short form in the status bar.
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'identity');
   const fingerprint = page.getByTestId('identity-fingerprint');
   await expect(fingerprint).toContainText(/\d{5}/);
   const groups = ((await fingerprint.textContent()) ?? '').match(/\d{5}/g) ?? [];

@@ -1,4 +1,4 @@
-import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+import { test, expect, connectProvider, lastReply, openApp, send, openSettings } from './fixtures.js';
 
 test('a shell call shows a permission card; allowed once it runs sandboxed and its terminal output streams in', async ({
   page,
@@ -80,7 +80,7 @@ test('always allow saves a rule listed in Settings; revoking it brings the card 
   await expect(lastReply(page)).toContainText('second');
   await expect(page.locator('[data-testid="permission-card"][data-state="pending"]')).toHaveCount(0);
 
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'permissions');
   const rule = page.getByTestId('rule-row');
   await expect(rule).toHaveCount(1);
   await expect(rule).toContainText('date *');

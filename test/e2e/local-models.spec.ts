@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tinyCatalog, type TinyCatalog } from '../fixtures/gguf/local-catalog.js';
 import { ModelFileServer } from '../fixtures/model-file-server.js';
 import { ServeProcess } from '../fixtures/serve-process.js';
-import { lastReply, openApp, send, skipOnboarding } from './fixtures.js';
+import { lastReply, openApp, send, skipOnboarding, openSettings } from './fixtures.js';
 
 interface LocalFixture {
   serve: ServeProcess;
@@ -74,7 +74,7 @@ test('Settings lists models on this computer with size and state, pauses and res
 }) => {
   await openApp(page, local.serve.url);
   await skipOnboarding(page);
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'local-models');
   const section = page.getByTestId('settings-section-local-models');
   await expect(section).toContainText('No model on this computer yet.');
 
@@ -113,7 +113,7 @@ test('Settings → Memory switches search to an embedding model on this computer
 }) => {
   await openApp(page, local.serve.url);
   await skipOnboarding(page);
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'local-models');
   await page.getByTestId('local-catalog-select').selectOption('tiny-embed');
   await page.getByTestId('local-catalog-download').click();
   await expect(page.locator('[data-testid="local-model-row"][data-model="tiny-embed"]')).toHaveAttribute(
@@ -121,6 +121,7 @@ test('Settings → Memory switches search to an embedding model on this computer
     'ready',
     { timeout: 30_000 },
   );
+  await page.getByTestId('settings-nav-memory').click();
   await page.getByTestId('memory-embedder-source').selectOption('local:tiny-embed');
   await page.getByTestId('memory-embedder-save').click();
   await expect(page.getByTestId('settings-section-memory')).toContainText('This computer · Tiny tiny-embed', {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+import { test, expect, connectProvider, lastReply, openApp, send, openSettings } from './fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE_MODULES = `${ROOT}node_modules`;
@@ -10,7 +10,7 @@ const EVERYTHING = `${NODE_MODULES}/@modelcontextprotocol/server-everything/dist
 const PEER = `${FIXTURES}/peer.mjs`;
 
 async function openMcpSettings(page: Page): Promise<void> {
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'mcp');
   await expect(page.getByTestId('settings-section-mcp')).toBeVisible();
 }
 

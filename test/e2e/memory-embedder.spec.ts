@@ -1,4 +1,4 @@
-import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+import { test, expect, connectProvider, lastReply, openApp, send, openSettings } from './fixtures.js';
 
 test('Settings switches memory search to the provider’s embedding model and shows the re-index until it is done', async ({
   page,
@@ -17,7 +17,7 @@ test('Settings switches memory search to the provider’s embedding model and sh
   }
   await expect(page.getByTestId('memory-item')).toHaveCount(2);
 
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'memory');
   const section = page.getByTestId('settings-section-memory');
   const state = section.getByTestId('memory-embedder-state');
   await expect(state).toHaveAttribute('data-state', 'ready');
@@ -57,7 +57,7 @@ test('Settings switches memory search to the provider’s embedding model and sh
 
   // The choice survives a restart of the core.
   await openApp(page, await cell0.restart());
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'memory');
   await expect(page.getByTestId('memory-embedder-state')).toHaveAttribute('data-active', /:fake-embed$/);
   await expect(page.getByTestId('memory-embedder-model')).toHaveValue('fake-embed');
 });

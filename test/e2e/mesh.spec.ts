@@ -7,7 +7,16 @@ import type { EventFrame } from '../../src-main/core/protocol/frames.js';
 import type { MeshPairing, MeshStatus } from '../../src-main/core/protocol/mesh-entities.js';
 import { ServeProcess } from '../fixtures/serve-process.js';
 import { swarmResponder } from '../fixtures/swarm-script.js';
-import { test, expect, connectProvider, lastReply, openApp, send, skipOnboarding } from './fixtures.js';
+import {
+  test,
+  expect,
+  connectProvider,
+  lastReply,
+  openApp,
+  send,
+  skipOnboarding,
+  openSettings,
+} from './fixtures.js';
 
 /** An instance's control socket with its events, as `cell0 mesh` talks to it. */
 async function controlled(home: string) {
@@ -111,7 +120,7 @@ test('Settings → Mesh: turn it on, pair by address with the code confirmed on 
     const desktopAddress = desktop.address;
     await openApp(page, cell0.serve.url);
     await skipOnboarding(page);
-    await page.getByTestId('nav-settings').click();
+    await openSettings(page, 'mesh');
     const mesh = page.getByTestId('mesh-section');
     await mesh.scrollIntoViewIfNeeded();
     await expect(mesh.getByTestId('mesh-status')).toHaveAttribute('data-state', 'off');

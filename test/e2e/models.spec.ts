@@ -1,4 +1,4 @@
-import { test, expect, connectProvider, lastReply, openApp, send } from './fixtures.js';
+import { test, expect, connectProvider, lastReply, openApp, send, openSettings } from './fixtures.js';
 
 test('a conversation switches model mid-way; each reply says which model wrote it', async ({
   page,
@@ -51,7 +51,7 @@ test('two providers offering the same model are told apart everywhere; onboardin
   await expect(page.getByTestId('status-model')).toContainText('fake-small · Work server');
 
   // A second provider offering the same model.
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'models');
   await expect(page.getByTestId('provider-row')).toContainText('Work server');
   await page.getByTestId('provider-add').click();
   await page.getByTestId('provider-kind').selectOption('openai-compatible');

@@ -1,4 +1,4 @@
-import { test, expect, lastReply, openApp, send } from './fixtures.js';
+import { test, expect, lastReply, openApp, send, openSettings } from './fixtures.js';
 
 test('first run: onboarding finds Ollama on this machine, connects it, and the first reply is local', async ({
   page,
@@ -49,6 +49,6 @@ test('a wrong key during onboarding is said inline, and nothing is saved', async
   await expect(result).toContainText('refused the API key');
   await expect(page.getByTestId('onboarding-finish')).toHaveCount(0);
   await page.getByTestId('onboarding-skip').click();
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'models');
   await expect(page.getByTestId('provider-row')).toHaveCount(0);
 });

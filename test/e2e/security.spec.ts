@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { test, expect, openApp, skipOnboarding } from './fixtures.js';
+import { test, expect, openApp, skipOnboarding, openSettings } from './fixtures.js';
 
 /** A rule nobody signed, planted in the running instance's database the way another program would. */
 function plantUnsignedRule(home: string): Promise<void> {
@@ -26,7 +26,7 @@ test('Settings → Security runs the checkpoints, shows the run, and a FAIL lead
   await openApp(page, cell0.serve.url);
   await skipOnboarding(page);
   await plantUnsignedRule(cell0.home);
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'security');
   const section = page.getByTestId('settings-section-security');
   await section.scrollIntoViewIfNeeded();
   await expect(section.getByTestId('checkpoints-empty')).toBeVisible();
@@ -73,7 +73,7 @@ test('Settings → Security runs the checkpoints, shows the run, and a FAIL lead
   // The run is kept: a reload shows it again.
   await page.reload();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'connected');
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'security');
   await expect(
     page.getByTestId('settings-section-security').getByTestId('checkpoints-summary'),
   ).toBeVisible();

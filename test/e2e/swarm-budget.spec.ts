@@ -1,4 +1,4 @@
-import { test, expect, openApp, skipOnboarding } from './fixtures.js';
+import { test, expect, openApp, skipOnboarding, openSettings } from './fixtures.js';
 
 test('Settings keeps the default swarm budget, refuses a bad value with the reason, and keeps it after a reload', async ({
   page,
@@ -6,7 +6,7 @@ test('Settings keeps the default swarm budget, refuses a bad value with the reas
 }) => {
   await openApp(page, cell0.serve.url);
   await skipOnboarding(page);
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'swarms');
   const section = page.getByTestId('settings-section-swarms');
   const agents = section.getByTestId('swarm-budget-maxAgents');
   const concurrency = section.getByTestId('swarm-budget-concurrency');
@@ -24,7 +24,7 @@ test('Settings keeps the default swarm budget, refuses a bad value with the reas
   await expect(section.getByRole('status')).toHaveText('Swarm budget saved.');
 
   await page.reload();
-  await page.getByTestId('nav-settings').click();
+  await openSettings(page, 'swarms');
   await expect(page.getByTestId('swarm-budget-maxAgents')).toHaveValue('8');
   await expect(page.getByTestId('swarm-budget-concurrency')).toHaveValue('4');
 });

@@ -4,7 +4,7 @@ import { ConversationSettingsPanel } from './ConversationSettingsPanel.js';
 import { useConversations } from '../../stores/conversations.js';
 import { useMessages } from '../../stores/messages.js';
 import { useSettings } from '../../stores/settings.js';
-import { useUi } from '../../stores/ui.js';
+import { sidebarHidden, useUi } from '../../stores/ui.js';
 import { ExportButtons } from '../conversations/ExportButtons.js';
 import { openConversation } from './open-conversation.js';
 import { Composer } from './Composer.js';
@@ -27,7 +27,7 @@ export function ConversationView() {
   // "No provider" is the one missing step the setup card teaches; a missing model is the picker's job.
   const needsProvider = useSettings((s) => s.snapshot !== null && s.snapshot.providers.length === 0);
   const inspectorOpen = useUi((s) => s.inspectorOpen);
-  const sidebarCollapsed = useUi((s) => s.sidebarCollapsed);
+  const sidebarCollapsed = useUi(sidebarHidden);
   const settingsOpen = useUi((s) => s.conversationSettingsOpen);
   const setSettingsOpen = (open: boolean) => useUi.getState().setConversationSettingsOpen(open);
   const reviewing = useLabs((s) =>
@@ -70,7 +70,14 @@ export function ConversationView() {
             aria-label="Show the sidebar"
             aria-keyshortcuts="Control+B Meta+B"
             title={`Show the sidebar (${modKey}B)`}
-            onClick={() => useUi.getState().toggleSidebar()}
+            aria-expanded={false}
+            onClick={() => {
+              useUi.getState().toggleSidebar();
+              // The drawer takes the focus so the keyboard lands in it (Esc gives it back).
+              requestAnimationFrame(() =>
+                document.querySelector<HTMLElement>('.sidebar [data-testid="new-conversation"]')?.focus(),
+              );
+            }}
           >
             <PanelLeft size={16} aria-hidden />
           </button>

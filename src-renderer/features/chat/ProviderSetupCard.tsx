@@ -40,7 +40,7 @@ export function ProviderSetupCard({ compact = false }: { compact?: boolean }) {
           type="button"
           className="button"
           data-testid="open-settings"
-          onClick={() => useUi.getState().setView('settings')}
+          onClick={() => useUi.getState().showSettings('models')}
         >
           Open Settings
         </button>

@@ -5,6 +5,7 @@ import { errorMessage } from '../../lib/client.js';
 import { plural } from '../../lib/plural.js';
 import { pendingRequests } from '../../lib/permission-state.js';
 import { usePermissions } from '../../stores/permissions.js';
+import { useUi } from '../../stores/ui.js';
 import { renameConversation, selectConversation, setArchived, setPinned } from './actions.js';
 import { deleteWithUndo } from './undo-delete.js';
 
@@ -50,7 +51,10 @@ export const ConversationRow = memo(function ConversationRow({ conversation, act
             type="button"
             className="conversation-select"
             aria-current={active ? 'page' : undefined}
-            onClick={() => selectConversation(id)}
+            onClick={() => {
+              useUi.getState().closeSidebarDrawer();
+              selectConversation(id);
+            }}
             onDoubleClick={() => setRenaming(true)}
             onKeyDown={(e) => {
               if (e.key === 'F2') {

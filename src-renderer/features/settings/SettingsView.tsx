@@ -1,5 +1,5 @@
 import { ArrowLeft, Wand2 } from 'lucide-react';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { settingsHash } from '../../lib/settings-hash.js';
 import { useUi } from '../../stores/ui.js';
 import { ConversationDefaultsSection } from './ConversationDefaultsSection.js';
@@ -33,28 +33,31 @@ export const SECTIONS: readonly { id: string; label: string; Section: () => Reac
   { id: 'desktop', label: 'Desktop', Section: DesktopSection },
 ];
 
-function reveal(id: string): void {
-  document.getElementById(`settings-${id}`)?.scrollIntoView({ block: 'start' });
+/** The section shown: the one named by `#settings/<id>` or chosen in the list; the first otherwise. */
+export function currentSection(requested: string | null): string {
+  return SECTIONS.some((s) => s.id === requested) ? requested! : SECTIONS[0]!.id;
 }
 
 /**
- * The section the list marks: the one asked for by the URL (`#settings/<id>`, on load, by a link
- * or a reload) or chosen in the list, which brings it into view and puts it in the URL.
+ * The one section on the right: asked for by the URL (`#settings/<id>`, on load, by a link, a
+ * reload, Back/Forward) or chosen in the list, which puts it in the URL as a new history entry so
+ * Back returns to the section before.
  */
 function useCurrentSection(): [string, (id: string) => void] {
-  const requested = useUi((s) => s.settingsSection);
-  const current = requested ?? SECTIONS[0]!.id;
+  const current = currentSection(useUi((s) => s.settingsSection));
 
+  // Settings opened without a fragment (the sidebar, Ctrl/Cmd+,) still names its section in the URL.
   useEffect(() => {
-    if (requested) requestAnimationFrame(() => reveal(requested));
-  }, [requested]);
+    if (window.location.hash !== settingsHash(current)) {
+      history.replaceState(history.state, '', settingsHash(current));
+    }
+  }, [current]);
 
   return [
     current,
     (id) => {
-      history.replaceState(history.state, '', settingsHash(id));
+      if (window.location.hash !== settingsHash(id)) window.location.hash = settingsHash(id);
       useUi.getState().showSettings(id);
-      reveal(id);
     },
   ];
 }
@@ -82,6 +85,11 @@ function SettingsNav({ current, onChoose }: { current: string; onChoose?: (id: s
 
 export function SettingsView() {
   const [current, choose] = useCurrentSection();
+  const section = SECTIONS.find((s) => s.id === current)!;
+  const body = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    body.current?.scrollTo({ top: 0 });
+  }, [current]);
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="view-header">
@@ -110,15 +118,18 @@ export function SettingsView() {
           Run setup again
         </button>
       </header>
-      <div className="settings-body">
+      <div className="settings-body" ref={body}>
         <div className="settings-layout">
           <SettingsNav current={current} onChoose={choose} />
           <div className="settings-sections">
-            {SECTIONS.map(({ id, Section }) => (
-              <div key={id} id={`settings-${id}`} className="settings-anchor" data-settings-section={id}>
-                <Section />
-              </div>
-            ))}
+            <div
+              key={section.id}
+              id={`settings-${section.id}`}
+              className="settings-anchor"
+              data-settings-section={section.id}
+            >
+              <section.Section />
+            </div>
           </div>
         </div>
       </div>
