@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../src-main/core/protocol/events.js';
-import { FakeOpenAI } from '../fixtures/fake-openai.js';
-import { startTestCore, type TestCore } from '../helpers/core.js';
+import { coreWithFakeProvider, type TestCore } from '../helpers/core.js';
 
 function ask(args: string[], t: TestCore): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = `import('./src-main/cli/ask-command.ts').then((m) => m.askCommand(${JSON.stringify(args)}))`;
@@ -26,44 +25,27 @@ function ask(args: string[], t: TestCore): Promise<{ code: number; stdout: strin
 
 // Each case starts the command in a child process.
 describe('cell0 ask against the running app', { timeout: 120_000 }, () => {
-  let fake: FakeOpenAI;
-  let t: TestCore;
-
-  beforeAll(async () => {
-    fake = new FakeOpenAI();
-    await fake.start();
-    t = await startTestCore({ flushIntervalMs: 20 });
-    await t.call('providers.save', {
-      kind: 'openai-compatible',
-      name: 'Fake',
-      baseUrl: fake.baseUrl,
-      defaultModel: 'fake-small',
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-  });
+  const core = coreWithFakeProvider({ per: 'file' });
 
   it('streams the reply to stdout and exits 0; --no-tools offers the model none', async () => {
-    fake.script({ tokens: ['Forty', '-two.'] });
-    const res = await ask(['--no-tools', 'What is the answer?'], t);
+    core.fake.script({ tokens: ['Forty', '-two.'] });
+    const res = await ask(['--no-tools', 'What is the answer?'], core.t);
     expect(res).toMatchObject({ code: 0, stdout: 'Forty-two.\n' });
-    const body = fake.requests.at(-1)!.body as { tools?: unknown[] };
+    const body = core.fake.requests.at(-1)!.body as { tools?: unknown[] };
     expect(body.tools).toBeUndefined();
   });
 
   it('asks the owner in the window for a tool call, and goes on with the answer', async () => {
-    fake.script(
+    core.fake.script(
       { toolCalls: [{ name: 'shell', input: { command: 'ls', reason: 'Look around' } }] },
       { tokens: ['I was not allowed.'] },
     );
-    const asked = ask(['List the files'], t);
-    const frame = await t.waitFor((f) => f.event === 'permission.requested', 60_000);
+    const asked = ask(['List the files'], core.t);
+    const frame = await core.t.waitFor((f) => f.event === 'permission.requested', 60_000);
     const { request } = frame.payload as EventPayload<'permission.requested'>;
     expect(request.tool).toBe('shell');
-    expect((fake.requests.at(-1)!.body as { tools?: unknown[] }).tools?.length).toBeGreaterThan(0);
-    await t.call('permissions.respond', { requestId: request.id, decision: 'deny' });
+    expect((core.fake.requests.at(-1)!.body as { tools?: unknown[] }).tools?.length).toBeGreaterThan(0);
+    await core.t.call('permissions.respond', { requestId: request.id, decision: 'deny' });
     const res = await asked;
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('I was not allowed.');
@@ -71,8 +53,8 @@ describe('cell0 ask against the running app', { timeout: 120_000 }, () => {
   });
 
   it('exits 1 with the reason when the reply fails', async () => {
-    fake.script({ status: 400, errorMessage: 'bad request from the test' });
-    const res = await ask(['Fail please'], t);
+    core.fake.script({ status: 400, errorMessage: 'bad request from the test' });
+    const res = await ask(['Fail please'], core.t);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/cell0 ask: .+/);
   });

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeOpenAI } from '../fixtures/fake-openai.js';
-import { startTestCore, type TestCore } from '../helpers/core.js';
+import { describe, expect, it } from 'vitest';
+import { coreWithFakeProvider } from '../helpers/core.js';
 
 /** The real command in a child process, as `cell0 hooks|jobs …` runs it, against the app on CELL0_HOME. */
 function cell0(
@@ -34,28 +33,11 @@ function cell0(
 
 // Each case starts the command in a child process (several on a loaded machine).
 describe('cell0 hooks and cell0 jobs', { timeout: 120_000 }, () => {
-  let fake: FakeOpenAI;
-  let t: TestCore;
-  const run = (args: string[], stdin?: string) => cell0(args, t.dataDir, t.keychainService, stdin);
-
-  beforeAll(async () => {
-    fake = new FakeOpenAI();
-    await fake.start();
-    t = await startTestCore({ flushIntervalMs: 20 });
-    await t.call('providers.save', {
-      kind: 'openai-compatible',
-      name: 'Fake',
-      baseUrl: fake.baseUrl,
-      defaultModel: 'fake-small',
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await fake.stop();
-  });
+  const core = coreWithFakeProvider({ per: 'file' });
+  const run = (args: string[], stdin?: string) => cell0(args, core.t.dataDir, core.t.keychainService, stdin);
 
   it('adds a hook with its secret from stdin, into the running app, and lists it', async () => {
-    const conversation = await t.call('conversations.create', {});
+    const conversation = await core.t.call('conversations.create', {});
     const added = await run(
       [
         'hooks',
@@ -72,7 +54,7 @@ describe('cell0 hooks and cell0 jobs', { timeout: 120_000 }, () => {
     expect(added).toMatchObject({ code: 0 });
     expect(added.stdout).toContain('Added hook deploys.');
     expect(added.stdout).not.toContain('a-secret-from-stdin');
-    const { hooks } = await t.call('automations.list');
+    const { hooks } = await core.t.call('automations.list');
     expect(hooks).toMatchObject([
       { name: 'deploys', prompt: 'Deployed {{ $.sha }}', conversationId: conversation.id },
     ]);
@@ -106,8 +88,12 @@ describe('cell0 hooks and cell0 jobs', { timeout: 120_000 }, () => {
   });
 
   it('runs a job now, streaming its reply, exit 0', async () => {
-    await t.call('jobs.add', { name: 'now', prompt: 'Say hi', trigger: { kind: 'every', minutes: 600 } });
-    fake.script({ tokens: ['Hi', ' there', '.'] });
+    await core.t.call('jobs.add', {
+      name: 'now',
+      prompt: 'Say hi',
+      trigger: { kind: 'every', minutes: 600 },
+    });
+    core.fake.script({ tokens: ['Hi', ' there', '.'] });
     const ran = await run(['jobs', 'run', 'now']);
     expect(ran).toMatchObject({ code: 0 });
     expect(ran.stdout.trim()).toBe('Hi there.');

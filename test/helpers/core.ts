@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core/app.js';
 import { silentLogger } from '../../src-main/core/base/logger.js';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
@@ -134,12 +134,17 @@ export async function startTestCore(
 /**
  * For a test file whose every test talks to a fake OpenAI-compatible server: before each test, a
  * started fake and a core with it saved as the provider; after each, both stopped. Read `fake`
- * and `t` inside the tests (they are new each time).
+ * and `t` inside the tests (they are new each time). `per: 'file'` starts one pair for the whole
+ * file instead (tests that each start slow child processes against it).
  */
-export function coreWithFakeProvider(): { readonly fake: FakeOpenAI; readonly t: TestCore } {
+export function coreWithFakeProvider(options: { per?: 'test' | 'file' } = {}): {
+  readonly fake: FakeOpenAI;
+  readonly t: TestCore;
+} {
+  const [before, after] = options.per === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach];
   let fake: FakeOpenAI;
   let t: TestCore;
-  beforeEach(async () => {
+  before(async () => {
     fake = new FakeOpenAI();
     await fake.start();
     t = await startTestCore({ flushIntervalMs: 20 });
@@ -150,7 +155,7 @@ export function coreWithFakeProvider(): { readonly fake: FakeOpenAI; readonly t:
       defaultModel: 'fake-small',
     });
   });
-  afterEach(async () => {
+  after(async () => {
     await t.close();
     await fake.stop();
   });
