@@ -211,13 +211,12 @@ export class ChannelService {
   async approve(code: string): Promise<{ channel: Channel; senderId: string; role: 'owner' | 'allowed' }> {
     const approval = await approvePairing(this.store, code);
     this.knownPairings.delete(approval.pairing.code);
+    // The router reads senders from memory: it learns the approval before the welcome goes out,
+    // or a reply typed the moment the welcome arrives would get a second code.
+    const channel = this.keep(approval.channel);
     this.deps.bus.emit('channels.pairingResolved', { code, approved: true });
     await this.welcome(approval.pairing, approval.role);
-    return {
-      channel: await this.refresh(approval.channel.id),
-      senderId: approval.pairing.senderId,
-      role: approval.role,
-    };
+    return { channel, senderId: approval.pairing.senderId, role: approval.role };
   }
 
   async reject(code: string): Promise<boolean> {
@@ -255,7 +254,12 @@ export class ChannelService {
   private async refresh(id: string): Promise<Channel> {
     const record = await this.store.channel(id);
     if (!record) throw new Cell0Error('NOT_FOUND', 'That channel does not exist any more. Refresh the list.');
-    this.records.set(id, record);
+    return this.keep(record);
+  }
+
+  /** The stored record becomes the one the router and the window see. */
+  private keep(record: ChannelRecord): Channel {
+    this.records.set(record.id, record);
     this.announce(record);
     return this.entity(record);
   }

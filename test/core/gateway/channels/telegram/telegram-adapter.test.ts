@@ -70,6 +70,31 @@ describe('Telegram channel (grammY against a fake Bot API over HTTP)', () => {
     expect((await ctx.t.call('conversations.list', {})).conversations).toHaveLength(0);
   });
 
+  it('an owner who writes the moment "paired as the owner" arrives reaches the agent, not a second code', async () => {
+    await addChannel();
+    tg.pushMessage({ from: owner, text: 'hi' });
+    const { pairing } = await eventOf<{ pairing: Pairing }>(ctx.t, 'channels.pairing');
+    ctx.fake.script({ tokens: ['Hello, Olive.'] });
+    // The owner's phone shows the welcome and they type at once: the message is queued the moment
+    // Telegram took the welcome, before the approval's answer has even reached the window.
+    tg.on('call', (c: { method: string; params: Record<string, unknown> }) => {
+      if (c.method === 'sendMessage' && String(c.params.text).includes('paired as the owner')) {
+        tg.pushMessage({ from: owner, text: 'are you there?' });
+      }
+    });
+    await ctx.t.call('channels.approve', { code: pairing.code });
+    const { chat } = await eventOf<{ chat: { title: string } }>(ctx.t, 'channels.chat');
+    expect(chat.title).toBe('Olive');
+    await tg.waitForCall(
+      (c) => c.method === 'sendMessage' && String(c.params.text).includes('Hello, Olive.'),
+    );
+    const codes = tg
+      .sent('sendMessage')
+      .filter((c) => String(c.params.text).includes('talks only with people its owner approved'));
+    expect(codes).toHaveLength(1);
+    expect((await ctx.t.call('channels.list', {})).pairings).toHaveLength(0);
+  });
+
   it("routes the owner's message to the agent and sends the reply back in chunks at paragraph and fence boundaries", async () => {
     const channel = await addChannel();
     await pairOwner(channel);
