@@ -89,8 +89,10 @@ export async function connectProvider(
   await expect(page.getByTestId('status-model')).toContainText('fake-small');
 }
 
+/** Types and sends as a person does: Enter once the send button is there (not while a reply still streams). */
 export async function send(page: Page, text: string): Promise<void> {
   await page.getByTestId('composer-input').fill(text);
+  await expect(page.getByTestId('send-button')).toBeEnabled();
   await page.getByTestId('composer-input').press('Enter');
 }
 
