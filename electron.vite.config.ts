@@ -25,6 +25,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // The pure-JS packages the core loads before it is ready go into the bundle, minified: Node
+      // then reads a few files instead of ~120 (zod alone is 95), and zod's unused parts (its
+      // locales) are left out. Native modules and what loads on first use stay in node_modules.
+      externalizeDeps: { exclude: ['zod', 'ws', 'sirv', 'croner', 'mrmime', 'totalist'] },
+      minify: true,
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/index.ts'),

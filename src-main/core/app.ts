@@ -526,7 +526,9 @@ export function createCore(options: CoreOptions): Core {
           throw err;
         }
       }
-      background = startBackground();
+      // After this turn of the event loop: the caller opens the gateway first, so the window and
+      // the first request are not kept waiting behind the background's own start-up work.
+      background = new Promise<void>((resolve) => setImmediate(resolve)).then(startBackground);
     },
     whenStarted: () => background,
     stop() {

@@ -8,8 +8,6 @@ import type { Router } from '../protocol/router.js';
 import type { CheckpointGroup, CheckpointReport } from '../protocol/checkpoint-entities.js';
 import type { DesktopProbe } from './checkpoint.js';
 import { readLastRun, writeLastRun } from './last-run.js';
-import { probeParts } from './probe-env.js';
-import { runCheckpoints } from './run-checkpoints.js';
 
 export interface CheckpointServiceDeps {
   dataDir: string;
@@ -40,6 +38,11 @@ export class CheckpointService {
 
   private async runOnce(only: CheckpointGroup | null): Promise<CheckpointReport> {
     const { deps } = this;
+    // The probes (and the sandbox runs they make) load with the first run, not with the core.
+    const [{ probeParts }, { runCheckpoints }] = await Promise.all([
+      import('./probe-env.js'),
+      import('./run-checkpoints.js'),
+    ]);
     const parts = await probeParts({
       dataDir: deps.dataDir,
       runner: deps.runner,
