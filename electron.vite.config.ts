@@ -27,8 +27,25 @@ export default defineConfig({
       outDir: 'out/main',
       // The pure-JS packages the core loads before it is ready go into the bundle, minified: Node
       // then reads a few files instead of ~120 (zod alone is 95), and zod's unused parts (its
-      // locales) are left out. Native modules and what loads on first use stay in node_modules.
-      externalizeDeps: { exclude: ['zod', 'ws', 'sirv', 'croner', 'mrmime', 'totalist'] },
+      // locales) are left out. The AI SDK and the MCP SDK come along (in chunks loaded on first
+      // use) so they share that zod instead of loading node_modules' copy beside it (+7 MB once
+      // an MCP server started). Native modules and the rest stay in node_modules.
+      externalizeDeps: {
+        exclude: [
+          'zod',
+          'ws',
+          'sirv',
+          'croner',
+          'mrmime',
+          'totalist',
+          '@modelcontextprotocol/sdk',
+          'ai',
+          '@ai-sdk/anthropic',
+          '@ai-sdk/openai',
+          '@ai-sdk/openai-compatible',
+          '@ai-sdk/provider',
+        ],
+      },
       minify: true,
       rollupOptions: {
         input: {
