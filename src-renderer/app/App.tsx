@@ -36,6 +36,7 @@ export function App() {
   const inspectorOpen = useUi((s) => s.inspectorOpen);
   useNarrowWindow();
   const sidebarCollapsed = useUi(sidebarHidden);
+  const narrowWindow = useUi((s) => s.narrowWindow);
   const drawerOpen = useUi((s) => s.narrowWindow && s.sidebarDrawerOpen);
   const notice = useUi((s) => s.notice);
   const unauthorized = useConnection((s) => s.state === 'unauthorized');
@@ -73,6 +74,7 @@ export function App() {
         .join(' ')}
       data-testid="app"
       data-sidebar={sidebarCollapsed ? 'collapsed' : 'open'}
+      data-window={narrowWindow ? 'narrow' : 'wide'}
     >
       <Sidebar />
       {drawerOpen && (

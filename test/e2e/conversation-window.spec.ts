@@ -296,12 +296,15 @@ test('at 700×600 the sidebar is a drawer: hidden by itself, opened by its butto
 
   // Wide again: the sidebar is back, since the user never hid it there (the drawer is not a choice).
   await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(app).toHaveAttribute('data-window', 'wide');
   await expect(app).toHaveAttribute('data-sidebar', 'open');
   await expect(newChatButton).toBeVisible();
   // Hidden by choice in the wide window: still hidden after a narrow spell and a reload.
   await page.keyboard.press('Control+b');
   await expect(app).toHaveAttribute('data-sidebar', 'collapsed');
   await page.setViewportSize({ width: 700, height: 600 });
+  // Ctrl+B opens the drawer once the window knows it is narrow (before, it is the wide setting's).
+  await expect(app).toHaveAttribute('data-window', 'narrow');
   await page.keyboard.press('Control+b');
   await expect(newChatButton).toBeVisible();
   await page.setViewportSize({ width: 1280, height: 800 });
