@@ -105,7 +105,8 @@ export function conversationHandlers({
       bus.emit('conversation.updated', { conversation });
       return conversation;
     },
-    'messages.page': ({ conversationId, offset, limit }) => conversations.page(conversationId, offset, limit),
+    'messages.page': ({ conversationId, offset, limit, last }) =>
+      conversations.page(conversationId, offset, limit, last === true),
     'chat.send': async ({ conversationId, text, clientMessageId, attachments, tools, dryRun }) => {
       if (attachments && attachments.length > 0 && !resolveAttachments) {
         throw new Cell0Error(

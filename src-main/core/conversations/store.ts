@@ -213,11 +213,14 @@ export class ConversationStore {
     conversationId: string,
     offset: number,
     limit: number,
+    /** The last `limit` messages, whatever the offset. */
+    last = false,
   ): Promise<{ total: number; messages: Message[] }> {
     const conversation = await this.get(conversationId);
+    const from = last ? Math.max(0, conversation.messageCount - limit) : offset;
     const rows = await this.db.all<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND idx >= ? ORDER BY idx LIMIT ?`,
-      [conversationId, offset, limit],
+      [conversationId, from, limit],
     );
     const forks = await this.forks(conversationId);
     return { total: conversation.messageCount, messages: rows.map((r) => toMessage(r, forks)) };

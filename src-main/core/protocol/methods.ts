@@ -98,6 +98,8 @@ export const methods = {
       conversationId: id,
       offset: z.number().int().nonnegative(),
       limit: z.number().int().min(1).max(500),
+      /** The last `limit` messages instead (offset ignored): a window asks for them before it knows the total. */
+      last: z.boolean().optional(),
     }),
     result: z.object({ total: z.number().int(), messages: z.array(messageSchema) }),
   },

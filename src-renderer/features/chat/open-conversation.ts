@@ -40,9 +40,17 @@ export async function openConversation(id: string | null): Promise<void> {
   }
   void loadToolCalls(id);
   try {
-    const conversation = await client().call('conversations.get', { id });
+    // The latest messages are asked for together with the conversation, not after it: one round
+    // trip to the screen instead of two.
+    const [conversation, latest] = await Promise.all([
+      client().call('conversations.get', { id }),
+      refresh
+        ? null
+        : client().call('messages.page', { conversationId: id, offset: 0, limit: PAGE_SIZE, last: true }),
+    ]);
     if (useMessages.getState().conversationId !== id) return;
     useConversations.getState().upsert(conversation);
+    if (latest) useMessages.getState().upsertMessages(id, latest.messages, latest.total);
     useMessages.getState().setTotal(id, conversation.messageCount);
     const total = useMessages.getState().total;
     await loader.ensure(total - PAGE_SIZE, total - 1, total);

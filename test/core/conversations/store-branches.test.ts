@@ -33,6 +33,22 @@ describe('conversation store: versions, branches, deletion, settings', () => {
     return (await store.page(conversationId, 0, 100)).messages.map((m) => m.content);
   }
 
+  it('a page of the last messages is the newest ones of the branch shown, whatever the offset says', async () => {
+    const c = await store.create();
+    for (const n of [1, 2, 3]) await exchange(c.id, `q${n}`, `a${n}`);
+    const last = await store.page(c.id, 999, 3, true);
+    expect(last.total).toBe(6);
+    expect(last.messages.map((m) => [m.index, m.content])).toEqual([
+      [3, 'a2'],
+      [4, 'q3'],
+      [5, 'a3'],
+    ]);
+    // Fewer messages than asked for: all of them, from the first.
+    expect((await store.page(c.id, 0, 100, true)).messages.map((m) => m.content)).toEqual(
+      await contents(c.id),
+    );
+  });
+
   it('regenerating a reply keeps the earlier one as version 1 of 2, switchable both ways', async () => {
     const c = await store.create();
     const { assistantMessage } = await exchange(c.id, 'hi', 'first answer');
