@@ -51,7 +51,8 @@ export async function openConversation(id: string | null): Promise<void> {
     if (useMessages.getState().conversationId !== id) return;
     useConversations.getState().upsert(conversation);
     if (latest) useMessages.getState().upsertMessages(id, latest.messages, latest.total);
-    useMessages.getState().setTotal(id, conversation.messageCount);
+    // The two answers may straddle a new message: the larger count has it.
+    useMessages.getState().setTotal(id, Math.max(conversation.messageCount, latest?.total ?? 0));
     const total = useMessages.getState().total;
     await loader.ensure(total - PAGE_SIZE, total - 1, total);
     if (useMessages.getState().conversationId !== id) return;
