@@ -31,8 +31,14 @@ import { useToolCalls } from '../stores/tool-calls.js';
  * was down are lost; in between, events keep the stores current.
  */
 async function refetchAll(c: Client): Promise<void> {
-  // What the window needs to paint the conversation comes first; the services that start in the
-  // background (identity, kernel, memory, swarms) answer when they are up, without holding it back.
+  // What the window needs to paint the conversation is asked for first, so the server answers it
+  // first; the services that start in the background (identity, kernel, memory, swarms) answer
+  // when they are up, without holding it back.
+  const first = Promise.allSettled([
+    c.call('conversations.list', {}),
+    c.call('settings.get', {}),
+    c.call('app.info', {}),
+  ]);
   const rest = Promise.allSettled([
     loadServices(c),
     loadIdentity(),
@@ -47,11 +53,7 @@ async function refetchAll(c: Client): Promise<void> {
     refetchMcp(),
     loadLocalModels(),
   ]);
-  const [list, settings, info] = await Promise.allSettled([
-    c.call('conversations.list', {}),
-    c.call('settings.get', {}),
-    c.call('app.info', {}),
-  ]);
+  const [list, settings, info] = await first;
   if (settings.status === 'fulfilled') useSettings.getState().setSnapshot(settings.value);
   else console.warn('cell0: could not load settings', settings.reason);
   // Audit views reload their first page when they find their scope empty.
