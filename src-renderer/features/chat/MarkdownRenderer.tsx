@@ -1,4 +1,4 @@
-import { memo, useEffect, useSyncExternalStore, type ComponentPropsWithoutRef } from 'react';
+import { useEffect, useSyncExternalStore, type ComponentPropsWithoutRef } from 'react';
 import Markdown, { type Components, type ExtraProps, type Options } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './CodeBlock.js';
@@ -44,7 +44,7 @@ function ExternalLink({ node: _node, children, ...rest }: ComponentPropsWithoutR
 const components: Components = { pre: CodeBlock, a: ExternalLink };
 
 /** Model output as Markdown; raw HTML is dropped (no rehype-raw), so a reply cannot inject markup. */
-export const MarkdownContent = memo(function MarkdownContent({ text }: { text: string }) {
+export function MarkdownRenderer({ text }: { text: string }) {
   const wantsHighlighting = FENCE_WITH_LANGUAGE.test(text);
   const rehypePlugins = useSyncExternalStore(subscribe, current);
   useEffect(() => {
@@ -61,4 +61,4 @@ export const MarkdownContent = memo(function MarkdownContent({ text }: { text: s
       </Markdown>
     </div>
   );
-});
+}
