@@ -1,5 +1,5 @@
-import { memo, useSyncExternalStore } from 'react';
-import type { MarkdownRenderer as Renderer } from './MarkdownRenderer.js';
+import { memo } from 'react';
+import { lazyPart } from '../../lib/lazy-part.js';
 
 /**
  * The Markdown stack (react-markdown, remark-gfm, micromark) is its own chunk, fetched the moment
@@ -7,25 +7,14 @@ import type { MarkdownRenderer as Renderer } from './MarkdownRenderer.js';
  * instead of being parsed before the shell can paint. Until it is there a message keeps its
  * place, marked busy.
  */
-let renderer: typeof Renderer | null = null;
-const waiting = new Set<() => void>();
-void import('./MarkdownRenderer.js').then(
-  (m) => {
-    renderer = m.MarkdownRenderer;
-    for (const wake of waiting) wake();
-  },
-  (err: unknown) => console.warn('cell0: the Markdown renderer could not load', err),
+const renderer = lazyPart('the Markdown renderer', () =>
+  import('./MarkdownRenderer.js').then((m) => m.MarkdownRenderer),
 );
-
-const subscribe = (wake: () => void) => {
-  waiting.add(wake);
-  return () => waiting.delete(wake);
-};
-const current = () => renderer;
+void renderer.load();
 
 /** Model output as Markdown; raw HTML is dropped (no rehype-raw), so a reply cannot inject markup. */
 export const MarkdownContent = memo(function MarkdownContent({ text }: { text: string }) {
-  const Loaded = useSyncExternalStore(subscribe, current);
+  const Loaded = renderer.useLoaded();
   if (!Loaded) return <div className="markdown" aria-busy="true" />;
   return <Loaded text={text} />;
 });

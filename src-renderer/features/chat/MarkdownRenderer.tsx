@@ -1,6 +1,7 @@
-import { useEffect, useSyncExternalStore, type ComponentPropsWithoutRef } from 'react';
+import { useEffect, type ComponentPropsWithoutRef } from 'react';
 import Markdown, { type Components, type ExtraProps, type Options } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import { lazyPart } from '../../lib/lazy-part.js';
 import { CodeBlock } from './CodeBlock.js';
 
 const remarkPlugins: Options['remarkPlugins'] = [remarkGfm];
@@ -10,26 +11,12 @@ const remarkPlugins: Options['remarkPlugins'] = [remarkGfm];
  * the first time a message has a fenced block that names a language; until then such blocks
  * show plain, and they re-render highlighted once it has arrived.
  */
-let highlighting: Options['rehypePlugins'] | null = null;
-let loading: Promise<void> | null = null;
-const waiting = new Set<() => void>();
-
-function loadHighlighting(): void {
-  loading ??= import('rehype-highlight').then(
-    ({ default: rehypeHighlight }) => {
-      // Only fenced blocks that name a language are highlighted: guessing costs time on every streamed frame.
-      highlighting = [[rehypeHighlight, { detect: false }]];
-      for (const wake of waiting) wake();
-    },
-    (err: unknown) => console.warn('cell0: syntax highlighting could not load', err),
-  );
-}
-
-const subscribe = (wake: () => void) => {
-  waiting.add(wake);
-  return () => waiting.delete(wake);
-};
-const current = () => highlighting;
+const highlighting = lazyPart<Options['rehypePlugins']>('syntax highlighting', () =>
+  import('rehype-highlight').then(({ default: rehypeHighlight }) => [
+    // Only fenced blocks that name a language are highlighted: guessing costs time on every streamed frame.
+    [rehypeHighlight, { detect: false }],
+  ]),
+);
 
 const FENCE_WITH_LANGUAGE = /^\s*(```|~~~)\s*[\w+-]/m;
 
@@ -46,9 +33,9 @@ const components: Components = { pre: CodeBlock, a: ExternalLink };
 /** Model output as Markdown; raw HTML is dropped (no rehype-raw), so a reply cannot inject markup. */
 export function MarkdownRenderer({ text }: { text: string }) {
   const wantsHighlighting = FENCE_WITH_LANGUAGE.test(text);
-  const rehypePlugins = useSyncExternalStore(subscribe, current);
+  const rehypePlugins = highlighting.useLoaded();
   useEffect(() => {
-    if (wantsHighlighting) loadHighlighting();
+    if (wantsHighlighting) void highlighting.load();
   }, [wantsHighlighting]);
   return (
     <div className="markdown">
