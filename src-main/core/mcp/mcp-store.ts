@@ -4,9 +4,9 @@
  * up in a running app (it watches the file). Never a secret: variable and header values are in
  * the keychain (mcp-secrets.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../base/atomic-file.js';
 import { z } from 'zod';
 import {
   mcpServeSettingsSchema,
@@ -93,27 +93,14 @@ export class McpStore {
     return run;
   }
 
-  /** Temp file, fsync, rename: a crash leaves the old file or the new one, never half of one. */
+  /** Atomically: a crash leaves the old file or the new one, never half of one. */
   private async write(file: McpFile): Promise<void> {
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const body = {
       version: 1,
       serve: file.serve,
       servers: file.servers,
       ...(file.unreadable.length > 0 ? { unreadable: file.unreadable } : {}),
     };
-    try {
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.file);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    await writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`);
   }
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../base/atomic-file.js';
 import { z } from 'zod';
 import { canonicalJson } from '../../identity/canonical-json.js';
 
@@ -60,23 +60,9 @@ export async function readHeadFile(file: string): Promise<unknown> {
 }
 
 /**
- * Temp file, fsync, rename: a crash or power cut leaves the old head or the new one, never a torn
- * file (which verification would have to report as tampering). The temp name is unique because the
- * desktop app and `cell0 serve` may share the data directory.
+ * Atomically: a crash or power cut leaves the old head or the new one, never a torn file (which
+ * verification would have to report as tampering).
  */
 export async function writeHeadFile(file: string, head: AuditHead): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(head)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, `${JSON.stringify(head)}\n`);
 }
