@@ -82,7 +82,7 @@ describe('cell0 models and cell0 ask', () => {
   it('asks a pulled model headless: the reply on stdout, exit 0', async () => {
     const asked = await cell0(['ask', '--model', 'local:tiny-tools', 'What time is it?'], env);
     expect(asked.stderr).not.toMatch(/failed/);
-    expect(asked.code).toBe(0);
+    expect(asked.code, asked.stderr).toBe(0);
     expect(asked.stdout.trim()).toBe(AFTER_TOOL_TEXT);
     expect(asked.stderr).toMatch(/conversation [0-9a-f-]{36}/);
   }, 150_000);
