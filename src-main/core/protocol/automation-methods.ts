@@ -12,96 +12,112 @@ import {
   jobTriggerSchema,
   gatewaySettingsSchema,
 } from './automation-entities.js';
+import { lazySchema } from './lazy-schema.js';
 
-const id = z.string().min(1).max(64);
-const prompt = z.string().trim().min(1).max(20_000);
-const secret = z.string().trim().min(8, 'at least 8 characters').max(500);
+const id = lazySchema(() => z.string().min(1).max(64));
+const prompt = lazySchema(() => z.string().trim().min(1).max(20_000));
+const secret = lazySchema(() => z.string().trim().min(8, 'at least 8 characters').max(500));
 
 const hookFields = {
   prompt,
   conversationId: id.nullable(),
-  auth: z.enum(['hmac', 'bearer']),
-  tools: z.enum(AUTOMATION_TOOLS),
+  auth: lazySchema(() => z.enum(['hmac', 'bearer'])),
+  tools: lazySchema(() => z.enum(AUTOMATION_TOOLS)),
   budget: automationBudgetSchema,
-  ratePerMinute: z.number().int().min(1).max(6000),
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(16 * 1024 * 1024),
-  paused: z.boolean(),
+  ratePerMinute: lazySchema(() => z.number().int().min(1).max(6000)),
+  maxBodyBytes: lazySchema(() =>
+    z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024),
+  ),
+  paused: lazySchema(() => z.boolean()),
 };
 
 const jobFields = {
   prompt,
   trigger: jobTriggerSchema,
-  missed: z.enum(MISSED_POLICIES),
-  tools: z.enum(AUTOMATION_TOOLS),
+  missed: lazySchema(() => z.enum(MISSED_POLICIES)),
+  tools: lazySchema(() => z.enum(AUTOMATION_TOOLS)),
   budget: automationBudgetSchema,
-  paused: z.boolean(),
+  paused: lazySchema(() => z.boolean()),
 };
 
 /** Hooks, jobs and their runs: the same store `cell0 hooks …` and `cell0 jobs …` use. */
 export const automationMethods = {
   'automations.list': {
-    params: z.object({}).optional(),
-    result: z.object({
-      hooks: z.array(hookRowSchema),
-      jobs: z.array(jobRowSchema),
-      /** Where deliveries go: `http://ADDRESS:PORT/hooks/NAME`; null when the gateway is not listening. */
-      hookBase: z.string().nullable(),
-    }),
+    params: lazySchema(() => z.object({}).optional()),
+    result: lazySchema(() =>
+      z.object({
+        hooks: z.array(hookRowSchema),
+        jobs: z.array(jobRowSchema),
+        /** Where deliveries go: `http://ADDRESS:PORT/hooks/NAME`; null when the gateway is not listening. */
+        hookBase: z.string().nullable(),
+      }),
+    ),
   },
   /** A hook; without a secret one is made and returned once (it is in the keychain, never shown again). */
   'hooks.add': {
-    params: z
-      .object(hookFields)
-      .partial()
-      .extend({ name: automationNameSchema, prompt, secret: secret.optional() }),
-    result: z.object({ hook: hookSchema, secret: z.string().nullable(), url: z.string().nullable() }),
+    params: lazySchema(() =>
+      z
+        .object(hookFields)
+        .partial()
+        .extend({ name: automationNameSchema, prompt, secret: secret.optional() }),
+    ),
+    result: lazySchema(() =>
+      z.object({ hook: hookSchema, secret: z.string().nullable(), url: z.string().nullable() }),
+    ),
   },
   'hooks.update': {
-    params: z.object(hookFields).partial().extend({ id, secret: secret.optional() }),
+    params: lazySchema(() => z.object(hookFields).partial().extend({ id, secret: secret.optional() })),
     result: hookSchema,
   },
-  'hooks.remove': { params: z.object({ id }), result: z.object({ ok: z.literal(true) }) },
+  'hooks.remove': {
+    params: lazySchema(() => z.object({ id })),
+    result: lazySchema(() => z.object({ ok: z.literal(true) })),
+  },
   /** A job; its conversation is made with it. The next five runs come back to be shown. */
   'jobs.add': {
-    params: z
-      .object(jobFields)
-      .partial()
-      .extend({ name: automationNameSchema, prompt, trigger: jobTriggerSchema }),
-    result: z.object({ job: jobSchema, nextRuns: z.array(z.number()) }),
+    params: lazySchema(() =>
+      z.object(jobFields).partial().extend({ name: automationNameSchema, prompt, trigger: jobTriggerSchema }),
+    ),
+    result: lazySchema(() => z.object({ job: jobSchema, nextRuns: z.array(z.number()) })),
   },
   'jobs.update': {
-    params: z.object(jobFields).partial().extend({ id }),
+    params: lazySchema(() => z.object(jobFields).partial().extend({ id })),
     result: jobSchema,
   },
-  'jobs.remove': { params: z.object({ id }), result: z.object({ ok: z.literal(true) }) },
+  'jobs.remove': {
+    params: lazySchema(() => z.object({ id })),
+    result: lazySchema(() => z.object({ ok: z.literal(true) })),
+  },
   /** Runs a job now (by id or name), outside its schedule; refused BUSY while a run of it is going. */
-  'jobs.run': { params: z.object({ id }), result: automationRunSchema },
+  'jobs.run': { params: lazySchema(() => z.object({ id })), result: automationRunSchema },
   /** When a trigger would fire next (what the form shows while one is typed). */
   'jobs.preview': {
-    params: z.object({ trigger: jobTriggerSchema }),
-    result: z.object({ nextRuns: z.array(z.number()) }),
+    params: lazySchema(() => z.object({ trigger: jobTriggerSchema })),
+    result: lazySchema(() => z.object({ nextRuns: z.array(z.number()) })),
   },
   'automations.runs': {
-    params: z.object({ automationId: id, limit: z.number().int().min(1).max(200).optional() }),
-    result: z.object({ runs: z.array(automationRunSchema) }),
+    params: lazySchema(() =>
+      z.object({ automationId: id, limit: z.number().int().min(1).max(200).optional() }),
+    ),
+    result: lazySchema(() => z.object({ runs: z.array(automationRunSchema) })),
   },
   /** Where the gateway listens, and where it listens now (a change applies at the next start). */
   'gateway.settings': {
-    params: z.object({}).optional(),
-    result: z.object({ settings: gatewaySettingsSchema, listening: z.string().nullable() }),
+    params: lazySchema(() => z.object({}).optional()),
+    result: lazySchema(() => z.object({ settings: gatewaySettingsSchema, listening: z.string().nullable() })),
   },
   'gateway.setSettings': {
     params: gatewaySettingsSchema,
-    result: z.object({ settings: gatewaySettingsSchema, listening: z.string().nullable() }),
+    result: lazySchema(() => z.object({ settings: gatewaySettingsSchema, listening: z.string().nullable() })),
   },
 } as const;
 
 export const automationEvents = {
-  'automations.changed': z.object({}),
+  'automations.changed': lazySchema(() => z.object({})),
   /** A run was queued, started, waits for permission, or ended. */
-  'automation.run': z.object({ run: automationRunSchema }),
+  'automation.run': lazySchema(() => z.object({ run: automationRunSchema })),
 } as const;

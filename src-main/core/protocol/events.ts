@@ -31,67 +31,82 @@ import {
   memorySchema,
   usedMemorySchema,
 } from './memory-entities.js';
+import { lazySchema } from './lazy-schema.js';
 
 /** Every event the core pushes to clients. */
 export const events = {
-  'conversation.updated': z.object({ conversation: conversationSchema }),
-  'conversation.deleted': z.object({ id: z.string() }),
-  'message.created': z.object({ message: messageSchema }),
+  'conversation.updated': lazySchema(() => z.object({ conversation: conversationSchema })),
+  'conversation.deleted': lazySchema(() => z.object({ id: z.string() })),
+  'message.created': lazySchema(() => z.object({ message: messageSchema })),
   /** Text appended to a streaming assistant message. */
-  'message.delta': z.object({ conversationId: z.string(), messageId: z.string(), text: z.string() }),
+  'message.delta': lazySchema(() =>
+    z.object({ conversationId: z.string(), messageId: z.string(), text: z.string() }),
+  ),
   /** A message reached a new state (complete, stopped, error, interrupted). */
-  'message.updated': z.object({ message: messageSchema }),
+  'message.updated': lazySchema(() => z.object({ message: messageSchema })),
   /** The provider refused for now (rate limit, overload); the core waits and tries again. */
-  'message.retrying': z.object({
-    conversationId: z.string(),
-    messageId: z.string(),
-    attempt: z.number().int().positive(),
-    maxAttempts: z.number().int().positive(),
-    waitMs: z.number().int().nonnegative(),
-    error: errorShapeSchema,
-  }),
+  'message.retrying': lazySchema(() =>
+    z.object({
+      conversationId: z.string(),
+      messageId: z.string(),
+      attempt: z.number().int().positive(),
+      maxAttempts: z.number().int().positive(),
+      waitMs: z.number().int().nonnegative(),
+      error: errorShapeSchema,
+    }),
+  ),
   /** The model asked for a tool; the kernel decides and runs it. */
-  'message.toolCall': z.object({
-    conversationId: z.string(),
-    messageId: z.string(),
-    toolCallId: z.string(),
-    toolName: z.string(),
-    input: z.unknown(),
-  }),
-  'settings.updated': z.object({ settings: settingsSnapshotSchema }),
-  'identity.updated': z.object({ state: identityStateSchema }),
+  'message.toolCall': lazySchema(() =>
+    z.object({
+      conversationId: z.string(),
+      messageId: z.string(),
+      toolCallId: z.string(),
+      toolName: z.string(),
+      input: z.unknown(),
+    }),
+  ),
+  'settings.updated': lazySchema(() => z.object({ settings: settingsSnapshotSchema })),
+  'identity.updated': lazySchema(() => z.object({ state: identityStateSchema })),
   /** A tool call changed state (waiting for permission, running, done, denied, failed, limit hit). */
-  'tool.updated': z.object({ toolCall: toolCallSchema }),
+  'tool.updated': lazySchema(() => z.object({ toolCall: toolCallSchema })),
   /** Live output of a running tool (a shell's terminal bytes as text), for the terminal view. */
-  'tool.output': z.object({ conversationId: z.string(), toolCallId: z.string(), chunk: z.string() }),
-  'permission.requested': z.object({ request: permissionRequestSchema }),
-  'permission.resolved': z.object({
-    requestId: z.string(),
-    decision: z.enum([...PERMISSION_DECISIONS, 'cancelled']),
-  }),
-  'permission.rulesChanged': z.object({ rules: z.array(permissionRuleSchema) }),
-  'audit.appended': z.object({ record: auditRecordSchema }),
-  'agents.status': z.object({ status: agentsStatusSchema }),
-  'memory.updated': z.object({ memory: memorySchema }),
-  'memory.deleted': z.object({ id: z.string() }),
-  'memory.status': z.object({ status: daemonStatusSchema }),
+  'tool.output': lazySchema(() =>
+    z.object({ conversationId: z.string(), toolCallId: z.string(), chunk: z.string() }),
+  ),
+  'permission.requested': lazySchema(() => z.object({ request: permissionRequestSchema })),
+  'permission.resolved': lazySchema(() =>
+    z.object({
+      requestId: z.string(),
+      decision: z.enum([...PERMISSION_DECISIONS, 'cancelled']),
+    }),
+  ),
+  'permission.rulesChanged': lazySchema(() => z.object({ rules: z.array(permissionRuleSchema) })),
+  'audit.appended': lazySchema(() => z.object({ record: auditRecordSchema })),
+  'agents.status': lazySchema(() => z.object({ status: agentsStatusSchema })),
+  'memory.updated': lazySchema(() => z.object({ memory: memorySchema })),
+  'memory.deleted': lazySchema(() => z.object({ id: z.string() })),
+  'memory.status': lazySchema(() => z.object({ status: daemonStatusSchema })),
   /** The memory embedder changed state or a re-index made progress. */
-  'memory.embedding': z.object({ status: embeddingStatusSchema }),
+  'memory.embedding': lazySchema(() => z.object({ status: embeddingStatusSchema })),
   /** Which memories a reply was given (sent when its context is assembled). */
-  'message.memories': z.object({
-    conversationId: z.string(),
-    messageId: z.string(),
-    memories: z.array(usedMemorySchema),
-  }),
+  'message.memories': lazySchema(() =>
+    z.object({
+      conversationId: z.string(),
+      messageId: z.string(),
+      memories: z.array(usedMemorySchema),
+    }),
+  ),
   /**
    * Asks the window to show a place: sent by the desktop shell when a notification or the tray
    * is clicked (the conversation, and the message or permission card to scroll to).
    */
-  'ui.navigate': z.object({
-    conversationId: z.string(),
-    messageId: z.string().nullable(),
-    permissionRequestId: z.string().nullable(),
-  }),
+  'ui.navigate': lazySchema(() =>
+    z.object({
+      conversationId: z.string(),
+      messageId: z.string().nullable(),
+      permissionRequestId: z.string().nullable(),
+    }),
+  ),
   ...swarmEvents,
   ...coreEvents,
   ...channelEvents,

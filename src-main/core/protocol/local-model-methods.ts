@@ -5,17 +5,18 @@ import {
   localModelSchema,
   machineSchema,
 } from './local-model-entities.js';
+import { lazySchema } from './lazy-schema.js';
 
 /** The requests for models that run on this computer: the catalog, downloads, removal. */
 export const localModelMethods = {
   /** The catalog, and what this computer offers (memory, accelerator, disk) with the models that fit it. */
   'localModels.catalog': {
-    params: z.object({}).optional(),
-    result: z.object({ entries: z.array(catalogEntrySchema), machine: machineSchema }),
+    params: lazySchema(() => z.object({}).optional()),
+    result: lazySchema(() => z.object({ entries: z.array(catalogEntrySchema), machine: machineSchema })),
   },
   'localModels.list': {
-    params: z.object({}).optional(),
-    result: z.object({ models: z.array(localModelSchema) }),
+    params: lazySchema(() => z.object({}).optional()),
+    result: lazySchema(() => z.object({ models: z.array(localModelSchema) })),
   },
   /**
    * Starts (or resumes) a download in the background and answers at once; progress arrives as
@@ -23,26 +24,28 @@ export const localModelMethods = {
    * to a GGUF file on this computer, with `name` naming it.
    */
   'localModels.pull': {
-    params: z.object({
-      name: localModelNameSchema.optional(),
-      source: z.string().trim().min(1).max(4096).optional(),
-    }),
+    params: lazySchema(() =>
+      z.object({
+        name: localModelNameSchema.optional(),
+        source: z.string().trim().min(1).max(4096).optional(),
+      }),
+    ),
     result: localModelSchema,
   },
   /** Pauses a download; the part already received stays and `pull` resumes from it. */
   'localModels.pause': {
-    params: z.object({ name: localModelNameSchema }),
+    params: lazySchema(() => z.object({ name: localModelNameSchema })),
     result: localModelSchema,
   },
   /** Stops it if it is running or downloading and deletes its files. */
   'localModels.remove': {
-    params: z.object({ name: localModelNameSchema }),
-    result: z.object({ name: z.string() }),
+    params: lazySchema(() => z.object({ name: localModelNameSchema })),
+    result: lazySchema(() => z.object({ name: z.string() })),
   },
 } as const;
 
 export const localModelEvents = {
   /** A local model changed: download progress, verified, failed, loaded or unloaded. */
-  'localModel.updated': z.object({ model: localModelSchema }),
-  'localModel.removed': z.object({ name: z.string() }),
+  'localModel.updated': lazySchema(() => z.object({ model: localModelSchema })),
+  'localModel.removed': lazySchema(() => z.object({ name: z.string() })),
 } as const;
