@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LocalServer } from '../protocol/entities.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
 export interface LocalServerUrls {
   /** Ollama's native API root (it serves the OpenAI-compatible API under /v1). */
@@ -13,8 +14,8 @@ export const DEFAULT_LOCAL_SERVERS: Required<LocalServerUrls> = {
   lmstudio: 'http://127.0.0.1:1234/v1',
 };
 
-const ollamaTagsSchema = z.object({ models: z.array(z.object({ name: z.string() })) });
-const openAiListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
+const ollamaTagsSchema = lazySchema(() => z.object({ models: z.array(z.object({ name: z.string() })) }));
+const openAiListSchema = lazySchema(() => z.object({ data: z.array(z.object({ id: z.string() })) }));
 
 async function probe(url: string, timeoutMs: number): Promise<unknown> {
   try {

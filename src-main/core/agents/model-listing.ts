@@ -3,13 +3,16 @@ import type { ModelInfo } from '../protocol/entities.js';
 import { priceOf } from './pricing.js';
 import { toProviderError } from './provider-errors.js';
 import { trimBaseUrl, type ProviderEndpoint } from './provider-kinds.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
-const openAiListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
-const anthropicListSchema = z.object({
-  data: z.array(z.object({ id: z.string() })),
-  has_more: z.boolean().optional(),
-  last_id: z.string().nullable().optional(),
-});
+const openAiListSchema = lazySchema(() => z.object({ data: z.array(z.object({ id: z.string() })) }));
+const anthropicListSchema = lazySchema(() =>
+  z.object({
+    data: z.array(z.object({ id: z.string() })),
+    has_more: z.boolean().optional(),
+    last_id: z.string().nullable().optional(),
+  }),
+);
 
 function headerRecord(headers: Headers): Record<string, string> {
   const record: Record<string, string> = {};

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Keychain } from '../identity/keychain.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { McpServerConfig } from '../protocol/mcp-entities.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
 /** A server's secrets: its environment variables' values, its HTTP headers' (a bearer token). */
 export interface McpSecrets {
@@ -9,10 +10,12 @@ export interface McpSecrets {
   headers: Record<string, string>;
 }
 
-const secretsSchema = z.object({
-  env: z.record(z.string(), z.string()),
-  headers: z.record(z.string(), z.string()),
-});
+const secretsSchema = lazySchema(() =>
+  z.object({
+    env: z.record(z.string(), z.string()),
+    headers: z.record(z.string(), z.string()),
+  }),
+);
 
 export const mcpSecretAccount = (serverId: string) => `mcp-server:${serverId}`;
 const account = mcpSecretAccount;

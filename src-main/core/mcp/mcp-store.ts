@@ -14,6 +14,7 @@ import {
   type McpServeSettings,
   type McpServerConfig,
 } from '../protocol/mcp-entities.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
 export const MCP_FILE = 'mcp.json';
 
@@ -24,12 +25,14 @@ export interface McpFile {
   unreadable: unknown[];
 }
 
-const fileSchema = z.object({
-  version: z.literal(1).optional(),
-  serve: z.unknown().optional(),
-  servers: z.array(z.unknown()).optional(),
-  unreadable: z.array(z.unknown()).optional(),
-});
+const fileSchema = lazySchema(() =>
+  z.object({
+    version: z.literal(1).optional(),
+    serve: z.unknown().optional(),
+    servers: z.array(z.unknown()).optional(),
+    unreadable: z.array(z.unknown()).optional(),
+  }),
+);
 
 const EMPTY: McpFile = { serve: { enabled: false }, servers: [], unreadable: [] };
 

@@ -8,6 +8,7 @@ import {
   type MemorySource,
 } from '../protocol/memory-entities.js';
 import type { Database, SqlValue } from '../storage/database.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
 /**
  * The `memories` table, row by row. These run inside the caller's transaction (the daemon applies
@@ -34,7 +35,7 @@ export interface MemoryRow {
 export const MEMORY_COLUMNS = `m.rowid AS rowid, m.id, m.text, m.kind, m.importance, m.pinned, m.status,
   m.event_date, m.sources, m.created_by, m.superseded_by, m.created_at, m.updated_at, m.last_used_at`;
 
-const sourcesSchema = z.array(memorySourceSchema);
+const sourcesSchema = lazySchema(() => z.array(memorySourceSchema));
 
 function parseSources(json: string): MemorySource[] {
   try {

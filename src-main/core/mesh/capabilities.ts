@@ -7,14 +7,17 @@ import type { Gatekeeper } from './gatekeeper.js';
 import type { PeerDirectory } from './peer-directory.js';
 import { peerIdOfKey } from './key-peer-id.js';
 import type { Channel } from './wire.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
 export const CAPS_PROTOCOL = '/cell0/mesh/caps/1.0.0';
 
-const capsBodySchema = z.object({
-  capabilities: meshCapabilitiesSchema,
-  /** The sender's rotation chain, so a peer that missed a rotation can follow it to the new key. */
-  rotations: z.array(keyRotationSchema).max(100),
-});
+const capsBodySchema = lazySchema(() =>
+  z.object({
+    capabilities: meshCapabilitiesSchema,
+    /** The sender's rotation chain, so a peer that missed a rotation can follow it to the new key. */
+    rotations: z.array(keyRotationSchema).max(100),
+  }),
+);
 
 const EXCHANGE_MS = 10_000;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson } from '../identity/canonical-json.js';
 import { verifySignature } from '../identity/identity-service.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
 /**
  * What peers say to each other, each message signed by the sender's identity key and addressed to
@@ -8,15 +9,17 @@ import { verifySignature } from '../identity/identity-service.js';
  * ids); the signature makes each message a record that can be checked on its own, against the key
  * pinned when the two paired, and `to` keeps a message from being replayed to another peer.
  */
-export const envelopeSchema = z.object({
-  v: z.literal(1),
-  type: z.string().min(1).max(60),
-  from: z.string().min(1).max(64),
-  to: z.string().min(1).max(64),
-  at: z.number(),
-  body: z.unknown(),
-  sig: z.string().min(1).max(200),
-});
+export const envelopeSchema = lazySchema(() =>
+  z.object({
+    v: z.literal(1),
+    type: z.string().min(1).max(60),
+    from: z.string().min(1).max(64),
+    to: z.string().min(1).max(64),
+    at: z.number(),
+    body: z.unknown(),
+    sig: z.string().min(1).max(200),
+  }),
+);
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 export interface Signer {

@@ -6,6 +6,10 @@ import type { z } from 'zod';
  * its own method's params, so most of them are never needed before the first window connects
  * (results are checked only in development builds). The value stands in for the schema itself:
  * nesting it, chaining on it, parsing with it and `instanceof` all reach the real one.
+ *
+ * Not for a schema that becomes JSON Schema (a tool's input, a structured output):
+ * `z.toJSONSchema` keys what it has seen by object identity, and the stand-in is not the schema
+ * zod's own processors hand on. Those stay eager; they are built when a turn needs them anyway.
  */
 export function lazySchema<T extends z.ZodType>(build: () => T): T {
   let real: T | undefined;

@@ -21,23 +21,28 @@ import {
   type GatewaySettings,
 } from '../protocol/automation-entities.js';
 import { JsonFile } from './json-file.js';
+import { lazySchema } from '../protocol/lazy-schema.js';
 
-const providerConfigSchema = z.object({
-  id: z.string(),
-  kind: z.enum(PROVIDER_KINDS),
-  name: z.string(),
-  baseUrl: z.string(),
-  defaultModel: z.string().nullable(),
-  /** Whether a key was put in the keychain: not a secret, and knowing it spares a keychain round trip. */
-  keyStored: z.boolean(),
-});
+const providerConfigSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    kind: z.enum(PROVIDER_KINDS),
+    name: z.string(),
+    baseUrl: z.string(),
+    defaultModel: z.string().nullable(),
+    /** Whether a key was put in the keychain: not a secret, and knowing it spares a keychain round trip. */
+    keyStored: z.boolean(),
+  }),
+);
 
-const settingsSchema = z.object({
-  providers: z.array(providerConfigSchema).default([]),
-  defaultModel: modelRefSchema.nullable().default(null),
-  onboardingDone: z.boolean().default(false),
-  desktop: desktopSettingsSchema.default(DEFAULT_DESKTOP_SETTINGS),
-});
+const settingsSchema = lazySchema(() =>
+  z.object({
+    providers: z.array(providerConfigSchema).default([]),
+    defaultModel: modelRefSchema.nullable().default(null),
+    onboardingDone: z.boolean().default(false),
+    desktop: desktopSettingsSchema.default(DEFAULT_DESKTOP_SETTINGS),
+  }),
+);
 
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
@@ -49,15 +54,17 @@ export const DEFAULT_PERSONA: Persona = {
     'without reciting it. You say so when you are unsure, and you keep answers as short as they can be.',
 };
 
-const memorySettingsSchema = z.object({
-  /** What the memory daemon may spend on models per day; 0 turns its model work off. */
-  tokensPerDay: z.number().int().min(0),
-  /**
-   * Where memory search gets its vectors. Kept as chosen even while it cannot be used (a locked
-   * keychain, a provider that is down): the core falls back and says why, and the choice returns.
-   */
-  embedder: embedderChoiceSchema,
-});
+const memorySettingsSchema = lazySchema(() =>
+  z.object({
+    /** What the memory daemon may spend on models per day; 0 turns its model work off. */
+    tokensPerDay: z.number().int().min(0),
+    /**
+     * Where memory search gets its vectors. Kept as chosen even while it cannot be used (a locked
+     * keychain, a provider that is down): the core falls back and says why, and the choice returns.
+     */
+    embedder: embedderChoiceSchema,
+  }),
+);
 
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;
 

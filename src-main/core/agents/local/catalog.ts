@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { catalogEntrySchema, type CatalogEntry } from '../../protocol/local-model-entities.js';
 import bundled from '../../../../resources/model-catalog.json';
+import { lazySchema } from '../../protocol/lazy-schema.js';
 
-const catalogFileSchema = z.object({ models: z.array(catalogEntrySchema) });
+const catalogFileSchema = lazySchema(() => z.object({ models: z.array(catalogEntrySchema) }));
 
 /**
  * The models Cell 0 offers to download (resources/model-catalog.json, built into the app). A

@@ -7,27 +7,30 @@ import {
   LOCAL_MODEL_KINDS,
   localModelNameSchema,
 } from '../../protocol/local-model-entities.js';
+import { lazySchema } from '../../protocol/lazy-schema.js';
 
 /** What is kept about one local model beside its file (models/<name>.json). */
-export const manifestSchema = z.object({
-  name: localModelNameSchema,
-  label: z.string(),
-  kind: z.enum(LOCAL_MODEL_KINDS),
-  state: z.enum(DOWNLOAD_STATES),
-  source: z.string(),
-  /** The full size once known (from the catalog or the server). */
-  sizeBytes: z.number().int().nonnegative().nullable(),
-  /** The published checksum to match, or (when none was published) the one computed on completion. */
-  sha256: z.string().nullable(),
-  checksumPublished: z.boolean(),
-  error: errorShapeSchema.nullable(),
-  architecture: z.string().nullable(),
-  trainedContext: z.number().int().nullable(),
-  supportsTools: z.boolean().nullable(),
-  /** Size and mtime of the file when its checksum was checked: a file changed since is checked again. */
-  verified: z.object({ size: z.number(), mtimeMs: z.number() }).nullable(),
-  addedAt: z.number(),
-});
+export const manifestSchema = lazySchema(() =>
+  z.object({
+    name: localModelNameSchema,
+    label: z.string(),
+    kind: z.enum(LOCAL_MODEL_KINDS),
+    state: z.enum(DOWNLOAD_STATES),
+    source: z.string(),
+    /** The full size once known (from the catalog or the server). */
+    sizeBytes: z.number().int().nonnegative().nullable(),
+    /** The published checksum to match, or (when none was published) the one computed on completion. */
+    sha256: z.string().nullable(),
+    checksumPublished: z.boolean(),
+    error: errorShapeSchema.nullable(),
+    architecture: z.string().nullable(),
+    trainedContext: z.number().int().nullable(),
+    supportsTools: z.boolean().nullable(),
+    /** Size and mtime of the file when its checksum was checked: a file changed since is checked again. */
+    verified: z.object({ size: z.number(), mtimeMs: z.number() }).nullable(),
+    addedAt: z.number(),
+  }),
+);
 
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -2,17 +2,20 @@ import { z } from 'zod';
 import type { ChannelChat, ChannelKind, ChannelSender } from '../../protocol/channel-entities.js';
 import { CHANNEL_KINDS } from '../../protocol/channel-entities.js';
 import type { Database } from '../../storage/database.js';
+import { lazySchema } from '../../protocol/lazy-schema.js';
 
 /** What a channel keeps besides its senders: read through zod so a hand-edited row cannot break start-up. */
-export const channelConfigSchema = z.object({
-  groups: z.enum(['mention', 'off']).catch('mention'),
-  dmApprovals: z.boolean().catch(false),
-  ratePerMinute: z.number().int().min(1).max(600).catch(10),
-  apiRoot: z.string().nullable().catch(null),
-  hasToken: z.boolean().catch(false),
-  /** False while `cell0 channels add whatsapp` links the account in its own process. */
-  enabled: z.boolean().catch(true),
-});
+export const channelConfigSchema = lazySchema(() =>
+  z.object({
+    groups: z.enum(['mention', 'off']).catch('mention'),
+    dmApprovals: z.boolean().catch(false),
+    ratePerMinute: z.number().int().min(1).max(600).catch(10),
+    apiRoot: z.string().nullable().catch(null),
+    hasToken: z.boolean().catch(false),
+    /** False while `cell0 channels add whatsapp` links the account in its own process. */
+    enabled: z.boolean().catch(true),
+  }),
+);
 export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 
 export const DEFAULT_CHANNEL_CONFIG: ChannelConfig = {

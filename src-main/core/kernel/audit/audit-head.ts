@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../base/atomic-file.js';
 import { z } from 'zod';
 import { canonicalJson } from '../../identity/canonical-json.js';
+import { lazySchema } from '../../protocol/lazy-schema.js';
 
 /**
  * Why a head file at all: every record is hashed, chained and signed, so editing, inserting or
@@ -17,13 +18,15 @@ import { canonicalJson } from '../../identity/canonical-json.js';
  */
 export const AUDIT_HEAD_FILE = 'audit-head.json';
 
-export const auditHeadSchema = z.object({
-  seq: z.number().int().nonnegative(),
-  hash: z.string(),
-  /** Ed25519 (base64url) over `headPayload(seq, hash)`, not over the bare hash: see there. */
-  signature: z.string(),
-  publicKey: z.string(),
-});
+export const auditHeadSchema = lazySchema(() =>
+  z.object({
+    seq: z.number().int().nonnegative(),
+    hash: z.string(),
+    /** Ed25519 (base64url) over `headPayload(seq, hash)`, not over the bare hash: see there. */
+    signature: z.string(),
+    publicKey: z.string(),
+  }),
+);
 
 export type AuditHead = z.infer<typeof auditHeadSchema>;
 

@@ -12,6 +12,7 @@ import {
 } from '../adapter.js';
 import { telegramFormat } from './telegram-format.js';
 import { telegramInbound } from './telegram-message.js';
+import { lazySchema } from '../../../protocol/lazy-schema.js';
 
 export const TELEGRAM_API_ROOT = 'https://api.telegram.org';
 
@@ -20,15 +21,17 @@ type GrammySignal = Parameters<Bot['api']['getUpdates']>[1];
 const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
 
 /** The fields every message update must have; one without them is skipped as unreadable. */
-const messageUpdate = z.object({
-  message: z
-    .object({
-      message_id: z.number().int(),
-      date: z.number(),
-      chat: z.object({ id: z.number(), type: z.string() }),
-    })
-    .optional(),
-});
+const messageUpdate = lazySchema(() =>
+  z.object({
+    message: z
+      .object({
+        message_id: z.number().int(),
+        date: z.number(),
+        chat: z.object({ id: z.number(), type: z.string() }),
+      })
+      .optional(),
+  }),
+);
 
 /** Long polling waits this long for an update before asking again (Telegram allows up to 50 s). */
 const POLL_SECONDS = 25;
