@@ -118,6 +118,30 @@ log(
   `${MB} MB at a gigabit: direct ${(directGbitBps / 1048576).toFixed(0)} MB/s, through the proxy ${(proxiedGbitBps / 1048576).toFixed(0)} MB/s`,
 );
 
+// The ceiling of any relay in user space here: socat (C, 1 MiB buffers) forwarding plain TCP, no
+// proxy protocol and no checks. On two cores a relay competes with the server and curl for them,
+// and every byte is copied twice more; loopback's direct figure has neither cost.
+let relayBps: number | null = null;
+try {
+  const relayPort = port + 1;
+  const relay = spawn(
+    'socat',
+    ['-b', '1048576', `TCP-LISTEN:${relayPort},bind=127.0.0.1,reuseaddr,fork`, `TCP:127.0.0.1:${port}`],
+    { stdio: 'ignore' },
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  relayBps = 0;
+  for (let i = 0; i < 3; i++)
+    relayBps = Math.max(relayBps, (await curl([`http://127.0.0.1:${relayPort}/big`])).bps);
+  relay.kill();
+  log(
+    `${MB} MB through socat (C, no checks; the ceiling of a relay): ${(relayBps / 1048576).toFixed(0)} MB/s`,
+  );
+} catch (err) {
+  log(`socat relay not measured: ${(err as Error).message}`);
+  relayBps = null;
+}
+
 // 3. End to end, in the sandbox
 const sandbox = new Sandbox({ logger: silentLogger });
 let sandboxMs: number | null = null;
@@ -182,6 +206,7 @@ console.log(
     proxied_mb_per_s: round(proxiedBps / 1048576, 1),
     throughput_ratio: round(ratio, 2),
     throughput_ratio_1gbit: round(proxiedGbitBps / directGbitBps, 2),
+    c_relay_ratio: relayBps === null ? null : round(relayBps / directBps, 2),
     sandboxed_curl_p50_ms: sandboxMs === null ? null : round(sandboxMs, 1),
     host_curl_p50_ms: hostCurlMs === null ? null : round(hostCurlMs, 1),
     sandboxed_mb_per_s: sandboxBps === null ? null : round(sandboxBps / 1048576, 1),
