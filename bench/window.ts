@@ -5,10 +5,14 @@
  * opens on it. Each of BENCH_LOADS fresh page loads (a new browser context: nothing cached)
  * measures, from navigation:
  * - composer_ms: the composer is on screen and takes typing (the shell is usable);
- * - conversation_10k_ms: the last message of the 10,000 is shown.
- * Medians are reported (goals on this machine: 300 ms and 500 ms), with the size of the first
- * script the page loads (first_script_kb). Progress goes to stderr; the last line of stdout is
- * one JSON object.
+ * - conversation_10k_ms: the last message of the 10,000 is shown in the viewport.
+ * Both are taken in the page, on its own clock (performance.now() counts from the navigation),
+ * by a check that runs every frame: the first frame in which the condition holds. Seen from
+ * here, through the DevTools protocol, the same moments arrive later by a protocol round trip
+ * and, for the message, by Playwright's polling interval; those figures are printed beside them
+ * (*_outside_ms). Medians are reported (goals on this machine: 300 ms and 500 ms), with the size
+ * of the first script the page loads (first_script_kb). Progress goes to stderr; the last line
+ * of stdout is one JSON object.
  */
 import { readFile, stat, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +36,35 @@ interface PageGlobals {
       selector: string,
     ): { disabled: boolean; getBoundingClientRect(): { height: number } } | null;
   };
+  /** Set by FRAME_CHECK: when, on the page's clock, each condition first held. */
+  cell0BenchMarks?: { composer?: number; last?: number };
 }
+
+/**
+ * Runs in the page before its own scripts, every animation frame until both moments are seen.
+ * A string, not a function: tsx would add its helpers to a function's text, and the page's CSP
+ * rules out evaluating strings there later.
+ */
+const FRAME_CHECK = `(() => {
+  const marks = (window.cell0BenchMarks = {});
+  const last = ${JSON.stringify(`Answer number ${COUNT - 1},`)};
+  const check = () => {
+    const box = document.querySelector('[data-testid="composer-input"]');
+    if (marks.composer === undefined && box && !box.disabled && box.getBoundingClientRect().height > 0)
+      marks.composer = performance.now();
+    if (marks.last === undefined) {
+      for (const row of document.querySelectorAll('[data-testid="message"]')) {
+        const r = row.getBoundingClientRect();
+        if (r.height > 0 && r.bottom > 0 && r.top < innerHeight && (row.textContent || '').includes(last)) {
+          marks.last = performance.now();
+          break;
+        }
+      }
+    }
+    if (marks.composer === undefined || marks.last === undefined) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();`;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -81,9 +113,12 @@ await untilQuiet(serve.pid!);
 const browser = await chromium.launch(chromiumLaunchOptions);
 const composer: number[] = [];
 const conversation: number[] = [];
+const composerOutside: number[] = [];
+const conversationOutside: number[] = [];
 try {
   for (let i = 0; i <= LOADS; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(FRAME_CHECK);
     const page = await context.newPage();
     const started = performance.now();
     await page.goto(serve.url, { waitUntil: 'commit' });
@@ -99,13 +134,19 @@ try {
     const composerMs = performance.now() - started;
     await page.getByText(`Answer number ${COUNT - 1},`).waitFor({ state: 'visible', timeout: 30_000 });
     const conversationMs = performance.now() - started;
+    // Both moments have passed (Playwright saw them); the page wrote down when.
+    const marks = await page.evaluate(() => (globalThis as unknown as PageGlobals).cell0BenchMarks);
     await context.close();
+    if (marks?.composer === undefined || marks.last === undefined)
+      throw new Error('the page-side check saw neither moment: did FRAME_CHECK run?');
     // The first load warms the server's own caches (SQLite pages); it is not counted.
     if (i === 0) continue;
-    composer.push(composerMs);
-    conversation.push(conversationMs);
+    composer.push(marks.composer);
+    conversation.push(marks.last);
+    composerOutside.push(composerMs);
+    conversationOutside.push(conversationMs);
     log(
-      `load ${i}/${LOADS}: composer ${Math.round(composerMs)} ms, last message ${Math.round(conversationMs)} ms`,
+      `load ${i}/${LOADS}: composer ${Math.round(marks.composer)} ms, last message ${Math.round(marks.last)} ms (seen from outside: ${Math.round(composerMs)} and ${Math.round(conversationMs)} ms)`,
     );
   }
 } finally {
@@ -118,6 +159,8 @@ const result = {
   composer_ms: Math.round(median(composer)),
   conversation_10k_ms: Math.round(median(conversation)),
   first_script_kb: Math.round(await firstScriptKb()),
+  composer_outside_ms: Math.round(median(composerOutside)),
+  conversation_10k_outside_ms: Math.round(median(conversationOutside)),
 };
 console.log(
   `median of ${LOADS} loads: composer usable in ${result.composer_ms} ms (goal ≤ ${GOALS.composer}), last of ${COUNT.toLocaleString('en')} messages shown in ${result.conversation_10k_ms} ms (goal ≤ ${GOALS.conversation}); first script ${result.first_script_kb} KB`,
