@@ -282,7 +282,13 @@ test('at 700×600 the sidebar is a drawer: hidden by itself, opened by its butto
   // Ctrl+B opens it too; choosing a conversation closes it and shows that conversation.
   await page.keyboard.press('Control+b');
   await expect(newChatButton).toBeVisible();
-  await page.getByTestId('conversation-item').last().locator('.conversation-select').click();
+  // By its title: the list is ordered by last update, and "One" may still be updated (its reply
+  // saved) after the new chat was made, which puts it first.
+  await page
+    .getByTestId('conversation-item')
+    .filter({ hasText: 'One' })
+    .locator('.conversation-select')
+    .click();
   await expect(newChatButton).toBeHidden();
   await expect(lastReply(page)).toContainText('First.');
 
