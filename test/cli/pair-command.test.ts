@@ -48,7 +48,8 @@ describe('cell0 pair', { timeout: 120_000 }, () => {
     )!;
     expect(device).toMatchObject({ name: 'my script', scope: 'read-only' });
     await t.call('devices.approve', { code: device.code! });
-    expect(await exited).toBe(0);
+    // With its stderr, so a failure says why.
+    expect({ code: await exited, stderr }).toMatchObject({ code: 0 });
     expect(stderr).toContain(`Pairing code: ${device.code}`);
     const credentials = JSON.parse(stdout) as { token: string; scope: string; deviceId: string };
     expect(credentials).toMatchObject({ scope: 'read-only', deviceId: device.id, url });

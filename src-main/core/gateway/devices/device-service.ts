@@ -178,12 +178,19 @@ export class DeviceService {
     const token = `c0d_${randomBytes(32).toString('base64url')}`;
     const hash = sha256(token);
     const now = this.now;
-    await this.deps.db.run(
-      "UPDATE paired_devices SET state = 'paired', token_hash = ?, approved_at = ? WHERE id = ?",
-      [hash, now, row.id],
-    );
-    this.tokens.set(hash, { deviceId: row.id, scope: row.scope });
+    // Ready to hand out before the row says "paired": a claim polling meanwhile that read the
+    // row between the write and these lines found no token and was told it had been refused.
     this.unclaimed.set(row.id, token);
+    try {
+      await this.deps.db.run(
+        "UPDATE paired_devices SET state = 'paired', token_hash = ?, approved_at = ? WHERE id = ?",
+        [hash, now, row.id],
+      );
+    } catch (err) {
+      this.unclaimed.delete(row.id);
+      throw err;
+    }
+    this.tokens.set(hash, { deviceId: row.id, scope: row.scope });
     await this.deps.audit.append({
       actor: 'owner',
       kind: 'device.pair',

@@ -164,6 +164,34 @@ describe('paired devices', () => {
     }
   });
 
+  it('hands the token to a claim that polls while the owner approves, never "refused"', async () => {
+    // `cell0 pair` polls every second; a poll that read the row just as it turned "paired" used
+    // to find no token yet and was told the owner had turned the device away.
+    for (let round = 0; round < 20; round++) {
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      const client = await TestWsClient.connect(url());
+      try {
+        const asked = await client.call('devices.pair', {
+          name: `poller ${round}`,
+          scope: 'chat',
+          publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64url'),
+        });
+        const { deviceId, code } = (asked as { result: { deviceId: string; code: string } }).result;
+        const signature = sign(null, claimMessage(deviceId), privateKey).toString('base64url');
+        const approved = t.call('devices.approve', { code });
+        let state = 'pending';
+        while (state === 'pending') {
+          const claimed = await client.call('devices.claim', { deviceId, signature });
+          state = (claimed as { result: { state: string } }).result.state;
+        }
+        await approved;
+        expect(state).toBe('paired');
+      } finally {
+        client.close();
+      }
+    }
+  });
+
   it('refuses a claim signed by another key, and an unknown code', async () => {
     const { publicKey } = generateKeyPairSync('ed25519');
     const other = generateKeyPairSync('ed25519');
