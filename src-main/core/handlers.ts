@@ -14,7 +14,7 @@ import { conversationHandlers } from './conversations/conversation-handlers.js';
 import type { ConversationStore } from './conversations/store.js';
 import type { Attachments } from './conversations/attachments.js';
 import type { SettingsStore } from './settings/settings-store.js';
-import { DEFAULT_CONVERSATION_SETTINGS } from './protocol/entities.js';
+import { DEFAULT_CONVERSATION_SETTINGS, LOCAL_PROVIDER_ID } from './protocol/entities.js';
 import { identityHandlers } from './identity/identity-handlers.js';
 import type { IdentityService } from './identity/identity-service.js';
 import type { AuditLog } from './kernel/audit/audit-log.js';
@@ -77,11 +77,20 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { board, bus, conversations, chat, providers, identity, kernel, permissions, audit, gate, monitor } =
     deps;
+  // The models on this computer are read in the background: a request naming them waits for that
+  // read, so one sent at start-up is not told the local provider does not exist.
+  const localRead = (providerId: string | undefined): Promise<void> | null =>
+    providerId === LOCAL_PROVIDER_ID && !board.isReady(['local-models'])
+      ? board.whenReady(['local-models'])
+      : null;
   const conversationGroup = conversationHandlers({
     bus,
     conversations,
     chat,
-    requireProvider: (id) => providers.requireAny(id),
+    requireProvider: async (id) => {
+      await localRead(id);
+      providers.requireAny(id);
+    },
     resolveAttachments: (conversationId, paths) => deps.attachments.resolve(conversationId, paths),
     workspaces: {
       choose: (conversationId, path, store) => kernel.chooseWorkspace(conversationId, path, store),
@@ -146,7 +155,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { attachment: await deps.attachments.add(params) };
       }) as Handlers['attachments.add'],
     }),
-    ...providerHandlers({ providers, bus }),
+    ...withLocalRead(providerHandlers({ providers, bus }), localRead),
     ...after(board, ['identity'], identityHandlers({ identity })),
     ...after(board, ['kernel'], { ...kernelRoutes, ...permissionRoutes }),
     ...after(board, ['kernel'], labHandlers({ labs: deps.labs })),
@@ -188,4 +197,24 @@ function after<G extends Partial<Handlers>>(board: ServiceBoard, needs: readonly
       board.isReady(needs) ? handler(params, ctx) : board.whenReady(needs).then(() => handler(params, ctx));
   }
   return gated as G;
+}
+
+/** settings.setDefaultModel and providers.models wait for the local models' read when they name them. */
+function withLocalRead<G extends Pick<Handlers, 'settings.setDefaultModel' | 'providers.models'>>(
+  group: G,
+  localRead: (providerId: string | undefined) => Promise<void> | null,
+): G {
+  const setDefault = group['settings.setDefaultModel'];
+  const models = group['providers.models'];
+  return {
+    ...group,
+    'settings.setDefaultModel': async (params, ctx) => {
+      await localRead(params.modelRef.providerId);
+      return setDefault(params, ctx);
+    },
+    'providers.models': async (params, ctx) => {
+      await localRead('id' in params ? params.id : undefined);
+      return models(params, ctx);
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ModelStore } from '../../src-main/core/agents/local/model-store.js';
 import { createCore, type Core } from '../../src-main/core/app.js';
 import { silentLogger } from '../../src-main/core/base/logger.js';
 import type { EventFrame } from '../../src-main/core/protocol/frames.js';
@@ -73,5 +74,56 @@ describe('the core starts ready first, the rest after', () => {
       services: ServiceStatus[];
     };
     expect(last.services.every((s) => s.state === 'ready')).toBe(true);
+  });
+
+  it('a request naming a model on this computer, sent at start-up, waits for their read', async () => {
+    const dir = await tempDir();
+    cleanup = dir.remove;
+    // A chat model pulled earlier (by the CLI, say): its manifest is read in the background.
+    await new ModelStore(dir.path).write({
+      name: 'pulled-chat',
+      label: 'Pulled chat',
+      kind: 'chat',
+      state: 'ready',
+      source: 'https://example.invalid/pulled-chat.gguf',
+      sizeBytes: 1,
+      sha256: null,
+      checksumPublished: false,
+      error: null,
+      architecture: 'llama',
+      trainedContext: 2048,
+      supportsTools: false,
+      verified: null,
+      addedAt: 1,
+    });
+    const open = () =>
+      createCore({
+        dataDir: dir.path,
+        mode: 'serve',
+        logger: silentLogger,
+        keychainService: testKeychainService(),
+      });
+    core = open();
+    await core.start();
+    const created = (await call('conversations.create')) as { ok: true; result: { id: string } };
+    await core.stop();
+    // The next start, as `cell0 ask` makes one: its first requests name the local model.
+    core = open();
+    const frames: EventFrame[] = [];
+    core.bus.subscribe((f) => frames.push(f));
+    await core.start();
+    const modelRef = { providerId: 'local', model: 'pulled-chat' };
+    const [set, models, byDefault] = await Promise.all([
+      call('conversations.setModel', { id: created.result.id, modelRef }),
+      call('providers.models', { id: 'local' }),
+      call('settings.setDefaultModel', { modelRef }),
+    ]);
+    expect(set).toMatchObject({ ok: true, result: { modelRef } });
+    expect(models).toMatchObject({ ok: true, result: { models: [{ id: 'pulled-chat' }] } });
+    expect(byDefault).toMatchObject({ ok: true, result: { defaultModel: modelRef } });
+    // A window that read settings before the models did is told they are there.
+    const updated = frames.filter((f) => f.event === 'settings.updated');
+    expect(updated.length).toBeGreaterThan(0);
+    await core.whenStarted();
   });
 });

@@ -65,7 +65,7 @@ export interface ConversationHandlerDeps {
     ): Promise<string | null>;
   };
   /** Throws NOT_FOUND for an unknown provider. */
-  requireProvider: (providerId: string) => void;
+  requireProvider: (providerId: string) => void | Promise<void>;
 }
 
 export function conversationHandlers({
@@ -100,7 +100,7 @@ export function conversationHandlers({
       return { id };
     },
     'conversations.setModel': async ({ id, modelRef }) => {
-      if (modelRef) requireProvider(modelRef.providerId);
+      if (modelRef) await requireProvider(modelRef.providerId);
       const conversation = await conversations.setModel(id, modelRef);
       bus.emit('conversation.updated', { conversation });
       return conversation;

@@ -108,6 +108,8 @@ export class LocalModels {
     const manifests = await this.store.list();
     this.readyNames = readyKey(manifests);
     this.ready = manifests.filter((m) => m.state === 'ready');
+    // Settings read before this start (the window's first snapshot) did not list these yet.
+    if (this.ready.length > 0) this.options.onReadyChanged?.();
     for (const m of manifests) {
       if (m.state === 'downloading' || m.state === 'verifying') this.downloads.start(m);
     }
