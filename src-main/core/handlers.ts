@@ -150,6 +150,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       'conversations.delete': conversationGroup['conversations.delete'],
     }),
     ...after(board, ['kernel'], {
+      // The sandbox is told of the folder and the choice is audited: both are the kernel's.
+      'conversations.setWorkspace': conversationGroup['conversations.setWorkspace'],
       'attachments.add': (async (params: MethodParams<'attachments.add'>) => {
         await conversations.get(params.conversationId);
         return { attachment: await deps.attachments.add(params) };

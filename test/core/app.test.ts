@@ -1,3 +1,4 @@
+import { chmod } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelStore } from '../../src-main/core/agents/local/model-store.js';
 import { createCore, type Core } from '../../src-main/core/app.js';
@@ -58,8 +59,17 @@ describe('the core starts ready first, the rest after', () => {
       'automations',
     ]);
     expect(services.some((s) => s.state === 'starting')).toBe(true);
+    const workspace = await tempDir();
+    await chmod(workspace.path, 0o777);
+    const removeData = dir.remove;
+    cleanup = async () => {
+      await workspace.remove();
+      await removeData();
+    };
+    const created = (await call('conversations.create')) as { ok: true; result: { id: string } };
     // Sent before the background start is over: each waits for its service, none fails.
     const early = await Promise.all([
+      call('conversations.setWorkspace', { id: created.result.id, path: workspace.path }),
       call('conversations.list'),
       call('kernel.status'),
       call('memory.status'),
@@ -68,7 +78,7 @@ describe('the core starts ready first, the rest after', () => {
       call('agents.status'),
       call('mcp.list'),
     ]);
-    expect(early.map((r) => r.ok)).toEqual([true, true, true, true, true, true, true]);
+    expect(early.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(early.map(() => 'ok'));
     await core.whenStarted();
     const last = frames.filter((f) => f.event === 'core.status').at(-1)!.payload as {
       services: ServiceStatus[];
