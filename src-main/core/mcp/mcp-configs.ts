@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Keychain } from '../identity/keychain.js';
+import { canonicalJson } from '../identity/canonical-json.js';
 import { Cell0Error } from '../protocol/errors.js';
 import type { McpServeSettings, McpServerConfig, McpServerInput } from '../protocol/mcp-entities.js';
 import { McpSecretStore, type McpSecrets } from './mcp-secrets.js';
@@ -98,4 +99,9 @@ export class McpConfigs {
 
 export function gone(): Cell0Error {
   return new Cell0Error('NOT_FOUND', 'That MCP server is not configured any more. Refresh the list.');
+}
+
+/** The same server, key order aside: a config read back from mcp.json lists its keys in the schema's order. */
+export function sameConfig(a: McpServerConfig, b: McpServerConfig): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../base/logger.js';
+import { canonicalJson } from '../identity/canonical-json.js';
 import { visibleText } from '../kernel/permissions/visible.js';
 import { Cell0Error, isCell0Error, type ErrorShape } from '../protocol/errors.js';
 import type { McpServer, McpServerConfig, McpState } from '../protocol/mcp-entities.js';
@@ -40,8 +41,9 @@ const MAX_INSTANCES = 4;
 const STDERR_SHOWN = 2000;
 const EMPTY: Catalog = { serverInfo: null, tools: [], resources: [], prompts: [] };
 
+/** Key order aside: a config read back from mcp.json lists its keys in the schema's order. */
 function sameLaunch(a: McpServerConfig, b: McpServerConfig): boolean {
-  return JSON.stringify(a.transport) === JSON.stringify(b.transport) && a.name === b.name;
+  return canonicalJson(a.transport) === canonicalJson(b.transport) && a.name === b.name;
 }
 
 export class McpServerRuntime {
@@ -55,6 +57,8 @@ export class McpServerRuntime {
   private readonly pending = new Set<Launched>();
   private lastProblem: string | null = null;
   private generation = 0;
+  /** Stopped for good (the app stops, the server was removed): nothing starts it again. */
+  private disposed = false;
   private starting: Promise<void> | null = null;
   private relisting: Promise<void> = Promise.resolve();
   private updatedAt = Date.now();
@@ -120,6 +124,7 @@ export class McpServerRuntime {
 
   /** Starts the listing process; resolves once it is ready or has failed (never throws). */
   start(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     if (!this.config.enabled) {
       this.set('disabled', null);
       return Promise.resolve();
@@ -166,6 +171,12 @@ export class McpServerRuntime {
     this.primary = null;
     this.instances.clear();
     await Promise.all(all.flatMap((i) => (i ? [this.closeInstance(i)] : [])));
+  }
+
+  /** The last stop: a restart or a new config still on its way (reconfigure) does not start it. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stop();
   }
 
   async restart(): Promise<void> {

@@ -21,7 +21,7 @@ import type {
   McpTestResult,
 } from '../protocol/mcp-entities.js';
 import { mergePath, readLoginPath } from './command-path.js';
-import { gone, McpConfigs, splitInput } from './mcp-configs.js';
+import { gone, McpConfigs, sameConfig, splitInput } from './mcp-configs.js';
 import { planImport } from './mcp-import.js';
 import type { LaunchDeps } from './mcp-launch.js';
 import { auditedEgress } from './mcp-egress.js';
@@ -108,7 +108,7 @@ export class McpService {
     this.watcher?.close();
     this.watcher = null;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    await Promise.all([...this.servers.values()].map((s) => s.stop()));
+    await Promise.all([...this.servers.values()].map((s) => s.dispose()));
     await this.background.catch(() => undefined);
     await this.ops.catch(() => undefined);
   }
@@ -190,7 +190,7 @@ export class McpService {
       const runtime = this.require(id);
       await this.configs.remove(id);
       this.servers.delete(id);
-      await runtime.stop();
+      await runtime.dispose();
       this.deps.bus.emit('mcp.removed', { id });
       return true;
     });
@@ -277,7 +277,7 @@ export class McpService {
     for (const [id, runtime] of [...this.servers]) {
       if (ids.has(id)) continue;
       this.servers.delete(id);
-      await runtime.stop();
+      await runtime.dispose();
       this.deps.bus.emit('mcp.removed', { id });
     }
     for (const config of file.servers) {
@@ -286,7 +286,7 @@ export class McpService {
         const created = await this.runtime(config);
         this.servers.set(config.id, created);
         void created.start();
-      } else if (JSON.stringify(runtime.config) !== JSON.stringify(config)) {
+      } else if (!sameConfig(runtime.config, config)) {
         void runtime.reconfigure(config);
       }
     }

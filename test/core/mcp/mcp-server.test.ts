@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseHostPattern } from '../../../src-main/core/kernel/network/host-patterns.js';
@@ -14,6 +14,7 @@ import {
   announcements,
   config,
   harness,
+  processesWith,
   stdio,
   type Harness,
 } from './mcp-fixture.js';
@@ -27,21 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-/** Every process on the host whose command line contains `marker`. */
-async function processesWith(marker: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8');
-      if (cmdline.includes(marker)) found.push(Number(name));
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return found;
-}
 
 describe('a confined stdio server (server-everything)', () => {
   it('starts in the sandbox, lists its tools, resources and prompts, and answers a call', async () => {
@@ -131,6 +117,20 @@ describe('a confined stdio server (server-everything)', () => {
       .toBeGreaterThanOrEqual(2);
     await runtime.stop();
     await expect.poll(() => processesWith(marker)).toEqual([]);
+  });
+
+  it('once disposed, a relaunch already under way starts nothing', async () => {
+    const marker = `cell0-mcp-disposed-${Date.now()}`;
+    const first = config('disposed', stdio([PEER, 'well']));
+    const runtime = h.runtime(first);
+    await runtime.start();
+    // A new config (mcp.json edited) relaunches it; the app stops before that relaunch is done.
+    const relaunch = runtime.reconfigure({ ...first, transport: stdio([PEER, 'well', `--spawn=${marker}`]) });
+    await runtime.dispose();
+    await relaunch;
+    await runtime.start();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await processesWith(marker)).toEqual([]);
   });
 });
 

@@ -15,7 +15,7 @@ import type {
 } from '../../../src-main/core/protocol/index.js';
 import { FakeOpenAI } from '../../fixtures/fake-openai.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { EVERYTHING, PACKAGES, PEER } from './mcp-fixture.js';
+import { EVERYTHING, PACKAGES, PEER, processesWith } from './mcp-fixture.js';
 
 let fake: FakeOpenAI;
 let t: TestCore;
@@ -289,4 +289,27 @@ describe('the servers’ store', () => {
       code: 'BAD_PARAMS',
     });
   });
+});
+
+describe('the servers’ lifecycle', () => {
+  it('an added server is not restarted when mcp.json is read back, and none outlives the stop', async () => {
+    const server = await added('everything', [EVERYTHING, 'stdio']);
+    expect(server.state).toBe('ready');
+    // The file watch reads mcp.json back (100 ms after the write): the same config, keys in another order.
+    await new Promise((r) => setTimeout(r, 600));
+    const starts = t.events.filter((e) => {
+      const updated = (e.payload as { server?: McpServer }).server;
+      return (
+        e.event === 'mcp.updated' && updated?.config.id === server.config.id && updated.state === 'starting'
+      );
+    });
+    expect(starts).toHaveLength(1);
+    expect(await processesWith(`.mcp-servers/${server.config.id}`)).not.toEqual([]);
+    // Stopped while a second server is still in its handshake: nothing either of them ran is left.
+    const second = await t.call('mcp.add', stdioInput('second', [EVERYTHING, 'stdio']));
+    await t.core.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await processesWith(`.mcp-servers/${server.config.id}`)).toEqual([]);
+    expect(await processesWith(`.mcp-servers/${second.server.config.id}`)).toEqual([]);
+  }, 60_000);
 });
