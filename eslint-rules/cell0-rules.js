@@ -23,7 +23,9 @@ export const LAYERS = [
   ['core/gateway', 'core/mesh'],
   // The checkpoint probes try every layer below, the gateway's included.
   ['core/checkpoints'],
-  ['core/handlers.ts'],
+  // The composition root: what the core is given, what it builds after it is ready, and itself.
+  ['core/handlers.ts', 'core/core-options.ts'],
+  ['core/background.ts'],
   ['core/app.ts'],
   ['serve.ts', 'cli', 'desktop'],
   ['cli.ts', 'index.ts'],

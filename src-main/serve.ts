@@ -77,7 +77,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     await core.stop();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
-        `Port ${options.port ?? core.automations.gatewaySettings().settings.port} is already in use (another cell0 serve?). Pick another with --port.`,
+        `Port ${options.port ?? core.gatewaySettings().port} is already in use (another cell0 serve?). Pick another with --port.`,
         { cause: err },
       );
     }
@@ -88,7 +88,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     core,
     token,
     port: gateway.port,
-    url: `${core.automations.gatewaySettings().listening ?? `http://127.0.0.1:${gateway.port}`}/#token=${token}`,
+    url: `${core.listening() ?? `http://127.0.0.1:${gateway.port}`}/#token=${token}`,
     stop() {
       stopping ??= gateway.stop().then(() => core.stop());
       return stopping;

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FakeOpenAI } from './fixtures/fake-openai.js';
 import { ServeProcess } from './fixtures/serve-process.js';
@@ -17,6 +19,42 @@ function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const MAIN = fileURLToPath(new URL('../out/main/', import.meta.url));
+
+/** The built chunks a module loads with it (static imports, followed), not those it imports on use. */
+function staticClosure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(`${MAIN}${file}`, 'utf8');
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+    for (const [, spec] of text.matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+)"/g)) {
+      visit(new URL(spec!, `file:///${dir}`).pathname.slice(1));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+describe('cell0 serve, as built', () => {
+  it('loads only what answering needs before it is ready; the background services come after', () => {
+    if (!existsSync(`${MAIN}cli.js`)) throw new Error('Build first: npm run build');
+    const cli = readFileSync(`${MAIN}cli.js`, 'utf8');
+    const serve = /import\(`\.\/(chunks\/serve-[\w-]+\.js)`\)/.exec(cli)?.[1];
+    expect(serve).toBeDefined();
+    const before = [...staticClosure(serve!)].map((f) =>
+      f.replace(/^chunks\//, '').replace(/-[\w-]{8}\.js$/, ''),
+    );
+    expect(before).toEqual(expect.arrayContaining(['app', 'router', 'ws-gateway', 'storage-service']));
+    for (const later of ['background', 'sandbox', 'hybrid-retrieval', 'local-models', 'labs', 'mcp-egress']) {
+      expect(before).not.toContain(later);
+    }
+    const app = [...staticClosure(serve!)].find((f) => f.startsWith('chunks/app-'))!;
+    expect(readFileSync(`${MAIN}${app}`, 'utf8')).toMatch(/import\(`\.\/background-[\w-]+\.js`\)/);
+  });
+});
 
 describe('cell0 serve', () => {
   it('prints its URL with a token and stops cleanly on Ctrl-C', async () => {

@@ -1,17 +1,22 @@
 import type { EventBus } from '../base/event-bus.js';
 import type { Logger } from '../base/logger.js';
+import type { GatewaySettings } from '../protocol/automation-entities.js';
 import type { Router } from '../protocol/router.js';
-import type { AutomationService } from './automations/automation-service.js';
 import type { DeviceService } from './devices/device-service.js';
-import { WsGateway } from './ws-gateway.js';
+import { WsGateway, type HookEndpoint } from './ws-gateway.js';
 
 /** What the gateway needs of the core (app.ts's Core has it all). */
 export interface GatewayCore {
   router: Router;
   bus: EventBus;
-  automations: AutomationService;
   devices: DeviceService;
-  whenStarted(): Promise<void>;
+  /** Where to listen (Settings → Automations). */
+  gatewaySettings(): GatewaySettings;
+  /** The origin the gateway listens on, as set below (hook URLs are made from it), or null. */
+  listening(): string | null;
+  setListening(origin: string | null): void;
+  /** `POST /hooks/<name>`: the automations' receiver, waited for when it comes early. */
+  hooks: HookEndpoint;
 }
 
 export interface OpenGatewayOptions {
@@ -32,9 +37,8 @@ export interface OpenGatewayOptions {
  */
 export async function openGateway(options: OpenGatewayOptions): Promise<WsGateway> {
   const { core } = options;
-  const settings = core.automations.gatewaySettings().settings;
+  const settings = core.gatewaySettings();
   const host = settings.bindAddress;
-  const receiver = core.automations.receiver;
   const gateway = new WsGateway({
     router: core.router,
     bus: core.bus,
@@ -44,13 +48,7 @@ export async function openGateway(options: OpenGatewayOptions): Promise<WsGatewa
     host,
     staticDir: options.staticDir,
     devices: core.devices,
-    hooks: {
-      limitFor: (name) => receiver.limitFor(name),
-      receive: async (name, headers, body) => {
-        await core.whenStarted();
-        return receiver.receive(name, headers, body);
-      },
-    },
+    hooks: core.hooks,
   });
   await gateway.start();
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
@@ -59,10 +57,10 @@ export async function openGateway(options: OpenGatewayOptions): Promise<WsGatewa
     );
   }
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  core.automations.setListening(`http://${shown}:${gateway.port}`);
+  core.setListening(`http://${shown}:${gateway.port}`);
   const stop = gateway.stop.bind(gateway);
   gateway.stop = async () => {
-    core.automations.setListening(null);
+    core.setListening(null);
     await stop();
   };
   return gateway;
