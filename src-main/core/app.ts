@@ -173,7 +173,8 @@ export function createCore(options: CoreOptions): Core {
     for (const [name] of BACKGROUND) {
       if (stopping) return;
       try {
-        await startOne({ name, ...parts.services[name] });
+        const service = parts.services[name];
+        await startOne({ name, start: () => service.start(), stop: () => service.stop() });
         board.started(name);
       } catch (err) {
         logger.error(`${name} failed to start`, err);

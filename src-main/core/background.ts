@@ -254,57 +254,22 @@ export function buildBackground(fg: Foreground, options: CoreOptions) {
       : {}),
   });
 
+  // Each is its own start and stop.
   const services: Record<BackgroundName, Lifecycle> = {
-    'local-models': {
-      start: () => localModels.start(),
-      stop: () => localModels.stop(),
-    },
-    identity: {
-      start: () => identity.start(),
-      stop: () => identity.stop(),
-    },
-    audit: {
-      start: () => audit.start(),
-      stop: () => audit.stop(),
-    },
-    permissions: {
-      start: () => permissions.start(),
-      stop: () => permissions.stop(),
-    },
-    kernel: {
-      start: () => kernel.start(),
-      stop: () => kernel.stop(),
-    },
-    memory: {
-      start: () => memory.start(),
-      stop: () => memory.stop(),
-    },
-    chat: { start: () => chat.start(), stop: () => chat.stop() },
-    swarms: {
-      start: () => swarms.start(),
-      stop: () => swarms.stop(),
-    },
-    'agents-monitor': {
-      start: () => monitor.start(),
-      stop: () => monitor.stop(),
-    },
-    channels: {
-      start: () => channels.start(),
-      stop: () => channels.stop(),
-    },
-    mesh: {
-      start: () => mesh.start(),
-      stop: () => mesh.stop(),
-    },
-    mcp: {
-      start: () => mcp.start(),
-      stop: () => mcp.stop(),
-    },
-    devices: { start: () => fg.devices.start(), stop: () => fg.devices.stop() },
-    automations: {
-      start: () => automations.start(),
-      stop: () => automations.stop(),
-    },
+    'local-models': localModels,
+    identity,
+    audit,
+    permissions,
+    kernel,
+    memory,
+    chat,
+    swarms,
+    'agents-monitor': monitor,
+    channels,
+    mesh,
+    mcp,
+    devices: fg.devices,
+    automations,
   };
 
   return {

@@ -308,8 +308,9 @@ describe('the servers’ lifecycle', () => {
     // Stopped while a second server is still in its handshake: nothing either of them ran is left.
     const second = await t.call('mcp.add', stdioInput('second', [EVERYTHING, 'stdio']));
     await t.core.stop();
+    // A moment for a start that should not come (the old bug's relaunch), then none may be left.
     await new Promise((r) => setTimeout(r, 300));
-    expect(await processesWith(`.mcp-servers/${server.config.id}`)).toEqual([]);
-    expect(await processesWith(`.mcp-servers/${second.server.config.id}`)).toEqual([]);
+    await expect.poll(() => processesWith(`.mcp-servers/${server.config.id}`)).toEqual([]);
+    await expect.poll(() => processesWith(`.mcp-servers/${second.server.config.id}`)).toEqual([]);
   }, 60_000);
 });
