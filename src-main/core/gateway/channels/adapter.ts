@@ -111,7 +111,7 @@ export interface ChannelAdapter {
   readonly maxText: number;
   /** Whether approvals can go to the owner's DM with buttons on this platform. */
   readonly buttons: boolean;
-  /** Markdown (as the agent writes it) to what the platform renders. */
+  /** Markdown (as the agent writes it) to what the platform renders; after markdown.ts's loadMarkdown(). */
   format(markdown: string): string;
   open(config: AccountConfig): ChannelAccount;
 }

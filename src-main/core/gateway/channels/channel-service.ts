@@ -6,6 +6,7 @@ import type { Keychain } from '../../identity/keychain.js';
 import type { AuditLog } from '../../kernel/audit/audit-log.js';
 import type { ToolSet } from 'ai';
 import { channelTools } from './channel-tools.js';
+import { loadMarkdown } from './markdown.js';
 import type {
   Channel,
   ChannelChat,
@@ -240,6 +241,7 @@ export class ChannelService {
       role === 'owner'
         ? 'You are paired as the owner of this Cell 0. Write anything: it goes to your agent.'
         : 'The owner approved you. Write anything: it goes to their Cell 0 agent.';
+    await loadMarkdown();
     await this.outbox.send(record.id, pairing.chatId, `pair:${pairing.code}:ok`, {
       text: running.adapter.format(text),
     });

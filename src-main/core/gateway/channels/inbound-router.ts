@@ -9,6 +9,7 @@ import { isCell0Error } from '../../protocol/errors.js';
 import { access, newPairingCode, SenderRateLimit, showCode } from './access-policy.js';
 import type { ChannelAdapter, InboundAttachment, InboundMessage } from './adapter.js';
 import type { ChannelRecord, ChannelStore, PairingRecord } from './channel-store.js';
+import { loadMarkdown } from './markdown.js';
 import type { Outbox } from './outbox.js';
 
 /** What the router needs of the chat service: the one agent turn, started per message. */
@@ -132,13 +133,14 @@ export class InboundRouter {
     });
   }
 
-  private reply(
+  private async reply(
     channel: ChannelRecord,
     message: InboundMessage,
     suffix: string,
     markdown: string,
   ): Promise<boolean> {
     const adapter = this.deps.adapter(channel.kind);
+    await loadMarkdown();
     return this.deps.outbox.send(channel.id, message.chat.id, `${message.platformId}:${suffix}`, {
       text: adapter.format(markdown),
     });

@@ -1,7 +1,5 @@
 import type { Nodes, Parents, PhrasingContent, RootContent, Table } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { gfm } from 'micromark-extension-gfm';
+import type * as MarkdownParser from './markdown-parser.js';
 
 /**
  * What a platform renders, as a set of wrappers. The agent writes CommonMark with GFM; each
@@ -23,8 +21,33 @@ export interface Dialect {
   rule: string;
 }
 
+let parser: typeof MarkdownParser | null = null;
+let loading: Promise<void> | null = null;
+
+/**
+ * Loads the Markdown parser (micromark with GFM, ~150 modules and several MB of heap). A channel
+ * that only waits for messages never needs it: it is loaded when a first text is to be written
+ * out, and every caller of renderMarkdown awaits this first (at once when it is loaded).
+ */
+export function loadMarkdown(): Promise<void> {
+  return (loading ??= import('./markdown-parser.js').then(
+    (loaded) => {
+      parser = loaded;
+    },
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  ));
+}
+
+export function markdownLoaded(): boolean {
+  return parser !== null;
+}
+
 export function parseMarkdown(markdown: string) {
-  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  if (!parser) throw new Error('The Markdown parser is not loaded yet: await loadMarkdown() first.');
+  return parser.parseMarkdown(markdown);
 }
 
 function phrasing(nodes: PhrasingContent[], d: Dialect): string {

@@ -7,6 +7,7 @@ import { isCell0Error } from '../../protocol/errors.js';
 import type { PermissionRequest } from '../../protocol/kernel-entities.js';
 import { allowableAtAGlance } from '../../kernel/permissions/at-a-glance.js';
 import type { ButtonPress, ChannelAccount, ChannelAdapter } from './adapter.js';
+import { loadMarkdown } from './markdown.js';
 import type { ChannelRecord } from './channel-store.js';
 import type { Outbox } from './outbox.js';
 
@@ -94,6 +95,7 @@ export class OwnerApprovals {
         ? 'Wider grants are in the Cell 0 window.'
         : 'To allow it, open its card in the Cell 0 window: it runs outside the sandbox, writes content not shown here, or is more than one short line.',
     ].filter(Boolean);
+    await loadMarkdown();
     const text = adapter.format(lines.join('\n\n'));
     this.offers.set(nonce, {
       requestId: request.id,

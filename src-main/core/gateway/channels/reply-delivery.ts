@@ -5,11 +5,12 @@ import type { Message } from '../../protocol/entities.js';
 import type { EventPayload } from '../../protocol/events.js';
 import type { ChannelAdapter, ChannelAccount } from './adapter.js';
 import type { Outbox } from './outbox.js';
+import { loadMarkdown, markdownLoaded } from './markdown.js';
 import { platformChunks } from './reply-chunks.js';
 
 export interface ReplyDeliveryDeps {
   bus: EventBus;
-  outbox: Outbox;
+  outbox: Pick<Outbox, 'send'>;
   logger: Logger;
   adapter(kind: ChannelKind): ChannelAdapter;
   account(channelId: string): ChannelAccount | null;
@@ -123,6 +124,14 @@ export class ReplyDelivery {
   }
 
   private flush(messageId: string, stream: Stream, final: boolean): void {
+    if (!markdownLoaded()) {
+      // The first text written out since the start: the parser loads, then this flush runs (in order).
+      void loadMarkdown().then(
+        () => this.flush(messageId, stream, final),
+        (err: unknown) => this.deps.logger.error('the Markdown parser did not load', err),
+      );
+      return;
+    }
     const adapter = this.deps.adapter(stream.chat.kind);
     const limit = Math.floor(adapter.maxText * 0.9);
     const chunks = platformChunks(

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown } from '../../../../src-main/core/gateway/channels/markdown.js';
 import type {
   AccountSink,
   ChannelAdapter,
@@ -152,6 +153,8 @@ describe.each(PLATFORMS)('the %s adapter keeps the channel contract', (_name, ma
     await expect(run).resolves.toBeUndefined();
   });
 });
+
+beforeAll(() => loadMarkdown());
 
 describe('what the adapters declare', () => {
   it('gives each platform its limit and its own rendering of the same Markdown', () => {

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown } from '../../../../src-main/core/gateway/channels/markdown.js';
 import { platformChunks, replyChunks } from '../../../../src-main/core/gateway/channels/reply-chunks.js';
 import { telegramFormat } from '../../../../src-main/core/gateway/channels/telegram/telegram-format.js';
 
 const para = (n: number, len = 300) => `P${n} ${'x'.repeat(len)}`;
+
+beforeAll(() => loadMarkdown());
 
 describe('reply chunks', () => {
   it('cuts at paragraph ends and keeps a code fence whole, even with blank lines inside', () => {
