@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../src-main/core/app.js';
 import { silentLogger } from '../src-main/core/base/logger.js';
+import { callCore } from './core-call.js';
 import { whatsappAdapter } from '../src-main/core/gateway/channels/whatsapp/whatsapp-adapter.js';
 import type { ChannelKind, Pairing } from '../src-main/core/protocol/channel-entities.js';
-import type { MethodName, MethodParams, MethodResult } from '../src-main/core/protocol/methods.js';
 import { FakeDiscord } from '../test/fixtures/fake-discord.js';
 import { FakeOpenAI } from '../test/fixtures/fake-openai.js';
 import { FakeTelegram } from '../test/fixtures/fake-telegram.js';
@@ -22,20 +22,6 @@ import { promptText } from '../test/fixtures/scripted-reply.js';
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 15);
 const IDLE = Number(process.env.BENCH_IDLE ?? 10);
-
-let frame = 0;
-async function call<M extends MethodName>(
-  core: Core,
-  method: M,
-  params: MethodParams<M>,
-): Promise<MethodResult<M>> {
-  const res = await core.router.handle(JSON.stringify({ type: 'req', id: String(++frame), method, params }), {
-    authenticated: true,
-    peer: 'bench',
-  });
-  if (!res.ok) throw new Error(`${method}: ${res.error.message}`);
-  return res.result as MethodResult<M>;
-}
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -88,7 +74,7 @@ async function main(): Promise<void> {
   });
   await core.start();
   try {
-    await call(core, 'providers.save', {
+    await callCore(core, 'providers.save', {
       kind: 'openai-compatible',
       name: 'Fake',
       baseUrl: model.baseUrl,
@@ -139,7 +125,7 @@ async function main(): Promise<void> {
     for (const p of platforms) p.onSent(record);
 
     for (const p of platforms) {
-      const channel = await call(core, 'channels.add', { kind: p.kind, ...p.add });
+      const channel = await callCore(core, 'channels.add', { kind: p.kind, ...p.add });
       if (core.bus && (await channelState(core, channel.id)) !== 'connected') {
         await nextEvent<{ channelId: string; status: { state: string } }>(
           core,
@@ -155,7 +141,7 @@ async function main(): Promise<void> {
           return send(jid, content, options);
         };
       }
-      await call(core, 'channels.update', { id: channel.id, ratePerMinute: 600 });
+      await callCore(core, 'channels.update', { id: channel.id, ratePerMinute: 600 });
       for (let n = 0; n < SENDERS; n++) {
         const asked = nextEvent<{ pairing: Pairing }>(
           core,
@@ -163,7 +149,7 @@ async function main(): Promise<void> {
           (e) => e.pairing.channelId === channel.id,
         );
         p.write(n, 'hello');
-        await call(core, 'channels.approve', { code: (await asked).pairing.code });
+        await callCore(core, 'channels.approve', { code: (await asked).pairing.code });
       }
     }
 
@@ -239,7 +225,7 @@ async function main(): Promise<void> {
 }
 
 async function channelState(core: Core, id: string): Promise<string | undefined> {
-  const { channels } = await call(core, 'channels.list', {});
+  const { channels } = await callCore(core, 'channels.list', {});
   return channels.find((c) => c.id === id)?.status.state;
 }
 

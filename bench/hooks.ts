@@ -9,32 +9,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, type Core } from '../src-main/core/app.js';
+import { createCore } from '../src-main/core/app.js';
 import { silentLogger } from '../src-main/core/base/logger.js';
+import { callCore } from './core-call.js';
 import { githubSignature } from '../src-main/core/gateway/automations/webhook-signature.js';
 import { openGateway } from '../src-main/core/gateway/open-gateway.js';
 import type { AutomationRun } from '../src-main/core/protocol/automation-entities.js';
-import type { MethodName, MethodParams, MethodResult } from '../src-main/core/protocol/methods.js';
 import { FakeOpenAI } from '../test/fixtures/fake-openai.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 40);
 const SECRET = 'bench-secret-bench-secret';
-
-let frame = 0;
-async function call<M extends MethodName>(
-  core: Core,
-  method: M,
-  params: MethodParams<M>,
-): Promise<MethodResult<M>> {
-  const res = await core.router.handle(JSON.stringify({ type: 'req', id: String(++frame), method, params }), {
-    authenticated: true,
-    peer: 'bench',
-  });
-  if (!res.ok) throw new Error(`${method}: ${res.error.message}`);
-  return res.result as MethodResult<M>;
-}
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -99,15 +85,15 @@ async function main(): Promise<void> {
     staticDir: null,
   });
   try {
-    await call(core, 'providers.save', {
+    await callCore(core, 'providers.save', {
       kind: 'openai-compatible',
       name: 'Fake',
       baseUrl: model.baseUrl,
       defaultModel: 'fake-small',
     });
     // Throughput: every run queues in one conversation, so what is timed is verify → record → queue.
-    const sink = await call(core, 'conversations.create', {});
-    await call(core, 'hooks.add', {
+    const sink = await callCore(core, 'conversations.create', {});
+    await callCore(core, 'hooks.add', {
       name: 'throughput',
       prompt: 'PR #{{ $.number }}: {{ $.title }}',
       secret: SECRET,
@@ -115,7 +101,7 @@ async function main(): Promise<void> {
       tools: 'off',
       ratePerMinute: 6000,
     });
-    await call(core, 'hooks.add', {
+    await callCore(core, 'hooks.add', {
       name: 'latency',
       prompt: 'PR #{{ $.number }}: {{ $.title }}',
       secret: SECRET,
@@ -142,8 +128,8 @@ async function main(): Promise<void> {
       throw new Error(`only ${accepted} of ${DELIVERIES} deliveries were accepted`);
     const deliveriesPerS = Math.round(DELIVERIES / seconds);
     // The queued runs are not what this part measures: paused and stopped, they do not crowd the next.
-    await call(core, 'hooks.update', { id: 'throughput', paused: true });
-    await call(core, 'chat.stop', { conversationId: sink.id });
+    await callCore(core, 'hooks.update', { id: 'throughput', paused: true });
+    await callCore(core, 'chat.stop', { conversationId: sink.id });
 
     // Latency: one delivery at a time, each in a fresh conversation, to its run's first token.
     const runs = new Map<string, AutomationRun>();
