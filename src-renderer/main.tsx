@@ -1,3 +1,5 @@
+// First: it opens the connection before the modules below are evaluated (see early-boot.ts).
+import { quick, transport } from './app/early-boot.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
@@ -7,9 +9,7 @@ import { startThemeSync } from './app/theme-sync.js';
 import { trackTyping } from './features/permissions/focus-new-card.js';
 import { startQuickSync } from './features/quick-prompt/actions.js';
 import { QuickPrompt } from './features/quick-prompt/QuickPrompt.js';
-import { isQuickPromptHash } from './features/quick-prompt/quick-prompt-model.js';
 import { createClient } from './lib/client.js';
-import { createTransport } from './lib/transport.js';
 import './styles/theme.css';
 import './styles/base.css';
 import './styles/layout.css';
@@ -32,11 +32,7 @@ import './styles/conversation.css';
 import './styles/lab.css';
 import './styles/security.css';
 
-// Read before the transport: in serve mode it rewrites the address to drop an access token.
-const quick = isQuickPromptHash(window.location.hash);
-
 startThemeSync();
-const transport = createTransport();
 const client = createClient(transport.bridge);
 setClient(client);
 if (quick) {
