@@ -3,8 +3,10 @@
  * starts. Both socket paths run in this process on loopback with the same client. The start is
  * the built `cell0 serve` as a user runs it, bare (no provider, nothing configured) and
  * configured (one Telegram channel against a fake Bot API, one sandboxed MCP server; a scheduled
- * job joins them once the protocol has jobs), alternately, medians. Idle RSS is the cell0
- * process's own (an MCP server is a process of its own). The last line is one JSON object.
+ * job), alternately, medians. Idle RSS is the cell0 process's own (an MCP server is a process of
+ * its own). Beside them, the floor: a server made of the same parts (Node, http + ws, Ed25519,
+ * sqlite3, keytar) with none of Cell 0's code (bench/rss-floor.mjs), so what Cell 0 itself holds
+ * at idle reads as the difference. The last line is one JSON object.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,7 +17,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { resolve } from 'node:path';
 import { startServe } from '../src-main/serve.js';
 import { silentLogger } from '../src-main/core/base/logger.js';
-import type { Core } from '../src-main/core/app.js';
+import { callCore } from './core-call.js';
 import { FakeTelegram } from '../test/fixtures/fake-telegram.js';
 
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
@@ -179,11 +181,24 @@ async function socketPaths(): Promise<{
   return { plain, ours };
 }
 
-/** Starts the built `cell0 serve` on `home` as a user would and reads its start-up time and idle memory. */
-async function serveStartup(home: string): Promise<{ readyMs: number; idleRssMb: number }> {
+/** The built `cell0 serve`, as a user starts it. */
+const SERVE_ARGS = ['bin/cell0.mjs', 'serve', '--port', '0'];
+/** The same parts with none of Cell 0's code (bench/rss-floor.mjs). */
+const FLOOR_ARGS = [join(import.meta.dirname, 'rss-floor.mjs')];
+
+/** Starts a server (`cell0 serve` unless told) on `home` and reads its start-up time and idle memory. */
+async function serveStartup(
+  home: string,
+  args = SERVE_ARGS,
+): Promise<{ readyMs: number; idleRssMb: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/cell0.mjs', 'serve', '--port', '0'], {
-    env: { ...process.env, CELL0_HOME: home, CELL0_KEYCHAIN_SERVICE: KEYCHAIN_SERVICE },
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      CELL0_HOME: home,
+      CELL0_KEYCHAIN_SERVICE: KEYCHAIN_SERVICE,
+      CELL0_FLOOR_DB: join(home, 'floor.db'),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const readyMs = await new Promise<number>((resolve, reject) => {
@@ -192,7 +207,7 @@ async function serveStartup(home: string): Promise<{ readyMs: number; idleRssMb:
       out += chunk.toString();
       if (out.includes('Open: ')) resolve(performance.now() - started);
     });
-    child.once('exit', (code) => reject(new Error(`cell0 serve exited with ${code}: ${out}`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
   });
   await new Promise((r) => setTimeout(r, IDLE_MS));
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
@@ -201,16 +216,6 @@ async function serveStartup(home: string): Promise<{ readyMs: number; idleRssMb:
   child.kill('SIGINT');
   await exited;
   return { readyMs, idleRssMb: rssKb / 1024 };
-}
-
-let frame = 0;
-async function call(core: Core, method: string, params: unknown): Promise<unknown> {
-  const res = await core.router.handle(JSON.stringify({ type: 'req', id: String(++frame), method, params }), {
-    authenticated: true,
-    peer: 'bench',
-  });
-  if (!res.ok) throw Object.assign(new Error(`${method}: ${res.error.message}`), { code: res.error.code });
-  return res.result;
 }
 
 /**
@@ -227,12 +232,12 @@ async function configure(home: string, telegram: FakeTelegram): Promise<string[]
   });
   try {
     await serve.core.whenStarted();
-    await call(serve.core, 'channels.add', {
+    await callCore(serve.core, 'channels.add', {
       kind: 'telegram',
       token: telegram.token,
       apiRoot: telegram.apiRoot,
     });
-    await call(serve.core, 'mcp.add', {
+    await callCore(serve.core, 'mcp.add', {
       name: 'everything',
       enabled: true,
       transport: {
@@ -247,7 +252,7 @@ async function configure(home: string, telegram: FakeTelegram): Promise<string[]
       },
     });
     const configured = ['channel', 'mcp'];
-    await call(serve.core, 'jobs.add', {
+    await callCore(serve.core, 'jobs.add', {
       name: 'bench',
       trigger: { kind: 'cron', expr: '0 3 * * *', tz: null },
       prompt: 'Say hello.',
@@ -269,6 +274,7 @@ const median = (values: number[]) => {
 async function startups(): Promise<{
   bare: { readyMs: number; idleRssMb: number };
   configured: { readyMs: number; idleRssMb: number };
+  floor: { readyMs: number; idleRssMb: number };
   what: string[];
 }> {
   const bareHome = await mkdtemp(join(tmpdir(), 'cell0-bench-home-'));
@@ -279,15 +285,17 @@ async function startups(): Promise<{
     const what = await configure(configuredHome, telegram);
     const bare: { readyMs: number; idleRssMb: number }[] = [];
     const configured: { readyMs: number; idleRssMb: number }[] = [];
+    const floor: { readyMs: number; idleRssMb: number }[] = [];
     for (let i = 0; i < STARTS; i++) {
       bare.push(await serveStartup(bareHome));
       configured.push(await serveStartup(configuredHome));
+      floor.push(await serveStartup(bareHome, FLOOR_ARGS));
     }
     const summary = (runs: { readyMs: number; idleRssMb: number }[]) => ({
       readyMs: median(runs.map((r) => r.readyMs)),
       idleRssMb: median(runs.map((r) => r.idleRssMb)),
     });
-    return { bare: summary(bare), configured: summary(configured), what };
+    return { bare: summary(bare), configured: summary(configured), floor: summary(floor), what };
   } finally {
     await telegram.stop();
     await rm(bareHome, { recursive: true, force: true });
@@ -301,7 +309,7 @@ const { plain, ours } = await socketPaths();
 const startup = await startups();
 const ratio = plain.rtt / ours.rtt;
 const fanoutRatio = plain.fanout / ours.fanout;
-const { bare, configured } = startup;
+const { bare, configured, floor } = startup;
 
 console.log(
   `round trips/s   plain ws ${Math.round(plain.rtt)}   cell0 router ${Math.round(ours.rtt)}   cost ${round(ratio)}x`,
@@ -314,6 +322,9 @@ console.log(
 );
 console.log(
   `cell0 serve, configured (${startup.what.join(', ')}): ready in ${Math.round(configured.readyMs)} ms, idle RSS ${round(configured.idleRssMb, 1)} MB`,
+);
+console.log(
+  `floor (node, http + ws, ed25519, sqlite3, keytar; no Cell 0 code): idle RSS ${round(floor.idleRssMb, 1)} MB, so Cell 0's own ${round(bare.idleRssMb - floor.idleRssMb, 1)} MB`,
 );
 const goals: [string, boolean][] = [
   ['ready <= 150 ms', bare.readyMs <= 150],
@@ -332,5 +343,6 @@ console.log(
     idle_rss_configured_mb: round(configured.idleRssMb, 1),
     ratio: round(ratio),
     fanout_ratio: round(fanoutRatio),
+    floor_rss_mb: round(floor.idleRssMb, 1),
   }),
 );
