@@ -17,7 +17,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { resolve } from 'node:path';
 import { startServe } from '../src-main/serve.js';
 import { silentLogger } from '../src-main/core/base/logger.js';
-import { callCore } from './core-call.js';
+import { callCore, configureDataDir } from './core-call.js';
 import { FakeTelegram } from '../test/fixtures/fake-telegram.js';
 
 const ROUND_TRIPS = Number(process.env.BENCH_ROUND_TRIPS ?? 20_000);
@@ -219,25 +219,17 @@ async function serveStartup(
 }
 
 /**
- * The configured case's data directory: one channel and one MCP server, added through the protocol
- * as the window adds them, then the core stopped. Returns what was configured.
+ * The configured case's data directory: one channel, one MCP server and one scheduled job, added
+ * through the protocol as the window adds them, then the core stopped. Returns what was configured.
  */
 async function configure(home: string, telegram: FakeTelegram): Promise<string[]> {
-  const serve = await startServe({
-    port: 0,
-    dataDir: home,
-    rendererDir: null,
-    logger: silentLogger,
-    keychainService: KEYCHAIN_SERVICE,
-  });
-  try {
-    await serve.core.whenStarted();
-    await callCore(serve.core, 'channels.add', {
+  return configureDataDir(home, KEYCHAIN_SERVICE, async (core) => {
+    await callCore(core, 'channels.add', {
       kind: 'telegram',
       token: telegram.token,
       apiRoot: telegram.apiRoot,
     });
-    await callCore(serve.core, 'mcp.add', {
+    await callCore(core, 'mcp.add', {
       name: 'everything',
       enabled: true,
       transport: {
@@ -251,17 +243,13 @@ async function configure(home: string, telegram: FakeTelegram): Promise<string[]
         network: false,
       },
     });
-    const configured = ['channel', 'mcp'];
-    await callCore(serve.core, 'jobs.add', {
+    await callCore(core, 'jobs.add', {
       name: 'bench',
       trigger: { kind: 'cron', expr: '0 3 * * *', tz: null },
       prompt: 'Say hello.',
     });
-    configured.push('job');
-    return configured;
-  } finally {
-    await serve.stop();
-  }
+    return ['channel', 'mcp', 'job'];
+  });
 }
 
 const median = (values: number[]) => {

@@ -21,13 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { silentLogger } from '../src-main/core/base/logger.js';
-import { startServe } from '../src-main/serve.js';
 import { chromiumLaunchOptions } from '../test/fixtures/chromium.js';
 import { FakeOpenAI } from '../test/fixtures/fake-openai.js';
 import { seedLongConversation } from '../test/fixtures/long-conversation.js';
 import { ServeProcess } from '../test/fixtures/serve-process.js';
-import { callCore } from './core-call.js';
+import { callCore, configureDataDir } from './core-call.js';
 
 const COUNT = 10_000;
 const LOADS = Number(process.env.BENCH_LOADS ?? 7);
@@ -110,25 +108,16 @@ await seedLongConversation(home, COUNT);
 const KEYCHAIN_SERVICE = `Cell 0 bench window ${process.pid}`;
 const model = new FakeOpenAI();
 await model.start();
-const setup = await startServe({
-  port: 0,
-  dataDir: home,
-  rendererDir: null,
-  logger: silentLogger,
-  keychainService: KEYCHAIN_SERVICE,
-});
-try {
-  await callCore(setup.core, 'providers.save', {
+await configureDataDir(home, KEYCHAIN_SERVICE, async (core) => {
+  await callCore(core, 'providers.save', {
     kind: 'openai-compatible',
     name: 'Fake',
     baseUrl: model.baseUrl,
     defaultModel: 'fake-small',
     makeDefault: true,
   });
-  await callCore(setup.core, 'settings.setOnboardingDone', { done: true });
-} finally {
-  await setup.stop();
-}
+  await callCore(core, 'settings.setOnboardingDone', { done: true });
+});
 // The built `cell0 serve` in its own process, as the owner runs it (not in this one, whose event
 // loop also drives the browser).
 const serve = new ServeProcess(home, { CELL0_KEYCHAIN_SERVICE: KEYCHAIN_SERVICE });
