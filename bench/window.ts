@@ -163,7 +163,7 @@ try {
       throw new Error('the composer the page-side check saw is not enabled');
     if (!(await page.getByText(`Answer number ${COUNT - 1},`).isVisible()))
       throw new Error('the last message the page-side check saw is not visible');
-    // Both moments have passed (Playwright saw them); the page wrote down when.
+    // Both moments have passed (the page reported them); it wrote down when, on its own clock.
     const marks = await page.evaluate(() => (globalThis as unknown as PageGlobals).cell0BenchMarks);
     await context.close();
     if (marks?.composer === undefined || marks.last === undefined)
